@@ -1,0 +1,29 @@
+-- Customers who agreed to share their data for research.
+-- A customer may appear in several landing records (a newer snapshot of the website's export); the newest record
+-- by lastupdatedate is the customer's current state, so a withdrawn consent in a newer record removes the customer.
+-- When two newest records tie, the one without consent is taken: when unsure, exclude.
+with ranked as (
+    select
+        c.*,
+        row_number() over (
+            partition by c.email
+            order by c.lastupdatedate desc nulls last, coalesce(c.sharewithresearchasofdate, 0) asc, c.serialnumber asc
+        ) as recency
+    from {{ source('landing', 'customer_landing') }} as c
+)
+
+select
+    customername,
+    email,
+    phone,
+    birthday,
+    serialnumber,
+    registrationdate,
+    lastupdatedate,
+    sharewithresearchasofdate,
+    sharewithpublicasofdate,
+    sharewithfriendsasofdate
+from ranked
+where recency = 1
+  and email is not null
+  and {{ has_research_consent('sharewithresearchasofdate') }}

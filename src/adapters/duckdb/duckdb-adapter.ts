@@ -1,0 +1,116 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { DuckDBInstance, version, type DuckDBConnection } from '@duckdb/node-api';
+import { ProjectError } from '../../errors.js';
+import type { DuckDbTarget } from '../../project/profiles.js';
+import type { Adapter, AdapterCapabilities, RelationType, Row, Statement, StatementResult } from '../adapter.js';
+import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
+import { duckDbDialect } from './duckdb-dialect.js';
+
+/** The database file could not be opened (locked by another process, unreadable, not a DuckDB file). */
+export class DuckDbOpenError extends ProjectError {}
+
+function toJs(value: unknown): unknown {
+  if (typeof value === 'bigint') return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value.toString();
+  return value;
+}
+
+function engineMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
+export class DuckDbAdapter implements Adapter {
+  readonly type = 'duckdb';
+  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'reader-view', renameTable: true };
+  readonly dialect = duckDbDialect;
+  private readonly idle: DuckDBConnection[] = [];
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    readonly databasePath: string,
+  ) {}
+
+  /** Opens (creating if needed) the database file of a target; relative paths are relative to the project. */
+  static async open(target: Pick<DuckDbTarget, 'path' | 'settings'>, projectDir: string): Promise<DuckDbAdapter> {
+    const databasePath = target.path === ':memory:' ? ':memory:' : path.resolve(projectDir, target.path);
+    if (databasePath !== ':memory:') mkdirSync(path.dirname(databasePath), { recursive: true });
+    try {
+      return new DuckDbAdapter(await DuckDBInstance.create(databasePath, target.settings), databasePath);
+    } catch (error) {
+      const message = engineMessage(error);
+      const hint = /lock/i.test(message)
+        ? 'Another process has it open: wait for it or close it, or point STEDI_DUCKDB_PATH at another file.'
+        : 'Check the path in profiles.yml (or STEDI_DUCKDB_PATH) and that the file is a DuckDB database.';
+      throw new DuckDbOpenError(`Cannot open DuckDB database ${databasePath}: ${message}\n${hint}`, { cause: error });
+    }
+  }
+
+  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = this.idle.pop() ?? (await this.instance.connect());
+    try {
+      return await work(connection);
+    } finally {
+      this.idle.push(connection);
+    }
+  }
+
+  async listRelations(schema: string): Promise<Map<string, RelationType>> {
+    const rows = await this.query(
+      `select table_name, table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${this.dialect.quoteString(schema)}`,
+    );
+    return new Map(rows.map((r) => [String(r.table_name).toLowerCase(), r.table_type === 'VIEW' ? 'view' : 'table'] as const));
+  }
+
+  /** Runs a whole plan on one connection, so a plan's transaction spans its statements. */
+  async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
+    return this.withConnection(async (connection) => {
+      const results: StatementResult[] = [];
+      const onAbort = () => connection.interrupt();
+      options.signal?.addEventListener('abort', onAbort);
+      try {
+        for (const statement of statements) {
+          if (options.signal?.aborted) throw new StatementCancelledError(statement);
+          results.push(await this.run(connection, statement, options.signal));
+        }
+        return results;
+      } catch (error) {
+        // A failed statement inside BEGIN leaves the connection's transaction aborted; end it before reuse.
+        await connection.run('rollback').catch(() => undefined);
+        throw error;
+      } finally {
+        options.signal?.removeEventListener('abort', onAbort);
+      }
+    });
+  }
+
+  private async run(connection: DuckDBConnection, statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
+    try {
+      const reader = await connection.runAndReadAll(statement.sql);
+      if (!statement.reportsRows) return {};
+      // DuckDB answers CREATE TABLE AS and INSERT with one row holding the written row count.
+      const count = reader.getRowsJS()[0]?.[0];
+      return { rows: Number(count ?? 0) };
+    } catch (error) {
+      if (signal?.aborted) throw new StatementCancelledError(statement);
+      throw new StatementFailedError(statement, engineMessage(error), { cause: error });
+    }
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    return this.withConnection(async (connection) => {
+      const reader = await connection.runAndReadAll(sql);
+      return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
+    });
+  }
+
+  async describe(): Promise<Record<string, string>> {
+    const [row] = await this.query('select current_database() as database');
+    return { engine: 'duckdb', version: version(), path: this.databasePath, database: String(row?.database) };
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.idle.splice(0)) connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,47 @@
+import path from 'node:path';
+import type { Dialect } from '../adapter.js';
+import type { Relation } from '../../graph/nodes.js';
+import type { ColumnType } from '../../project/schema-file.js';
+
+const TYPES: Record<ColumnType, string> = {
+  string: 'VARCHAR',
+  bigint: 'BIGINT',
+  int: 'INTEGER',
+  double: 'DOUBLE',
+  boolean: 'BOOLEAN',
+  date: 'DATE',
+  timestamp: 'TIMESTAMP',
+};
+
+/** DuckDB names a database file's catalog after the file: `target/stedi.duckdb` is catalog `stedi`. */
+export function duckDbCatalogName(databasePath: string): string {
+  if (databasePath === ':memory:' || databasePath === '') return 'memory';
+  const base = path.basename(databasePath);
+  const dot = base.indexOf('.');
+  return dot > 0 ? base.slice(0, dot) : base;
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** DuckDB's SQL text rules. */
+export const duckDbDialect: Dialect = {
+  quoteIdentifier,
+  quoteString,
+  // Always three parts: a schema named like the database file (stedi.stedi) is otherwise ambiguous to DuckDB.
+  relation: (r: Relation) =>
+    [r.database, r.schema, r.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.'),
+  columnType: (type) => TYPES[type],
+  readJson(location, columns) {
+    // A landing location is a folder (the S3 prefix layout); every *.json file in it is one part of the relation.
+    const pattern = /\.json$/i.test(location) || location.includes('*') ? location : `${location.replace(/\/+$/, '')}/*.json`;
+    const select = columns.map((c) => `${quoteIdentifier(c.jsonKey)} as ${quoteIdentifier(c.name)}`).join(',\n  ');
+    const declared = columns.map((c) => `${quoteString(c.jsonKey)}: ${quoteString(TYPES[c.type])}`).join(', ');
+    return `select\n  ${select}\nfrom read_json(${quoteString(pattern)}, format = 'newline_delimited', columns = {${declared}})`;
+  },
+};

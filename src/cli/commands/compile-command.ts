@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { writeCompiledSql, writeManifest } from '../../compile/artifacts.js';
+import { buildProjectGraph, compileModels } from '../../compile/compile-project.js';
+import { isRunnable } from '../../graph/nodes.js';
+import { selectNodes } from '../../graph/selection.js';
+import { loadProject } from '../../project/load-project.js';
+import type { CliIo } from '../cli-io.js';
+import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
+import { createReporter } from '../reporter.js';
+
+/** `stedi-models compile`: render the selected models to target/compiled and write target/manifest.json. */
+export function compileCommand(io: CliIo): Command {
+  return withProjectOptions(new Command('compile').description('render models to target/compiled/**.sql and write target/manifest.json'))
+    .action((options: ProjectCommandOptions) => {
+      const reporter = createReporter(options.logFormat, io);
+      const loadOptions = projectOptions(options, io);
+      const context = buildProjectGraph(loadProject(loadOptions));
+      const ids = selectNodes(context.graph, loadOptions, (n) => n.kind === 'model' && isRunnable(n));
+      const compiled = compileModels(context, ids);
+      writeCompiledSql(context, compiled);
+      writeManifest(context, compiled, 'compile');
+      reporter.info(`Compiled ${compiled.size} model${compiled.size === 1 ? '' : 's'} to ${context.project.file.targetPath}/compiled/`, { models: compiled.size });
+    });
+}

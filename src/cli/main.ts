@@ -1,0 +1,69 @@
+import { Command, CommanderError } from 'commander';
+import { ProjectError, StediError } from '../errors.js';
+import { cleanCommand } from './commands/clean-command.js';
+import { compileCommand } from './commands/compile-command.js';
+import { debugCommand } from './commands/debug-command.js';
+import { generateDataCommand } from './commands/generate-data-command.js';
+import { lsCommand } from './commands/ls-command.js';
+import { runCommand } from './commands/run-command.js';
+import { processIo, type CliIo } from './cli-io.js';
+import { TOOL_VERSION } from '../compile/artifacts.js';
+
+/** Exit codes: success, a node failed, or the command could not start (usage, config or project error). */
+export const EXIT = { success: 0, nodeFailed: 1, usage: 2, interrupted: 130 } as const;
+
+function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+  const program = new Command('stedi-models')
+    .description('Build the STEDI lakehouse from templated SQL models, and prove its privacy promise.')
+    .version(TOOL_VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+  for (const command of [runCommand(io, setExitCode), compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io)]) {
+    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+  }
+  return program;
+}
+
+/** Runs the CLI with arguments (without `node` and the script) and returns the exit code. */
+export async function runCli(argv: readonly string[], io?: CliIo): Promise<number> {
+  const controller = new AbortController();
+  const own = io === undefined;
+  const effectiveIo = io ?? processIo(controller.signal);
+  const onSignal = () => controller.abort(new Error('interrupted'));
+  if (own) {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
+  let exitCode: number = EXIT.success;
+  try {
+    await buildProgram(effectiveIo, (code) => (exitCode = code)).parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    exitCode = reportError(error, effectiveIo);
+  } finally {
+    if (own) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+  if (effectiveIo.signal?.aborted) return EXIT.interrupted;
+  return exitCode;
+}
+
+function reportError(error: unknown, io: CliIo): number {
+  if (error instanceof CommanderError) {
+    // Help and version are "errors" to commander's exitOverride; their exit code is 0.
+    return error.exitCode === 0 ? EXIT.success : EXIT.usage;
+  }
+  if (error instanceof ProjectError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    return EXIT.usage;
+  }
+  if (error instanceof StediError) {
+    io.stderr.write(`error: ${error.message}\n`);
+    return EXIT.nodeFailed;
+  }
+  const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  io.stderr.write(`error: unexpected failure inside stedi-models (please report it with this output):\n${detail}\n`);
+  return EXIT.usage;
+}

@@ -1,0 +1,54 @@
+import { Option, type Command } from 'commander';
+import path from 'node:path';
+import type { SelectionOptions } from '../graph/selection.js';
+import type { LoadProjectOptions } from '../project/load-project.js';
+import type { CliIo } from './cli-io.js';
+import type { LogFormat } from './reporter.js';
+
+/** Options every project command accepts, as commander parses them. */
+export interface ProjectCommandOptions {
+  projectDir?: string;
+  profilesDir?: string;
+  target?: string;
+  vars?: string;
+  select?: string[];
+  exclude?: string[];
+  threads?: number;
+  logFormat: LogFormat;
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a whole number of at least 1, got '${value}'`);
+  return n;
+}
+
+/** Adds the common project options (--project-dir, --target, --vars, --select...) to a command. */
+export function withProjectOptions(command: Command, { selection = true } = {}): Command {
+  command
+    .option('--project-dir <dir>', 'folder with stedi_project.yml (default: current folder)')
+    .option('--profiles-dir <dir>', 'folder with profiles.yml (default: $STEDI_PROFILES_DIR or the project folder)')
+    .option('-t, --target <name>', 'target in profiles.yml (default: the profile\'s target)')
+    .option('--vars <yaml>', "vars as a YAML or JSON mapping, e.g. '{consent_cutoff: as_of}'")
+    .addOption(new Option('--log-format <format>', 'text for people, json for one event per line').choices(['text', 'json']).default('text'));
+  if (selection) {
+    command
+      .option('-s, --select <selector...>', 'nodes to include: name, +name, name+, tag:x, path:models/x, source:x; space = union, comma = intersection')
+      .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
+      .option('--threads <n>', 'how many nodes run at once (default: the target\'s threads)', positiveInt);
+  }
+  return command;
+}
+
+/** Turns parsed command options into project-loading and selection options. */
+export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadProjectOptions & SelectionOptions {
+  return {
+    projectDir: path.resolve(io.cwd, options.projectDir ?? '.'),
+    profilesDir: options.profilesDir ? path.resolve(io.cwd, options.profilesDir) : undefined,
+    targetName: options.target,
+    vars: options.vars,
+    env: io.env,
+    select: options.select,
+    exclude: options.exclude,
+  };
+}

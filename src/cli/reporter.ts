@@ -1,0 +1,155 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { NodeResult, RunEvent } from '../run/node-result.js';
+import type { CliIo } from './cli-io.js';
+
+/** How events are printed: lines for people, or one JSON object per line for machines. */
+export type LogFormat = 'text' | 'json';
+
+/** Receives what commands do and prints it. */
+export interface Reporter {
+  event(event: RunEvent): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string): void;
+  error(message: string): void;
+  close(): void;
+}
+
+function clock(): string {
+  return new Date().toTimeString().slice(0, 8);
+}
+
+const STATUS_WORDS: Record<NodeResult['status'], string> = {
+  success: 'OK',
+  error: 'ERROR',
+  skipped: 'SKIP',
+  warn: 'WARN',
+  pass: 'PASS',
+  fail: 'FAIL',
+};
+
+/** Seconds as people read them: `0.12s`, `3.4s`, `2m05s`. */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 10) return `${seconds.toFixed(2)}s`;
+  if (seconds < 60) return `${seconds.toFixed(1)}s`;
+  return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+}
+
+class JsonReporter implements Reporter {
+  constructor(private readonly io: CliIo) {}
+  private emit(record: Record<string, unknown>): void {
+    this.io.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...record })}\n`);
+  }
+  event(event: RunEvent): void {
+    this.emit({ ...event });
+  }
+  info(message: string, data: Record<string, unknown> = {}): void {
+    this.emit({ type: 'info', message, ...data });
+  }
+  warn(message: string): void {
+    this.emit({ type: 'warning', message });
+  }
+  error(message: string): void {
+    this.emit({ type: 'error', message });
+  }
+  close(): void {}
+}
+
+class TextReporter implements Reporter {
+  private readonly color: ChalkInstance;
+  private readonly running = new Map<string, number>();
+  private timer?: NodeJS.Timeout;
+  private statusShown = false;
+  private readonly failures: NodeResult[] = [];
+
+  constructor(private readonly io: CliIo) {
+    const tty = io.stdout.isTTY === true && !io.env.NO_COLOR;
+    this.color = new Chalk({ level: tty || io.env.FORCE_COLOR ? 1 : 0 });
+  }
+
+  private get live(): boolean {
+    return this.io.stdout.isTTY === true && !this.io.env.CI;
+  }
+
+  private line(text: string): void {
+    this.clearStatus();
+    this.io.stdout.write(`${text}\n`);
+    this.drawStatus();
+  }
+
+  // On a terminal, a status line under the log shows which nodes are running and for how long.
+  private drawStatus(): void {
+    if (!this.live || this.running.size === 0) return;
+    const now = Date.now();
+    const parts = [...this.running].map(([name, start]) => `${name} (${formatSeconds((now - start) / 1000)})`);
+    const width = this.io.stdout.columns ?? 100;
+    const text = `running: ${parts.join(', ')}`;
+    this.io.stdout.write(this.color.dim(text.length > width - 1 ? `${text.slice(0, width - 2)}…` : text));
+    this.statusShown = true;
+  }
+
+  private clearStatus(): void {
+    if (this.statusShown) this.io.stdout.write('\r\x1b[2K');
+    this.statusShown = false;
+  }
+
+  event(event: RunEvent): void {
+    const c = this.color;
+    switch (event.type) {
+      case 'run_started':
+        this.line(`${clock()}  Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`);
+        if (this.live) this.timer = setInterval(() => (this.clearStatus(), this.drawStatus()), 1000).unref();
+        break;
+      case 'node_started':
+        this.running.set(event.name, Date.now());
+        this.clearStatus();
+        this.drawStatus();
+        break;
+      case 'node_finished': {
+        const r = event.result;
+        this.running.delete(r.name);
+        const word = STATUS_WORDS[r.status];
+        const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
+        const rows = r.rows === undefined ? '' : `${r.rows.toLocaleString('en-US')} rows in `;
+        const what = r.status === 'skipped' ? r.name : r.description;
+        const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
+        const tail = ` [${rows}${formatSeconds(r.seconds)}]`;
+        // eslint-disable-next-line no-control-regex
+        const visible = head.replace(/\x1b\[[0-9;]*m/g, '').length;
+        this.line(`${head}${c.dim('.'.repeat(Math.max(3, 80 - visible - tail.length)))}${tail}`);
+        if (r.status === 'error' || r.status === 'fail') this.failures.push(r);
+        break;
+      }
+      case 'run_finished': {
+        clearInterval(this.timer);
+        this.clearStatus();
+        const count = (s: NodeResult['status']) => event.results.filter((r) => r.status === s).length;
+        for (const failure of this.failures) this.io.stdout.write(`\n${c.red(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`);
+        const parts = [`${count('success') + count('pass')} succeeded`, `${count('error') + count('fail')} failed`, `${count('skipped')} skipped`];
+        if (count('warn')) parts.push(`${count('warn')} warned`);
+        this.io.stdout.write(`\n${clock()}  Finished in ${formatSeconds(event.seconds)}: ${parts.join(', ')}.\n`);
+        break;
+      }
+    }
+  }
+
+  info(message: string): void {
+    this.line(message);
+  }
+  warn(message: string): void {
+    this.clearStatus();
+    this.io.stderr.write(`${this.color.yellow('warning:')} ${message}\n`);
+  }
+  error(message: string): void {
+    this.clearStatus();
+    this.io.stderr.write(`${this.color.red('error:')} ${message}\n`);
+  }
+  close(): void {
+    clearInterval(this.timer);
+    this.clearStatus();
+  }
+}
+
+/** Creates the reporter for a log format. */
+export function createReporter(format: LogFormat, io: CliIo): Reporter {
+  return format === 'json' ? new JsonReporter(io) : new TextReporter(io);
+}

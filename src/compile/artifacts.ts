@@ -1,0 +1,87 @@
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Node } from '../graph/nodes.js';
+import type { ProjectGraph } from './compile-project.js';
+
+/** The version written into artifacts, so readers can tell which tool produced them. */
+export const TOOL_VERSION = '0.1.0';
+
+/** Writes a file atomically (temp file + rename): a reader never sees a half-written artifact. */
+export function writeFileAtomic(file: string, content: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, content);
+  renameSync(temporary, file);
+}
+
+/** The folder of generated files (`target/` by default), absolute. */
+export function targetDir(context: ProjectGraph): string {
+  return path.resolve(context.project.dir, context.project.file.targetPath);
+}
+
+/** Where a node's SQL goes under target/compiled or target/run, relative to the project. */
+export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled' | 'run'): string {
+  const file = node.kind === 'model' ? node.filePath : `sources/${node.sourceName}/${node.name}.sql`;
+  return path.posix.join(context.project.file.targetPath, stage, file);
+}
+
+/** Writes each compiled SQL to target/compiled/<model path>. */
+export function writeCompiledSql(context: ProjectGraph, compiled: ReadonlyMap<string, string>): void {
+  for (const [id, sql] of compiled) {
+    const node = context.graph.nodes.get(id)!;
+    writeFileAtomic(path.join(context.project.dir, nodeSqlPath(context, node, 'compiled')), `${sql}\n`);
+  }
+}
+
+function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<string, string>): Record<string, unknown> {
+  const { dialect } = context.engine;
+  const common = {
+    unique_id: node.uniqueId,
+    resource_type: node.kind,
+    name: node.name,
+    original_file_path: node.filePath,
+    description: node.description,
+    tags: node.tags,
+    relation_name: dialect.relation(node.relation),
+    database: node.relation.database ?? null,
+    schema: node.relation.schema,
+    alias: node.relation.identifier,
+    columns: Object.fromEntries(node.columns.map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }])),
+    depends_on: { nodes: [...(context.graph.parents.get(node.uniqueId) ?? [])] },
+  };
+  if (node.kind === 'source') {
+    return { ...common, source_name: node.sourceName, external: node.external ?? null };
+  }
+  const sql = compiled.get(node.uniqueId);
+  return {
+    ...common,
+    config: node.config,
+    raw_code: node.rawSql,
+    compiled_code: sql ?? null,
+    compiled_path: sql === undefined ? null : nodeSqlPath(context, node, 'compiled'),
+    refs: node.refs,
+    sources: node.sources,
+    vars_used: node.varsUsed,
+    macros_used: node.macrosUsed,
+    patch_path: node.patchPath ?? null,
+  };
+}
+
+/** Writes target/manifest.json: every node, its config, dependencies and compiled SQL. */
+export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<string, string>, command: string): void {
+  const { graph, project } = context;
+  const manifest = {
+    metadata: {
+      tool: 'stedi-models',
+      tool_version: TOOL_VERSION,
+      generated_at: new Date().toISOString(),
+      command,
+      project_name: project.file.name,
+      target: { name: project.target.name, type: project.target.type },
+    },
+    nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),
+    parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),
+    child_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.children.get(id)!]])),
+  };
+  writeFileAtomic(path.join(targetDir(context), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+}

@@ -1,0 +1,186 @@
+import path from 'node:path';
+import { ProjectError } from '../errors.js';
+import type { EngineInfo } from '../adapters/engines.js';
+import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
+import { parseYaml } from '../project/read-yaml-file.js';
+import { ConfigFileError } from '../project/config-file-error.js';
+import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
+import type { LoadedProject } from '../project/load-project.js';
+import type { ProjectFileText } from '../project/project-files.js';
+import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
+import { modelId, sourceId, type ColumnInfo, type ModelNode, type SourceNode } from './nodes.js';
+
+/** The nodes of a project after the parse pass, with every problem found on the way. */
+export interface ParsedProject {
+  models: ModelNode[];
+  sources: SourceNode[];
+  problems: ProjectError[];
+}
+
+/** Two model files define the same model name. */
+export class DuplicateModelError extends ProjectError {}
+
+function columnsOf(entries: readonly ColumnEntry[]): ColumnInfo[] {
+  return entries.map((c) => ({
+    name: c.name,
+    description: c.description ?? '',
+    dataType: c.data_type,
+    jsonKey: c.json_key,
+    tests: [...(c.tests ?? []), ...(c.data_tests ?? [])],
+  }));
+}
+
+/** Landing locations are local folders unless they carry a scheme (s3://); local ones are relative to the project. */
+export function resolveLocation(projectDir: string, location: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
+  const resolved = path.resolve(projectDir, location);
+  return location.endsWith('/') ? `${resolved}/` : resolved;
+}
+
+function modelFolder(project: LoadedProject, file: string): string {
+  for (const root of project.file.modelPaths) {
+    const prefix = `${root.replace(/\/+$/, '')}/`;
+    if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
+  }
+  return path.posix.dirname(file);
+}
+
+function folderConfigs(project: LoadedProject, folder: string): PartialModelConfig[] {
+  // Shallower folders first so that the deepest folder's config wins.
+  return project.file.folderConfigs
+    .filter((c) => c.folder === '' || folder === c.folder || folder.startsWith(`${c.folder}/`))
+    .sort((a, b) => a.folder.split('/').length - b.folder.split('/').length || a.folder.length - b.folder.length)
+    .map((c) => c.config);
+}
+
+function parseSchemaFiles(project: LoadedProject, problems: ProjectError[]): Array<{ file: string; content: SchemaFile }> {
+  const parsed: Array<{ file: string; content: SchemaFile }> = [];
+  for (const file of project.files.schemaYml) {
+    try {
+      parsed.push({ file: file.path, content: parseYaml(file.text, file.path, schemaFileSchema) });
+    } catch (error) {
+      if (error instanceof ProjectError) problems.push(error);
+      else throw error;
+    }
+  }
+  return parsed;
+}
+
+function parseSources(
+  project: LoadedProject,
+  schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  templates: TemplateEngine,
+  engine: EngineInfo,
+  problems: ProjectError[],
+): SourceNode[] {
+  const nodes: SourceNode[] = [];
+  for (const { file, content } of schemaFiles) {
+    content.sources.forEach((source, s) => {
+      source.tables.forEach((table, t) => {
+        const keyPath = `sources[${s}].tables[${t}]`;
+        const scope = newRenderScope('compile', `${file} (${keyPath})`);
+        let external: SourceNode['external'];
+        if (table.external) {
+          const location = templates.renderString(table.external.location, scope);
+          const columns = table.columns.map((c, i) => {
+            if (!c.data_type) {
+              problems.push(new ConfigFileError(file, `${keyPath}.columns[${i}].data_type`, `column ${c.name} of external source ${table.name} needs a data_type (landing schemas are declared, never inferred)`));
+            }
+            return { name: c.name, type: c.data_type ?? 'string', jsonKey: c.json_key ?? c.name };
+          });
+          if (columns.length === 0) problems.push(new ConfigFileError(file, `${keyPath}.columns`, `external source ${table.name} declares no columns`));
+          external = { location: resolveLocation(project.dir, location), format: table.external.format, columns };
+        }
+        problems.push(...scope.problems);
+        nodes.push({
+          kind: 'source',
+          uniqueId: sourceId(project.file.name, source.name, table.name),
+          name: table.name,
+          sourceName: source.name,
+          filePath: file,
+          description: table.description ?? '',
+          tags: [...(source.tags ?? []), ...(table.tags ?? [])],
+          relation: { database: engine.database, schema: source.schema ?? engine.schema, identifier: table.identifier ?? table.name },
+          columns: columnsOf(table.columns),
+          external,
+          declaredTests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
+        });
+      });
+    });
+  }
+  return nodes;
+}
+
+function parseModel(
+  project: LoadedProject,
+  file: ProjectFileText,
+  entry: { file: string; model: ModelEntry } | undefined,
+  templates: TemplateEngine,
+  engine: EngineInfo,
+  problems: ProjectError[],
+): ModelNode {
+  const name = path.posix.basename(file.path, '.sql');
+  const scope = newRenderScope('parse', file.path);
+  templates.render(file, scope);
+  problems.push(...scope.problems);
+  const inFile: PartialModelConfig[] = [];
+  for (const written of scope.configs) {
+    const parsed = modelConfigSchema.safeParse(written);
+    if (parsed.success) inFile.push(parsed.data);
+    else for (const issue of parsed.error.issues) problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
+  }
+  const folder = modelFolder(project, file.path);
+  const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
+  config.zone ??= folder.split('/')[0] || undefined;
+  const description = inFile.findLast((c) => c.description)?.description ?? entry?.model.description ?? entry?.model.config?.description ?? '';
+  return {
+    kind: 'model',
+    uniqueId: modelId(project.file.name, name),
+    name,
+    filePath: file.path,
+    rawSql: file.text,
+    description,
+    tags: config.tags,
+    config,
+    relation: { database: engine.database, schema: config.schema ?? engine.schema, identifier: config.alias ?? name },
+    columns: columnsOf(entry?.model.columns ?? []),
+    dependsOn: [],
+    refs: [...new Set(scope.refs)],
+    sources: scope.sources.filter(([s, t], i, all) => all.findIndex(([s2, t2]) => s2 === s && t2 === t) === i),
+    varsUsed: [...scope.varsUsed].sort(),
+    macrosUsed: [...scope.macrosUsed].sort(),
+    patchPath: entry?.file,
+    declaredTests: [...(entry?.model.tests ?? []), ...(entry?.model.data_tests ?? [])],
+  };
+}
+
+/**
+ * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
+ * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once.
+ */
+export function parseProject(project: LoadedProject, templates: TemplateEngine, engine: EngineInfo): ParsedProject {
+  const problems: ProjectError[] = [...templates.macroProblems];
+  const schemaFiles = parseSchemaFiles(project, problems);
+  const entries = new Map<string, { file: string; model: ModelEntry }>();
+  for (const { file, content } of schemaFiles) {
+    for (const model of content.models) entries.set(model.name, { file, model });
+  }
+  const models: ModelNode[] = [];
+  const byName = new Map<string, ModelNode>();
+  for (const file of project.files.modelSql) {
+    const model = parseModel(project, file, entries.get(path.posix.basename(file.path, '.sql')), templates, engine, problems);
+    const other = byName.get(model.name);
+    if (other) {
+      problems.push(new DuplicateModelError(`Two models are named '${model.name}': ${other.filePath} and ${model.filePath}. Model names must be unique; rename one of the files.`));
+      continue;
+    }
+    byName.set(model.name, model);
+    models.push(model);
+  }
+  for (const [name, { file }] of entries) {
+    if (!byName.has(name)) {
+      problems.push(new ConfigFileError(file, `models.${name}`, `describes a model '${name}' but no models/**/${name}.sql exists. Fix the name or remove the entry.`));
+    }
+  }
+  return { models, sources: parseSources(project, schemaFiles, templates, engine, problems), problems };
+}

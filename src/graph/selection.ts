@@ -1,0 +1,105 @@
+import { ProjectError } from '../errors.js';
+import type { Graph } from './graph.js';
+import type { Node } from './nodes.js';
+
+/** A `--select` / `--exclude` expression cannot be understood. */
+export class SelectorError extends ProjectError {}
+
+const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn'] as const;
+
+interface Criterion {
+  parents: number; // 0 none, Infinity for a bare '+'
+  children: number;
+  method: (typeof METHODS)[number] | 'name';
+  value: string;
+  atOperator: boolean;
+}
+
+const PATTERN = /^(?<at>@)?(?:(?<pd>\d*)(?<p>\+))?(?<body>[^+]+?)(?:(?<c>\+)(?<cd>\d*))?$/;
+
+function parseCriterion(text: string): Criterion {
+  const match = PATTERN.exec(text);
+  if (!match?.groups?.body) throw new SelectorError(`Cannot read selector '${text}'. Examples: customer_trusted, +machine_learning_curated, customer_trusted+, tag:trusted, path:models/curated.`);
+  const g = match.groups;
+  const body = g.body!;
+  const colon = body.indexOf(':');
+  let method: Criterion['method'] = 'name';
+  let value = body;
+  if (colon > 0) {
+    const m = body.slice(0, colon);
+    if (!(METHODS as readonly string[]).includes(m)) {
+      throw new SelectorError(`Unknown selector method '${m}:' in '${text}'. Methods: ${METHODS.join(', ')}.`);
+    }
+    method = m as Criterion['method'];
+    value = body.slice(colon + 1);
+  }
+  const depth = (plus: string | undefined, digits: string | undefined) => (plus ? (digits ? Number(digits) : Infinity) : 0);
+  return { atOperator: Boolean(g.at), parents: depth(g.p, g.pd), children: depth(g.c, g.cd), method, value };
+}
+
+function globToRegExp(glob: string): RegExp {
+  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+}
+
+function matches(node: Node, criterion: Criterion): boolean {
+  const { method, value } = criterion;
+  switch (method) {
+    case 'name': {
+      const re = globToRegExp(value);
+      return re.test(node.name) || (node.kind === 'source' && re.test(`${node.sourceName}.${node.name}`));
+    }
+    case 'tag':
+      return node.tags.some((t) => globToRegExp(value).test(t));
+    case 'path': {
+      const prefix = value.replace(/\/+$/, '');
+      return node.filePath === prefix || node.filePath.startsWith(`${prefix}/`) || globToRegExp(prefix).test(node.filePath);
+    }
+    case 'source':
+      return node.kind === 'source' && (node.sourceName === value || `${node.sourceName}.${node.name}` === value);
+    case 'resource_type':
+      return node.kind === value;
+    case 'fqn':
+      return node.uniqueId.endsWith(`.${value}`);
+  }
+}
+
+function selectCriterion(graph: Graph, criterion: Criterion): Set<string> {
+  const selected = new Set<string>();
+  for (const [id, node] of graph.nodes) {
+    if (!matches(node, criterion)) continue;
+    selected.add(id);
+    if (criterion.parents) for (const a of graph.ancestors(id, criterion.parents)) selected.add(a);
+    if (criterion.children || criterion.atOperator) {
+      for (const d of graph.descendants(id, criterion.atOperator ? Infinity : criterion.children)) {
+        selected.add(d);
+        // `@x` also takes the parents of every descendant, so that they can be built.
+        if (criterion.atOperator) for (const a of graph.ancestors(d)) selected.add(a);
+      }
+    }
+  }
+  return selected;
+}
+
+/** Selects from one expression: space-separated unions of comma-separated intersections. */
+function selectExpression(graph: Graph, expressions: readonly string[]): Set<string> {
+  const result = new Set<string>();
+  for (const union of expressions.flatMap((e) => e.split(/\s+/)).filter(Boolean)) {
+    const parts = union.split(',').map((part) => selectCriterion(graph, parseCriterion(part)));
+    const [first, ...rest] = parts;
+    for (const id of first ?? []) if (rest.every((p) => p.has(id))) result.add(id);
+  }
+  return result;
+}
+
+/** What a command was asked to act on. */
+export interface SelectionOptions {
+  select?: readonly string[];
+  exclude?: readonly string[];
+}
+
+/** The ids chosen by `--select` minus `--exclude`, from the given candidates, in graph order. */
+export function selectNodes(graph: Graph, options: SelectionOptions, candidates: (node: Node) => boolean): string[] {
+  const chosen = options.select?.length ? selectExpression(graph, options.select) : new Set(graph.nodes.keys());
+  const excluded = options.exclude?.length ? selectExpression(graph, options.exclude) : new Set<string>();
+  return graph.order.filter((id) => chosen.has(id) && !excluded.has(id) && candidates(graph.nodes.get(id)!));
+}

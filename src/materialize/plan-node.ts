@@ -1,0 +1,75 @@
+import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
+import type { Relation } from '../graph/nodes.js';
+import { StediError } from '../errors.js';
+
+/** What the planner needs to know about one node to materialize it. */
+export interface PlanInput {
+  name: string;
+  relation: Relation;
+  materialized: 'table' | 'view';
+  /** The SELECT the relation is built from (a model's compiled SQL, or a source's reader query). */
+  selectSql: string;
+  /** What the catalog holds under the relation's name now. */
+  existing: RelationType | undefined;
+  dialect: Dialect;
+  capabilities: AdapterCapabilities;
+  /** Source of unique suffixes for temporary relations; injected so plans are stable in tests. */
+  newId: () => string;
+}
+
+/** The engine lacks an ability a plan needs. */
+export class UnsupportedPlanError extends StediError {}
+
+function sibling(relation: Relation, identifier: string): Relation {
+  return { ...relation, identifier };
+}
+
+function dropExisting(input: PlanInput): Statement[] {
+  if (!input.existing) return [];
+  const kind = input.existing === 'view' ? 'view' : 'table';
+  return [{ sql: `drop ${kind} if exists ${input.dialect.relation(input.relation)}`, purpose: `drop the old ${kind} ${input.name}` }];
+}
+
+/** Statements that create every schema the run writes to. */
+export function planSchemas(relations: readonly Relation[], dialect: Dialect): Statement[] {
+  const seen = new Map<string, Relation>();
+  for (const r of relations) seen.set(`${r.database ?? ''}.${r.schema}`, r);
+  return [...seen.values()].map((r) => {
+    const name = [r.database, r.schema].filter((p): p is string => p !== undefined).map(dialect.quoteIdentifier).join('.');
+    return { sql: `create schema if not exists ${name}`, purpose: `create schema ${r.schema}` };
+  });
+}
+
+/**
+ * Plans the statements that (re)build one relation so readers never see it half-built: a table is built beside the
+ * old one and swapped in the same transaction; a view is replaced in one transaction.
+ */
+export function planRelation(input: PlanInput): Statement[] {
+  const { dialect, capabilities, relation, name } = input;
+  if (!capabilities.transactionalDdl) {
+    throw new UnsupportedPlanError(`${name}: this engine cannot replace relations in a transaction; its adapter must plan the swap itself.`);
+  }
+  const target = dialect.relation(relation);
+  const begin: Statement = { sql: 'begin transaction', purpose: `start replacing ${name}` };
+  const commit: Statement = { sql: 'commit', purpose: `publish ${name}` };
+  if (input.materialized === 'view') {
+    // `create or replace view` cannot replace a table: drop whatever is there unless it is already a view.
+    const drop = input.existing === 'table' ? dropExisting(input) : [];
+    return [begin, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, commit];
+  }
+  const temporary = sibling(relation, `${relation.identifier}__stedi_tmp_${input.newId()}`);
+  return [
+    begin,
+    {
+      sql: `create table ${dialect.relation(temporary)} as\n${input.selectSql}`,
+      purpose: `build table ${name} beside the old one`,
+      reportsRows: true,
+    },
+    ...dropExisting(input),
+    {
+      sql: `alter table ${dialect.relation(temporary)} rename to ${dialect.quoteIdentifier(relation.identifier)}`,
+      purpose: `swap the new ${name} into place`,
+    },
+    commit,
+  ];
+}

@@ -1,0 +1,72 @@
+import path from 'node:path';
+import { parse as parseYamlText } from 'yaml';
+import { ProjectError } from '../errors.js';
+import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
+import { PROFILES_FILE, resolveTarget, type Target } from './profiles.js';
+import { readProjectFile, type ProjectFile } from './project-file.js';
+import { readProjectFiles, type ProjectFiles } from './project-files.js';
+import { throwIfAny } from '../errors.js';
+
+/** Where to find a project and how to run it, as given on the command line. */
+export interface LoadProjectOptions {
+  projectDir: string;
+  profilesDir?: string;
+  targetName?: string;
+  /** `--vars` as written: YAML or JSON mapping. */
+  vars?: string;
+  env?: Readonly<Record<string, string | undefined>>;
+}
+
+/** A project read from disk, with its target and vars resolved: the input of parsing. */
+export interface LoadedProject {
+  dir: string;
+  file: ProjectFile;
+  files: ProjectFiles;
+  target: Target;
+  vars: Record<string, unknown>;
+  env: Readonly<Record<string, string | undefined>>;
+}
+
+/** Parses `--vars`, which must be a YAML or JSON mapping. */
+export function parseCliVars(text: string | undefined): Record<string, unknown> {
+  if (!text) return {};
+  let value: unknown;
+  try {
+    value = parseYamlText(text);
+  } catch (error) {
+    throw new ProjectError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: --vars '{consent_cutoff: as_of}'`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ProjectError(`--vars: expected a mapping of names to values, e.g. --vars '{consent_cutoff: as_of}', got ${JSON.stringify(value)}`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Reads the project file, its files, the profile target and the vars. */
+export function loadProject(options: LoadProjectOptions): LoadedProject {
+  const dir = path.resolve(options.projectDir);
+  const env = options.env ?? process.env;
+  const file = readProjectFile(dir);
+  const vars = { ...file.vars, ...parseCliVars(options.vars) };
+  const profilesDir = path.resolve(options.profilesDir ?? env.STEDI_PROFILES_DIR ?? dir);
+  // profiles.yml values may use env_var() and var(); they are rendered before any target exists.
+  const renderer = new TemplateEngine({
+    macroFiles: [],
+    vars,
+    env,
+    target: { name: '', type: '', schema: '', threads: 1 },
+    quoteString: (s) => s,
+  });
+  const target = resolveTarget({
+    profilesDir,
+    profileName: file.profile,
+    targetName: options.targetName,
+    render: (text, keyPath) => {
+      const scope = newRenderScope('compile', `${PROFILES_FILE} (${keyPath})`);
+      const value = renderer.renderString(text, scope);
+      throwIfAny(scope.problems);
+      return value;
+    },
+  });
+  return { dir, file, files: readProjectFiles(dir, file), target, vars, env };
+}

@@ -1,0 +1,103 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ProjectError } from '../errors.js';
+import { ConfigFileError } from './config-file-error.js';
+import { readYamlFile } from './read-yaml-file.js';
+
+/** The file that holds connection targets, like dbt's profiles.yml. */
+export const PROFILES_FILE = 'profiles.yml';
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
+const threads = z.coerce.number().int().min(1).max(64);
+
+const duckDbTargetSchema = z
+  .object({
+    type: z.literal('duckdb'),
+    path: z.string().min(1),
+    schema: identifier.default('stedi'),
+    threads: threads.default(4),
+    /** DuckDB's own settings (memory_limit, threads, temp_directory...), passed when the database opens. */
+    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
+  })
+  .strict();
+
+const athenaTargetSchema = z
+  .object({
+    type: z.literal('athena'),
+    region: z.string().min(1),
+    workgroup: z.string().min(1).default('primary'),
+    s3_staging_dir: z.string().regex(/^s3:\/\//, 'must be an s3:// URI'),
+    s3_data_dir: z.string().regex(/^s3:\/\//, 'must be an s3:// URI'),
+    database: identifier,
+    schema: identifier.optional(),
+    catalog: z.string().default('AwsDataCatalog'),
+    threads: threads.default(4),
+    poll_interval_ms: z.coerce.number().int().min(1).default(500),
+    poll_interval_max_ms: z.coerce.number().int().min(1).default(5000),
+    max_retries: z.coerce.number().int().min(0).default(5),
+    write_compression: z.string().default('ZSTD'),
+  })
+  .strict();
+
+const targetSchema = z.discriminatedUnion('type', [duckDbTargetSchema, athenaTargetSchema]);
+
+/** A target as written in profiles.yml, after its templated values are rendered. */
+export type DuckDbTarget = z.output<typeof duckDbTargetSchema> & { name: string };
+export type AthenaTarget = z.output<typeof athenaTargetSchema> & { name: string };
+export type Target = DuckDbTarget | AthenaTarget;
+
+const profilesSchema = z.record(
+  z.string(),
+  z
+    .object({
+      target: z.string().default('dev'),
+      outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
+    })
+    .strict(),
+);
+
+/** Renders a templated string value of profiles.yml (env_var, var); supplied by the templating layer. */
+export type RenderValue = (text: string, keyPath: string) => string;
+
+function renderValues(value: unknown, render: RenderValue, keyPath: string): unknown {
+  if (typeof value === 'string') return render(value, keyPath);
+  if (Array.isArray(value)) return value.map((v, i) => renderValues(v, render, `${keyPath}[${i}]`));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderValues(v, render, `${keyPath}.${k}`)]));
+  }
+  return value;
+}
+
+/** Options for resolving the target of an invocation. */
+export interface ResolveTargetOptions {
+  profilesDir: string;
+  profileName: string;
+  targetName?: string;
+  render: RenderValue;
+}
+
+/** Reads profiles.yml, picks the profile and target, renders its templated values and validates them. */
+export function resolveTarget({ profilesDir, profileName, targetName, render }: ResolveTargetOptions): Target {
+  const absPath = path.join(profilesDir, PROFILES_FILE);
+  if (!existsSync(absPath)) {
+    throw new ProjectError(`No ${PROFILES_FILE} found in ${profilesDir}. Create one (see README: "Targets") or pass --profiles-dir <folder>.`);
+  }
+  const profiles = readYamlFile(absPath, PROFILES_FILE, profilesSchema);
+  const profile = profiles[profileName];
+  if (!profile) {
+    throw new ConfigFileError(PROFILES_FILE, profileName, `no profile named '${profileName}' (the project's profile). Profiles found: ${Object.keys(profiles).join(', ') || 'none'}.`);
+  }
+  const name = targetName ?? profile.target;
+  const raw = profile.outputs[name];
+  if (!raw) {
+    throw new ConfigFileError(PROFILES_FILE, `${profileName}.outputs`, `no target named '${name}'. Targets: ${Object.keys(profile.outputs).join(', ')}. Pick one with --target.`);
+  }
+  const keyPath = `${profileName}.outputs.${name}`;
+  const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigFileError(PROFILES_FILE, [keyPath, ...issue.path.map(String)].join('.'), issue.message);
+  }
+  return { ...parsed.data, name } as Target;
+}

@@ -1,0 +1,91 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { ProjectError } from '../errors.js';
+import { modelConfigSchema, type PartialModelConfig } from './model-config.js';
+import { ConfigFileError } from './config-file-error.js';
+import { readYamlFile } from './read-yaml-file.js';
+
+/** The name of the file that marks a stedi-models project, like dbt_project.yml. */
+export const PROJECT_FILE = 'stedi_project.yml';
+
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
+
+/** A folder-config tree: `+key` entries are config, other keys are sub-folders. */
+type FolderConfigTree = { [key: string]: unknown };
+
+const projectFileSchema = z
+  .object({
+    name: identifier,
+    version: z.union([z.string(), z.number()]).transform(String).optional(),
+    profile: z.string().optional(),
+    'model-paths': z.array(z.string()).default(['models']),
+    'macro-paths': z.array(z.string()).default(['macros']),
+    'seed-paths': z.array(z.string()).default(['seeds']),
+    'test-paths': z.array(z.string()).default(['tests']),
+    'target-path': z.string().default('target'),
+    'clean-targets': z.array(z.string()).optional(),
+    vars: z.record(z.string(), z.unknown()).default({}),
+    models: z.record(z.string(), z.unknown()).default({}),
+  })
+  .strict();
+
+/** The validated project file. */
+export interface ProjectFile {
+  name: string;
+  version?: string;
+  profile: string;
+  modelPaths: string[];
+  macroPaths: string[];
+  seedPaths: string[];
+  testPaths: string[];
+  targetPath: string;
+  cleanTargets: string[];
+  vars: Record<string, unknown>;
+  /** Folder-level model config, flattened: folder path (relative to a model path, '' for all) → config. */
+  folderConfigs: Array<{ folder: string; config: PartialModelConfig }>;
+}
+
+function flattenFolderConfigs(tree: FolderConfigTree, file: string, prefix: string[] = []): ProjectFile['folderConfigs'] {
+  const own: Record<string, unknown> = {};
+  const children: ProjectFile['folderConfigs'] = [];
+  for (const [key, value] of Object.entries(tree)) {
+    if (key.startsWith('+')) own[key.slice(1)] = value;
+    else if (value && typeof value === 'object' && !Array.isArray(value)) {
+      children.push(...flattenFolderConfigs(value as FolderConfigTree, file, [...prefix, key]));
+    } else {
+      throw new ConfigFileError(file, ['models', ...prefix, key].join('.'), 'expected a folder (a mapping) or a `+key` config value; write config keys with a leading +, e.g. `+materialized: table`');
+    }
+  }
+  const parsed = modelConfigSchema.safeParse(own);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path.length ? `+${String(issue.path[0])}` : '';
+    throw new ConfigFileError(file, ['models', ...prefix, key].filter(Boolean).join('.'), issue.message);
+  }
+  return [{ folder: prefix.join('/'), config: parsed.data }, ...children];
+}
+
+/** Reads and validates `stedi_project.yml` in the project directory. */
+export function readProjectFile(projectDir: string): ProjectFile {
+  const absPath = path.join(projectDir, PROJECT_FILE);
+  if (!existsSync(absPath)) {
+    throw new ProjectError(
+      `No ${PROJECT_FILE} found in ${projectDir}. Run stedi-models from a project folder or pass --project-dir <folder with ${PROJECT_FILE}>.`,
+    );
+  }
+  const raw = readYamlFile(absPath, PROJECT_FILE, projectFileSchema);
+  return {
+    name: raw.name,
+    version: raw.version,
+    profile: raw.profile ?? raw.name,
+    modelPaths: raw['model-paths'],
+    macroPaths: raw['macro-paths'],
+    seedPaths: raw['seed-paths'],
+    testPaths: raw['test-paths'],
+    targetPath: raw['target-path'],
+    cleanTargets: raw['clean-targets'] ?? [raw['target-path']],
+    vars: raw.vars,
+    folderConfigs: flattenFolderConfigs(raw.models, PROJECT_FILE),
+  };
+}

@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { modelConfigSchema } from './model-config.js';
+
+const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
+/** Data tests are declared as a name or a one-key mapping `{ test_name: { ...args } }`; checked when tests are built. */
+const dataTests = z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).optional();
+
+/** Column types a source may declare; each engine maps them to its own (Athena's Hive names). */
+export const columnTypes = ['string', 'bigint', 'int', 'double', 'boolean', 'date', 'timestamp'] as const;
+export type ColumnType = (typeof columnTypes)[number];
+
+const columnSchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    data_type: z.string().optional(),
+    /** The key in the landing JSON when it differs from the column name (camelCase keys, lowercase columns). */
+    json_key: z.string().optional(),
+    tests: dataTests,
+    data_tests: dataTests,
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const sourceTableSchema = z
+  .object({
+    name,
+    identifier: name.optional(),
+    description: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    external: z
+      .object({
+        location: z.string().min(1),
+        format: z.literal('json'),
+      })
+      .strict()
+      .optional(),
+    columns: z.array(columnSchema.extend({ data_type: z.enum(columnTypes).optional() })).default([]),
+    tests: dataTests,
+    data_tests: dataTests,
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+const sourceSchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    schema: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    tables: z.array(sourceTableSchema).min(1),
+  })
+  .strict();
+
+const modelEntrySchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    config: modelConfigSchema.optional(),
+    columns: z.array(columnSchema).default([]),
+    tests: dataTests,
+    data_tests: dataTests,
+    unit_tests: z.array(z.unknown()).optional(),
+    meta: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict();
+
+/** A `models/**\/*.yml` file: sources and model descriptions, dbt's "schema file". */
+export const schemaFileSchema = z
+  .object({
+    version: z.literal(2).optional(),
+    sources: z.array(sourceSchema).default([]),
+    models: z.array(modelEntrySchema).default([]),
+    seeds: z.array(z.unknown()).optional(),
+    unit_tests: z.array(z.unknown()).optional(),
+  })
+  .strict();
+
+export type SchemaFile = z.output<typeof schemaFileSchema>;
+export type SourceEntry = SchemaFile['sources'][number];
+export type SourceTableEntry = SourceEntry['tables'][number];
+export type ModelEntry = SchemaFile['models'][number];
+export type ColumnEntry = ModelEntry['columns'][number];

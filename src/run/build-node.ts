@@ -1,0 +1,84 @@
+import path from 'node:path';
+import type { Adapter, StatementResult } from '../adapters/adapter.js';
+import { StatementFailedError } from '../adapters/statement-failed-error.js';
+import { nodeSqlPath, writeFileAtomic } from '../compile/artifacts.js';
+import type { ProjectGraph } from '../compile/compile-project.js';
+import { StediError } from '../errors.js';
+import type { Node } from '../graph/nodes.js';
+import { planRelation } from '../materialize/plan-node.js';
+import { sourceSelectSql } from '../materialize/plan-source.js';
+import type { NodeOutcome } from './node-result.js';
+
+/** A node could not be built; names the node, its file, the failed step and the engine's own message. */
+export class NodeFailedError extends StediError {
+  constructor(
+    message: string,
+    readonly sqlPath: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** What building nodes needs: the compiled project, a connected engine and the compiled SQL. */
+export interface BuildContext {
+  context: ProjectGraph;
+  adapter: Adapter;
+  compiled: ReadonlyMap<string, string>;
+  newId: () => string;
+}
+
+function label(node: Node): string {
+  return node.kind === 'model' ? `Model ${node.name} (${node.filePath})` : `Source ${node.sourceName}.${node.name} (${node.filePath})`;
+}
+
+function hint(node: Node, message: string): string {
+  if (node.kind === 'source' && /no files found|cannot open file|no such file/i.test(message)) {
+    return `\n  Landing files are read from ${node.external?.location}; check var landing_root (stedi_project.yml or --vars), or create data with \`stedi-models generate-data\`.`;
+  }
+  return '';
+}
+
+/** Plans and runs the statements that build one node's relation; returns its outcome or throws NodeFailedError. */
+export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
+  const { context, adapter, compiled } = build;
+  const node = context.graph.nodes.get(id)!;
+  const selectSql = node.kind === 'model' ? compiled.get(id)! : sourceSelectSql(node, adapter.dialect);
+  const materialized = node.kind === 'model' ? node.config.materialized : 'view';
+  const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
+  const statements = planRelation({
+    name: node.name,
+    relation: node.relation,
+    materialized,
+    selectSql,
+    existing,
+    dialect: adapter.dialect,
+    capabilities: adapter.capabilities,
+    newId: build.newId,
+  });
+  const runPath = nodeSqlPath(context, node, 'run');
+  writeFileAtomic(path.join(context.project.dir, runPath), `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
+  let results: StatementResult[];
+  try {
+    results = await adapter.executePlan(statements, { signal });
+  } catch (error) {
+    const compiledPath = node.kind === 'model' ? nodeSqlPath(context, node, 'compiled') : runPath;
+    if (error instanceof StatementFailedError) {
+      throw new NodeFailedError(
+        `${label(node)} failed to ${error.statement.purpose}:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}${hint(node, error.engineMessage)}\n  Compiled SQL: ${compiledPath}`,
+        compiledPath,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+  const rows = results.reduce<number | undefined>((sum, r) => (r.rows === undefined ? sum : (sum ?? 0) + r.rows), undefined);
+  const stats: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.stats ?? {})) stats[k] = (stats[k] ?? 0) + v;
+  return {
+    description: `${materialized} ${node.relation.schema}.${node.relation.identifier}`,
+    rows,
+    sqlPath: runPath,
+    stats: Object.keys(stats).length ? stats : undefined,
+  };
+}

@@ -1,0 +1,37 @@
+/** How one node of an invocation ended. */
+export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail';
+
+/** The outcome of one node: what run_results.json records and the reporter prints. */
+export interface NodeResult {
+  uniqueId: string;
+  name: string;
+  kind: string;
+  status: NodeStatus;
+  /** What was built, as people read it: `table stedi.customer_trusted`. */
+  description: string;
+  rows?: number;
+  seconds: number;
+  startedAt?: string;
+  completedAt?: string;
+  message?: string;
+  /** The file with the compiled SQL or the executed statements, relative to the project. */
+  sqlPath?: string;
+  stats?: Record<string, number>;
+}
+
+/** What the work function of a node reports on success. */
+export interface NodeOutcome {
+  status?: 'success' | 'warn' | 'pass' | 'fail' | 'error';
+  description: string;
+  rows?: number;
+  message?: string;
+  sqlPath?: string;
+  stats?: Record<string, number>;
+}
+
+/** Events the runner emits while it works, for reporters. */
+export type RunEvent =
+  | { type: 'run_started'; total: number; threads: number }
+  | { type: 'node_started'; uniqueId: string; name: string; index: number; total: number }
+  | { type: 'node_finished'; result: NodeResult; index: number; total: number }
+  | { type: 'run_finished'; results: NodeResult[]; seconds: number };

@@ -1,0 +1,121 @@
+import type { Graph } from '../graph/graph.js';
+import type { NodeOutcome, NodeResult, RunEvent } from './node-result.js';
+
+/** Options of one scheduled run over the DAG. */
+export interface RunNodesOptions {
+  graph: Graph;
+  /** Selected node ids; only these run. */
+  ids: readonly string[];
+  threads: number;
+  /** The work of one node; throws on failure (the error's message is recorded). */
+  work: (uniqueId: string, signal: AbortSignal) => Promise<NodeOutcome>;
+  onEvent?: (event: RunEvent) => void;
+  signal?: AbortSignal;
+  now?: () => number;
+}
+
+/** Each selected node's nearest selected ancestors, looking through nodes that are not selected. */
+function selectedDependencies(graph: Graph, ids: readonly string[]): Map<string, string[]> {
+  const selected = new Set(ids);
+  const deps = new Map<string, string[]>();
+  for (const id of ids) {
+    const found = new Set<string>();
+    const seen = new Set<string>();
+    const stack = [...(graph.parents.get(id) ?? [])];
+    while (stack.length > 0) {
+      const parent = stack.pop()!;
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      if (selected.has(parent)) found.add(parent);
+      else stack.push(...(graph.parents.get(parent) ?? []));
+    }
+    deps.set(id, [...found]);
+  }
+  return deps;
+}
+
+function failureMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Runs the selected nodes in dependency order, up to `threads` at once. A node whose upstream failed or was skipped
+ * is `skipped`; independent branches go on. Returns one result per node, in the order they finished.
+ */
+export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
+  const { graph, ids, onEvent, now = Date.now } = options;
+  const threads = Math.max(1, options.threads);
+  const deps = selectedDependencies(graph, ids);
+  const waitingOn = new Map(ids.map((id) => [id, new Set(deps.get(id))]));
+  const dependents = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const [id, parents] of deps) for (const p of parents) dependents.get(p)!.push(id);
+  const outcome = new Map<string, NodeResult>();
+  const results: NodeResult[] = [];
+  const ready: string[] = ids.filter((id) => waitingOn.get(id)!.size === 0);
+  const controller = new AbortController();
+  options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason), { once: true });
+  let started = 0;
+  let finished = 0;
+  const runStart = now();
+  onEvent?.({ type: 'run_started', total: ids.length, threads });
+
+  const finish = (result: NodeResult) => {
+    outcome.set(result.uniqueId, result);
+    results.push(result);
+    onEvent?.({ type: 'node_finished', result, index: ++finished, total: ids.length });
+    for (const child of dependents.get(result.uniqueId) ?? []) {
+      const waiting = waitingOn.get(child)!;
+      waiting.delete(result.uniqueId);
+      if (waiting.size === 0) ready.push(child);
+    }
+  };
+
+  const runOne = async (id: string): Promise<void> => {
+    const node = graph.nodes.get(id)!;
+    const blocked = (deps.get(id) ?? []).map((p) => outcome.get(p)!).find((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail');
+    if (blocked || controller.signal.aborted) {
+      finish({
+        uniqueId: id,
+        name: node.name,
+        kind: node.kind,
+        status: 'skipped',
+        description: node.name,
+        seconds: 0,
+        message: blocked ? `skipped because upstream ${blocked.name} ${blocked.status === 'skipped' ? 'was skipped' : 'failed'}` : 'skipped because the run was interrupted',
+      });
+      return;
+    }
+    onEvent?.({ type: 'node_started', uniqueId: id, name: node.name, index: ++started, total: ids.length });
+    const start = now();
+    const startedAt = new Date(start).toISOString();
+    try {
+      const done = await options.work(id, controller.signal);
+      finish({ uniqueId: id, name: node.name, kind: node.kind, status: done.status ?? 'success', ...done, seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
+    } catch (error) {
+      finish({
+        uniqueId: id,
+        name: node.name,
+        kind: node.kind,
+        status: 'error',
+        description: node.name,
+        seconds: (now() - start) / 1000,
+        startedAt,
+        completedAt: new Date(now()).toISOString(),
+        message: failureMessage(error),
+        sqlPath: (error as { sqlPath?: string }).sqlPath,
+      });
+    }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  while (ready.length > 0 || inFlight.size > 0) {
+    while (ready.length > 0 && inFlight.size < threads) {
+      const id = ready.shift()!;
+      const task: Promise<void> = runOne(id).finally(() => inFlight.delete(task));
+      inFlight.add(task);
+    }
+    if (inFlight.size > 0) await Promise.race(inFlight);
+  }
+  onEvent?.({ type: 'run_finished', results, seconds: (now() - runStart) / 1000 });
+  return results;
+}

@@ -1,0 +1,225 @@
+import nunjucks from 'nunjucks';
+import { ProjectError } from '../errors.js';
+import type { PartialModelConfig } from '../project/model-config.js';
+import type { ProjectFileText } from '../project/project-files.js';
+import {
+  CompilerErrorRaised,
+  UndefinedEnvVarError,
+  UndefinedVarError,
+  fromNunjucksError,
+} from './template-errors.js';
+
+/** What a template sees as `target`: the profile target in use, without secrets. */
+export interface TargetContext {
+  name: string;
+  type: string;
+  schema: string;
+  threads: number;
+  [key: string]: unknown;
+}
+
+/** The per-file state of one render: what `ref`, `source`, `config` and `this` mean while it runs. */
+export interface RenderScope {
+  /** `parse` records refs and config; `compile` resolves them to relations. */
+  mode: 'parse' | 'compile';
+  file: string;
+  /** What `{{ this }}` prints; the relation of the node being rendered. */
+  self?: unknown;
+  refs: string[];
+  sources: Array<[string, string]>;
+  configs: Array<Record<string, unknown>>;
+  varsUsed: Set<string>;
+  macrosUsed: Set<string>;
+  problems: ProjectError[];
+  resolveRef?: (name: string) => unknown;
+  resolveSource?: (sourceName: string, tableName: string) => unknown;
+  isIncremental?: boolean;
+}
+
+/** Creates an empty render scope for one file. */
+export function newRenderScope(mode: RenderScope['mode'], file: string, extra: Partial<RenderScope> = {}): RenderScope {
+  return { mode, file, refs: [], sources: [], configs: [], varsUsed: new Set(), macrosUsed: new Set(), problems: [], ...extra };
+}
+
+/** The engines a macro may be specialised for, as `<engine>__<name>`; `default__<name>` is the fallback. */
+const DISPATCH_PREFIX = /^(?<engine>[a-z]+)__(?<name>[A-Za-z_][A-Za-z0-9_]*)$/;
+
+function stripKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
+  const last = args.at(-1);
+  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
+    const { __keywords: _k, ...keywords } = last as Record<string, unknown>;
+    return { positional: args.slice(0, -1), keywords };
+  }
+  return { positional: args, keywords: {} };
+}
+
+/** Options of the template engine for one invocation. */
+export interface TemplateEngineOptions {
+  macroFiles: readonly ProjectFileText[];
+  vars: Readonly<Record<string, unknown>>;
+  env: Readonly<Record<string, string | undefined>>;
+  target: TargetContext;
+  /** Quotes a value as a SQL string literal by the target engine's rules. */
+  quoteString: (value: string) => string;
+}
+
+/**
+ * The nunjucks environment of a project: dbt's context functions (`ref`, `source`, `var`, `env_var`, `config`,
+ * `this`, `target`) plus every macro of `macros/`, callable from any model without an import.
+ */
+export class TemplateEngine {
+  private readonly env: nunjucks.Environment;
+  private current: RenderScope = newRenderScope('parse', '<none>');
+  private readonly compiled = new Map<string, nunjucks.Template>();
+  /** Problems found while loading the macro files (syntax errors), reported with the first render. */
+  readonly macroProblems: ProjectError[] = [];
+  readonly macroNames: string[] = [];
+
+  constructor(private readonly options: TemplateEngineOptions) {
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+    this.installContext();
+    this.loadMacros();
+  }
+
+  private installContext(): void {
+    const scope = (): RenderScope => this.current;
+    const { vars, env, target } = this.options;
+    this.env.addGlobal('ref', (...args: unknown[]) => {
+      const name = String(args.at(-1));
+      const s = scope();
+      s.refs.push(name);
+      return s.mode === 'compile' && s.resolveRef ? s.resolveRef(name) : `__ref__${name}`;
+    });
+    this.env.addGlobal('source', (sourceName: unknown, tableName: unknown) => {
+      const s = scope();
+      s.sources.push([String(sourceName), String(tableName)]);
+      return s.mode === 'compile' && s.resolveSource ? s.resolveSource(String(sourceName), String(tableName)) : `__source__${String(sourceName)}.${String(tableName)}`;
+    });
+    this.env.addGlobal('config', (...args: unknown[]) => {
+      scope().configs.push(stripKeywords(args).keywords);
+      return '';
+    });
+    this.env.addGlobal('var', (name: unknown, ...rest: unknown[]) => {
+      const key = String(name);
+      const s = scope();
+      s.varsUsed.add(key);
+      if (Object.hasOwn(vars, key)) return vars[key];
+      if (rest.length > 0) return rest[0];
+      s.problems.push(new UndefinedVarError(s.file, key));
+      return '';
+    });
+    this.env.addGlobal('env_var', (name: unknown, ...rest: unknown[]) => {
+      const key = String(name);
+      const value = env[key];
+      if (value !== undefined) return value;
+      if (rest.length > 0) return rest[0];
+      scope().problems.push(new UndefinedEnvVarError(scope().file, key));
+      return '';
+    });
+    this.env.addGlobal('is_incremental', () => scope().isIncremental === true);
+    this.env.addGlobal('target', target);
+    this.env.addGlobal('sql_string', (value: unknown) => this.options.quoteString(String(value)));
+    this.env.addGlobal('exceptions', {
+      raise_compiler_error: (message: unknown) => {
+        throw new CompilerErrorRaised(scope().file, String(message));
+      },
+    });
+  }
+
+  private loadMacros(): void {
+    const byName = new Map<string, (...args: unknown[]) => unknown>();
+    for (const file of this.options.macroFiles) {
+      try {
+        const template = new nunjucks.Template(file.text, this.env, file.path, true);
+        let exported: Record<string, unknown> = {};
+        // Macro files only define macros, so rendering them is synchronous and the callback runs at once.
+        (template as unknown as { getExported(cb: (err: unknown, res: Record<string, unknown>) => void): void }).getExported(
+          (err, res) => {
+            if (err) throw err;
+            exported = res;
+          },
+        );
+        for (const [name, fn] of Object.entries(exported)) {
+          if (typeof fn === 'function') byName.set(name, fn as (...args: unknown[]) => unknown);
+        }
+      } catch (error) {
+        this.macroProblems.push(fromNunjucksError(error, file.path));
+      }
+    }
+    const engine = this.options.target.type;
+    const dispatched = new Set<string>();
+    for (const name of byName.keys()) {
+      const match = DISPATCH_PREFIX.exec(name);
+      if (match?.groups?.name) dispatched.add(match.groups.name);
+    }
+    for (const [name, fn] of byName) this.addMacro(name, fn);
+    for (const name of dispatched) {
+      if (byName.has(name)) continue;
+      // A macro with per-engine versions resolves to the target's version, else the default one.
+      const impl = byName.get(`${engine}__${name}`) ?? byName.get(`default__${name}`);
+      this.addMacro(name, (...args: unknown[]) => {
+        if (!impl) {
+          throw new CompilerErrorRaised(this.current.file, `macro ${name}() has no version for engine '${engine}' and no default__${name}; define ${engine}__${name} in macros/.`);
+        }
+        return impl(...args);
+      });
+    }
+  }
+
+  private addMacro(name: string, fn: (...args: unknown[]) => unknown): void {
+    this.macroNames.push(name);
+    this.env.addGlobal(name, (...args: unknown[]) => {
+      this.current.macrosUsed.add(name);
+      return fn(...args);
+    });
+  }
+
+  /** Checks a file's template syntax without rendering it; returns a problem or undefined. */
+  check(file: ProjectFileText): ProjectError | undefined {
+    try {
+      this.template(file);
+      return undefined;
+    } catch (error) {
+      return fromNunjucksError(error, file.path);
+    }
+  }
+
+  private template(file: ProjectFileText): nunjucks.Template {
+    let template = this.compiled.get(file.path);
+    if (!template) {
+      template = new nunjucks.Template(file.text, this.env, file.path, true);
+      this.compiled.set(file.path, template);
+    }
+    return template;
+  }
+
+  /** Renders a file in a scope; problems (syntax, undefined vars, raised errors) are added to the scope. */
+  render(file: ProjectFileText, scope: RenderScope): string {
+    this.current = scope;
+    this.env.addGlobal('this', scope.self ?? '');
+    try {
+      return this.template(file).render({});
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      // nunjucks wraps what our context functions throw; keep their own message when they are ours.
+      scope.problems.push(cause instanceof ProjectError ? cause : fromNunjucksError(error, file.path));
+      return '';
+    } finally {
+      this.current = newRenderScope('parse', '<none>');
+    }
+  }
+
+  /** Renders a short string (a yml value such as a source location) with the context functions. */
+  renderString(text: string, scope: RenderScope): string {
+    if (!text.includes('{{') && !text.includes('{%')) return text;
+    this.current = scope;
+    try {
+      return this.env.renderString(text, {});
+    } catch (error) {
+      scope.problems.push(fromNunjucksError(error, scope.file));
+      return '';
+    } finally {
+      this.current = newRenderScope('parse', '<none>');
+    }
+  }
+}

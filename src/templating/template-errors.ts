@@ -1,0 +1,55 @@
+import { ProjectError } from '../errors.js';
+
+/** A model or macro file is not a valid template (syntax) or failed while rendering; names the file and line. */
+export class TemplateError extends ProjectError {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly line?: number,
+    readonly column?: number,
+  ) {
+    super(`${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ${detail}`);
+  }
+}
+
+/** `var(name)` was called without a default for a var that no file or `--vars` defines. */
+export class UndefinedVarError extends ProjectError {
+  constructor(file: string, name: string) {
+    super(
+      `${file}: var('${name}') is not defined. Define it under vars: in stedi_project.yml, pass --vars '{${name}: ...}', or give a default: var('${name}', <default>).`,
+    );
+  }
+}
+
+/** `env_var(name)` was called without a default for an environment variable that is not set. */
+export class UndefinedEnvVarError extends ProjectError {
+  constructor(file: string, name: string) {
+    super(`${file}: env_var('${name}') is not set. Export ${name}=... before running, or give a default: env_var('${name}', <default>).`);
+  }
+}
+
+/** A template called `exceptions.raise_compiler_error(...)` (a model or macro refusing its input). */
+export class CompilerErrorRaised extends ProjectError {
+  constructor(file: string, message: string) {
+    super(`${file}: ${message}`);
+  }
+}
+
+// nunjucks reports `Template render error: (path) [Line 3, Column 5]\n  message`; keep the message, the line and
+// the column, and drop its wrapper words so every error reads `file:line:col: message`.
+const NUNJUCKS_LOCATION = /\((?<path>[^)]*)\)(?:\s*\[Line (?<line>\d+), Column (?<column>\d+)\])?\s*(?<detail>[\s\S]*)$/;
+
+/** Turns an error thrown by nunjucks into a TemplateError naming the file and line. */
+export function fromNunjucksError(error: unknown, file: string): ProjectError {
+  if (error instanceof ProjectError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const match = NUNJUCKS_LOCATION.exec(message);
+  const detail = (match?.groups?.detail ?? message)
+    .replace(/^\s*Template render error:?\s*/i, '')
+    .replace(/^Error:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  const line = match?.groups?.line ? Number(match.groups.line) : undefined;
+  const column = match?.groups?.column ? Number(match.groups.column) : undefined;
+  return new TemplateError(file, `template error: ${detail}`, line, column);
+}
