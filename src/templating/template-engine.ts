@@ -143,7 +143,7 @@ export class TemplateEngine {
           if (typeof fn === 'function') byName.set(name, fn as (...args: unknown[]) => unknown);
         }
       } catch (error) {
-        this.macroProblems.push(fromNunjucksError(error, file.path));
+        this.macroProblems.push(fromNunjucksError(error, file.path, file.text));
       }
     }
     const engine = this.options.target.type;
@@ -180,7 +180,7 @@ export class TemplateEngine {
       this.template(file);
       return undefined;
     } catch (error) {
-      return fromNunjucksError(error, file.path);
+      return fromNunjucksError(error, file.path, file.text);
     }
   }
 
@@ -202,7 +202,7 @@ export class TemplateEngine {
     } catch (error) {
       const cause = (error as { cause?: unknown }).cause;
       // nunjucks wraps what our context functions throw; keep their own message when they are ours.
-      scope.problems.push(cause instanceof ProjectError ? cause : fromNunjucksError(error, file.path));
+      scope.problems.push(cause instanceof ProjectError ? cause : fromNunjucksError(error, file.path, file.text));
       return '';
     } finally {
       this.current = newRenderScope('parse', '<none>');
@@ -216,7 +216,7 @@ export class TemplateEngine {
     try {
       return this.env.renderString(text, {});
     } catch (error) {
-      scope.problems.push(fromNunjucksError(error, scope.file));
+      scope.problems.push(fromNunjucksError(error, scope.file, text));
       return '';
     } finally {
       this.current = newRenderScope('parse', '<none>');

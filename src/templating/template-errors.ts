@@ -40,7 +40,7 @@ export class CompilerErrorRaised extends ProjectError {
 const NUNJUCKS_LOCATION = /\((?<path>[^)]*)\)(?:\s*\[Line (?<line>\d+), Column (?<column>\d+)\])?\s*(?<detail>[\s\S]*)$/;
 
 /** Turns an error thrown by nunjucks into a TemplateError naming the file and line. */
-export function fromNunjucksError(error: unknown, file: string): ProjectError {
+export function fromNunjucksError(error: unknown, file: string, text?: string): ProjectError {
   if (error instanceof ProjectError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const match = NUNJUCKS_LOCATION.exec(message);
@@ -49,7 +49,9 @@ export function fromNunjucksError(error: unknown, file: string): ProjectError {
     .replace(/^Error:\s*/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const line = match?.groups?.line ? Number(match.groups.line) : undefined;
   const column = match?.groups?.column ? Number(match.groups.column) : undefined;
-  return new TemplateError(file, `template error: ${detail}`, line, column);
+  if (match?.groups?.line) return new TemplateError(file, `template error: ${detail}`, Number(match.groups.line), column);
+  // nunjucks gives no position when the file ends inside a tag or block; the end of the file is where it stopped.
+  const lastLine = text === undefined ? undefined : text.trimEnd().split('\n').length;
+  return new TemplateError(file, `template error: ${detail} (reached the end of the file: a {{ }}, {% %} or block is not closed)`, lastLine);
 }

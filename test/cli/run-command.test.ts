@@ -1,0 +1,131 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+import { cli, readTargetJson } from '../helpers/stedi-project.js';
+
+const GOOD = {
+  'models/base.sql': "select 1 as id, '{{ var(\"greeting\") }}' as word union all select 2, 'there'",
+  'models/doubled.sql': "select id * 2 as id from {{ ref('base') }}",
+  'models/leaf.sql': "select count(*) as n from {{ ref('doubled') }}",
+  'models/independent.sql': 'select 42 as answer',
+};
+
+async function query(dir: string, sql: string) {
+  const adapter = await DuckDbAdapter.open({ path: 'target/fixture.duckdb', settings: {} }, dir);
+  try {
+    return await adapter.query(sql);
+  } finally {
+    await adapter.close();
+  }
+}
+
+describe('stedi-models run', () => {
+  it('builds models in dependency order, prints a line per model and exits 0', async () => {
+    const dir = fixtureProject(GOOD);
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const lines = run.stdout.split('\n').filter((l) => / OK /.test(l));
+    expect(lines).toHaveLength(4);
+    expect(lines.findIndex((l) => l.includes('analytics.base'))).toBeLessThan(lines.findIndex((l) => l.includes('analytics.doubled')));
+    expect(run.stdout).toMatch(/Finished in .*: 4 succeeded, 0 failed, 0 skipped\./);
+    expect(await query(dir, 'select * from analytics.leaf')).toEqual([{ n: 2 }]);
+  });
+
+  it('skips the descendants of a failed model, runs independent ones, and exits 1 naming the model, file and engine error', async () => {
+    const dir = fixtureProject({ ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" });
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/ERROR .*doubled/);
+    expect(run.stdout).toMatch(/SKIP leaf/);
+    expect(run.stdout).toMatch(/OK table|OK view analytics.independent/);
+    expect(run.stdout).toContain('Model doubled (models/doubled.sql) failed');
+    expect(run.stdout).toContain('no_such_column');
+    expect(run.stdout).toContain('Compiled SQL: target/compiled/models/doubled.sql');
+    const results = readTargetJson(dir, 'run_results.json').results as Array<{ name: string; status: string; message: string | null }>;
+    expect(Object.fromEntries(results.map((r) => [r.name, r.status]))).toEqual({ base: 'success', doubled: 'error', leaf: 'skipped', independent: 'success' });
+    expect(results.find((r) => r.name === 'leaf')!.message).toContain('upstream doubled failed');
+  });
+
+  it('keeps the previous table intact when its rebuild fails', async () => {
+    const dir = fixtureProject({ 'models/kept.sql': "{{ config(materialized='table') }}\nselect 1 as id union all select 2" });
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    // The new version fails half-way through (a division error while rows are being written).
+    writeFileSync(path.join(dir, 'models/kept.sql'), "{{ config(materialized='table') }}\nselect case when id = 999999 then cast(error('boom at row ' || id) as bigint) else id end as id from range(1000000) t(id)");
+    const failed = await cli(['run'], { cwd: dir });
+    expect(failed.code).toBe(1);
+    expect(await query(dir, 'select id from analytics.kept order by id')).toEqual([{ id: 1 }, { id: 2 }]);
+    const leftovers = await query(dir, "select table_name from information_schema.tables where table_name like '%stedi_tmp%'");
+    expect(leftovers).toEqual([]);
+  });
+
+  it('replaces a view with a table and a table with a view', async () => {
+    const dir = fixtureProject({ 'models/shape.sql': "{{ config(materialized='view') }}\nselect 1 as id" });
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    writeFileSync(path.join(dir, 'models/shape.sql'), "{{ config(materialized='table') }}\nselect 2 as id");
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([{ table_type: 'BASE TABLE' }]);
+    writeFileSync(path.join(dir, 'models/shape.sql'), "{{ config(materialized='view') }}\nselect 3 as id");
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([{ table_type: 'VIEW' }]);
+    expect(await query(dir, 'select id from analytics.shape')).toEqual([{ id: 3 }]);
+  });
+
+  it('writes manifest.json with nodes, dependencies, config and compiled SQL', async () => {
+    const dir = fixtureProject(GOOD);
+    await cli(['run', '--select', 'doubled'], { cwd: dir, env: {} });
+    const manifest = readTargetJson(dir, 'manifest.json');
+    const doubled = manifest.nodes['model.fixture.doubled'];
+    expect(doubled.depends_on.nodes).toEqual(['model.fixture.base']);
+    expect(doubled.config.materialized).toBe('view');
+    expect(doubled.compiled_code).toBe('select id * 2 as id from "fixture"."analytics"."base"');
+    expect(manifest.child_map['model.fixture.base']).toContain('model.fixture.doubled');
+  });
+
+  it('prints one JSON event per line with --log-format json', async () => {
+    const dir = fixtureProject(GOOD);
+    const run = await cli(['run', '--log-format', 'json'], { cwd: dir });
+    expect(run.code).toBe(0);
+    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(events[0].type).toBe('run_started');
+    expect(events.filter((e) => e.type === 'node_finished').map((e) => e.result.status)).toEqual(['success', 'success', 'success', 'success']);
+    expect(events.at(-1).type).toBe('run_finished');
+  });
+
+  it('exits 2 with a clear message on a usage error or a missing project', async () => {
+    const dir = fixtureProject(GOOD);
+    const usage = await cli(['run', '--no-such-option'], { cwd: dir });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("unknown option '--no-such-option'");
+    const missing = await cli(['run', '--project-dir', path.join(dir, 'nowhere')], { cwd: dir });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('No stedi_project.yml found');
+    const badVars = await cli(['run', '--vars', '[1, 2]'], { cwd: dir });
+    expect(badVars.code).toBe(2);
+    expect(badVars.stderr).toContain('--vars: expected a mapping');
+    const badTarget = await cli(['run', '--target', 'nope'], { cwd: dir });
+    expect(badTarget.code).toBe(2);
+    expect(badTarget.stderr).toContain("no target named 'nope'");
+  });
+
+  it('compiles to target/compiled without connecting, and lists nodes as JSON', async () => {
+    const dir = fixtureProject(GOOD);
+    const compiled = await cli(['compile'], { cwd: dir });
+    expect(compiled.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'target/compiled/models/leaf.sql'), 'utf8')).toContain('from "fixture"."analytics"."doubled"');
+    expect(existsSync(path.join(dir, 'target/fixture.duckdb'))).toBe(false);
+    const ls = await cli(['ls', '--select', '+leaf', '--output', 'json'], { cwd: dir });
+    expect(ls.stdout.trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['base', 'doubled', 'leaf']);
+  });
+
+  it('checks the profile and the connection with debug, and removes target/ with clean', async () => {
+    const dir = fixtureProject(GOOD);
+    const debug = await cli(['debug'], { cwd: dir });
+    expect(debug.code).toBe(0);
+    expect(debug.stdout).toContain('connection: engine=duckdb');
+    expect(debug.stdout).toContain('All checks passed.');
+    expect((await cli(['clean'], { cwd: dir })).code).toBe(0);
+    expect(existsSync(path.join(dir, 'target'))).toBe(false);
+  });
+});

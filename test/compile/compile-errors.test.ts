@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { cli } from '../helpers/stedi-project.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+
+async function compile(files: Record<string, string>) {
+  const dir = fixtureProject(files);
+  return cli(['compile'], { cwd: dir });
+}
+
+describe('compile errors', () => {
+  it('reports a cycle with its full path and files', async () => {
+    const run = await compile({
+      'models/a.sql': "select * from {{ ref('c') }}",
+      'models/b.sql': "select * from {{ ref('a') }}",
+      'models/c.sql': "select * from {{ ref('b') }}",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cycle: a > b > c > a');
+    expect(run.stderr).toContain('models/a.sql');
+    expect(run.stderr).toContain('models/c.sql');
+  });
+
+  it('reports a model that refs itself as a cycle', async () => {
+    const run = await compile({ 'models/a.sql': "select * from {{ ref('a') }}" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('cycle: a > a');
+  });
+
+  it('reports a ref to an unknown model with the nearest name', async () => {
+    const run = await compile({
+      'models/trusted/customer_trusted.sql': 'select 1 as id',
+      'models/curated/customer_curated.sql': "select * from {{ ref('customer_trustd') }}",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("models/curated/customer_curated.sql: ref('customer_trustd') matches no model. Did you mean 'customer_trusted'?");
+  });
+
+  it('reports an unknown source with the nearest declared one', async () => {
+    const run = await compile({
+      'models/sources.yml': 'sources:\n  - name: landing\n    tables:\n      - name: customer_landing\n',
+      'models/a.sql': "select * from {{ source('landing', 'customer_landnig') }}",
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("models/a.sql: source('landing', 'customer_landnig') matches no source");
+    expect(run.stderr).toContain("Did you mean 'landing.customer_landing'?");
+  });
+
+  it('reports two models with one name, naming both files', async () => {
+    const run = await compile({ 'models/trusted/x.sql': 'select 1 as a', 'models/curated/x.sql': 'select 2 as a' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("Two models are named 'x': models/curated/x.sql and models/trusted/x.sql");
+  });
+
+  it('reports a template syntax error with file and line', async () => {
+    const run = await compile({ 'models/broken.sql': 'select 1 as a\nfrom t\nwhere {% if %} x {% endif %}' });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/models\/broken\.sql:3:\d+: template error: /);
+  });
+
+  it('reports an undefined var and how to define it', async () => {
+    const run = await compile({ 'models/a.sql': "select '{{ var(\"landing_rooot\") }}' as x" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("models/a.sql: var('landing_rooot') is not defined.");
+    expect(run.stderr).toContain('--vars');
+  });
+
+  it('reports every problem of a project at once', async () => {
+    const run = await compile({
+      'models/a.sql': "select * from {{ ref('nope') }}",
+      'models/b.sql': "select {{ var('missing') }}",
+      'models/c.sql': 'select {{ broken',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('3 problems found');
+    expect(run.stderr).toContain("ref('nope')");
+    expect(run.stderr).toContain("var('missing')");
+    expect(run.stderr).toContain('models/c.sql:1');
+  });
+
+  it('reports invalid schema yml with file, line and key path', async () => {
+    const run = await compile({
+      'models/a.sql': 'select 1 as a',
+      'models/schema.yml': 'models:\n  - name: a\n    config:\n      materialized: tabel\n',
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/models\/schema\.yml:4: models\[0\]\.config\.materialized: .*"view".*"table"/);
+  });
+
+  it('reports an invalid var value through a macro that refuses it', async () => {
+    const dir = fixtureProject({
+      'macros/choice.sql': "{% macro pick(name, choices) %}{% set v = var(name) %}{% if v not in choices %}{{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be one of ' ~ choices | join(', ')) }}{% endif %}{{ v }}{% endmacro %}",
+      'models/a.sql': "select '{{ pick('mode', ['x', 'y']) }}' as m",
+    });
+    const run = await cli(['compile', '--vars', '{mode: z}'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('models/a.sql: var mode must be one of x, y');
+  });
+});

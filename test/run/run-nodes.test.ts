@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { Graph } from '../../src/graph/graph.js';
+import type { ModelNode } from '../../src/graph/nodes.js';
+import { runNodes } from '../../src/run/run-nodes.js';
+
+function model(name: string, refs: string[]): ModelNode {
+  return {
+    kind: 'model', uniqueId: name, name, filePath: `models/${name}.sql`, description: '', tags: [], rawSql: '',
+    config: { materialized: 'table', tags: [], enabled: true, privacy: [] }, relation: { schema: 's', identifier: name }, columns: [],
+    dependsOn: [], refs, sources: [], varsUsed: [], macrosUsed: [], declaredTests: [],
+  };
+}
+
+// a -> b -> c, a -> d, e (independent); ids are the names, to keep assertions short.
+const fixed = Graph.build([model('a', []), model('b', ['a']), model('c', ['b']), model('d', ['a']), model('e', [])], []).graph!;
+
+describe('runNodes', () => {
+  it('skips the descendants of a failed node and runs the independent ones', async () => {
+    const results = await runNodes({
+      graph: fixed,
+      ids: fixed.order,
+      threads: 2,
+      work: async (id) => {
+        if (id === 'b') throw new Error('b broke');
+        return { description: id };
+      },
+    });
+    const status = Object.fromEntries(results.map((r) => [r.name, r.status]));
+    expect(status).toEqual({ a: 'success', b: 'error', c: 'skipped', d: 'success', e: 'success' });
+    expect(results.find((r) => r.name === 'b')!.message).toBe('b broke');
+  });
+
+  it('never runs a node before its parents finish and never more than `threads` at once', async () => {
+    const done = new Set<string>();
+    let running = 0;
+    let peak = 0;
+    await runNodes({
+      graph: fixed,
+      ids: fixed.order,
+      threads: 2,
+      work: async (id) => {
+        for (const parent of fixed.parents.get(id)!) expect(done.has(parent)).toBe(true);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        done.add(id);
+        return { description: id };
+      },
+    });
+    expect(done.size).toBe(5);
+    expect(peak).toBe(2);
+  });
+
+  it('waits for a selected ancestor through an unselected node', async () => {
+    const order: string[] = [];
+    await runNodes({
+      graph: fixed,
+      ids: ['a', 'c'],
+      threads: 4,
+      work: async (id) => {
+        await new Promise((r) => setTimeout(r, id === 'a' ? 10 : 0));
+        order.push(id);
+        return { description: id };
+      },
+    });
+    expect(order).toEqual(['a', 'c']);
+  });
+});
