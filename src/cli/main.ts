@@ -8,6 +8,7 @@ import { lsCommand } from './commands/ls-command.js';
 import { runCommand } from './commands/run-command.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../compile/artifacts.js';
+import { secretMasker } from '../project/secrets.js';
 
 /** Exit codes: success, a node failed, or the command could not start (usage, config or project error). */
 export const EXIT = { success: 0, nodeFailed: 1, usage: 2, interrupted: 130 } as const;
@@ -50,7 +51,9 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
   return exitCode;
 }
 
-function reportError(error: unknown, io: CliIo): number {
+function reportError(error: unknown, rawIo: CliIo): number {
+  const mask = secretMasker(rawIo.env);
+  const io: CliIo = { ...rawIo, stderr: { write: (text: string) => rawIo.stderr.write(mask(text)) } };
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander's exitOverride; their exit code is 0.
     return error.exitCode === 0 ? EXIT.success : EXIT.usage;

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { NodeResult, RunEvent } from '../run/node-result.js';
-import type { CliIo } from './cli-io.js';
+import { secretMasker } from '../project/secrets.js';
+import type { CliIo, OutputStream } from './cli-io.js';
 
 /** How events are printed: lines for people, or one JSON object per line for machines. */
 export type LogFormat = 'text' | 'json';
@@ -149,7 +150,13 @@ class TextReporter implements Reporter {
   }
 }
 
-/** Creates the reporter for a log format. */
+function maskedStream(stream: OutputStream, mask: (text: string) => string): OutputStream {
+  return { isTTY: stream.isTTY, columns: stream.columns, write: (text: string) => stream.write(mask(text)) };
+}
+
+/** Creates the reporter for a log format; secret values never reach the terminal or the log. */
 export function createReporter(format: LogFormat, io: CliIo): Reporter {
-  return format === 'json' ? new JsonReporter(io) : new TextReporter(io);
+  const mask = secretMasker(io.env);
+  const masked: CliIo = { ...io, stdout: maskedStream(io.stdout, mask), stderr: maskedStream(io.stderr, mask) };
+  return format === 'json' ? new JsonReporter(masked) : new TextReporter(masked);
 }

@@ -14,6 +14,11 @@ export function writeFileAtomic(file: string, content: string): void {
   renameSync(temporary, file);
 }
 
+/** Writes a generated file of an invocation, with secret values masked. */
+export function writeArtifact(context: ProjectGraph, file: string, content: string): void {
+  writeFileAtomic(path.resolve(context.project.dir, file), context.project.mask(content));
+}
+
 /** The folder of generated files (`target/` by default), absolute. */
 export function targetDir(context: ProjectGraph): string {
   return path.resolve(context.project.dir, context.project.file.targetPath);
@@ -29,7 +34,7 @@ export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled'
 export function writeCompiledSql(context: ProjectGraph, compiled: ReadonlyMap<string, string>): void {
   for (const [id, sql] of compiled) {
     const node = context.graph.nodes.get(id)!;
-    writeFileAtomic(path.join(context.project.dir, nodeSqlPath(context, node, 'compiled')), `${sql}\n`);
+    writeArtifact(context, nodeSqlPath(context, node, 'compiled'), `${sql}\n`);
   }
 }
 
@@ -83,5 +88,5 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
     parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),
     child_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.children.get(id)!]])),
   };
-  writeFileAtomic(path.join(targetDir(context), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+  writeArtifact(context, path.join(targetDir(context), 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 }

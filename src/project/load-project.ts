@@ -6,6 +6,7 @@ import { PROFILES_FILE, resolveTarget, type Target } from './profiles.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { readProjectFiles, type ProjectFiles } from './project-files.js';
 import { throwIfAny } from '../errors.js';
+import { secretMasker, type Masker } from './secrets.js';
 
 /** Where to find a project and how to run it, as given on the command line. */
 export interface LoadProjectOptions {
@@ -25,6 +26,8 @@ export interface LoadedProject {
   target: Target;
   vars: Record<string, unknown>;
   env: Readonly<Record<string, string | undefined>>;
+  /** Hides secret values in everything written from this project's invocation. */
+  mask: Masker;
 }
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
@@ -68,5 +71,5 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
       return value;
     },
   });
-  return { dir, file, files: readProjectFiles(dir, file), target, vars, env };
+  return { dir, file, files: readProjectFiles(dir, file), target, vars, env, mask: secretMasker(env) };
 }

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import type { Adapter, StatementResult } from '../adapters/adapter.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
-import { nodeSqlPath, writeFileAtomic } from '../compile/artifacts.js';
+import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { StediError } from '../errors.js';
 import type { Node } from '../graph/nodes.js';
@@ -57,7 +56,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     newId: build.newId,
   });
   const runPath = nodeSqlPath(context, node, 'run');
-  writeFileAtomic(path.join(context.project.dir, runPath), `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
+  writeArtifact(context, runPath, `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
   let results: StatementResult[];
   try {
     results = await adapter.executePlan(statements, { signal });

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { openAdapter } from '../adapters/engines.js';
-import { targetDir, writeCompiledSql, writeFileAtomic, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
+import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import { isRunnable } from '../graph/nodes.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
@@ -45,7 +45,7 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
       stats: r.stats ?? {},
     })),
   };
-  writeFileAtomic(path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
 }
 
 /** Loads, compiles and materializes the selected models and landing sources in DAG order. */
