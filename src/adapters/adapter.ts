@@ -54,6 +54,8 @@ export interface Adapter {
    * a result per statement. A failure throws StatementFailedError naming the statement; an abort stops the plan.
    */
   executePlan(statements: readonly Statement[], options?: { signal?: AbortSignal }): Promise<StatementResult[]>;
+  /** Columns of a relation, in order, with the engine's type names; empty when it does not exist. */
+  listColumns?(relation: Relation): Promise<Array<{ name: string; type: string }>>;
   /** Runs a query and returns its rows (tests, debug, docs). */
   query(sql: string): Promise<Row[]>;
   /** Facts shown by `stedi-models debug` (engine version, database...). */

@@ -26,7 +26,14 @@ export function targetDir(context: ProjectGraph): string {
 
 /** Where a node's SQL goes under target/compiled or target/run, relative to the project. */
 export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled' | 'run'): string {
-  const file = node.kind === 'model' ? node.filePath : `sources/${node.sourceName}/${node.name}.sql`;
+  const file =
+    node.kind === 'model'
+      ? node.filePath
+      : node.kind === 'source'
+        ? `sources/${node.sourceName}/${node.name}.sql`
+        : node.kind === 'data_test'
+          ? `tests/${node.name}.sql`
+          : `seeds/${node.name}.sql`;
   return path.posix.join(context.project.file.targetPath, stage, file);
 }
 
@@ -58,6 +65,19 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
     return { ...common, source_name: node.sourceName, external: node.external ?? null };
   }
   const sql = compiled.get(node.uniqueId);
+  if (node.kind === 'seed') return { ...common, column_types: node.columnTypes };
+  if (node.kind === 'data_test') {
+    return {
+      ...common,
+      test_name: node.testName ?? null,
+      attached_node: node.attachedTo ?? null,
+      column_name: node.columnName ?? null,
+      test_args: node.args,
+      config: node.config,
+      compiled_code: sql ?? null,
+      compiled_path: sql === undefined ? null : nodeSqlPath(context, node, 'compiled'),
+    };
+  }
   return {
     ...common,
     config: node.config,

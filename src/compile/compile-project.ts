@@ -4,7 +4,7 @@ import { Graph } from '../graph/graph.js';
 import { parseProject } from '../graph/parse-project.js';
 import type { Node } from '../graph/nodes.js';
 import type { LoadedProject } from '../project/load-project.js';
-import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
+import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from './relation-value.js';
 
 /** A parsed project with a checked graph: what every command starts from. */
@@ -13,6 +13,7 @@ export interface ProjectGraph {
   engine: EngineInfo;
   templates: TemplateEngine;
   graph: Graph;
+  lookups: Lookups;
 }
 
 /** Creates the template engine of a project for its target. */
@@ -24,6 +25,7 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     env: project.env,
     target: { name: target.name, type: target.type, schema: engine.schema, threads: target.threads, database: engine.database },
     quoteString: engine.dialect.quoteString,
+    quoteIdentifier: engine.dialect.quoteIdentifier,
   });
 }
 
@@ -32,43 +34,50 @@ export function buildProjectGraph(project: LoadedProject): ProjectGraph {
   const engine = engineInfo(project.target);
   const templates = createTemplateEngine(project, engine);
   const parsed = parseProject(project, templates, engine);
-  const built = Graph.build(parsed.models, parsed.sources);
+  const built = Graph.build(parsed.models, parsed.sources, parsed.seeds, parsed.tests);
   throwIfAny([...parsed.problems, ...built.problems]);
-  return { project, engine, templates, graph: built.graph! };
+  return { project, engine, templates, graph: built.graph!, lookups: lookupsOf(built.graph!) };
 }
 
-/** The compile pass for one model: renders it with `ref()` and `source()` resolved to relations. */
-interface Lookups {
-  models: Map<string, Node>;
-  sources: Map<string, Node>;
-  files: Map<string, { path: string; text: string }>;
+/** Nodes by the names templates use for them, for resolving ref() and source() while compiling. */
+export interface Lookups {
+  byRefName: Map<string, Node>;
+  bySourceKey: Map<string, Node>;
 }
 
-function compileModel(context: ProjectGraph, lookups: Lookups, node: Node & { kind: 'model' }, problems: ProjectError[]): string {
-  const { engine, templates } = context;
-  const relationOf = (n: Node | undefined) => (n ? new RelationValue(n.relation, engine.dialect) : '');
-  const scope = newRenderScope('compile', node.filePath, {
-    self: new RelationValue(node.relation, engine.dialect),
-    resolveRef: (name) => relationOf(lookups.models.get(name)),
-    resolveSource: (sourceName, table) => relationOf(lookups.sources.get(`${sourceName}.${table}`)),
+function lookupsOf(graph: Graph): Lookups {
+  const lookups: Lookups = { byRefName: new Map(), bySourceKey: new Map() };
+  for (const n of graph.nodes.values()) {
+    if (n.kind === 'model' || n.kind === 'seed') lookups.byRefName.set(n.name, n);
+    else if (n.kind === 'source') lookups.bySourceKey.set(`${n.sourceName}.${n.name}`, n);
+  }
+  return lookups;
+}
+
+/** A compile-pass render scope for a file: `ref()` and `source()` resolve to relations, `this` to `self`. */
+export function compileScope(context: ProjectGraph, file: string, self: Node['relation'] | undefined, extra: Partial<RenderScope> = {}): RenderScope {
+  const { dialect } = context.engine;
+  const relationOf = (n: Node | undefined) => (n ? new RelationValue(n.relation, dialect) : '');
+  return newRenderScope('compile', file, {
+    self: self ? new RelationValue(self, dialect) : undefined,
+    resolveRef: (name) => relationOf(context.lookups.byRefName.get(name)),
+    resolveSource: (sourceName, table) => relationOf(context.lookups.bySourceKey.get(`${sourceName}.${table}`)),
+    ...extra,
   });
-  const sql = templates.render(lookups.files.get(node.filePath)!, scope);
-  problems.push(...scope.problems);
-  return sql.trim();
 }
 
 /** Compiles the given models; returns SQL by node id, or throws every problem at once. */
 export function compileModels(context: ProjectGraph, ids: readonly string[]): Map<string, string> {
   const problems: ProjectError[] = [];
   const compiled = new Map<string, string>();
-  const lookups: Lookups = { models: new Map(), sources: new Map(), files: new Map(context.project.files.modelSql.map((f) => [f.path, f])) };
-  for (const n of context.graph.nodes.values()) {
-    if (n.kind === 'model') lookups.models.set(n.name, n);
-    else lookups.sources.set(`${n.sourceName}.${n.name}`, n);
-  }
+  const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
-    if (node?.kind === 'model') compiled.set(id, compileModel(context, lookups, node, problems));
+    if (node?.kind !== 'model') continue;
+    const scope = compileScope(context, node.filePath, node.relation);
+    const sql = context.templates.render(files.get(node.filePath)!, scope);
+    problems.push(...scope.problems);
+    compiled.set(id, sql.trim());
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

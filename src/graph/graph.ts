@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import toposort from 'toposort';
 import { ProjectError } from '../errors.js';
-import type { ModelNode, Node, SourceNode } from './nodes.js';
+import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode } from './nodes.js';
 
 /** A `ref()` or `source()` names no node. */
 export class UnknownRefError extends ProjectError {}
@@ -31,7 +31,7 @@ export class Graph {
     }
     const edges: Array<[string, string]> = [];
     for (const node of nodes) {
-      if (node.kind !== 'model') continue;
+      if (node.kind !== 'model' && node.kind !== 'data_test') continue;
       for (const parent of node.dependsOn) {
         this.parents.get(node.uniqueId)!.add(parent);
         this.children.get(parent)?.add(node.uniqueId);
@@ -45,11 +45,16 @@ export class Graph {
    * Resolves every model's refs and sources to node ids and checks the graph; returns every unknown ref and every
    * cycle as problems, or the graph when there are none.
    */
-  static build(models: ModelNode[], sources: readonly SourceNode[]): { graph?: Graph; problems: ProjectError[] } {
+  static build(
+    models: ModelNode[],
+    sources: readonly SourceNode[],
+    seeds: readonly SeedNode[] = [],
+    tests: DataTestNode[] = [],
+  ): { graph?: Graph; problems: ProjectError[] } {
     const problems: ProjectError[] = [];
-    const modelsByName = new Map(models.map((m) => [m.name, m]));
+    const modelsByName = new Map<string, ModelNode | SeedNode>([...seeds, ...models].map((m) => [m.name, m]));
     const sourcesByKey = new Map(sources.map((s) => [`${s.sourceName}.${s.name}`, s]));
-    for (const model of models) {
+    for (const model of [...models, ...tests]) {
       const deps = new Set<string>();
       for (const ref of model.refs) {
         const target = modelsByName.get(ref);
@@ -69,11 +74,12 @@ export class Graph {
           problems.push(new UnknownRefError(`${model.filePath}: source('${sourceName}', '${table}') matches no source table declared in a schema yml.${hint}`));
         }
       }
+      if (model.kind === 'data_test' && model.attachedTo) deps.add(model.attachedTo);
       model.dependsOn = [...deps].sort();
     }
     problems.push(...findCycles(models));
     if (problems.length > 0) return { problems };
-    return { graph: new Graph([...sources, ...models]), problems };
+    return { graph: new Graph([...sources, ...seeds, ...models, ...tests]), problems };
   }
 
   /** Every node id upstream of a node (not including it), up to a depth. */

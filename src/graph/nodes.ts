@@ -61,8 +61,52 @@ export interface SourceNode extends BaseNode {
   declaredTests: unknown[];
 }
 
+/** Severity of a data test: an `error` fails the invocation and blocks what depends on the tested model. */
+export type TestSeverity = 'error' | 'warn';
+
+/** Config of one data test (dbt's names). */
+export interface DataTestConfig {
+  severity: TestSeverity;
+  /** Conditions on the failure count, e.g. `!=0`, `>10`. */
+  warnIf: string;
+  errorIf: string;
+  /** A SQL condition that filters the tested relation first. */
+  where?: string;
+  /** At most this many failing rows are counted and stored. */
+  limit?: number;
+  storeFailures: boolean;
+  tags: string[];
+}
+
+/** A data test: SQL that selects failing rows, generic (from a yml declaration) or singular (tests/*.sql). */
+export interface DataTestNode extends BaseNode {
+  kind: 'data_test';
+  /** The generic test's name (`not_null`, `consented`...), or undefined for a singular test. */
+  testName?: string;
+  /** The node the test is declared on (generic tests), for `--select <model>` and for blocking its children. */
+  attachedTo?: string;
+  columnName?: string;
+  /** Arguments as written in yml (strings may hold templates such as `ref('x')`). */
+  args: Record<string, unknown>;
+  config: DataTestConfig;
+  /** For singular tests, the SQL file's template text. */
+  rawSql?: string;
+  dependsOn: string[];
+  refs: string[];
+  sources: Array<[string, string]>;
+}
+
+/** A CSV file loaded as a table by `seed`. */
+export interface SeedNode extends BaseNode {
+  kind: 'seed';
+  csvText: string;
+  /** Declared column types (seed yml `config.column_types`); other columns are strings. */
+  columnTypes: Record<string, string>;
+  declaredTests: unknown[];
+}
+
 /** Every kind of node in the graph. */
-export type Node = ModelNode | SourceNode;
+export type Node = ModelNode | SourceNode | DataTestNode | SeedNode;
 
 /** Nodes that the `run` command materializes: models, and sources with an external location. */
 export function isRunnable(node: Node): boolean {
@@ -71,6 +115,9 @@ export function isRunnable(node: Node): boolean {
       return node.config.enabled;
     case 'source':
       return node.external !== undefined;
+    case 'data_test':
+    case 'seed':
+      return false;
     default: {
       const never: never = node;
       return never;
@@ -81,6 +128,16 @@ export function isRunnable(node: Node): boolean {
 /** The id of a model, from the project name and model name. */
 export function modelId(project: string, name: string): string {
   return `model.${project}.${name}`;
+}
+
+/** The id of a seed. */
+export function seedId(project: string, name: string): string {
+  return `seed.${project}.${name}`;
+}
+
+/** The id of a data test. */
+export function testId(project: string, name: string): string {
+  return `test.${project}.${name}`;
 }
 
 /** The id of a source table. */

@@ -8,12 +8,15 @@ import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } 
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../project/project-files.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
-import { modelId, sourceId, type ColumnInfo, type ModelNode, type SourceNode } from './nodes.js';
+import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
+import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode } from './nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
 export interface ParsedProject {
   models: ModelNode[];
   sources: SourceNode[];
+  seeds: SeedNode[];
+  tests: DataTestNode[];
   problems: ProjectError[];
 }
 
@@ -154,6 +157,33 @@ function parseModel(
   };
 }
 
+function parseSeeds(project: LoadedProject, schemaFiles: ReturnType<typeof parseSchemaFiles>, engine: EngineInfo, problems: ProjectError[]): SeedNode[] {
+  const entries = new Map(schemaFiles.flatMap(({ file, content }) => content.seeds.map((seed) => [seed.name, { file, seed }] as const)));
+  const seeds = project.files.seedCsv.map((file): SeedNode => {
+    const name = path.posix.basename(file.path, '.csv');
+    const entry = entries.get(name);
+    entries.delete(name);
+    const config = entry?.seed.config;
+    return {
+      kind: 'seed',
+      uniqueId: seedId(project.file.name, name),
+      name,
+      filePath: file.path,
+      description: entry?.seed.description ?? '',
+      tags: ['seed', ...(config?.tags ?? [])],
+      relation: { database: engine.database, schema: config?.schema ?? engine.schema, identifier: name },
+      columns: columnsOf(entry?.seed.columns ?? []),
+      csvText: file.text,
+      columnTypes: config?.column_types ?? {},
+      declaredTests: [...(entry?.seed.tests ?? []), ...(entry?.seed.data_tests ?? [])],
+    };
+  });
+  for (const [name, { file }] of entries) {
+    problems.push(new ConfigFileError(file, `seeds.${name}`, `describes a seed '${name}' but no seeds/**/${name}.csv exists.`));
+  }
+  return seeds;
+}
+
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
  * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once.
@@ -182,5 +212,15 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
       problems.push(new ConfigFileError(file, `models.${name}`, `describes a model '${name}' but no models/**/${name}.sql exists. Fix the name or remove the entry.`));
     }
   }
-  return { models, sources: parseSources(project, schemaFiles, templates, engine, problems), problems };
+  const sources = parseSources(project, schemaFiles, templates, engine, problems);
+  const seeds = parseSeeds(project, schemaFiles, engine, problems);
+  for (const seed of seeds) {
+    const model = byName.get(seed.name);
+    if (model) problems.push(new DuplicateModelError(`A model and a seed are both named '${seed.name}': ${model.filePath} and ${seed.filePath}. Rename one.`));
+  }
+  const tests = [
+    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, problems),
+    ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
+  ];
+  return { models, sources, seeds, tests, problems };
 }

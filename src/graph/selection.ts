@@ -5,7 +5,7 @@ import type { Node } from './nodes.js';
 /** A `--select` / `--exclude` expression cannot be understood. */
 export class SelectorError extends ProjectError {}
 
-const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn'] as const;
+const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'test_type', 'test_name'] as const;
 
 interface Criterion {
   parents: number; // 0 none, Infinity for a bare '+'
@@ -60,6 +60,11 @@ function matches(node: Node, criterion: Criterion): boolean {
       return node.kind === value;
     case 'fqn':
       return node.uniqueId.endsWith(`.${value}`);
+    case 'test_type':
+      // Unit tests are nodes of their own kind; data tests are generic (declared in yml) or singular (tests/*.sql).
+      return node.kind === 'data_test' && (value === 'data' || value === (node.testName ? 'generic' : 'singular'));
+    case 'test_name':
+      return node.kind === 'data_test' && node.testName === value;
   }
 }
 
@@ -97,9 +102,21 @@ export interface SelectionOptions {
   exclude?: readonly string[];
 }
 
+/**
+ * A test goes with what it tests: selecting a model selects the tests declared on it, and a singular test is
+ * selected with any node it reads.
+ */
+function addTestsOfChosen(graph: Graph, chosen: Set<string>): void {
+  for (const node of graph.nodes.values()) {
+    if (node.kind !== 'data_test' || chosen.has(node.uniqueId)) continue;
+    if (node.attachedTo ? chosen.has(node.attachedTo) : node.dependsOn.some((p) => chosen.has(p))) chosen.add(node.uniqueId);
+  }
+}
+
 /** The ids chosen by `--select` minus `--exclude`, from the given candidates, in graph order. */
 export function selectNodes(graph: Graph, options: SelectionOptions, candidates: (node: Node) => boolean): string[] {
   const chosen = options.select?.length ? selectExpression(graph, options.select) : new Set(graph.nodes.keys());
+  addTestsOfChosen(graph, chosen);
   const excluded = options.exclude?.length ? selectExpression(graph, options.exclude) : new Set<string>();
   return graph.order.filter((id) => chosen.has(id) && !excluded.has(id) && candidates(graph.nodes.get(id)!));
 }

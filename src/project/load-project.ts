@@ -59,6 +59,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     env,
     target: { name: '', type: '', schema: '', threads: 1 },
     quoteString: (s) => s,
+    quoteIdentifier: (s) => s,
   });
   const target = resolveTarget({
     profilesDir,

@@ -35,7 +35,7 @@ function readAll(projectDir: string, folders: readonly string[], patterns: reado
 export function readProjectFiles(projectDir: string, project: ProjectFile): ProjectFiles {
   return {
     modelSql: readAll(projectDir, project.modelPaths, ['**/*.sql']),
-    schemaYml: readAll(projectDir, project.modelPaths, ['**/*.yml', '**/*.yaml']),
+    schemaYml: readAll(projectDir, [...project.modelPaths, ...project.seedPaths], ['**/*.yml', '**/*.yaml']),
     macroSql: readAll(projectDir, [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)], ['**/*.sql']),
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),

@@ -65,13 +65,31 @@ const modelEntrySchema = z
   })
   .strict();
 
+const seedEntrySchema = z
+  .object({
+    name,
+    description: z.string().optional(),
+    config: z
+      .object({
+        column_types: z.record(z.string(), z.enum(columnTypes)).optional(),
+        tags: z.array(z.string()).optional(),
+        schema: z.string().optional(),
+      })
+      .strict()
+      .optional(),
+    columns: z.array(columnSchema).default([]),
+    tests: dataTests,
+    data_tests: dataTests,
+  })
+  .strict();
+
 /** A `models/**\/*.yml` file: sources and model descriptions, dbt's "schema file". */
 export const schemaFileSchema = z
   .object({
     version: z.literal(2).optional(),
     sources: z.array(sourceSchema).default([]),
     models: z.array(modelEntrySchema).default([]),
-    seeds: z.array(z.unknown()).optional(),
+    seeds: z.array(seedEntrySchema).default([]),
     unit_tests: z.array(z.unknown()).optional(),
   })
   .strict();
@@ -81,3 +99,4 @@ export type SourceEntry = SchemaFile['sources'][number];
 export type SourceTableEntry = SourceEntry['tables'][number];
 export type ModelEntry = SchemaFile['models'][number];
 export type ColumnEntry = ModelEntry['columns'][number];
+export type SeedEntry = SchemaFile['seeds'][number];

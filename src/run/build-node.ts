@@ -3,7 +3,8 @@ import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { StediError } from '../errors.js';
-import type { Node } from '../graph/nodes.js';
+import type { ModelNode, SeedNode, SourceNode } from '../graph/nodes.js';
+import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import type { NodeOutcome } from './node-result.js';
@@ -27,11 +28,12 @@ export interface BuildContext {
   newId: () => string;
 }
 
-function label(node: Node): string {
-  return node.kind === 'model' ? `Model ${node.name} (${node.filePath})` : `Source ${node.sourceName}.${node.name} (${node.filePath})`;
+function label(node: ModelNode | SourceNode | SeedNode): string {
+  if (node.kind === 'source') return `Source ${node.sourceName}.${node.name} (${node.filePath})`;
+  return `${node.kind === 'model' ? 'Model' : 'Seed'} ${node.name} (${node.filePath})`;
 }
 
-function hint(node: Node, message: string): string {
+function hint(node: ModelNode | SourceNode | SeedNode, message: string): string {
   if (node.kind === 'source' && /no files found|cannot open file|no such file/i.test(message)) {
     return `\n  Landing files are read from ${node.external?.location}; check var landing_root (stedi_project.yml or --vars), or create data with \`stedi-models generate-data\`.`;
   }
@@ -42,8 +44,9 @@ function hint(node: Node, message: string): string {
 export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
   const { context, adapter, compiled } = build;
   const node = context.graph.nodes.get(id)!;
-  const selectSql = node.kind === 'model' ? compiled.get(id)! : sourceSelectSql(node, adapter.dialect);
-  const materialized = node.kind === 'model' ? node.config.materialized : 'view';
+  if (node.kind === 'data_test') throw new Error(`buildNode: ${id} is a data test, not a relation to build`);
+  const selectSql = node.kind === 'model' ? compiled.get(id)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
+  const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
   const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
   const statements = planRelation({
     name: node.name,

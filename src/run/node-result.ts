@@ -10,6 +10,8 @@ export interface NodeResult {
   /** What was built, as people read it: `table stedi.customer_trusted`. */
   description: string;
   rows?: number;
+  /** Failing rows of a data test. */
+  failures?: number;
   seconds: number;
   startedAt?: string;
   completedAt?: string;
@@ -24,6 +26,7 @@ export interface NodeOutcome {
   status?: 'success' | 'warn' | 'pass' | 'fail' | 'error';
   description: string;
   rows?: number;
+  failures?: number;
   message?: string;
   sqlPath?: string;
   stats?: Record<string, number>;

@@ -2,6 +2,8 @@ import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.js';
 import type { PartialModelConfig } from '../project/model-config.js';
 import type { ProjectFileText } from '../project/project-files.js';
+import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
+import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import {
   CompilerErrorRaised,
   UndefinedEnvVarError,
@@ -34,6 +36,8 @@ export interface RenderScope {
   resolveRef?: (name: string) => unknown;
   resolveSource?: (sourceName: string, tableName: string) => unknown;
   isIncremental?: boolean;
+  /** Columns of relations read from the engine before rendering (for tests that check every column). */
+  columnsOf?: (relation: unknown) => Array<{ name: string; type: string }>;
 }
 
 /** Creates an empty render scope for one file. */
@@ -61,6 +65,8 @@ export interface TemplateEngineOptions {
   target: TargetContext;
   /** Quotes a value as a SQL string literal by the target engine's rules. */
   quoteString: (value: string) => string;
+  /** Quotes an identifier by the target engine's rules. */
+  quoteIdentifier: (name: string) => string;
 }
 
 /**
@@ -74,6 +80,9 @@ export class TemplateEngine {
   /** Problems found while loading the macro files (syntax errors), reported with the first render. */
   readonly macroProblems: ProjectError[] = [];
   readonly macroNames: string[] = [];
+  /** Generic tests (`{% test %}` blocks) by name: the built-in ones, overridden by the project's. */
+  readonly tests = new Map<string, TestSignature>();
+  private readonly macros = new Map<string, (...args: unknown[]) => unknown>();
 
   constructor(private readonly options: TemplateEngineOptions) {
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
@@ -119,6 +128,8 @@ export class TemplateEngine {
     this.env.addGlobal('is_incremental', () => scope().isIncremental === true);
     this.env.addGlobal('target', target);
     this.env.addGlobal('sql_string', (value: unknown) => this.options.quoteString(String(value)));
+    this.env.addGlobal('quote_identifier', (value: unknown) => this.options.quoteIdentifier(String(value)));
+    this.env.addGlobal('columns_of', (relation: unknown) => scope().columnsOf?.(relation) ?? []);
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {
         throw new CompilerErrorRaised(scope().file, String(message));
@@ -128,9 +139,12 @@ export class TemplateEngine {
 
   private loadMacros(): void {
     const byName = new Map<string, (...args: unknown[]) => unknown>();
-    for (const file of this.options.macroFiles) {
+    const files = [{ path: BUILTIN_TESTS_FILE, text: BUILTIN_TESTS_SQL }, ...this.options.macroFiles];
+    for (const file of files) {
       try {
-        const template = new nunjucks.Template(file.text, this.env, file.path, true);
+        const { text, tests } = testBlocksToMacros(file.text, file.path);
+        for (const test of tests) this.tests.set(test.name, test);
+        const template = new nunjucks.Template(text, this.env, file.path, true);
         let exported: Record<string, unknown> = {};
         // Macro files only define macros, so rendering them is synchronous and the callback runs at once.
         (template as unknown as { getExported(cb: (err: unknown, res: Record<string, unknown>) => void): void }).getExported(
@@ -168,10 +182,27 @@ export class TemplateEngine {
 
   private addMacro(name: string, fn: (...args: unknown[]) => unknown): void {
     this.macroNames.push(name);
+    this.macros.set(name, fn);
     this.env.addGlobal(name, (...args: unknown[]) => {
       this.current.macrosUsed.add(name);
       return fn(...args);
     });
+  }
+
+  /** Renders a generic test's macro with keyword arguments in a scope; problems are added to the scope. */
+  renderTest(name: string, keywords: Record<string, unknown>, scope: RenderScope): string {
+    const macro = this.macros.get(`test_${name}`);
+    if (!macro) throw new Error(`no generic test named ${name}`);
+    this.current = scope;
+    try {
+      return String(macro({ __keywords: true, ...keywords }));
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause;
+      scope.problems.push(error instanceof ProjectError ? error : cause instanceof ProjectError ? cause : fromNunjucksError(error, scope.file));
+      return '';
+    } finally {
+      this.current = newRenderScope('parse', '<none>');
+    }
   }
 
   /** Checks a file's template syntax without rendering it; returns a problem or undefined. */

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DuckDBInstance, version, type DuckDBConnection } from '@duckdb/node-api';
 import { ProjectError } from '../../errors.js';
 import type { DuckDbTarget } from '../../project/profiles.js';
+import type { Relation } from '../../graph/nodes.js';
 import type { Adapter, AdapterCapabilities, RelationType, Row, Statement, StatementResult } from '../adapter.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
 import { duckDbDialect } from './duckdb-dialect.js';
@@ -60,6 +61,14 @@ export class DuckDbAdapter implements Adapter {
       `select table_name, table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${this.dialect.quoteString(schema)}`,
     );
     return new Map(rows.map((r) => [String(r.table_name).toLowerCase(), r.table_type === 'VIEW' ? 'view' : 'table'] as const));
+  }
+
+  async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
+    const q = this.dialect.quoteString;
+    const rows = await this.query(
+      `select column_name, data_type from information_schema.columns where table_catalog = current_database() and table_schema = ${q(relation.schema)} and table_name = ${q(relation.identifier)} order by ordinal_position`,
+    );
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
   }
 
   /** Runs a whole plan on one connection, so a plan's transaction spans its statements. */

@@ -8,7 +8,14 @@ import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '
 
 /** The name a selector uses for a node: `customer_trusted`, `source:landing.customer_landing`. */
 function selectorName(node: Node): string {
-  return node.kind === 'source' ? `source:${node.sourceName}.${node.name}` : node.name;
+  switch (node.kind) {
+    case 'source':
+      return `source:${node.sourceName}.${node.name}`;
+    case 'data_test':
+      return `test:${node.name}`;
+    default:
+      return node.name;
+  }
 }
 
 function describe(node: Node, relation: string): Record<string, unknown> {
@@ -19,7 +26,9 @@ function describe(node: Node, relation: string): Record<string, unknown> {
     original_file_path: node.filePath,
     relation,
     tags: node.tags,
-    ...(node.kind === 'model' ? { materialized: node.config.materialized, depends_on: node.dependsOn } : { source_name: node.sourceName }),
+    ...(node.kind === 'model' ? { materialized: node.config.materialized } : {}),
+    ...(node.kind === 'model' || node.kind === 'data_test' ? { depends_on: node.dependsOn } : {}),
+    ...(node.kind === 'source' ? { source_name: node.sourceName } : {}),
   };
 }
 

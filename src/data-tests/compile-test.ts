@@ -1,0 +1,31 @@
+import { ProjectErrors } from '../errors.js';
+import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
+import { RelationValue } from '../compile/relation-value.js';
+import type { DataTestNode } from '../graph/nodes.js';
+
+/** Columns of a relation as the engine reports them. */
+export type RelationColumns = Array<{ name: string; type: string }>;
+
+/**
+ * Compiles a data test to the SQL that selects its failing rows: a generic test's macro rendered with the tested
+ * relation and its arguments, or a singular test's file. Throws every problem at once.
+ */
+export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = []): string {
+  const { engine, templates, graph } = context;
+  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns });
+  let sql: string;
+  if (node.testName) {
+    const attached = graph.nodes.get(node.attachedTo!)!;
+    const relation = new RelationValue(attached.relation, engine.dialect);
+    // `where:` narrows the tested relation; a subquery keeps every test's own SQL unchanged.
+    const model = node.config.where ? `(select * from ${relation} where ${node.config.where})` : relation;
+    const args = Object.fromEntries(
+      Object.entries(node.args).map(([k, v]) => [k, typeof v === 'string' ? templates.renderString(v, scope) : v]),
+    );
+    sql = templates.renderTest(node.testName, { ...args, model, column_name: node.columnName ? engine.dialect.quoteIdentifier(node.columnName) : undefined }, scope);
+  } else {
+    sql = templates.render({ path: node.filePath, text: node.rawSql ?? '' }, scope);
+  }
+  if (scope.problems.length > 0) throw new ProjectErrors(scope.problems);
+  return sql.trim();
+}

@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { closest, distance } from 'fastest-levenshtein';
+import { ProjectError } from '../errors.js';
+import { ConfigFileError } from '../project/config-file-error.js';
+import type { LoadedProject } from '../project/load-project.js';
+import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
+import { testId, type DataTestNode, type Node } from '../graph/nodes.js';
+import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config.js';
+
+/** A declared test names no generic test, or gives it arguments it does not take. */
+export class TestDeclarationError extends ConfigFileError {}
+
+// In yml, `to: ref('customer_trusted')` is an expression as in dbt; braces are optional.
+const BARE_CALL = /^\s*(ref|source)\s*\(.*\)\s*$/s;
+
+interface Declaration {
+  file: string;
+  keyPath: string;
+  item: unknown;
+  attachedTo: Node;
+  columnName?: string;
+}
+
+function declarationsOf(node: Node): Declaration[] {
+  if (node.kind === 'data_test') return [];
+  const file = node.kind === 'model' ? (node.patchPath ?? node.filePath) : node.filePath;
+  const base = node.kind === 'source' ? `sources.${node.sourceName}.tables.${node.name}` : `${node.kind}s.${node.name}`;
+  const own = node.declaredTests.map((item, i) => ({ file, keyPath: `${base}.tests[${i}]`, item, attachedTo: node }));
+  const columns = node.columns.flatMap((c) =>
+    c.tests.map((item, i) => ({ file, keyPath: `${base}.columns.${c.name}.tests[${i}]`, item, attachedTo: node, columnName: c.name })),
+  );
+  return [...own, ...columns];
+}
+
+function hashOf(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
+}
+
+function asTemplate(value: unknown): unknown {
+  return typeof value === 'string' && BARE_CALL.test(value) ? `{{ ${value} }}` : value;
+}
+
+/** Builds the generic data tests declared in schema ymls (`tests:` / `data_tests:` on nodes and columns). */
+export function parseGenericTests(project: LoadedProject, nodes: readonly Node[], templates: TemplateEngine, problems: ProjectError[]): DataTestNode[] {
+  const tests: DataTestNode[] = [];
+  const usedNames = new Set<string>();
+  for (const declaration of nodes.flatMap(declarationsOf)) {
+    const { file, keyPath, item, attachedTo, columnName } = declaration;
+    const [testName, body] = typeof item === 'string' ? [item, {}] : (Object.entries(item as Record<string, unknown>)[0] ?? ['', {}]);
+    if (typeof item === 'object' && item !== null && Object.keys(item).length !== 1) {
+      problems.push(new TestDeclarationError(file, keyPath, 'a test is a name or a mapping with exactly one key: { test_name: { arguments... } }'));
+      continue;
+    }
+    const signature = templates.tests.get(testName);
+    if (!signature) {
+      const names = [...templates.tests.keys()];
+      const best = names.length ? closest(testName, names) : '';
+      const hint = best && distance(testName, best) <= 3 ? ` Did you mean '${best}'?` : ` Known tests: ${names.sort().join(', ')}.`;
+      problems.push(new TestDeclarationError(file, keyPath, `no generic test named '${testName}'.${hint}`));
+      continue;
+    }
+    const written = (body ?? {}) as Record<string, unknown>;
+    const { config: nested, name: customName, ...rest } = written;
+    const configInput = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => TEST_CONFIG_KEYS.has(k))), ...((nested as object) ?? {}) };
+    const args = Object.fromEntries(Object.entries(rest).filter(([k]) => !TEST_CONFIG_KEYS.has(k)));
+    const unknown = Object.keys(args).filter((k) => !signature.params.includes(k));
+    const missing = signature.required.filter((k) => !(k in args));
+    if (unknown.length || missing.length) {
+      const what = [unknown.length ? `unknown argument ${unknown.map((u) => `'${u}'`).join(', ')}` : '', missing.length ? `missing argument ${missing.map((m) => `'${m}'`).join(', ')}` : ''].filter(Boolean).join('; ');
+      problems.push(new TestDeclarationError(file, keyPath, `${testName}: ${what}. It takes: ${signature.params.join(', ') || 'no arguments'} (and config: ${[...TEST_CONFIG_KEYS].join(', ')}).`));
+      continue;
+    }
+    const parsedConfig = testConfigSchema.safeParse(configInput);
+    if (!parsedConfig.success) {
+      for (const issue of parsedConfig.error.issues) problems.push(new TestDeclarationError(file, `${keyPath}.${issue.path.join('.')}`, issue.message));
+      continue;
+    }
+    const config = resolveTestConfig([parsedConfig.data]);
+    if (!config.enabled) continue;
+    // Arguments may ref other nodes (relationships: to: ref('x')); the parse render records those dependencies.
+    const scope = newRenderScope('parse', file);
+    const renderedArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, asTemplate(v)]));
+    for (const value of Object.values(renderedArgs)) if (typeof value === 'string') templates.renderString(value, scope);
+    problems.push(...scope.problems);
+    let name = typeof customName === 'string' ? customName : [testName, attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name, columnName].filter(Boolean).join('_');
+    if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
+    usedNames.add(name);
+    tests.push({
+      kind: 'data_test',
+      uniqueId: testId(project.file.name, name),
+      name,
+      filePath: file,
+      description: '',
+      tags: [...new Set([...attachedTo.tags, ...config.tags])],
+      relation: { ...attachedTo.relation, schema: `${attachedTo.relation.schema}_test_failures`, identifier: name },
+      columns: [],
+      testName,
+      attachedTo: attachedTo.uniqueId,
+      columnName,
+      args: renderedArgs,
+      config,
+      dependsOn: [],
+      refs: [...new Set(scope.refs)],
+      sources: scope.sources,
+    });
+  }
+  return tests;
+}
+
+/** Builds the singular tests: `tests/*.sql` files that select failing rows. */
+export function parseSingularTests(project: LoadedProject, templates: TemplateEngine, problems: ProjectError[], schema: { database?: string; schema: string }): DataTestNode[] {
+  return project.files.testSql.map((file) => {
+    const name = path.posix.basename(file.path, '.sql');
+    const scope = newRenderScope('parse', file.path);
+    templates.render(file, scope);
+    problems.push(...scope.problems);
+    const layers = scope.configs.flatMap((written) => {
+      const parsed = testConfigSchema.safeParse(written);
+      if (parsed.success) return [parsed.data];
+      for (const issue of parsed.error.issues) problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
+      return [];
+    });
+    const config = resolveTestConfig(layers);
+    return {
+      kind: 'data_test' as const,
+      uniqueId: testId(project.file.name, name),
+      name,
+      filePath: file.path,
+      description: '',
+      tags: config.tags,
+      relation: { database: schema.database, schema: `${schema.schema}_test_failures`, identifier: name },
+      columns: [],
+      args: {},
+      config,
+      rawSql: file.text,
+      dependsOn: [],
+      refs: [...new Set(scope.refs)],
+      sources: scope.sources,
+    };
+  });
+}

@@ -1,0 +1,49 @@
+import { StatementFailedError } from '../adapters/statement-failed-error.js';
+import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
+import { compileDataTest } from '../data-tests/compile-test.js';
+import { testStatus } from '../data-tests/test-config.js';
+import { planRelation, planSchemas } from '../materialize/plan-node.js';
+import type { BuildContext } from './build-node.js';
+import { NodeFailedError } from './build-node.js';
+import type { NodeOutcome } from './node-result.js';
+
+/**
+ * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and
+ * turns the count into pass / warn / fail by the test's severity, warn_if and error_if.
+ */
+export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
+  const { context, adapter } = build;
+  const node = context.graph.nodes.get(id);
+  if (node?.kind !== 'data_test') throw new Error(`runDataTest: ${id} is not a data test`);
+  const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
+  // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
+  const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
+  const sql = compileDataTest(context, node, columns);
+  const compiledPath = nodeSqlPath(context, node, 'compiled');
+  writeArtifact(context, compiledPath, `${sql}\n`);
+  const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;
+  const { dialect } = adapter;
+  let counted = `select count(*) as failures from (\n${failingRows}\n) as test_failures`;
+  try {
+    if (node.config.storeFailures) {
+      const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
+      const plan = planRelation({ name: node.name, relation: node.relation, materialized: 'table', selectSql: failingRows, existing, dialect, capabilities: adapter.capabilities, newId: build.newId });
+      await adapter.executePlan([...planSchemas([node.relation], dialect), ...plan], { signal });
+      counted = `select count(*) as failures from ${dialect.relation(node.relation)}`;
+    }
+    const [row] = await adapter.query(counted);
+    const failures = Number(row?.failures ?? 0);
+    const status = testStatus(failures, node.config);
+    const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';
+    return {
+      status,
+      description: `test ${node.name}`,
+      failures,
+      sqlPath: compiledPath,
+      message: status === 'pass' ? undefined : `${node.name}: ${failures} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
+    };
+  } catch (error) {
+    const engineMessage = error instanceof StatementFailedError ? error.engineMessage : error instanceof Error ? error.message : String(error);
+    throw new NodeFailedError(`Test ${node.name} (${node.filePath}) could not run:\n  ${engineMessage}\n  SQL: ${compiledPath}`, compiledPath, { cause: error });
+  }
+}
