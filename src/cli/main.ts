@@ -5,7 +5,7 @@ import { compileCommand } from './commands/compile-command.js';
 import { debugCommand } from './commands/debug-command.js';
 import { generateDataCommand } from './commands/generate-data-command.js';
 import { lsCommand } from './commands/ls-command.js';
-import { runCommand } from './commands/run-command.js';
+import { executeCommand } from './commands/run-command.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../compile/artifacts.js';
 import { secretMasker } from '../project/secrets.js';
@@ -20,7 +20,12 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const command of [runCommand(io, setExitCode), compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io)]) {
+  for (const command of [
+    executeCommand('run', io, setExitCode),
+    executeCommand('build', io, setExitCode),
+    executeCommand('test', io, setExitCode),
+    executeCommand('seed', io, setExitCode),
+    compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

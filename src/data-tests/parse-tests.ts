@@ -5,6 +5,8 @@ import { ProjectError } from '../errors.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
+import type { Dialect } from '../adapters/adapter.js';
+import { RelationValue } from '../compile/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../graph/nodes.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config.js';
 
@@ -42,7 +44,7 @@ function asTemplate(value: unknown): unknown {
 }
 
 /** Builds the generic data tests declared in schema ymls (`tests:` / `data_tests:` on nodes and columns). */
-export function parseGenericTests(project: LoadedProject, nodes: readonly Node[], templates: TemplateEngine, problems: ProjectError[]): DataTestNode[] {
+export function parseGenericTests(project: LoadedProject, nodes: readonly Node[], templates: TemplateEngine, dialect: Dialect, problems: ProjectError[]): DataTestNode[] {
   const tests: DataTestNode[] = [];
   const usedNames = new Set<string>();
   for (const declaration of nodes.flatMap(declarationsOf)) {
@@ -82,6 +84,8 @@ export function parseGenericTests(project: LoadedProject, nodes: readonly Node[]
     const scope = newRenderScope('parse', file);
     const renderedArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, asTemplate(v)]));
     for (const value of Object.values(renderedArgs)) if (typeof value === 'string') templates.renderString(value, scope);
+    // Rendering the test's own SQL in the parse pass records what its body reads (seeds, sources), as dbt does.
+    templates.renderTest(testName, { ...renderedArgs, model: new RelationValue(attachedTo.relation, dialect), column_name: columnName ? dialect.quoteIdentifier(columnName) : undefined }, scope);
     problems.push(...scope.problems);
     let name = typeof customName === 'string' ? customName : [testName, attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name, columnName].filter(Boolean).join('_');
     if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;

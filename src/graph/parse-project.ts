@@ -219,7 +219,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     if (model) problems.push(new DuplicateModelError(`A model and a seed are both named '${seed.name}': ${model.filePath} and ${seed.filePath}. Rename one.`));
   }
   const tests = [
-    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, problems),
+    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
   ];
   return { models, sources, seeds, tests, problems };

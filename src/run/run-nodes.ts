@@ -6,6 +6,8 @@ export interface RunNodesOptions {
   graph: Graph;
   /** Selected node ids; only these run. */
   ids: readonly string[];
+  /** Dependencies beyond the graph's edges (in `build`, a model's children wait for its tests). */
+  extraDependencies?: ReadonlyMap<string, readonly string[]>;
   threads: number;
   /** The work of one node; throws on failure (the error's message is recorded). */
   work: (uniqueId: string, signal: AbortSignal) => Promise<NodeOutcome>;
@@ -15,7 +17,7 @@ export interface RunNodesOptions {
 }
 
 /** Each selected node's nearest selected ancestors, looking through nodes that are not selected. */
-function selectedDependencies(graph: Graph, ids: readonly string[]): Map<string, string[]> {
+function selectedDependencies(graph: Graph, ids: readonly string[], extra?: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
   const selected = new Set(ids);
   const deps = new Map<string, string[]>();
   for (const id of ids) {
@@ -29,6 +31,7 @@ function selectedDependencies(graph: Graph, ids: readonly string[]): Map<string,
       if (selected.has(parent)) found.add(parent);
       else stack.push(...(graph.parents.get(parent) ?? []));
     }
+    for (const e of extra?.get(id) ?? []) if (selected.has(e)) found.add(e);
     deps.set(id, [...found]);
   }
   return deps;
@@ -45,7 +48,7 @@ function failureMessage(error: unknown): string {
 export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
   const { graph, ids, onEvent, now = Date.now } = options;
   const threads = Math.max(1, options.threads);
-  const deps = selectedDependencies(graph, ids);
+  const deps = selectedDependencies(graph, ids, options.extraDependencies);
   const waitingOn = new Map(ids.map((id) => [id, new Set(deps.get(id))]));
   const dependents = new Map<string, string[]>(ids.map((id) => [id, []]));
   for (const [id, parents] of deps) for (const p of parents) dependents.get(p)!.push(id);

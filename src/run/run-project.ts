@@ -3,23 +3,35 @@ import path from 'node:path';
 import { openAdapter } from '../adapters/engines.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
-import { isRunnable } from '../graph/nodes.js';
+import type { Graph } from '../graph/graph.js';
+import { isRunnable, type Node } from '../graph/nodes.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
 import { planSchemas } from '../materialize/plan-node.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
-import { buildNode } from './build-node.js';
+import { buildNode, type BuildContext } from './build-node.js';
 import type { NodeResult, RunEvent } from './node-result.js';
+import { runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
 
-/** Options of `stedi-models run`. */
-export interface RunProjectOptions extends LoadProjectOptions, SelectionOptions {
+/** The commands that execute nodes, and what each of them acts on. */
+export type ExecuteCommand = 'run' | 'seed' | 'test' | 'build';
+
+const ACTS_ON: Record<ExecuteCommand, (node: Node) => boolean> = {
+  run: (n) => (n.kind === 'model' || n.kind === 'source') && isRunnable(n),
+  seed: (n) => n.kind === 'seed',
+  test: (n) => n.kind === 'data_test',
+  build: (n) => n.kind === 'seed' || n.kind === 'data_test' || isRunnable(n),
+};
+
+/** Options of `run`, `seed`, `test` and `build`. */
+export interface ExecuteOptions extends LoadProjectOptions, SelectionOptions {
   threads?: number;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
   newId?: () => string;
 }
 
-/** What a run did: one result per selected node. */
+/** What an invocation did: one result per selected node. */
 export interface RunOutcome {
   results: NodeResult[];
   seconds: number;
@@ -37,6 +49,7 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
       status: r.status,
       relation: r.description,
       rows: r.rows ?? null,
+      failures: r.failures ?? null,
       execution_seconds: r.seconds,
       started_at: r.startedAt ?? null,
       completed_at: r.completedAt ?? null,
@@ -48,31 +61,55 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
   writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
 }
 
-/** Loads, compiles and materializes the selected models and landing sources in DAG order. */
-export async function runProject(options: RunProjectOptions): Promise<RunOutcome> {
+/**
+ * In `build`, what is downstream of a model waits for the model's tests, so a failing error-severity test stops
+ * bad data from flowing on. An edge is left out where the test itself reads the downstream node.
+ */
+function testGates(graph: Graph, ids: readonly string[]): Map<string, string[]> {
+  const selected = new Set(ids);
+  const gates = new Map<string, string[]>();
+  for (const id of ids) {
+    const test = graph.nodes.get(id)!;
+    if (test.kind !== 'data_test') continue;
+    const tested = test.attachedTo ? [test.attachedTo] : test.dependsOn;
+    const upstreamOfTest = graph.ancestors(id);
+    for (const parent of tested) {
+      for (const child of graph.children.get(parent) ?? []) {
+        if (!selected.has(child) || child === id || upstreamOfTest.has(child) || graph.nodes.get(child)!.kind === 'data_test') continue;
+        gates.set(child, [...(gates.get(child) ?? []), id]);
+      }
+    }
+  }
+  return gates;
+}
+
+/** Loads and compiles the project, then executes the selected nodes of a command in DAG order. */
+export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
   const context = buildProjectGraph(loadProject(options));
-  const ids = selectNodes(context.graph, options, isRunnable);
+  const ids = selectNodes(context.graph, options, ACTS_ON[command]);
   const compiled = compileModels(context, ids);
   writeCompiledSql(context, compiled);
-  writeManifest(context, compiled, 'run');
+  writeManifest(context, compiled, command);
   const adapter = await openAdapter(context.project.target, context.project.dir);
   let results: NodeResult[];
   try {
-    const relations = ids.map((id) => context.graph.nodes.get(id)!.relation);
+    const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test').map((n) => n.relation);
     await adapter.executePlan(planSchemas(relations, adapter.dialect));
+    const build: BuildContext = { context, adapter, compiled, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,
+      extraDependencies: command === 'build' ? testGates(context.graph, ids) : undefined,
       threads: options.threads ?? context.project.target.threads,
       signal: options.signal,
       onEvent: options.onEvent,
-      work: (id, signal) => buildNode({ context, adapter, compiled, newId: options.newId ?? (() => randomBytes(4).toString('hex')) }, id, signal),
+      work: (id, signal) => (context.graph.nodes.get(id)!.kind === 'data_test' ? runDataTest(build, id, signal) : buildNode(build, id, signal)),
     });
   } finally {
     await adapter.close();
   }
   const outcome = { results, seconds: (Date.now() - started) / 1000 };
-  writeRunResults(context, 'run', outcome);
+  writeRunResults(context, command, outcome);
   return outcome;
 }

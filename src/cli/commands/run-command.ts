@@ -1,20 +1,34 @@
 import { Command } from 'commander';
-import { runProject } from '../../run/run-project.js';
+import path from 'node:path';
+import { writeFileAtomic } from '../../compile/artifacts.js';
+import { junitReport } from '../../run/junit-report.js';
+import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
 import { createReporter } from '../reporter.js';
 
-/** `stedi-models run`: build the selected landing sources and models in DAG order. */
-export function runCommand(io: CliIo, setExitCode: (code: number) => void): Command {
-  return withProjectOptions(new Command('run').description('build the selected models (and landing sources) on the target'))
-    .action(async (options: ProjectCommandOptions) => {
-      const reporter = createReporter(options.logFormat, io);
-      try {
-        const outcome = await runProject({ ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal: io.signal });
-        if (outcome.results.length === 0) reporter.warn('Nothing selected to run: check --select / --exclude.');
-        setExitCode(outcome.results.some((r) => r.status === 'error') ? 1 : 0);
-      } finally {
-        reporter.close();
+const DESCRIPTIONS: Record<ExecuteCommand, string> = {
+  run: 'build the selected models (and landing sources) on the target',
+  seed: 'load the seeds/*.csv files as tables',
+  test: 'run the data tests of the selected nodes; exit 1 if an error-severity test fails',
+  build: 'seeds, models and their tests in DAG order; a failing test skips everything downstream of its model',
+};
+
+/** `run`, `seed`, `test` and `build`: execute the selected nodes of a kind, report each, exit 1 on a failure. */
+export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (code: number) => void): Command {
+  const command = withProjectOptions(new Command(name).description(DESCRIPTIONS[name]));
+  if (name === 'test' || name === 'build') command.option('--junit <path>', 'also write the results as JUnit XML (for CI systems)');
+  return command.action(async (options: ProjectCommandOptions & { junit?: string }) => {
+    const reporter = createReporter(options.logFormat, io);
+    try {
+      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal: io.signal });
+      if (outcome.results.length === 0) reporter.warn(`Nothing selected to ${name}: check --select / --exclude.`);
+      if (options.junit) {
+        writeFileAtomic(path.resolve(io.cwd, options.junit), junitReport(outcome.results, `stedi-models ${name}`, outcome.seconds));
       }
-    });
+      setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
+    } finally {
+      reporter.close();
+    }
+  });
 }

@@ -1,0 +1,25 @@
+{#- On the reference data (var verify_reference_counts: true), the relation has exactly the row count of the seed
+    reference_row_counts for the current consent_cutoff and ml_pairing. On other data it checks nothing. -#}
+{% test reference_row_count(model) %}
+{%- if var('verify_reference_counts', false) %}
+{%- set pairing = var('ml_pairing', 'timestamp') if model.identifier == 'machine_learning_curated' else 'any' %}
+with expected as (
+    select r."rows" as expected_rows
+    from {{ ref('reference_row_counts') }} as r
+    where r.relation = {{ sql_string(model.identifier) }}
+      and r.consent_cutoff = {{ sql_string(var('consent_cutoff', 'any')) }}
+      and r.ml_pairing = {{ sql_string(pairing) }}
+),
+
+actual as (
+    select count(*) as actual_rows from {{ model }}
+)
+
+select {{ sql_string(model.identifier) }} as relation, e.expected_rows, a.actual_rows
+from actual as a
+left join expected as e on true
+where e.expected_rows is null or e.expected_rows <> a.actual_rows
+{%- else %}
+select 1 as not_checked where 1 = 0
+{%- endif %}
+{% endtest %}
