@@ -110,7 +110,7 @@ class TextReporter implements Reporter {
         this.running.delete(r.name);
         const word = STATUS_WORDS[r.status];
         const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
-        const rows = r.failures ? `${r.failures.toLocaleString('en-US')} failing rows in ` : r.rows === undefined ? '' : `${r.rows.toLocaleString('en-US')} rows in `;
+        const rows = r.failures ? `${r.failures.toLocaleString('en-US')} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${r.rows.toLocaleString('en-US')} rows in `;
         const what = r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
         const tail = ` [${rows}${formatSeconds(r.seconds)}]`;

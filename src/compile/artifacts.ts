@@ -33,6 +33,8 @@ export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled'
         ? `sources/${node.sourceName}/${node.name}.sql`
         : node.kind === 'data_test'
           ? `tests/${node.name}.sql`
+          : node.kind === 'unit_test'
+            ? `unit_tests/${node.name}.sql`
           : `seeds/${node.name}.sql`;
   return path.posix.join(context.project.file.targetPath, stage, file);
 }
@@ -66,6 +68,9 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
   }
   const sql = compiled.get(node.uniqueId);
   if (node.kind === 'seed') return { ...common, column_types: node.columnTypes };
+  if (node.kind === 'unit_test') {
+    return { ...common, attached_node: node.attachedTo, given: node.given, expect: node.expectRows, overrides: { vars: node.varOverrides } };
+  }
   if (node.kind === 'data_test') {
     return {
       ...common,

@@ -34,7 +34,7 @@ export function buildProjectGraph(project: LoadedProject): ProjectGraph {
   const engine = engineInfo(project.target);
   const templates = createTemplateEngine(project, engine);
   const parsed = parseProject(project, templates, engine);
-  const built = Graph.build(parsed.models, parsed.sources, parsed.seeds, parsed.tests);
+  const built = Graph.build(parsed.models, parsed.sources, parsed.seeds, parsed.tests, parsed.unitTests);
   throwIfAny([...parsed.problems, ...built.problems]);
   return { project, engine, templates, graph: built.graph!, lookups: lookupsOf(built.graph!) };
 }

@@ -25,7 +25,7 @@ interface Declaration {
 }
 
 function declarationsOf(node: Node): Declaration[] {
-  if (node.kind === 'data_test') return [];
+  if (node.kind === 'data_test' || node.kind === 'unit_test') return [];
   const file = node.kind === 'model' ? (node.patchPath ?? node.filePath) : node.filePath;
   const base = node.kind === 'source' ? `sources.${node.sourceName}.tables.${node.name}` : `${node.kind}s.${node.name}`;
   const own = node.declaredTests.map((item, i) => ({ file, keyPath: `${base}.tests[${i}]`, item, attachedTo: node }));

@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import toposort from 'toposort';
 import { ProjectError } from '../errors.js';
-import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode } from './nodes.js';
+import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode, UnitTestNode } from './nodes.js';
 
 /** A `ref()` or `source()` names no node. */
 export class UnknownRefError extends ProjectError {}
@@ -50,6 +50,7 @@ export class Graph {
     sources: readonly SourceNode[],
     seeds: readonly SeedNode[] = [],
     tests: DataTestNode[] = [],
+    unitTests: UnitTestNode[] = [],
   ): { graph?: Graph; problems: ProjectError[] } {
     const problems: ProjectError[] = [];
     const modelsByName = new Map<string, ModelNode | SeedNode>([...seeds, ...models].map((m) => [m.name, m]));
@@ -79,7 +80,7 @@ export class Graph {
     }
     problems.push(...findCycles(models));
     if (problems.length > 0) return { problems };
-    return { graph: new Graph([...sources, ...seeds, ...models, ...tests]), problems };
+    return { graph: new Graph([...sources, ...seeds, ...models, ...tests, ...unitTests]), problems };
   }
 
   /** Every node id upstream of a node (not including it), up to a depth. */

@@ -105,8 +105,23 @@ export interface SeedNode extends BaseNode {
   declaredTests: unknown[];
 }
 
+/** Rows of a unit test fixture, as written in yml. */
+export type FixtureRow = Record<string, unknown>;
+
+/** A model unit test: the model's SQL run on an in-memory DuckDB against given input rows, compared with expected rows. */
+export interface UnitTestNode extends BaseNode {
+  kind: 'unit_test';
+  /** The model under test. */
+  attachedTo: string;
+  given: Array<{ input: string; rows: FixtureRow[] }>;
+  expectRows: FixtureRow[];
+  varOverrides: Record<string, unknown>;
+  envOverrides: Record<string, string>;
+  dependsOn: string[];
+}
+
 /** Every kind of node in the graph. */
-export type Node = ModelNode | SourceNode | DataTestNode | SeedNode;
+export type Node = ModelNode | SourceNode | DataTestNode | SeedNode | UnitTestNode;
 
 /** Nodes that the `run` command materializes: models, and sources with an external location. */
 export function isRunnable(node: Node): boolean {
@@ -117,6 +132,7 @@ export function isRunnable(node: Node): boolean {
       return node.external !== undefined;
     case 'data_test':
     case 'seed':
+    case 'unit_test':
       return false;
     default: {
       const never: never = node;

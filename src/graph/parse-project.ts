@@ -9,7 +9,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../project/project-files.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
-import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode } from './nodes.js';
+import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from './nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
 export interface ParsedProject {
@@ -17,6 +17,7 @@ export interface ParsedProject {
   sources: SourceNode[];
   seeds: SeedNode[];
   tests: DataTestNode[];
+  unitTests: UnitTestNode[];
   problems: ProjectError[];
 }
 
@@ -184,6 +185,41 @@ function parseSeeds(project: LoadedProject, schemaFiles: ReturnType<typeof parse
   return seeds;
 }
 
+function parseUnitTests(project: LoadedProject, schemaFiles: ReturnType<typeof parseSchemaFiles>, models: ReadonlyMap<string, ModelNode>, problems: ProjectError[]): UnitTestNode[] {
+  const seen = new Set<string>();
+  return schemaFiles.flatMap(({ file, content }) =>
+    content.unit_tests.flatMap((entry, i): UnitTestNode[] => {
+      const model = models.get(entry.model);
+      if (!model) {
+        problems.push(new ConfigFileError(file, `unit_tests[${i}].model`, `unit test ${entry.name} names model '${entry.model}', which does not exist.`));
+        return [];
+      }
+      const uniqueId = `unit_test.${project.file.name}.${entry.model}.${entry.name}`;
+      if (seen.has(uniqueId)) {
+        problems.push(new ConfigFileError(file, `unit_tests[${i}].name`, `two unit tests of ${entry.model} are named '${entry.name}'; names must be unique per model.`));
+        return [];
+      }
+      seen.add(uniqueId);
+      return [{
+        kind: 'unit_test',
+        uniqueId,
+        name: entry.name,
+        filePath: file,
+        description: entry.description ?? '',
+        tags: [...model.tags, ...(entry.config?.tags ?? [])],
+        relation: model.relation,
+        columns: [],
+        attachedTo: model.uniqueId,
+        given: entry.given,
+        expectRows: entry.expect.rows,
+        varOverrides: entry.overrides?.vars ?? {},
+        envOverrides: entry.overrides?.env_vars ?? {},
+        dependsOn: [],
+      }];
+    }),
+  );
+}
+
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
  * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once.
@@ -222,5 +258,5 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
   ];
-  return { models, sources, seeds, tests, problems };
+  return { models, sources, seeds, tests, unitTests: parseUnitTests(project, schemaFiles, byName, problems), problems };
 }

@@ -62,6 +62,7 @@ function matches(node: Node, criterion: Criterion): boolean {
       return node.uniqueId.endsWith(`.${value}`);
     case 'test_type':
       // Unit tests are nodes of their own kind; data tests are generic (declared in yml) or singular (tests/*.sql).
+      if (node.kind === 'unit_test') return value === 'unit';
       return node.kind === 'data_test' && (value === 'data' || value === (node.testName ? 'generic' : 'singular'));
     case 'test_name':
       return node.kind === 'data_test' && node.testName === value;
@@ -108,6 +109,7 @@ export interface SelectionOptions {
  */
 function addTestsOfChosen(graph: Graph, chosen: Set<string>): void {
   for (const node of graph.nodes.values()) {
+    if (node.kind === 'unit_test' && chosen.has(node.attachedTo)) chosen.add(node.uniqueId);
     if (node.kind !== 'data_test' || chosen.has(node.uniqueId)) continue;
     if (node.attachedTo ? chosen.has(node.attachedTo) : node.dependsOn.some((p) => chosen.has(p))) chosen.add(node.uniqueId);
   }

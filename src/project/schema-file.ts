@@ -60,7 +60,6 @@ const modelEntrySchema = z
     columns: z.array(columnSchema).default([]),
     tests: dataTests,
     data_tests: dataTests,
-    unit_tests: z.array(z.unknown()).optional(),
     meta: z.record(z.string(), z.unknown()).optional(),
   })
   .strict();
@@ -83,6 +82,36 @@ const seedEntrySchema = z
   })
   .strict();
 
+const fixtureRows = z.array(z.record(z.string(), z.unknown())).default([]);
+
+/** A model unit test (dbt 1.8): given rows for each input, the rows the model must return. */
+const unitTestSchema = z
+  .object({
+    name,
+    model: name,
+    description: z.string().optional(),
+    given: z
+      .array(
+        z
+          .object({
+            input: z.string().regex(/^\s*(ref|source)\s*\(.*\)\s*$/, "must be ref('model') or source('source', 'table')"),
+            rows: fixtureRows,
+          })
+          .strict(),
+      )
+      .default([]),
+    expect: z.object({ rows: fixtureRows }).strict(),
+    overrides: z
+      .object({
+        vars: z.record(z.string(), z.unknown()).optional(),
+        env_vars: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    config: z.object({ tags: z.array(z.string()).optional() }).strict().optional(),
+  })
+  .strict();
+
 /** A `models/**\/*.yml` file: sources and model descriptions, dbt's "schema file". */
 export const schemaFileSchema = z
   .object({
@@ -90,7 +119,7 @@ export const schemaFileSchema = z
     sources: z.array(sourceSchema).default([]),
     models: z.array(modelEntrySchema).default([]),
     seeds: z.array(seedEntrySchema).default([]),
-    unit_tests: z.array(z.unknown()).optional(),
+    unit_tests: z.array(unitTestSchema).default([]),
   })
   .strict();
 
@@ -100,3 +129,4 @@ export type SourceTableEntry = SourceEntry['tables'][number];
 export type ModelEntry = SchemaFile['models'][number];
 export type ColumnEntry = ModelEntry['columns'][number];
 export type SeedEntry = SchemaFile['seeds'][number];
+export type UnitTestEntry = SchemaFile['unit_tests'][number];

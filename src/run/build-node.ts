@@ -44,7 +44,7 @@ function hint(node: ModelNode | SourceNode | SeedNode, message: string): string 
 export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
   const { context, adapter, compiled } = build;
   const node = context.graph.nodes.get(id)!;
-  if (node.kind === 'data_test') throw new Error(`buildNode: ${id} is a data test, not a relation to build`);
+  if (node.kind === 'data_test' || node.kind === 'unit_test') throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
   const selectSql = node.kind === 'model' ? compiled.get(id)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
   const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
   const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());

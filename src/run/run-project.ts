@@ -12,6 +12,7 @@ import { buildNode, type BuildContext } from './build-node.js';
 import type { NodeResult, RunEvent } from './node-result.js';
 import { runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
+import { runUnitTest } from '../unit-tests/run-unit-test.js';
 
 /** The commands that execute nodes, and what each of them acts on. */
 export type ExecuteCommand = 'run' | 'seed' | 'test' | 'build';
@@ -19,8 +20,8 @@ export type ExecuteCommand = 'run' | 'seed' | 'test' | 'build';
 const ACTS_ON: Record<ExecuteCommand, (node: Node) => boolean> = {
   run: (n) => (n.kind === 'model' || n.kind === 'source') && isRunnable(n),
   seed: (n) => n.kind === 'seed',
-  test: (n) => n.kind === 'data_test',
-  build: (n) => n.kind === 'seed' || n.kind === 'data_test' || isRunnable(n),
+  test: (n) => n.kind === 'data_test' || n.kind === 'unit_test',
+  build: (n) => n.kind === 'seed' || n.kind === 'data_test' || n.kind === 'unit_test' || isRunnable(n),
 };
 
 /** Options of `run`, `seed`, `test` and `build`. */
@@ -68,15 +69,18 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
 function testGates(graph: Graph, ids: readonly string[]): Map<string, string[]> {
   const selected = new Set(ids);
   const gates = new Map<string, string[]>();
+  const gate = (node: string, on: string) => gates.set(node, [...(gates.get(node) ?? []), on]);
   for (const id of ids) {
     const test = graph.nodes.get(id)!;
+    // A model is built only after its unit tests pass: they check its logic before it touches real data.
+    if (test.kind === 'unit_test' && selected.has(test.attachedTo)) gate(test.attachedTo, id);
     if (test.kind !== 'data_test') continue;
     const tested = test.attachedTo ? [test.attachedTo] : test.dependsOn;
     const upstreamOfTest = graph.ancestors(id);
     for (const parent of tested) {
       for (const child of graph.children.get(parent) ?? []) {
         if (!selected.has(child) || child === id || upstreamOfTest.has(child) || graph.nodes.get(child)!.kind === 'data_test') continue;
-        gates.set(child, [...(gates.get(child) ?? []), id]);
+        gate(child, id);
       }
     }
   }
@@ -94,7 +98,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const adapter = await openAdapter(context.project.target, context.project.dir);
   let results: NodeResult[];
   try {
-    const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test').map((n) => n.relation);
+    const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
     await adapter.executePlan(planSchemas(relations, adapter.dialect));
     const build: BuildContext = { context, adapter, compiled, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
@@ -104,7 +108,11 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       threads: options.threads ?? context.project.target.threads,
       signal: options.signal,
       onEvent: options.onEvent,
-      work: (id, signal) => (context.graph.nodes.get(id)!.kind === 'data_test' ? runDataTest(build, id, signal) : buildNode(build, id, signal)),
+      work: (id, signal) => {
+        const kind = context.graph.nodes.get(id)!.kind;
+        if (kind === 'unit_test') return runUnitTest(context, id);
+        return kind === 'data_test' ? runDataTest(build, id, signal) : buildNode(build, id, signal);
+      },
     });
   } finally {
     await adapter.close();
