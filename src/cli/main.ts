@@ -3,6 +3,7 @@ import { ProjectError, StediError } from '../errors.js';
 import { cleanCommand } from './commands/clean-command.js';
 import { compileCommand } from './commands/compile-command.js';
 import { debugCommand } from './commands/debug-command.js';
+import { docsCommand } from './commands/docs-command.js';
 import { generateDataCommand } from './commands/generate-data-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { executeCommand } from './commands/run-command.js';
@@ -25,7 +26,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     executeCommand('build', io, setExitCode),
     executeCommand('test', io, setExitCode),
     executeCommand('seed', io, setExitCode),
-    compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io)]) {
+    compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io), docsCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;

@@ -1,0 +1,83 @@
+import { html, type SafeHtml } from './html.js';
+import { laneColor, nodeHref } from './lineage-svg.js';
+import type { SiteData, SiteNode } from './site-data.js';
+
+/** What each privacy property promises, in the words a data scientist needs. */
+export const PRIVACY_BADGES: Record<string, { label: string; meaning: string }> = {
+  consent_filtered: { label: 'Consent-filtered', meaning: 'Only customers who agreed to share their data for research.' },
+  identifier_free: { label: 'Identifier-free', meaning: 'No direct identifier (name, email, phone, birthday).' },
+};
+
+/** A privacy badge; an unknown property is still shown, under its own name. */
+export function privacyBadge(property: string): SafeHtml {
+  const badge = PRIVACY_BADGES[property] ?? { label: property, meaning: 'A privacy property declared in the model config.' };
+  return html`<span class="badge privacy" title="${badge.meaning}">${badge.label}</span>`;
+}
+
+/** The status of a run or a test as a coloured label. */
+export function statusLabel(status: string | null | undefined): SafeHtml {
+  return html`<span class="status status-${status ?? 'none'}">${status ?? 'not run'}</span>`;
+}
+
+/** Paragraphs of a description, kept as text (newlines inside a paragraph are folded by CSS). */
+export function descriptionBlock(text: string, empty = 'No description yet.'): SafeHtml {
+  if (!text.trim()) return html`<p class="muted">${empty}</p>`;
+  return html`${text.split(/\n\s*\n/).map((p) => html`<p>${p.trim()}</p>`)}`;
+}
+
+function nodeLinks(ids: readonly string[], byId: ReadonlyMap<string, SiteNode>, none: string): SafeHtml {
+  if (ids.length === 0) return html`<p class="muted">${none}</p>`;
+  return html`<ul class="links">${ids.map((id) => {
+    const n = byId.get(id);
+    return html`<li><a href="${nodeHref(id)}">${n?.name ?? id}</a> <span class="muted">${n ? `${n.zone} · ${n.materialization}` : ''}</span></li>`;
+  })}</ul>`;
+}
+
+function lastRun(node: SiteNode): SafeHtml {
+  const run = node.lastRun;
+  if (!run) return html`<span class="muted">not in the last run</span>`;
+  const rows = run.rows === null ? '' : ` · ${run.rows.toLocaleString('en-US')} rows`;
+  return html`${statusLabel(run.status)}${rows}${run.completedAt ? ` · ${run.completedAt}` : ''}${run.message ? html`<div class="message">${run.message}</div>` : ''}`;
+}
+
+function columnsTable(node: SiteNode): SafeHtml {
+  const note = node.columnsNote ? html`<p class="note">${node.columnsNote}</p>` : html`<p class="muted small">Types as the engine reports them.</p>`;
+  if (node.columns.length === 0) return html`${note}<p class="muted">No columns documented.</p>`;
+  const rows = node.columns.map(
+    (c) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}>
+<td><code>${c.name}</code></td><td><code>${c.type ?? '?'}</code></td>
+<td>${c.description || html`<span class="muted">undocumented</span>`}${c.missingFromRelation ? html` <span class="badge warn">not in the built relation</span>` : ''}</td>
+<td>${c.tests.map((t) => html`<code class="test">${t}</code> `)}</td></tr>`,
+  );
+  return html`${note}<table class="columns"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
+function sqlBlock(title: string, sql: string | null, open: boolean): SafeHtml {
+  if (sql === null) return html``;
+  return html`<details class="sql"${open ? html` open` : ''}><summary>${title}</summary><pre><code>${sql}</code></pre></details>`;
+}
+
+/** The page of one model, source or seed: everything a reader needs without opening the SQL files. */
+export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number): SafeHtml {
+  const byId = new Map(site.nodes.map((n) => [n.id, n]));
+  const privacy = node.privacy.length > 0 ? node.privacy.map(privacyBadge) : html`<span class="muted small">no privacy promise declared</span>`;
+  return html`<section class="page node-page" id="page-${node.id}" data-page="node" data-id="${node.id}" hidden>
+<header class="page-head"><h2>${node.name}</h2>
+<div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}</div></header>
+${descriptionBlock(node.description)}
+<dl class="facts">
+<dt>Relation</dt><dd><code>${node.relation}</code></dd>
+<dt>Defined in</dt><dd><code>${node.filePath}</code></dd>
+${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
+<dt>Last run</dt><dd>${lastRun(node)}</dd>
+${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
+<dt>Tests on it</dt><dd>${node.tests.length > 0 ? node.tests.map((t) => html`<code class="test">${t}</code> `) : html`<span class="muted">none on the relation itself</span>`}</dd>
+</dl>
+<h3>Columns</h3>${columnsTable(node)}
+<div class="family"><div><h3>Parents</h3>${nodeLinks(node.parents, byId, 'None: this is where data enters.')}</div>
+<div><h3>Children</h3>${nodeLinks(node.children, byId, 'None: nothing reads it yet.')}</div></div>
+<h3>SQL</h3>${node.rawSql === null && node.compiledSql === null ? html`<p class="muted">No SQL: the relation is declared, not built from a model.</p>` : ''}
+${sqlBlock('Model SQL as written', node.rawSql, false)}
+${sqlBlock(node.kind === 'source' ? 'SQL that reads the landing files' : 'Compiled SQL (what runs on the engine)', node.compiledSql, node.rawSql === null)}
+</section>`;
+}

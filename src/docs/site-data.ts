@@ -1,0 +1,157 @@
+import type { DocsInput, ManifestNode } from './docs-artifacts.js';
+import { describeDeclaredTest, siteTests, type SiteTest } from './site-tests.js';
+
+/** The kinds of node the site documents (data tests are listed on their own page, not as relations). */
+export type DocumentedKind = 'model' | 'source' | 'seed';
+
+/** A column of a documented relation. */
+export interface SiteColumn {
+  name: string;
+  /** The engine's type when the catalog has the relation, else the declared type, else null. */
+  type: string | null;
+  description: string;
+  /** Tests on this column, as written in yml. */
+  tests: string[];
+  /** Declared in yml but absent from the built relation (a stale description or a renamed column). */
+  missingFromRelation: boolean;
+}
+
+/** What the last run did to a node. */
+export interface SiteRunStatus {
+  status: string;
+  rows: number | null;
+  completedAt: string | null;
+  message: string | null;
+}
+
+/** One model, source or seed with everything its page shows. */
+export interface SiteNode {
+  id: string;
+  name: string;
+  kind: DocumentedKind;
+  zone: string;
+  /** How it exists on the engine: `table`, `view`, `source view` (landing files read in place), `seed`. */
+  materialization: string;
+  description: string;
+  relation: string;
+  filePath: string;
+  tags: string[];
+  privacy: string[];
+  columns: SiteColumn[];
+  /** `catalog`: column names and types come from the engine; `declared`: from yml only, with the reason. */
+  columnsFrom: 'catalog' | 'declared';
+  columnsNote: string | null;
+  rawSql: string | null;
+  compiledSql: string | null;
+  /** For sources: where the landing files are read from. */
+  location: string | null;
+  parents: string[];
+  children: string[];
+  lastRun: SiteRunStatus | null;
+  /** Tests declared on the node itself (not on a column), as written. */
+  tests: string[];
+}
+
+/** Everything the documentation site shows, as plain data. */
+export interface SiteData {
+  project: string;
+  target: string;
+  generatedAt: string;
+  /** When run_results.json was written, or null without a run. */
+  lastRunAt: string | null;
+  /** A sentence about the engine catalog shown on the overview (null when it was read). */
+  catalogNote: string | null;
+  runResultsNote: string | null;
+  nodes: SiteNode[];
+  edges: Array<{ from: string; to: string }>;
+  tests: SiteTest[];
+}
+
+function documentedKind(node: ManifestNode): DocumentedKind | null {
+  return node.resource_type === 'model' || node.resource_type === 'source' || node.resource_type === 'seed' ? node.resource_type : null;
+}
+
+/** The lane of a node: its configured zone; sources land raw data, seeds are reference data the project ships. */
+function zoneOf(node: ManifestNode, kind: DocumentedKind): string {
+  if (node.config?.zone) return node.config.zone;
+  return kind === 'source' ? 'landing' : kind === 'seed' ? 'seeds' : 'models';
+}
+
+function materializationOf(node: ManifestNode, kind: DocumentedKind): string {
+  if (kind === 'source') return node.external ? 'source view' : 'source';
+  if (kind === 'seed') return 'seed';
+  return node.config?.materialized ?? 'view';
+}
+
+function columnsOf(node: ManifestNode, input: DocsInput): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
+  const declared = Object.values(node.columns);
+  const tests = input.extras.declaredTests[node.unique_id]?.columns ?? {};
+  const testsOf = (name: string) => (tests[name] ?? []).map(describeDeclaredTest);
+  const fromYml = (c: (typeof declared)[number]): SiteColumn => ({ name: c.name, type: c.data_type, description: c.description.trim(), tests: testsOf(c.name), missingFromRelation: false });
+  const table = input.catalog.nodes[node.unique_id];
+  if (!table) {
+    const reason =
+      input.catalog.status === 'unavailable'
+        ? `the engine's catalog could not be read (${input.catalog.message ?? 'no reason given'})`
+        : 'the relation does not exist on the engine yet (run `stedi-models run` to build it)';
+    return { columns: declared.map(fromYml), columnsFrom: 'declared', columnsNote: `Column types are as declared in yml: ${reason}.` };
+  }
+  const byName = new Map(declared.map((c) => [c.name.toLowerCase(), c]));
+  const built = new Set(table.columns.map((c) => c.name.toLowerCase()));
+  const columns: SiteColumn[] = table.columns.map((c) => {
+    const doc = byName.get(c.name.toLowerCase());
+    return { name: c.name, type: c.type, description: doc?.description.trim() ?? '', tests: testsOf(doc?.name ?? c.name), missingFromRelation: false };
+  });
+  // Documented columns the relation lacks stay visible, marked, so a stale yml is noticed rather than hidden.
+  for (const c of declared) if (!built.has(c.name.toLowerCase())) columns.push({ ...fromYml(c), missingFromRelation: true });
+  return { columns, columnsFrom: 'catalog', columnsNote: null };
+}
+
+function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>): SiteNode {
+  const { manifest, runResults, extras } = input;
+  const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
+  const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
+  return {
+    id: node.unique_id,
+    name: node.name,
+    kind,
+    zone: zoneOf(node, kind),
+    materialization: materializationOf(node, kind),
+    description: node.description.trim(),
+    relation: node.relation_name,
+    filePath: node.original_file_path,
+    tags: node.tags,
+    privacy: node.config?.privacy ?? [],
+    ...columnsOf(node, input),
+    rawSql: node.raw_code ?? null,
+    compiledSql: node.compiled_code ?? extras.sourceSql[node.unique_id] ?? null,
+    location: node.external?.location ?? null,
+    parents: onlyDocumented(manifest.parent_map[node.unique_id]),
+    children: onlyDocumented(manifest.child_map[node.unique_id]),
+    lastRun: result ? { status: result.status, rows: result.rows ?? null, completedAt: result.completed_at ?? null, message: result.message ?? null } : null,
+    tests: (extras.declaredTests[node.unique_id]?.node ?? []).map(describeDeclaredTest),
+  };
+}
+
+/** Builds the site's data from the manifest, the engine catalog and the last run's results. */
+export function buildSiteData(input: DocsInput): SiteData {
+  const { manifest, runResults, catalog } = input;
+  const kinds = new Map<string, DocumentedKind>();
+  for (const node of Object.values(manifest.nodes)) {
+    const kind = documentedKind(node);
+    if (kind) kinds.set(node.unique_id, kind);
+  }
+  const documented = new Set(kinds.keys());
+  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented));
+  return {
+    project: manifest.metadata.project_name,
+    target: `${manifest.metadata.target.name} (${manifest.metadata.target.type})`,
+    generatedAt: manifest.metadata.generated_at,
+    lastRunAt: runResults?.metadata.generated_at ?? null,
+    catalogNote: catalog.status === 'read' ? null : `The engine's catalog could not be read, so column types are as declared: ${catalog.message ?? 'no reason given'}.`,
+    runResultsNote: input.runResultsProblem ?? (runResults ? null : 'No run yet: row counts and statuses appear after `stedi-models run`.'),
+    nodes,
+    edges: nodes.flatMap((n) => n.parents.map((p) => ({ from: p, to: n.id }))),
+    tests: siteTests(input),
+  };
+}
