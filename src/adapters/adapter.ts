@@ -7,11 +7,19 @@ export interface Statement {
   purpose: string;
   /** The statement's result reports the rows it wrote (a CTAS or INSERT): the node's row count. */
   reportsRows?: boolean;
+  /** The statement is a query whose result rows the plan needs (e.g. per-file load counts). */
+  returnsRecords?: boolean;
+  /**
+   * False when running it again after the engine failed it is unsafe: a CTAS whose failed attempt may have left files
+   * at its location. Other statements may be retried on transient failures (commit conflicts, internal errors).
+   */
+  retryable?: boolean;
 }
 
 /** What the engine reported for one statement. */
 export interface StatementResult {
   rows?: number;
+  records?: Row[];
   /** Engine-specific measurements (bytes scanned, engine time...), summed per node in run results. */
   stats?: Record<string, number>;
 }
@@ -23,10 +31,20 @@ export type RelationType = 'table' | 'view';
 export interface AdapterCapabilities {
   /** DDL runs inside transactions: a table can be built and swapped in one atomic transaction. */
   transactionalDdl: boolean;
-  /** Landing JSON is read by a table function in a view (DuckDB) or declared as an external table (Athena). */
-  externalSources: 'reader-view' | 'external-table';
+  /**
+   * Landing JSON is loaded into a table line by line, with unreadable lines quarantined in a rejects table
+   * (DuckDB), or declared as an external table that the engine reads on every query (Athena).
+   */
+  externalSources: 'loaded-table' | 'external-table';
   /** `ALTER TABLE ... RENAME TO` works on tables. */
   renameTable: boolean;
+}
+
+/** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */
+export interface DdlDialect {
+  quoteIdentifier(name: string): string;
+  relation(relation: Relation): string;
+  columnType(type: ColumnType): string;
 }
 
 /** Pure, engine-specific SQL text: quoting and types. No I/O. */
@@ -35,8 +53,17 @@ export interface Dialect {
   quoteString(value: string): string;
   relation(relation: Relation): string;
   columnType(type: ColumnType): string;
-  /** A SELECT that reads newline-delimited JSON files with declared columns (reader-view engines). */
+  /**
+   * A SELECT over every line of newline-delimited JSON files: `file`, `line_number`, `raw_line`, `reason` (NULL when
+   * the line reads as declared, else why not) and the declared columns (loaded-table engines).
+   */
+  parseJsonLines?(location: string, columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
+  /** A SELECT of the declared columns of the readable lines of landing JSON files (loaded-table engines). */
   readJson?(location: string, columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
+  /** DDL (create external table, alter, drop table, create schema) has its own grammar on this engine. */
+  ddl?: DdlDialect;
+  /** The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena). */
+  tableProperties?(relation: Relation, buildId: string): string;
 }
 
 /** Rows of a query result, keyed by column name, with JS values. */
@@ -49,6 +76,8 @@ export interface Adapter {
   readonly dialect: Dialect;
   /** Relations that exist in a schema, by identifier (lowercase). An absent schema has none. */
   listRelations(schema: string): Promise<Map<string, RelationType>>;
+  /** Table properties of the relations in a schema (Athena's TBLPROPERTIES), by identifier; for declaration fingerprints. */
+  listTableProperties?(schema: string): Promise<Map<string, Record<string, string>>>;
   /**
    * Runs the statements of one node's plan in order, in one session (a transaction may span them), and returns
    * a result per statement. A failure throws StatementFailedError naming the statement; an abort stops the plan.

@@ -117,14 +117,17 @@ class TextReporter implements Reporter {
         // eslint-disable-next-line no-control-regex
         const visible = head.replace(/\x1b\[[0-9;]*m/g, '').length;
         this.line(`${head}${c.dim('.'.repeat(Math.max(3, 80 - visible - tail.length)))}${tail}`);
-        if (r.status === 'error' || r.status === 'fail') this.failures.push(r);
+        if (r.status === 'error' || r.status === 'fail' || (r.status === 'warn' && r.message)) this.failures.push(r);
         break;
       }
       case 'run_finished': {
         clearInterval(this.timer);
         this.clearStatus();
         const count = (s: NodeResult['status']) => event.results.filter((r) => r.status === s).length;
-        for (const failure of this.failures) this.io.stdout.write(`\n${c.red(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`);
+        for (const failure of this.failures) {
+          const paint = failure.status === 'warn' ? c.yellow : c.red;
+          this.io.stdout.write(`\n${paint(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`);
+        }
         const parts = [`${count('success') + count('pass')} succeeded`, `${count('error') + count('fail')} failed`, `${count('skipped')} skipped`];
         if (count('warn')) parts.push(`${count('warn')} warned`);
         this.io.stdout.write(`\n${clock()}  Finished in ${formatSeconds(event.seconds)}: ${parts.join(', ')}.\n`);

@@ -56,6 +56,8 @@ export interface SourceNode extends BaseNode {
   external?: {
     location: string;
     format: 'json';
+    maxRejectedRows?: number;
+    maxRejectedFraction?: number;
     columns: Array<{ name: string; type: ColumnType; jsonKey: string }>;
   };
   declaredTests: unknown[];

@@ -93,7 +93,13 @@ function parseSources(
             return { name: c.name, type: c.data_type ?? 'string', jsonKey: c.json_key ?? c.name };
           });
           if (columns.length === 0) problems.push(new ConfigFileError(file, `${keyPath}.columns`, `external source ${table.name} declares no columns`));
-          external = { location: resolveLocation(project.dir, location), format: table.external.format, columns };
+          external = {
+            location: resolveLocation(project.dir, location),
+            format: table.external.format,
+            columns,
+            maxRejectedRows: table.external.max_rejected_rows,
+            maxRejectedFraction: table.external.max_rejected_fraction,
+          };
         }
         problems.push(...scope.problems);
         nodes.push({

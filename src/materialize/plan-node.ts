@@ -1,6 +1,7 @@
 import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
 import { StediError } from '../errors.js';
+import { planRenameSwap } from './plan-rename-swap.js';
 
 /** What the planner needs to know about one node to materialize it. */
 export interface PlanInput {
@@ -11,6 +12,8 @@ export interface PlanInput {
   selectSql: string;
   /** What the catalog holds under the relation's name now. */
   existing: RelationType | undefined;
+  /** Every relation of the schema, by lowercase identifier: where leftovers of an interrupted swap are found. */
+  catalog?: ReadonlyMap<string, RelationType>;
   dialect: Dialect;
   capabilities: AdapterCapabilities;
   /** Source of unique suffixes for temporary relations; injected so plans are stable in tests. */
@@ -35,20 +38,21 @@ export function planSchemas(relations: readonly Relation[], dialect: Dialect): S
   const seen = new Map<string, Relation>();
   for (const r of relations) seen.set(`${r.database ?? ''}.${r.schema}`, r);
   return [...seen.values()].map((r) => {
-    const name = [r.database, r.schema].filter((p): p is string => p !== undefined).map(dialect.quoteIdentifier).join('.');
+    // Creating a schema is DDL: on engines with a DDL grammar of their own (Athena's Hive), it is quoted by its rules.
+    const quote = (dialect.ddl ?? dialect).quoteIdentifier;
+    const name = [r.database, r.schema].filter((p): p is string => p !== undefined).map(quote).join('.');
     return { sql: `create schema if not exists ${name}`, purpose: `create schema ${r.schema}` };
   });
 }
 
 /**
  * Plans the statements that (re)build one relation so readers never see it half-built: a table is built beside the
- * old one and swapped in the same transaction; a view is replaced in one transaction.
+ * old one and swapped in the same transaction; a view is replaced in one transaction. Engines without transactional
+ * DDL get a rename swap instead (plan-rename-swap.ts).
  */
 export function planRelation(input: PlanInput): Statement[] {
   const { dialect, capabilities, relation, name } = input;
-  if (!capabilities.transactionalDdl) {
-    throw new UnsupportedPlanError(`${name}: this engine cannot replace relations in a transaction; its adapter must plan the swap itself.`);
-  }
+  if (!capabilities.transactionalDdl) return planRenameSwap(input);
   const target = dialect.relation(relation);
   const begin: Statement = { sql: 'begin transaction', purpose: `start replacing ${name}` };
   const commit: Statement = { sql: 'commit', purpose: `publish ${name}` };

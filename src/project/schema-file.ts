@@ -32,6 +32,10 @@ const sourceTableSchema = z
       .object({
         location: z.string().min(1),
         format: z.literal('json'),
+        /** A load with more rejected lines than this fails and keeps the previous tables. */
+        max_rejected_rows: z.number().int().min(0).optional(),
+        /** The same as a fraction of the lines read (0.01 = 1%). */
+        max_rejected_fraction: z.number().min(0).max(1).optional(),
       })
       .strict()
       .optional(),

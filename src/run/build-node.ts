@@ -1,4 +1,5 @@
-import type { Adapter, StatementResult } from '../adapters/adapter.js';
+import type { Adapter, Statement, StatementResult } from '../adapters/adapter.js';
+import { COUNT_PER_FILE, planLandingLoad, rejectsRelation } from '../materialize/plan-landing-load.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
@@ -40,24 +41,47 @@ function hint(node: ModelNode | SourceNode | SeedNode, message: string): string 
   return '';
 }
 
+type BuildableNode = ModelNode | SourceNode | SeedNode;
+
+/** The statements that (re)build a node, with how the node is materialized. */
+async function planNode(build: BuildContext, node: BuildableNode): Promise<{ statements: Statement[]; materialized: string }> {
+  const { adapter, compiled } = build;
+  const inSchema = await adapter.listRelations(node.relation.schema);
+  const existing = inSchema.get(node.relation.identifier.toLowerCase());
+  if (node.kind === 'source' && adapter.capabilities.externalSources === 'loaded-table') {
+    const rejects = inSchema.get(rejectsRelation(node.relation).identifier.toLowerCase());
+    const statements = planLandingLoad({ source: node, existing: { table: existing, rejects }, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
+    return { statements, materialized: 'table' };
+  }
+  const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
+  const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
+  const statements = planRelation({ name: node.name, relation: node.relation, materialized, selectSql, existing, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
+  return { statements, materialized };
+}
+
+/** A landing load's per-file counts, and a warning that names the files with rejected lines. */
+function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<NodeOutcome, 'status' | 'message' | 'landingFiles'> & { stats?: Record<string, number> } {
+  const index = statements.findIndex((s) => s.purpose === COUNT_PER_FILE);
+  if (index < 0) return {};
+  const perFile = (results[index]?.records ?? []).map((r) => ({ file: String(r.file), loaded: Number(r.loaded), rejected: Number(r.rejected) }));
+  const rejected = perFile.reduce((sum, f) => sum + f.rejected, 0);
+  const stats = { files: perFile.length, rejected_rows: rejected };
+  if (rejected === 0) return { stats, landingFiles: perFile };
+  const files = perFile.filter((f) => f.rejected > 0).map((f) => `${f.file}: ${f.rejected}`);
+  return {
+    status: 'warn',
+    stats,
+    landingFiles: perFile,
+    message: `${node.name}: ${rejected} landing line${rejected === 1 ? '' : 's'} could not be read and ${rejected === 1 ? 'was' : 'were'} kept in ${node.relation.schema}.${rejectsRelation(node.relation).identifier} (${files.join(', ')})`,
+  };
+}
+
 /** Plans and runs the statements that build one node's relation; returns its outcome or throws NodeFailedError. */
 export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
-  const { context, adapter, compiled } = build;
+  const { context, adapter } = build;
   const node = context.graph.nodes.get(id)!;
   if (node.kind === 'data_test' || node.kind === 'unit_test') throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
-  const selectSql = node.kind === 'model' ? compiled.get(id)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
-  const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
-  const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
-  const statements = planRelation({
-    name: node.name,
-    relation: node.relation,
-    materialized,
-    selectSql,
-    existing,
-    dialect: adapter.dialect,
-    capabilities: adapter.capabilities,
-    newId: build.newId,
-  });
+  const { statements, materialized } = await planNode(build, node);
   const runPath = nodeSqlPath(context, node, 'run');
   writeArtifact(context, runPath, `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
   let results: StatementResult[];
@@ -67,7 +91,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     const compiledPath = node.kind === 'model' ? nodeSqlPath(context, node, 'compiled') : runPath;
     if (error instanceof StatementFailedError) {
       throw new NodeFailedError(
-        `${label(node)} failed to ${error.statement.purpose}:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}${hint(node, error.engineMessage)}\n  Compiled SQL: ${compiledPath}`,
+        `${label(node)} failed to ${error.statement.purpose}:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}${hint(node, error.engineMessage)}\n  ${node.kind === 'model' ? 'Compiled SQL' : 'Statements'}: ${compiledPath}`,
         compiledPath,
         { cause: error },
       );
@@ -75,9 +99,13 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     throw error;
   }
   const rows = results.reduce<number | undefined>((sum, r) => (r.rows === undefined ? sum : (sum ?? 0) + r.rows), undefined);
-  const stats: Record<string, number> = {};
+  const landing = landingReport(node, results, statements);
+  const stats: Record<string, number> = { ...landing.stats };
   for (const r of results) for (const [k, v] of Object.entries(r.stats ?? {})) stats[k] = (stats[k] ?? 0) + v;
   return {
+    status: landing.status,
+    message: landing.message,
+    landingFiles: landing.landingFiles,
     description: `${materialized} ${node.relation.schema}.${node.relation.identifier}`,
     rows,
     sqlPath: runPath,

@@ -19,6 +19,15 @@ export interface NodeResult {
   /** The file with the compiled SQL or the executed statements, relative to the project. */
   sqlPath?: string;
   stats?: Record<string, number>;
+  /** For a landing load: lines loaded and rejected per file. */
+  landingFiles?: LandingFileCount[];
+}
+
+/** Lines of one landing file that were loaded and rejected. */
+export interface LandingFileCount {
+  file: string;
+  loaded: number;
+  rejected: number;
 }
 
 /** What the work function of a node reports on success. */
@@ -30,6 +39,7 @@ export interface NodeOutcome {
   message?: string;
   sqlPath?: string;
   stats?: Record<string, number>;
+  landingFiles?: LandingFileCount[];
 }
 
 /** Events the runner emits while it works, for reporters. */

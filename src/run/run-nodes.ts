@@ -93,7 +93,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     const startedAt = new Date(start).toISOString();
     try {
       const done = await options.work(id, controller.signal);
-      finish({ uniqueId: id, name: node.name, kind: node.kind, status: done.status ?? 'success', ...done, seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
+      finish({ uniqueId: id, name: node.name, kind: node.kind, ...done, status: done.status ?? 'success', seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
     } catch (error) {
       finish({
         uniqueId: id,

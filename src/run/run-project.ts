@@ -57,6 +57,7 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
       message: r.message ?? null,
       sql_path: r.sqlPath ?? null,
       stats: r.stats ?? {},
+      ...(r.landingFiles ? { landing_files: r.landingFiles } : {}),
     })),
   };
   writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);

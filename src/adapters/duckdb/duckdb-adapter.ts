@@ -23,7 +23,7 @@ function engineMessage(error: unknown): string {
 /** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
 export class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb';
-  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'reader-view', renameTable: true };
+  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true };
   readonly dialect = duckDbDialect;
   private readonly idle: DuckDBConnection[] = [];
 
@@ -96,6 +96,9 @@ export class DuckDbAdapter implements Adapter {
   private async run(connection: DuckDBConnection, statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
     try {
       const reader = await connection.runAndReadAll(statement.sql);
+      if (statement.returnsRecords) {
+        return { records: reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)]))) };
+      }
       if (!statement.reportsRows) return {};
       // DuckDB answers CREATE TABLE AS and INSERT with one row holding the written row count.
       const count = reader.getRowsJS()[0]?.[0];

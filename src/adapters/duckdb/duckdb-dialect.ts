@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Dialect } from '../adapter.js';
 import type { Relation } from '../../graph/nodes.js';
 import type { ColumnType } from '../../project/schema-file.js';
+import { jsonLinesSql } from './duckdb-json-lines.js';
 
 const TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -21,6 +22,11 @@ export function duckDbCatalogName(databasePath: string): string {
   return dot > 0 ? base.slice(0, dot) : base;
 }
 
+// A landing location is a folder (the S3 prefix layout); every *.json file in it is one part of the relation.
+function landingPattern(location: string): string {
+  return /\.json$/i.test(location) || location.includes('*') ? location : `${location.replace(/\/+$/, '')}/*.json`;
+}
+
 function quoteIdentifier(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
@@ -37,11 +43,9 @@ export const duckDbDialect: Dialect = {
   relation: (r: Relation) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.'),
   columnType: (type) => TYPES[type],
+  parseJsonLines: (location, columns) => jsonLinesSql(landingPattern(location), columns, quoteString, quoteIdentifier, (t) => TYPES[t]),
   readJson(location, columns) {
-    // A landing location is a folder (the S3 prefix layout); every *.json file in it is one part of the relation.
-    const pattern = /\.json$/i.test(location) || location.includes('*') ? location : `${location.replace(/\/+$/, '')}/*.json`;
-    const select = columns.map((c) => `${quoteIdentifier(c.jsonKey)} as ${quoteIdentifier(c.name)}`).join(',\n  ');
-    const declared = columns.map((c) => `${quoteString(c.jsonKey)}: ${quoteString(TYPES[c.type])}`).join(', ');
-    return `select\n  ${select}\nfrom read_json(${quoteString(pattern)}, format = 'newline_delimited', columns = {${declared}})`;
+    const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
+    return `select ${names}\nfrom (\n${jsonLinesSql(landingPattern(location), columns, quoteString, quoteIdentifier, (t) => TYPES[t])}\n) as parsed\nwhere reason is null`;
   },
 };

@@ -1,0 +1,80 @@
+import type { DdlDialect, Dialect } from '../adapter.js';
+import type { Relation } from '../../graph/nodes.js';
+import type { ColumnType } from '../../project/schema-file.js';
+
+// Trino (queries, CTAS, views) and Hive (DDL) name the same types differently.
+const TRINO_TYPES: Record<ColumnType, string> = {
+  string: 'varchar',
+  bigint: 'bigint',
+  int: 'integer',
+  double: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+};
+
+const HIVE_TYPES: Record<ColumnType, string> = {
+  string: 'string',
+  bigint: 'bigint',
+  int: 'int',
+  double: 'double',
+  boolean: 'boolean',
+  date: 'date',
+  timestamp: 'timestamp',
+};
+
+/** Where an Athena target writes table data, and how. */
+export interface AthenaStorage {
+  /** `s3_data_dir` of the target: tables live under `<dataDir>/<schema>/<table>/<build id>/`. */
+  dataDir: string;
+  /** Parquet compression of Iceberg data files (ZSTD, SNAPPY, GZIP...). */
+  writeCompression: string;
+}
+
+function quoteString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+// Athena keeps catalog names lowercase; quoting a mixed-case name would not find it, so names are lowercased here.
+function trinoIdentifier(name: string): string {
+  return `"${name.toLowerCase().replaceAll('"', '""')}"`;
+}
+
+function hiveIdentifier(name: string): string {
+  return `\`${name.toLowerCase().replaceAll('`', '``')}\``;
+}
+
+/** Hive's rules, for the statements Athena parses as DDL (CREATE EXTERNAL TABLE, ALTER TABLE, DROP TABLE...). */
+export const hiveDdlDialect: DdlDialect = {
+  quoteIdentifier: hiveIdentifier,
+  // The catalog is given by the query context, so relations are `schema`.`table`.
+  relation: (r: Relation) => `${hiveIdentifier(r.schema)}.${hiveIdentifier(r.identifier)}`,
+  columnType: (type) => HIVE_TYPES[type],
+};
+
+/** The S3 folder of one build of a table: fresh per build, so a failed CTAS never blocks the next one. */
+export function tableLocation(storage: AthenaStorage, relation: Relation, buildId: string): string {
+  return `${storage.dataDir.replace(/\/+$/, '')}/${relation.schema.toLowerCase()}/${relation.identifier.toLowerCase()}/${buildId}/`;
+}
+
+/**
+ * Athena's SQL text rules: Trino quoting and types for queries, CTAS and views; Hive's for DDL. Tables are Iceberg,
+ * written by CTAS to a location of their own.
+ */
+export function athenaDialect(storage: AthenaStorage): Dialect {
+  return {
+    quoteIdentifier: trinoIdentifier,
+    quoteString,
+    relation: (r: Relation) => `${trinoIdentifier(r.schema)}.${trinoIdentifier(r.identifier)}`,
+    columnType: (type) => TRINO_TYPES[type],
+    ddl: hiveDdlDialect,
+    tableProperties: (relation, buildId) =>
+      [
+        "table_type = 'ICEBERG'",
+        'is_external = false',
+        `location = ${quoteString(tableLocation(storage, relation, buildId))}`,
+        "format = 'PARQUET'",
+        `write_compression = ${quoteString(storage.writeCompression)}`,
+      ].join(', '),
+  };
+}

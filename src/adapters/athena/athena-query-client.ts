@@ -1,0 +1,221 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import {
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  type AthenaClient,
+  type QueryExecution,
+} from '@aws-sdk/client-athena';
+import type { Row, Statement } from '../adapter.js';
+import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
+import { AthenaQueryFailedError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
+import type { QueryStatistics } from './athena-cost.js';
+import { convertRows, isHeaderRow } from './athena-values.js';
+
+/** The slice of the AWS SDK client the query client uses; tests script it with aws-sdk-client-mock. */
+export type AthenaSend = Pick<AthenaClient, 'send'>;
+
+/** Waits; rejects when the signal aborts. Injected so tests never really wait. */
+export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/** Where queries run and how patiently they are polled and retried. */
+export interface AthenaQueryClientOptions {
+  workGroup: string;
+  /** Query results location (`s3_staging_dir`). */
+  outputLocation: string;
+  database: string;
+  catalog: string;
+  /** First wait between two GetQueryExecution calls; doubles up to `pollIntervalMaxMs`. */
+  pollIntervalMs: number;
+  pollIntervalMaxMs: number;
+  /** Retries of one request or statement after a throttling, internal error or commit conflict. */
+  maxRetries: number;
+  /** First retry backoff (doubling, capped at `retryMaxMs`, with full jitter). */
+  retryBaseMs?: number;
+  retryMaxMs?: number;
+  /** At most this many queries queued or running at once from this client (Athena's quota counts queued ones). */
+  maxConcurrentQueries?: number;
+  sleep?: Sleep;
+  random?: () => number;
+  newToken?: () => string;
+}
+
+/** A query that SUCCEEDED: its id and what Athena measured. */
+export interface QueryOutcome {
+  queryExecutionId: string;
+  statistics: QueryStatistics;
+}
+
+// Request errors that mean "not now": the request did nothing and may be sent again.
+const RETRYABLE_REQUEST_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalServerException']);
+
+function isRetryableRequestError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return RETRYABLE_REQUEST_ERRORS.has(error.name) || (status !== undefined && status >= 500);
+}
+
+// A failed query is transient when another writer won an Iceberg commit, or Athena says its own (system) error is
+// retryable. Anything else is a real error: retrying it would hide it and multiply the cost.
+function isTransientFailure(execution: QueryExecution): boolean {
+  const status = execution.Status;
+  if (/ICEBERG_COMMIT_ERROR/.test(`${status?.StateChangeReason ?? ''} ${status?.AthenaError?.ErrorMessage ?? ''}`)) return true;
+  return status?.AthenaError?.ErrorCategory === 1 && status.AthenaError.Retryable === true;
+}
+
+/** Runs statements on Athena: start with an idempotency token, poll with backoff, retry only what is safe, stop on abort. */
+export class AthenaQueryClient {
+  private readonly sleep: Sleep;
+  private readonly random: () => number;
+  private readonly newToken: () => string;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(
+    private readonly client: AthenaSend,
+    private readonly options: AthenaQueryClientOptions,
+  ) {
+    this.sleep = options.sleep ?? ((ms, signal) => delay(ms, undefined, { signal }));
+    this.random = options.random ?? Math.random;
+    this.newToken = options.newToken ?? randomUUID;
+  }
+
+  /** Runs one statement to SUCCEEDED; throws AthenaQueryFailedError, StatementCancelledError or a request error. */
+  async execute(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
+    await this.acquire(statement, signal);
+    try {
+      for (let attempt = 0; ; attempt++) {
+        const execution = await this.runOnce(statement, signal);
+        const id = execution.QueryExecutionId!;
+        const state = execution.Status?.State;
+        if (state === 'SUCCEEDED') return { queryExecutionId: id, statistics: statisticsOf(execution) };
+        if (state === 'CANCELLED') throw new StatementFailedError(statement, `Athena query ${id} was cancelled outside stedi-models. ${execution.Status?.StateChangeReason ?? ''}`.trim());
+        const failure = new AthenaQueryFailedError(statement, id, execution.Status?.StateChangeReason, execution.Status?.AthenaError);
+        if (statement.retryable === false || !isTransientFailure(execution) || attempt >= this.options.maxRetries) throw failure;
+        await this.pause(this.backoff(attempt), statement, signal);
+      }
+    } finally {
+      this.release();
+    }
+  }
+
+  /** The rows a statement wrote (CTAS, INSERT), from GetQueryResults' UpdateCount. */
+  async updateCount(queryExecutionId: string): Promise<number | undefined> {
+    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })));
+    return page.UpdateCount;
+  }
+
+  /** Every row of a query's result, page by page, with values converted by column type. */
+  async fetchRows(queryExecutionId: string, statementType?: string): Promise<Row[]> {
+    const rows: Row[] = [];
+    let nextToken: string | undefined;
+    let first = true;
+    do {
+      const page = await this.request('GetQueryResults', () =>
+        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: nextToken, MaxResults: 1000 })),
+      );
+      const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
+      let pageRows = page.ResultSet?.Rows ?? [];
+      if (first && statementType === 'DML' && isHeaderRow(pageRows[0], columns)) pageRows = pageRows.slice(1);
+      rows.push(...convertRows(pageRows, columns));
+      nextToken = page.NextToken;
+      first = false;
+    } while (nextToken);
+    return rows;
+  }
+
+  private async runOnce(statement: Statement, signal?: AbortSignal): Promise<QueryExecution> {
+    if (signal?.aborted) throw new StatementCancelledError(statement);
+    // One token per attempt: throttled re-sends of this start reuse it, so Athena runs the query at most once.
+    const token = this.newToken();
+    const started = await this.request('StartQueryExecution', () =>
+      this.client.send(
+        new StartQueryExecutionCommand({
+          QueryString: statement.sql,
+          ClientRequestToken: token,
+          WorkGroup: this.options.workGroup,
+          QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
+          ResultConfiguration: { OutputLocation: this.options.outputLocation },
+        }),
+      ),
+    );
+    const id = started.QueryExecutionId!;
+    return this.waitFor(id, statement, signal);
+  }
+
+  private async waitFor(id: string, statement: Statement, signal?: AbortSignal): Promise<QueryExecution> {
+    let interval = this.options.pollIntervalMs;
+    for (;;) {
+      if (signal?.aborted) return this.stop(id, statement);
+      const { QueryExecution: execution } = await this.request('GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
+      const state = execution?.Status?.State;
+      if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return { ...execution, QueryExecutionId: id };
+      try {
+        await this.sleep(interval, signal);
+      } catch {
+        return this.stop(id, statement);
+      }
+      interval = Math.min(interval * 2, this.options.pollIntervalMaxMs);
+    }
+  }
+
+  // Ctrl-C or --timeout: the query must not keep running (and costing) after stedi-models exits.
+  private async stop(id: string, statement: Statement): Promise<never> {
+    await this.client.send(new StopQueryExecutionCommand({ QueryExecutionId: id })).catch(() => undefined);
+    throw new StatementCancelledError(statement);
+  }
+
+  /** Sends a request, re-sending it after throttling or internal errors with jittered, capped exponential backoff. */
+  private async request<T>(action: string, send: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await send();
+      } catch (error) {
+        if (!isRetryableRequestError(error)) throw athenaRequestError(action, error);
+        if (attempt >= this.options.maxRetries) {
+          throw new AthenaRetriesExhaustedError(`Athena ${action} was refused ${attempt + 1} times (${(error as Error).name}: ${(error as Error).message}). Lower --threads, or raise max_retries in profiles.yml.`, { cause: error });
+        }
+        await this.sleep(this.backoff(attempt));
+      }
+    }
+  }
+
+  private backoff(attempt: number): number {
+    const cap = Math.min(this.options.retryMaxMs ?? 30_000, (this.options.retryBaseMs ?? 1000) * 2 ** attempt);
+    return Math.round(this.random() * cap);
+  }
+
+  private async pause(ms: number, statement: Statement, signal?: AbortSignal): Promise<void> {
+    try {
+      await this.sleep(ms, signal);
+    } catch {
+      throw new StatementCancelledError(statement);
+    }
+  }
+
+  private async acquire(statement: Statement, signal?: AbortSignal): Promise<void> {
+    const limit = this.options.maxConcurrentQueries ?? Number.POSITIVE_INFINITY;
+    while (this.running >= limit) {
+      if (signal?.aborted) throw new StatementCancelledError(statement);
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    }
+    this.running++;
+  }
+
+  private release(): void {
+    this.running--;
+    this.waiting.shift()?.();
+  }
+}
+
+function statisticsOf(execution: QueryExecution): QueryStatistics {
+  const s = execution.Statistics;
+  return {
+    statementType: execution.StatementType,
+    dataScannedBytes: s?.DataScannedInBytes ?? 0,
+    engineMillis: s?.EngineExecutionTimeInMillis ?? 0,
+    queueMillis: s?.QueryQueueTimeInMillis ?? 0,
+  };
+}
