@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { SITE_CSS } from './assets/site-css.js';
 import { SITE_SCRIPT } from './assets/site-script.js';
 import { html, SafeHtml, scriptJson } from './html.js';
@@ -63,6 +64,14 @@ function sidebar(site: SiteData, lanes: readonly string[]): SafeHtml {
 ${groups}</nav>`;
 }
 
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+/**
+ * The page's content security policy: only our own inline script and stylesheet (by hash) may run, and nothing may
+ * be fetched. It holds from file:// as well as from a server, and any injected script would be refused.
+ */
+export const CONTENT_SECURITY_POLICY = `default-src 'none'; script-src ${sha256(SITE_SCRIPT)}; style-src ${sha256(SITE_CSS)}; img-src data:; base-uri 'none'; form-action 'none'`;
+
 /** The whole documentation site as one self-contained HTML document (no network, works from file://). */
 export function renderSite(site: SiteData): string {
   const layout = layoutLineage(site);
@@ -70,6 +79,7 @@ export function renderSite(site: SiteData): string {
   const clientData = { nodes: site.nodes.map((n) => ({ id: n.id, name: n.name })), edges: site.edges, search: searchIndex(site) };
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>${site.project} · stedi-models docs</title><style>${new SafeHtml(SITE_CSS)}</style></head>
 <body><header class="top"><h1>${site.project} <span>documentation</span></h1>
 <p class="muted">target ${site.target} · generated ${site.generatedAt}${site.lastRunAt ? ` · last run ${site.lastRunAt}` : ' · not run yet'}</p></header>
@@ -77,7 +87,7 @@ export function renderSite(site: SiteData): string {
 <main><section class="lineage-panel" id="lineage-panel"><div class="lineage-scroll">${renderLineageSvg(site, layout)}</div></section>
 ${overviewPage(site)}${testsPage(site)}${site.nodes.map((n) => renderNodePage(n, site, laneIndex.get(n.zone) ?? 0))}</main></div>
 <script type="application/json" id="site-data">${scriptJson(clientData)}</script>
-<script>${new SafeHtml(SITE_SCRIPT)}</script></body></html>
+<script>${/* our own script, written in this repository */ new SafeHtml(SITE_SCRIPT)}</script></body></html>
 `;
   return page.text;
 }

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { SITE_CSS } from '../../src/docs/assets/site-css.js';
+import { SITE_SCRIPT } from '../../src/docs/assets/site-script.js';
+import { escapeHtml, html, scriptJson } from '../../src/docs/html.js';
+import { CONTENT_SECURITY_POLICY, renderSite, searchIndex } from '../../src/docs/render-site.js';
+import { buildSiteData } from '../../src/docs/site-data.js';
+import { STEDI_SHAPE, docsInput, runResults } from './site-fixtures.js';
+
+const HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>';
+const hostileSite = () =>
+  buildSiteData(
+    docsInput([
+      {
+        id: 'model.stedi.evil',
+        zone: 'trusted',
+        description: HOSTILE,
+        columns: [{ name: 'c', description: HOSTILE, data_type: HOSTILE }],
+        extra: { raw_code: `select '${HOSTILE}'`, compiled_code: `select '${HOSTILE}'`, tags: [HOSTILE] },
+      },
+    ], { runResults: runResults([{ id: 'model.stedi.evil', status: 'error', message: HOSTILE }]) }),
+  );
+
+describe('escaping', () => {
+  it('escapes every interpolated value unless it is already safe markup', () => {
+    expect(html`<p title="${'"q"'}">${'<b>'}${html`<i>ok</i>`}</p>`.text).toBe('<p title="&quot;q&quot;">&lt;b&gt;<i>ok</i></p>');
+    expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
+  });
+
+  it('keeps JSON in a script element from closing it', () => {
+    const text = scriptJson({ d: HOSTILE, s: '\u2028' }).text;
+    expect(text).not.toContain('<');
+    expect(JSON.parse(text)).toEqual({ d: HOSTILE, s: '\u2028' });
+  });
+
+  it('renders a description holding <script> as text everywhere on the page', () => {
+    const page = renderSite(hostileSite());
+    expect(page).not.toContain('<script>alert');
+    expect(page).not.toContain('<img src=x');
+    expect(page).toContain('&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
+    // Exactly our two script elements: the data block and the site script.
+    expect(page.match(/<script/g)).toHaveLength(2);
+  });
+});
+
+describe('the rendered site', () => {
+  const site = buildSiteData(docsInput(STEDI_SHAPE));
+  const page = renderSite(site);
+
+  it('needs no network: no external script, stylesheet, font or image', () => {
+    expect(page).not.toMatch(/<script[^>]+src=/);
+    expect(page).not.toMatch(/<link[^>]+href=/);
+    expect(page).not.toMatch(/url\((?!#)|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(page).toContain(`content="${CONTENT_SECURITY_POLICY.replace(/'/g, '&#39;')}"`);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/);
+  });
+
+  it('has a lineage graph with a link per relation and a path per edge', () => {
+    expect(page.match(/<a class="node /g)).toHaveLength(8);
+    expect(page.match(/<path class="edge/g)).toHaveLength(11);
+    expect(page).toContain('href="#node/model.stedi.machine_learning_curated"');
+  });
+
+  it('has a page per relation with its privacy badges', () => {
+    expect(page.match(/<section class="page node-page"/g)).toHaveLength(8);
+    const ml = page.slice(page.indexOf('id="page-model.stedi.machine_learning_curated"'));
+    expect(ml.slice(0, ml.indexOf('</section>'))).toMatch(/Consent-filtered[\s\S]*Identifier-free/);
+  });
+
+  it('shows an empty state on the tests page until tests are declared', () => {
+    expect(page).toContain('No data tests are declared yet');
+    expect(page).toContain('Data tests (0)');
+  });
+
+  it('indexes relations and columns for search', () => {
+    const index = searchIndex(buildSiteData(docsInput([{ id: 'model.stedi.m', zone: 'curated', columns: [{ name: 'sensorreadingtime', description: 'ms' }] }])));
+    expect(index).toEqual([
+      { kind: 'model', name: 'm', nodeId: 'model.stedi.m', nodeName: 'm', text: 'About m.' },
+      { kind: 'column', name: 'sensorreadingtime', nodeId: 'model.stedi.m', nodeName: 'm', text: 'ms' },
+    ]);
+  });
+
+  it('inlines a script that parses and a stylesheet, neither able to close its element', () => {
+    expect(() => new Function(SITE_SCRIPT)).not.toThrow();
+    expect(SITE_SCRIPT).not.toMatch(/<\/script/i);
+    expect(SITE_CSS).not.toMatch(/<\/style/i);
+    expect(SITE_SCRIPT).not.toContain('innerHTML');
+  });
+});
