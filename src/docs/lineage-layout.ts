@@ -42,7 +42,7 @@ const MARGIN = 16;
 
 /** Box width for a name at the drawing's 13px font, so long model names are not clipped. */
 export function nodeWidth(name: string): number {
-  return Math.max(170, Math.ceil(name.length * 7.6) + 44);
+  return Math.max(170, Math.ceil(name.length * 8) + 52);
 }
 
 /** Longest path from a root, per node: how far down the pipeline a node sits. */

@@ -31,7 +31,7 @@ function testsPage(site: SiteData): SafeHtml {
       ? html`<p class="empty">No data tests are declared yet. Declare them under <code>tests:</code> of a model, a source or a column in <code>models/**/*.yml</code>; each one is listed here with the status of its last run.</p>`
       : html`<table class="tests"><thead><tr><th>Test</th><th>On</th><th>Column</th><th>Declared as</th><th>Last status</th><th>Failing rows</th></tr></thead><tbody>${site.tests.map(
           (t) => html`<tr data-test="${t.name}"><td><code>${t.name}</code></td>
-<td>${t.on ? html`<a href="${nodeHref(t.on)}">${byId.get(t.on)?.name ?? t.on}</a>` : html`<span class="muted">—</span>`}</td>
+<td>${(t.on ? [t.on] : t.reads.filter((id) => byId.has(id))).map((id) => html`<a href="${nodeHref(id)}">${byId.get(id)?.name ?? id}</a> `)}</td>
 <td>${t.column ? html`<code>${t.column}</code>` : ''}</td><td><code class="test">${t.definition}</code></td>
 <td>${statusLabel(t.status)}${t.message ? html`<div class="message">${t.message}</div>` : ''}</td><td>${t.failures ?? ''}</td></tr>`,
         )}</tbody></table>`;

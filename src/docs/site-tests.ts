@@ -11,6 +11,8 @@ export interface SiteTest {
   /** The node it tests (unique id), when it is declared on one. */
   on: string | null;
   column: string | null;
+  /** The relations the test's SQL reads (for singular tests, which are declared on no node). */
+  reads: string[];
   /** The last run's status (`pass`, `fail`, `warn`, `error`, `skipped`), or null when it has not run. */
   status: string | null;
   failures: number | null;
@@ -50,6 +52,7 @@ function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
     definition: node.test_name ? describeDeclaredTest({ [node.test_name]: Object.keys(args).length > 0 ? args : null }) : `singular test ${node.original_file_path}`,
     on: node.attached_node ?? null,
     column: node.column_name ?? null,
+    reads: input.manifest.parent_map[node.unique_id] ?? [],
     status: result?.status ?? null,
     failures: result?.failures ?? null,
     message: result?.message ?? null,
@@ -74,7 +77,7 @@ export function siteTests(input: DocsInput): SiteTest[] {
     const left = unanswered.get(key) ?? 0;
     if (left > 0) return unanswered.set(key, left - 1);
     const name = `${testNameOf(item)}_${input.manifest.nodes[on]?.name ?? on}${column ? `_${column}` : ''}`;
-    tests.push({ id: null, name, definition: describeDeclaredTest(item), on, column, status: null, failures: null, message: null });
+    tests.push({ id: null, name, definition: describeDeclaredTest(item), on, column, reads: [on], status: null, failures: null, message: null });
   };
   for (const [on, declared] of Object.entries(input.extras.declaredTests)) {
     for (const item of declared.node) declare(on, null, item);

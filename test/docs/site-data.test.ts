@@ -98,7 +98,7 @@ describe('tests in the site', () => {
       }),
     );
     expect(site.tests).toEqual([
-      { id: 'test.stedi.not_null_ml_x', name: 'not_null_ml_x', definition: 'not_null', on: ML, column: 'x', status: 'fail', failures: 3, message: null },
+      { id: 'test.stedi.not_null_ml_x', name: 'not_null_ml_x', definition: 'not_null', on: ML, column: 'x', reads: [ML], status: 'fail', failures: 3, message: null },
     ]);
     expect(site.nodes[0]!.columns.find((c) => c.name === 'x')!.tests).toEqual(['not_null']);
   });

@@ -1,0 +1,125 @@
+import { copyFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDocsServer } from '../../src/docs/docs-server.js';
+import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
+
+// Debian's chromium package; never a browser download. .ci/run installs it where it is missing.
+const CHROMIUM = process.env.STEDI_CHROMIUM ?? '/usr/bin/chromium';
+const HAS_CHROMIUM = existsSync(CHROMIUM);
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+const STEDI_EDGES: Array<[string, string]> = [
+  ['source.stedi.landing.customer_landing', 'model.stedi.customer_trusted'],
+  ['source.stedi.landing.accelerometer_landing', 'model.stedi.accelerometer_trusted'],
+  ['model.stedi.customer_trusted', 'model.stedi.accelerometer_trusted'],
+  ['model.stedi.customer_trusted', 'model.stedi.customer_curated'],
+  ['model.stedi.accelerometer_trusted', 'model.stedi.customer_curated'],
+  ['source.stedi.landing.step_trainer_landing', 'model.stedi.step_trainer_trusted'],
+  ['source.stedi.landing.customer_landing', 'model.stedi.step_trainer_trusted'],
+  ['model.stedi.customer_trusted', 'model.stedi.step_trainer_trusted'],
+  ['model.stedi.customer_curated', 'model.stedi.step_trainer_trusted'],
+  ['model.stedi.step_trainer_trusted', 'model.stedi.machine_learning_curated'],
+  ['model.stedi.accelerometer_trusted', 'model.stedi.machine_learning_curated'],
+];
+const STEDI_NAMES = [...new Set(STEDI_EDGES.flat())].map((id) => id.split('.').at(-1)!);
+
+/** Opens a page that records console errors, uncaught exceptions and any request that would leave the machine. */
+async function openPage(context: BrowserContext, url: string): Promise<{ page: Page; problems: string[] }> {
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`exception: ${e.message}`));
+  page.on('request', (r) => !/^(file:|http:\/\/127\.0\.0\.1[:/]|data:|about:)/.test(r.url()) && problems.push(`network: ${r.url()}`));
+  await page.goto(url);
+  return { page, problems };
+}
+
+const visiblePage = (page: Page) => page.locator('section.page:not([hidden])');
+
+describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
+  if (!HAS_CHROMIUM) console.warn(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set STEDI_CHROMIUM)`);
+  let project: string;
+  let context: BrowserContext;
+  let indexUrl: string;
+
+  beforeAll(async () => {
+    project = copyStediProject();
+    expect((await cli(['run'], { cwd: project })).code).toBe(0);
+    expect((await cli(['docs', 'generate'], { cwd: project })).code).toBe(0);
+    indexUrl = pathToFileURL(path.join(project, 'target/docs/index.html')).href;
+    context = await chromium.launchPersistentContext(tempDir('stedi-chromium-'), {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1440, height: 900 },
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close();
+  });
+
+  it('loads from file:// without a console error and draws the eight STEDI relations and their edges', async () => {
+    const { page, problems } = await openPage(context, indexUrl);
+    const names = await page.locator('#lineage a.node').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
+    expect(names).toEqual(expect.arrayContaining(STEDI_NAMES));
+    for (const [from, to] of STEDI_EDGES) {
+      const edge = page.locator(`#lineage path.edge[data-from="${from}"][data-to="${to}"]`);
+      expect(await edge.count(), `${from} -> ${to}`).toBe(1);
+      expect((await edge.boundingBox())?.width ?? 0, `${from} -> ${to}`).toBeGreaterThan(10);
+    }
+    const lanes = await page.locator('#lineage .lane').evaluateAll((els) => els.map((e) => e.getAttribute('data-zone')));
+    expect(lanes.slice(0, 3)).toEqual(['landing', 'trusted', 'curated']);
+    const shot = path.join(project, 'target/docs-lineage.png');
+    await page.screenshot({ path: shot });
+    copyFileSync(shot, '/tmp/docs-lineage.png');
+    expect(problems).toEqual([]);
+  });
+
+  it('shows machine_learning_curated\'s columns and parents when it is clicked, and lights up its lineage', async () => {
+    const { page, problems } = await openPage(context, indexUrl);
+    await page.click('#lineage a.node[data-name="machine_learning_curated"]');
+    const shown = visiblePage(page);
+    await expect.poll(() => shown.locator('h2').textContent()).toBe('machine_learning_curated');
+    const columns = await shown.locator('table.columns tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-column')));
+    expect(columns).toEqual(['sensorreadingtime', 'serialnumber', 'distancefromobject', 'timestamp', 'x', 'y', 'z']);
+    const parents = await shown.locator('.family > div:first-child li a').allTextContents();
+    expect(parents.sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
+    expect(await shown.textContent()).toContain('Identifier-free');
+    const lit = await page.locator('#lineage a.node.in-lineage').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
+    expect(lit).toContain('customer_landing');
+    expect(lit).not.toContain('reference_row_counts');
+    await page.screenshot({ path: path.join(project, 'target/docs-machine-learning-curated.png'), fullPage: true });
+    expect(problems).toEqual([]);
+  });
+
+  it('finds a column by name and opens its relation at that column', async () => {
+    const { page, problems } = await openPage(context, indexUrl);
+    await page.fill('#search', 'distancefrom');
+    const hit = page.locator('#search-results li', { hasText: 'in machine_learning_curated' });
+    await expect.poll(() => hit.count()).toBe(1);
+    expect(await hit.locator('a').textContent()).toBe('distancefromobject');
+    await hit.locator('a').click();
+    await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('machine_learning_curated');
+    expect(await visiblePage(page).locator('tr.flash').getAttribute('data-column')).toBe('distancefromobject');
+    await page.fill('#search', 'no-such-thing-anywhere');
+    expect(await page.locator('#search-results').textContent()).toContain('Nothing matches');
+    expect(problems).toEqual([]);
+  });
+
+  it('works from a plain web server too, with the tests page listing every data test', async () => {
+    const server = await startDocsServer({ dir: path.join(project, 'target/docs'), port: 0 });
+    try {
+      const { page, problems } = await openPage(context, `${server.url}#tests`);
+      await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('Data tests');
+      expect(await page.locator('#lineage-panel').isHidden()).toBe(true);
+      expect(problems).toEqual([]);
+      await page.close();
+    } finally {
+      await server.close();
+    }
+  });
+});
