@@ -1,5 +1,6 @@
 import type { Target } from '../project/profiles.js';
-import type { Adapter, Dialect } from './adapter.js';
+import type { Adapter, AdapterCapabilities, Dialect } from './adapter.js';
+import { athenaCapabilities, athenaDialect } from './athena/athena-dialect.js';
 import { duckDbCatalogName, duckDbDialect } from './duckdb/duckdb-dialect.js';
 
 /** What compiling needs from an engine without connecting to it: its SQL text rules and where relations live. */
@@ -9,6 +10,8 @@ export interface EngineInfo {
   database?: string;
   /** The default schema of the target. */
   schema: string;
+  /** The engine's abilities, where they are known without connecting (what `--dry-run` plans with). */
+  capabilities?: AdapterCapabilities;
 }
 
 /** The pure, connection-free facts of a target's engine. */
@@ -17,7 +20,12 @@ export function engineInfo(target: Target): EngineInfo {
     case 'duckdb':
       return { dialect: duckDbDialect, database: duckDbCatalogName(target.path), schema: target.schema };
     case 'athena':
-      throw new Error('The Athena engine is not available in this version yet.');
+      // The Glue database is the schema; the catalog is named by the query context, so relations have two parts.
+      return {
+        dialect: athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression }),
+        schema: target.schema ?? target.database,
+        capabilities: athenaCapabilities,
+      };
     default: {
       const never: never = target;
       return never;
@@ -35,8 +43,10 @@ export async function openAdapter(target: Target, projectDir: string): Promise<A
       const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js');
       return DuckDbAdapter.open(target, projectDir);
     }
-    case 'athena':
-      throw new Error('The Athena engine is not available in this version yet.');
+    case 'athena': {
+      const { AthenaAdapter } = await import('./athena/athena-adapter.js');
+      return AthenaAdapter.open(target);
+    }
     default: {
       const never: never = target;
       return never;

@@ -7,6 +7,7 @@ import { StediError } from '../errors.js';
 import type { ModelNode, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
+import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import type { NodeOutcome } from './node-result.js';
 
@@ -53,9 +54,13 @@ async function planNode(build: BuildContext, node: BuildableNode): Promise<{ sta
     const statements = planLandingLoad({ source: node, existing: { table: existing, rejects }, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
     return { statements, materialized: 'table' };
   }
+  if (node.kind === 'source' && adapter.capabilities.externalSources === 'external-table') {
+    const properties = (await adapter.listTableProperties?.(node.relation.schema))?.get(node.relation.identifier.toLowerCase());
+    return { statements: planExternalTable({ source: node, existing, properties, dialect: adapter.dialect }), materialized: 'external table' };
+  }
   const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
   const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
-  const statements = planRelation({ name: node.name, relation: node.relation, materialized, selectSql, existing, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
+  const statements = planRelation({ name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
   return { statements, materialized };
 }
 

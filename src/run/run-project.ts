@@ -1,10 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { DryRunAdapter } from '../adapters/dry-run-adapter.js';
 import { openAdapter } from '../adapters/engines.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type Node } from '../graph/nodes.js';
+import { isRunnable, type Node, type Relation } from '../graph/nodes.js';
+import type { Adapter } from '../adapters/adapter.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
 import { planSchemas } from '../materialize/plan-node.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
@@ -30,6 +32,10 @@ export interface ExecuteOptions extends LoadProjectOptions, SelectionOptions {
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
   newId?: () => string;
+  /** Plan against an empty catalog and write the statements to target/run without connecting to the engine. */
+  dryRun?: boolean;
+  /** Rebuild incremental models from scratch. */
+  fullRefresh?: boolean;
 }
 
 /** What an invocation did: one result per selected node. */
@@ -88,20 +94,39 @@ function testGates(graph: Graph, ids: readonly string[]): Map<string, string[]> 
   return gates;
 }
 
+function relationKey(relation: Relation): string {
+  return `${relation.schema}.${relation.identifier}`.toLowerCase();
+}
+
+/** The tables that exist now among the schemas of the given nodes, as `schema.identifier`. */
+async function existingTables(adapter: Adapter, nodes: readonly Node[]): Promise<Set<string>> {
+  const tables = new Set<string>();
+  const schemas = new Set(nodes.filter((n) => n.kind === 'model' && n.config.materialized === 'incremental').map((n) => n.relation.schema));
+  for (const schema of schemas) {
+    for (const [identifier, type] of await adapter.listRelations(schema)) if (type === 'table') tables.add(`${schema}.${identifier}`.toLowerCase());
+  }
+  return tables;
+}
+
 /** Loads and compiles the project, then executes the selected nodes of a command in DAG order. */
 export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
   const context = buildProjectGraph(loadProject(options));
   const ids = selectNodes(context.graph, options, ACTS_ON[command]);
-  const compiled = compileModels(context, ids);
-  writeCompiledSql(context, compiled);
-  writeManifest(context, compiled, command);
-  const adapter = await openAdapter(context.project.target, context.project.dir);
+  const adapter = options.dryRun ? new DryRunAdapter(context.engine, context.project.target.type) : await openAdapter(context.project.target, context.project.dir);
   let results: NodeResult[];
   try {
+    // is_incremental() depends on what exists: read the catalog before compiling.
+    const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
+    const hooks = new Map<string, string[]>();
+    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks });
+    writeCompiledSql(context, compiled);
+    writeManifest(context, compiled, command);
     const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
-    await adapter.executePlan(planSchemas(relations, adapter.dialect));
-    const build: BuildContext = { context, adapter, compiled, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
+    const schemas = planSchemas(relations, adapter.dialect);
+    writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
+    await adapter.executePlan(schemas);
+    const build: BuildContext = { context, adapter, compiled, hooks, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,

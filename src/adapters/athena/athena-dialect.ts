@@ -1,4 +1,4 @@
-import type { DdlDialect, Dialect } from '../adapter.js';
+import type { AdapterCapabilities, DdlDialect, Dialect } from '../adapter.js';
 import type { Relation } from '../../graph/nodes.js';
 import type { ColumnType } from '../../project/schema-file.js';
 
@@ -22,6 +22,9 @@ const HIVE_TYPES: Record<ColumnType, string> = {
   date: 'date',
   timestamp: 'timestamp',
 };
+
+/** Athena replaces tables by renaming Iceberg tables (no transactional DDL) and reads landing JSON as external tables. */
+export const athenaCapabilities: AdapterCapabilities = { transactionalDdl: false, externalSources: 'external-table', renameTable: true };
 
 /** Where an Athena target writes table data, and how. */
 export interface AthenaStorage {

@@ -48,6 +48,9 @@ export interface QueryOutcome {
   statistics: QueryStatistics;
 }
 
+/** Athena rejects query strings longer than this many bytes. */
+export const MAX_QUERY_BYTES = 262_144;
+
 // Request errors that mean "not now": the request did nothing and may be sent again.
 const RETRYABLE_REQUEST_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalServerException']);
 
@@ -84,6 +87,10 @@ export class AthenaQueryClient {
 
   /** Runs one statement to SUCCEEDED; throws AthenaQueryFailedError, StatementCancelledError or a request error. */
   async execute(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
+    const bytes = Buffer.byteLength(statement.sql, 'utf8');
+    if (bytes > MAX_QUERY_BYTES) {
+      throw new StatementFailedError(statement, `the statement is ${bytes} bytes; Athena accepts at most ${MAX_QUERY_BYTES}. Split the model, or move long literal lists into a seed.`);
+    }
     await this.acquire(statement, signal);
     try {
       for (let attempt = 0; ; attempt++) {

@@ -14,14 +14,27 @@ const DESCRIPTIONS: Record<ExecuteCommand, string> = {
   build: 'seeds, models and their tests in DAG order; a failing test skips everything downstream of its model',
 };
 
+function seconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a number of seconds above 0, got '${value}'`);
+  return n;
+}
+
 /** `run`, `seed`, `test` and `build`: execute the selected nodes of a kind, report each, exit 1 on a failure. */
 export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (code: number) => void): Command {
   const command = withProjectOptions(new Command(name).description(DESCRIPTIONS[name]));
   if (name === 'test' || name === 'build') command.option('--junit <path>', 'also write the results as JUnit XML (for CI systems)');
-  return command.action(async (options: ProjectCommandOptions & { junit?: string }) => {
+  if (name === 'run') command.option('--dry-run', 'plan against an empty catalog and write the statements to target/run/ without connecting');
+  command.option('--timeout <seconds>', 'stop every query in flight and end the run after this many seconds', seconds);
+  return command.action(async (options: ProjectCommandOptions & { junit?: string; dryRun?: boolean; timeout?: number }) => {
     const reporter = createReporter(options.logFormat, io);
+    // --timeout aborts like Ctrl-C does: queries in flight are stopped, nodes not started are skipped.
+    const timeout = options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout * 1000);
+    const signal = timeout && io.signal ? AbortSignal.any([io.signal, timeout]) : (timeout ?? io.signal);
     try {
-      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal: io.signal });
+      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal, dryRun: options.dryRun });
+      if (timeout?.aborted) reporter.error(`Stopped after --timeout ${options.timeout}s: queries in flight were cancelled.`);
+      if (options.dryRun) reporter.info(`Dry run: nothing was sent; the statements are in ${path.join('target', 'run')}/.`);
       if (outcome.results.length === 0) reporter.warn(`Nothing selected to ${name}: check --select / --exclude.`);
       if (options.junit) {
         writeFileAtomic(path.resolve(io.cwd, options.junit), junitReport(outcome.results, `stedi-models ${name}`, outcome.seconds));

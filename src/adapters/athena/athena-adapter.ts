@@ -1,0 +1,147 @@
+import {
+  AthenaClient,
+  GetDatabaseCommand,
+  GetTableMetadataCommand,
+  GetWorkGroupCommand,
+  ListTableMetadataCommand,
+  type TableMetadata,
+} from '@aws-sdk/client-athena';
+import type { Relation } from '../../graph/nodes.js';
+import type { AthenaTarget } from '../../project/profiles.js';
+import type { Adapter, Dialect, RelationType, Row, Statement, StatementResult } from '../adapter.js';
+import { queryCostStats } from './athena-cost.js';
+import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
+import { athenaRequestError } from './athena-errors.js';
+import { AthenaQueryClient, type AthenaSend, type Sleep } from './athena-query-client.js';
+
+/** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
+export interface AthenaAdapterOptions {
+  client?: AthenaSend & { destroy?: () => void };
+  sleep?: Sleep;
+  random?: () => number;
+  newToken?: () => string;
+}
+
+function isMissingDatabase(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'MetadataException' || /EntityNotFound|not found/i.test(error.message)) && /database/i.test(error.message);
+}
+
+/** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
+export class AthenaAdapter implements Adapter {
+  readonly type = 'athena';
+  readonly capabilities = athenaCapabilities;
+  readonly dialect: Dialect;
+  private readonly queries: AthenaQueryClient;
+
+  constructor(
+    private readonly target: AthenaTarget,
+    private readonly client: AthenaSend & { destroy?: () => void },
+    options: AthenaAdapterOptions = {},
+  ) {
+    this.dialect = athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression });
+    this.queries = new AthenaQueryClient(client, {
+      workGroup: target.workgroup,
+      outputLocation: target.s3_staging_dir,
+      database: target.database,
+      catalog: target.catalog,
+      pollIntervalMs: target.poll_interval_ms,
+      pollIntervalMaxMs: target.poll_interval_max_ms,
+      maxRetries: target.max_retries,
+      maxConcurrentQueries: target.threads,
+      sleep: options.sleep,
+      random: options.random,
+      newToken: options.newToken,
+    });
+  }
+
+  /** Creates the SDK client for a target; credentials come from the SDK's default provider chain. */
+  static open(target: AthenaTarget, options: AthenaAdapterOptions = {}): AthenaAdapter {
+    // The query client owns retries (only safe ones, with backoff); the SDK's own retries would multiply them.
+    const client = options.client ?? new AthenaClient({ region: target.region, maxAttempts: 1 });
+    return new AthenaAdapter(target, client, options);
+  }
+
+  // ListTableMetadata answers from the catalog without running a query: no cost, no result files, and it tells
+  // views (VIRTUAL_VIEW) from tables and carries the table properties (declaration fingerprints).
+  private async listTables(schema: string): Promise<TableMetadata[]> {
+    const tables: TableMetadata[] = [];
+    let nextToken: string | undefined;
+    try {
+      do {
+        const page = await this.client.send(
+          new ListTableMetadataCommand({ CatalogName: this.target.catalog, DatabaseName: schema.toLowerCase(), NextToken: nextToken, MaxResults: 50 }),
+        );
+        tables.push(...(page.TableMetadataList ?? []));
+        nextToken = page.NextToken;
+      } while (nextToken);
+    } catch (error) {
+      if (isMissingDatabase(error)) return [];
+      throw athenaRequestError(`listing the tables of ${schema}`, error);
+    }
+    return tables;
+  }
+
+  async listRelations(schema: string): Promise<Map<string, RelationType>> {
+    const tables = await this.listTables(schema);
+    return new Map(tables.map((t) => [t.Name!.toLowerCase(), t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table'] as const));
+  }
+
+  async listTableProperties(schema: string): Promise<Map<string, Record<string, string>>> {
+    const tables = await this.listTables(schema);
+    return new Map(tables.map((t) => [t.Name!.toLowerCase(), t.Parameters ?? {}] as const));
+  }
+
+  async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
+    try {
+      const { TableMetadata: table } = await this.client.send(
+        new GetTableMetadataCommand({ CatalogName: this.target.catalog, DatabaseName: relation.schema.toLowerCase(), TableName: relation.identifier.toLowerCase() }),
+      );
+      return [...(table?.Columns ?? []), ...(table?.PartitionKeys ?? [])].map((c) => ({ name: c.Name!, type: c.Type ?? 'unknown' }));
+    } catch (error) {
+      if (error instanceof Error && error.name === 'MetadataException') return [];
+      throw athenaRequestError(`describing ${relation.schema}.${relation.identifier}`, error);
+    }
+  }
+
+  /** Runs a plan's statements one after another; each result carries its scan and cost statistics. */
+  async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
+    const results: StatementResult[] = [];
+    for (const statement of statements) {
+      const outcome = await this.queries.execute(statement, options.signal);
+      const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId) : undefined;
+      const records = statement.returnsRecords ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType) : undefined;
+      results.push({ rows, records, stats: queryCostStats(outcome.statistics) });
+    }
+    return results;
+  }
+
+  async query(sql: string): Promise<Row[]> {
+    const outcome = await this.queries.execute({ sql, purpose: 'run a query' });
+    return this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType);
+  }
+
+  /** Checks that the workgroup and the database exist (`stedi-models debug`). */
+  async describe(): Promise<Record<string, string>> {
+    const { target } = this;
+    let engine = 'unknown';
+    try {
+      const { WorkGroup: workGroup } = await this.client.send(new GetWorkGroupCommand({ WorkGroup: target.workgroup }));
+      if (workGroup?.State === 'DISABLED') throw new Error(`WorkGroup ${target.workgroup} is disabled`);
+      engine = workGroup?.Configuration?.EngineVersion?.EffectiveEngineVersion ?? engine;
+    } catch (error) {
+      throw athenaRequestError(`checking workgroup ${target.workgroup}`, error);
+    }
+    let database = `${target.database} (will be created by the first run)`;
+    try {
+      await this.client.send(new GetDatabaseCommand({ CatalogName: target.catalog, DatabaseName: target.database }));
+      database = target.database;
+    } catch (error) {
+      if (!isMissingDatabase(error)) throw athenaRequestError(`checking database ${target.database}`, error);
+    }
+    return { engine: 'athena', region: target.region, workgroup: target.workgroup, engine_version: engine, catalog: target.catalog, database };
+  }
+
+  async close(): Promise<void> {
+    this.client.destroy?.();
+  }
+}

@@ -1,0 +1,183 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
+  TooManyRequestsException,
+  InvalidRequestException,
+  type QueryExecutionState,
+  type StatementType,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AthenaQueryClient, type AthenaQueryClientOptions } from '../../src/adapters/athena/athena-query-client.js';
+import { AthenaQueryFailedError, AthenaRetriesExhaustedError } from '../../src/adapters/athena/athena-errors.js';
+import { StatementCancelledError } from '../../src/adapters/statement-failed-error.js';
+
+const athena = mockClient(AthenaClient);
+const statement = { sql: 'select 1', purpose: 'build table customer_trusted' };
+
+function execution(id: string, state: QueryExecutionState, extra: Record<string, unknown> = {}) {
+  return { QueryExecution: { QueryExecutionId: id, Status: { State: state, ...extra }, StatementType: 'DML' as StatementType, Statistics: { DataScannedInBytes: 2048, EngineExecutionTimeInMillis: 120, QueryQueueTimeInMillis: 5 } } };
+}
+
+/** A client whose sleeps are recorded instead of waited, with jitter fixed at its maximum. */
+function queryClient(overrides: Partial<AthenaQueryClientOptions> = {}) {
+  const sleeps: number[] = [];
+  let tokens = 0;
+  const client = new AthenaQueryClient(new AthenaClient({ region: 'us-east-1' }), {
+    workGroup: 'primary',
+    outputLocation: 's3://results/',
+    database: 'stedi',
+    catalog: 'AwsDataCatalog',
+    pollIntervalMs: 100,
+    pollIntervalMaxMs: 350,
+    maxRetries: 3,
+    retryBaseMs: 1000,
+    retryMaxMs: 5000,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 1,
+    newToken: () => `token-${++tokens}`,
+    ...overrides,
+  });
+  return { client, sleeps };
+}
+
+beforeEach(() => athena.reset());
+
+describe('AthenaQueryClient', () => {
+  it('starts a query with workgroup, result location, context and token, and polls with backoff until it succeeds', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q1' });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce(execution('q1', 'QUEUED'))
+      .resolvesOnce(execution('q1', 'RUNNING'))
+      .resolvesOnce(execution('q1', 'RUNNING'))
+      .resolvesOnce(execution('q1', 'RUNNING'))
+      .resolves(execution('q1', 'SUCCEEDED'));
+    const { client, sleeps } = queryClient();
+    const outcome = await client.execute(statement);
+    expect(outcome).toEqual({ queryExecutionId: 'q1', statistics: { statementType: 'DML', dataScannedBytes: 2048, engineMillis: 120, queueMillis: 5 } });
+    expect(sleeps).toEqual([100, 200, 350, 350]);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]!.args[0].input).toEqual({
+      QueryString: 'select 1',
+      ClientRequestToken: 'token-1',
+      WorkGroup: 'primary',
+      QueryExecutionContext: { Database: 'stedi', Catalog: 'AwsDataCatalog' },
+      ResultConfiguration: { OutputLocation: 's3://results/' },
+    });
+  });
+
+  it('fails with the purpose, StateChangeReason and AthenaError in full, without retrying a user error', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q2' });
+    const reason = "COLUMN_NOT_FOUND: line 3:8: Column 'no_such_column' cannot be resolved or requester is not authorized to access requested resources";
+    athena.on(GetQueryExecutionCommand).resolves(execution('q2', 'FAILED', { StateChangeReason: reason, AthenaError: { ErrorCategory: 2, ErrorType: 1006, Retryable: false, ErrorMessage: reason } }));
+    const { client } = queryClient();
+    const error = await client.execute(statement).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AthenaQueryFailedError);
+    expect((error as Error).message).toContain('build table customer_trusted failed');
+    expect((error as Error).message).toContain(reason);
+    expect((error as Error).message).toContain('AthenaError: category 2 (USER), type 1006, retryable false');
+    expect((error as Error).message).toContain('q2');
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+  });
+
+  it('re-sends a throttled start with the same token and jittered, capped, growing backoff', async () => {
+    const throttled = () => new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} });
+    athena.on(StartQueryExecutionCommand).rejectsOnce(throttled()).rejectsOnce(throttled()).rejectsOnce(throttled()).resolves({ QueryExecutionId: 'q3' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('q3', 'SUCCEEDED'));
+    const { client, sleeps } = queryClient({ random: () => 0.5 });
+    await client.execute(statement);
+    const tokens = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken);
+    expect(tokens).toEqual(['token-1', 'token-1', 'token-1', 'token-1']);
+    expect(sleeps).toEqual([500, 1000, 2000]);
+  });
+
+  it('gives up on throttling after max_retries with a hint', async () => {
+    athena.on(StartQueryExecutionCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    const { client, sleeps } = queryClient({ maxRetries: 2 });
+    const error = await client.execute(statement).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AthenaRetriesExhaustedError);
+    expect((error as Error).message).toMatch(/refused 3 times.*Lower --threads/);
+    expect(sleeps).toHaveLength(2);
+  });
+
+  it('retries a statement that failed with ICEBERG_COMMIT_ERROR as a new query with a new token', async () => {
+    athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'q4a' }).resolves({ QueryExecutionId: 'q4b' });
+    athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q4a' }).resolves(execution('q4a', 'FAILED', { StateChangeReason: 'ICEBERG_COMMIT_ERROR: Failed to commit Iceberg update to table' }));
+    athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q4b' }).resolves(execution('q4b', 'SUCCEEDED'));
+    const { client } = queryClient();
+    const outcome = await client.execute({ sql: 'insert into t select 1', purpose: 'insert' });
+    expect(outcome.queryExecutionId).toBe('q4b');
+    expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken)).toEqual(['token-1', 'token-2']);
+  });
+
+  it('never retries a failed CTAS, whose attempt may have left files at its location', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q5' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('q5', 'FAILED', { StateChangeReason: 'ICEBERG_COMMIT_ERROR: conflict', AthenaError: { ErrorCategory: 1, Retryable: true } }));
+    const { client } = queryClient();
+    await expect(client.execute({ sql: 'create table x as select 1', purpose: 'build', retryable: false })).rejects.toBeInstanceOf(AthenaQueryFailedError);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+  });
+
+  it('fails at once on a request error that is not transient (invalid request)', async () => {
+    athena.on(StartQueryExecutionCommand).rejects(new InvalidRequestException({ message: 'WorkGroup nope is not found', $metadata: {} }));
+    const { client, sleeps } = queryClient();
+    await expect(client.execute(statement)).rejects.toThrow(/WorkGroup nope is not found[\s\S]*Check `workgroup` in profiles.yml/);
+    expect(sleeps).toEqual([]);
+  });
+
+  it('stops the query in flight with StopQueryExecution when the run is aborted', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q6' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('q6', 'RUNNING'));
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const controller = new AbortController();
+    const { client } = queryClient({
+      sleep: async (_ms, signal) => {
+        controller.abort();
+        if (signal?.aborted) throw new Error('aborted');
+      },
+    });
+    await expect(client.execute(statement, controller.signal)).rejects.toBeInstanceOf(StatementCancelledError);
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q6' }]);
+  });
+
+  it('refuses a statement longer than Athena accepts before sending it', async () => {
+    const { client } = queryClient();
+    await expect(client.execute({ sql: `select '${'x'.repeat(262_144)}'`, purpose: 'huge' })).rejects.toThrow(/at most 262144/);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(0);
+  });
+
+  it('never has more queries in flight than its limit', async () => {
+    let inFlight = 0;
+    let most = 0;
+    athena.on(StartQueryExecutionCommand).callsFake(async () => {
+      most = Math.max(most, ++inFlight);
+      return { QueryExecutionId: 'q' };
+    });
+    athena.on(GetQueryExecutionCommand).callsFake(async () => {
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return execution('q', 'SUCCEEDED');
+    });
+    const { client } = queryClient({ maxConcurrentQueries: 2 });
+    await Promise.all(Array.from({ length: 6 }, () => client.execute(statement)));
+    expect(most).toBe(2);
+  });
+
+  it('reads every page of a result, drops the header row and converts values by column type', async () => {
+    const columns = [{ Name: 'email', Type: 'varchar' }, { Name: 'n', Type: 'bigint' }, { Name: 'x', Type: 'double' }, { Name: 'ok', Type: 'boolean' }, { Name: 'big', Type: 'bigint' }];
+    const row = (...values: Array<string | undefined>) => ({ Data: values.map((v) => (v === undefined ? {} : { VarCharValue: v })) });
+    athena
+      .on(GetQueryResultsCommand)
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('email', 'n', 'x', 'ok', 'big'), row('a@x', '1', '0.5', 'true', '9007199254740993')] }, NextToken: 't2' })
+      .resolvesOnce({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row(undefined, '2', undefined, 'false', '3')] } });
+    const { client } = queryClient();
+    expect(await client.fetchRows('q7', 'DML')).toEqual([
+      { email: 'a@x', n: 1, x: 0.5, ok: true, big: '9007199254740993' },
+      { email: null, n: 2, x: null, ok: false, big: 3 },
+    ]);
+    expect(athena.commandCalls(GetQueryResultsCommand).map((c) => c.args[0].input.NextToken)).toEqual([undefined, 't2']);
+  });
+});
