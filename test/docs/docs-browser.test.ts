@@ -89,10 +89,18 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     const parents = await shown.locator('.family > div:first-child li a').allTextContents();
     expect(parents.sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
     expect(await shown.textContent()).toContain('Identifier-free');
-    const lit = await page.locator('#lineage a.node.in-lineage').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
-    expect(lit).toContain('customer_landing');
-    expect(lit).not.toContain('reference_row_counts');
+    const litNodes = await page.locator('#lineage a.node.in-lineage').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
+    expect(litNodes).toContain('customer_landing');
+    expect(litNodes).not.toContain('reference_row_counts');
     await page.screenshot({ path: path.join(project, 'target/docs-machine-learning-curated.png'), fullPage: true });
+
+    // From the sidebar to accelerometer_trusted: only edges on a path through it light up.
+    await page.click('nav a[data-nav="model.stedi.accelerometer_trusted"]');
+    const lit = (from: string, to: string) => page.locator(`#lineage path.edge[data-from="${from}"][data-to="${to}"]`).evaluate((e) => e.classList.contains('in-lineage'));
+    await expect.poll(() => lit('model.stedi.customer_trusted', 'model.stedi.accelerometer_trusted')).toBe(true);
+    expect(await lit('model.stedi.customer_curated', 'model.stedi.step_trainer_trusted')).toBe(true);
+    expect(await lit('source.stedi.landing.customer_landing', 'model.stedi.step_trainer_trusted')).toBe(false);
+    expect(await lit('source.stedi.landing.step_trainer_landing', 'model.stedi.step_trainer_trusted')).toBe(false);
     expect(problems).toEqual([]);
   });
 

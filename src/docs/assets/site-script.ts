@@ -24,10 +24,12 @@ export const SITE_SCRIPT = String.raw`
 
   // Lights up a node with everything upstream and downstream of it; null clears the highlight.
   function focusNode(id) {
-    var keep = {};
+    var up = {}, down = {}, keep = {};
     if (id) {
-      keep = Object.assign(walk(id, parents), walk(id, children));
-      keep[id] = true;
+      up = walk(id, parents);
+      down = walk(id, children);
+      up[id] = down[id] = true;
+      keep = Object.assign({}, up, down);
     }
     svg.classList.toggle('has-focus', !!id);
     svg.querySelectorAll('.node').forEach(function (el) {
@@ -35,7 +37,9 @@ export const SITE_SCRIPT = String.raw`
       el.classList.toggle('selected', el.dataset.id === id);
     });
     svg.querySelectorAll('.edge').forEach(function (el) {
-      el.classList.toggle('in-lineage', !!(keep[el.dataset.from] && keep[el.dataset.to]));
+      // Only edges on a path through the node: both ends upstream, or both ends downstream of it.
+      var from = el.dataset.from, to = el.dataset.to;
+      el.classList.toggle('in-lineage', !!((up[from] && up[to]) || (down[from] && down[to])));
     });
   }
 
