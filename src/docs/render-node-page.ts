@@ -1,6 +1,6 @@
 import { html, type SafeHtml } from './html.js';
 import { laneColor, nodeHref } from './lineage-svg.js';
-import type { SiteData, SiteNode } from './site-data.js';
+import type { SiteData, SiteNode, TestOnNode } from './site-data.js';
 
 /** What each privacy property promises, in the words a data scientist needs. */
 export const PRIVACY_BADGES: Record<string, { label: string; meaning: string }> = {
@@ -25,6 +25,11 @@ export function descriptionBlock(text: string, empty = 'No description yet.'): S
   return html`${text.split(/\n\s*\n/).map((p) => html`<p>${p.trim()}</p>`)}`;
 }
 
+/** A test on a relation or column: its declaration, coloured by its last status. */
+function testChip(test: TestOnNode): SafeHtml {
+  return html`<code class="test status-${test.status ?? 'none'}" title="last run: ${test.status ?? 'not run'}">${test.definition}</code> `;
+}
+
 function nodeLinks(ids: readonly string[], byId: ReadonlyMap<string, SiteNode>, none: string): SafeHtml {
   if (ids.length === 0) return html`<p class="muted">${none}</p>`;
   return html`<ul class="links">${ids.map((id) => {
@@ -47,7 +52,7 @@ function columnsTable(node: SiteNode): SafeHtml {
     (c) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}>
 <td><code>${c.name}</code></td><td><code>${c.type ?? '?'}</code></td>
 <td>${c.description || html`<span class="muted">undocumented</span>`}${c.missingFromRelation ? html` <span class="badge warn">not in the built relation</span>` : ''}</td>
-<td>${c.tests.map((t) => html`<code class="test">${t}</code> `)}</td></tr>`,
+<td>${c.tests.map(testChip)}</td></tr>`,
   );
   return html`${note}<table class="columns"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
@@ -71,7 +76,7 @@ ${descriptionBlock(node.description)}
 ${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
 <dt>Last run</dt><dd>${lastRun(node)}</dd>
 ${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
-<dt>Tests on it</dt><dd>${node.tests.length > 0 ? node.tests.map((t) => html`<code class="test">${t}</code> `) : html`<span class="muted">none on the relation itself</span>`}</dd>
+<dt>Tests on it</dt><dd>${node.tests.length > 0 ? node.tests.map(testChip) : html`<span class="muted">none on the relation itself</span>`}</dd>
 </dl>
 <h3>Columns</h3>${columnsTable(node)}
 <div class="family"><div><h3>Parents</h3>${nodeLinks(node.parents, byId, 'None: this is where data enters.')}</div>

@@ -1,8 +1,17 @@
 import type { DocsInput, ManifestNode } from './docs-artifacts.js';
-import { describeDeclaredTest, siteTests, type SiteTest } from './site-tests.js';
+import { siteTests, type SiteTest } from './site-tests.js';
 
 /** The kinds of node the site documents (data tests are listed on their own page, not as relations). */
 export type DocumentedKind = 'model' | 'source' | 'seed';
+
+/** A test as a relation's page lists it: the declaration as written and how it ended last time. */
+export interface TestOnNode {
+  definition: string;
+  status: string | null;
+}
+
+/** The tests declared on a node (column null) or on one of its columns. */
+type TestsOn = (nodeId: string, column: string | null) => TestOnNode[];
 
 /** A column of a documented relation. */
 export interface SiteColumn {
@@ -10,8 +19,8 @@ export interface SiteColumn {
   /** The engine's type when the catalog has the relation, else the declared type, else null. */
   type: string | null;
   description: string;
-  /** Tests on this column, as written in yml. */
-  tests: string[];
+  /** Tests on this column, as written in yml, with their last status. */
+  tests: TestOnNode[];
   /** Declared in yml but absent from the built relation (a stale description or a renamed column). */
   missingFromRelation: boolean;
 }
@@ -48,8 +57,8 @@ export interface SiteNode {
   parents: string[];
   children: string[];
   lastRun: SiteRunStatus | null;
-  /** Tests declared on the node itself (not on a column), as written. */
-  tests: string[];
+  /** Tests declared on the node itself (not on a column), as written, with their last status. */
+  tests: TestOnNode[];
 }
 
 /** Everything the documentation site shows, as plain data. */
@@ -83,10 +92,9 @@ function materializationOf(node: ManifestNode, kind: DocumentedKind): string {
   return node.config?.materialized ?? 'view';
 }
 
-function columnsOf(node: ManifestNode, input: DocsInput): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
+function columnsOf(node: ManifestNode, input: DocsInput, testsOn: TestsOn): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
   const declared = Object.values(node.columns);
-  const tests = input.extras.declaredTests[node.unique_id]?.columns ?? {};
-  const testsOf = (name: string) => (tests[name] ?? []).map(describeDeclaredTest);
+  const testsOf = (name: string) => testsOn(node.unique_id, name);
   const fromYml = (c: (typeof declared)[number]): SiteColumn => ({ name: c.name, type: c.data_type, description: c.description.trim(), tests: testsOf(c.name), missingFromRelation: false });
   const table = input.catalog.nodes[node.unique_id];
   if (!table) {
@@ -107,7 +115,7 @@ function columnsOf(node: ManifestNode, input: DocsInput): Pick<SiteNode, 'column
   return { columns, columnsFrom: 'catalog', columnsNote: null };
 }
 
-function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>): SiteNode {
+function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>, testsOn: TestsOn): SiteNode {
   const { manifest, runResults, extras } = input;
   const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
   const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
@@ -122,14 +130,14 @@ function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, do
     filePath: node.original_file_path,
     tags: node.tags,
     privacy: node.config?.privacy ?? [],
-    ...columnsOf(node, input),
+    ...columnsOf(node, input, testsOn),
     rawSql: node.raw_code ?? null,
     compiledSql: node.compiled_code ?? extras.sourceSql[node.unique_id] ?? null,
     location: node.external?.location ?? null,
     parents: onlyDocumented(manifest.parent_map[node.unique_id]),
     children: onlyDocumented(manifest.child_map[node.unique_id]),
     lastRun: result ? { status: result.status, rows: result.rows ?? null, completedAt: result.completed_at ?? null, message: result.message ?? null } : null,
-    tests: (extras.declaredTests[node.unique_id]?.node ?? []).map(describeDeclaredTest),
+    tests: testsOn(node.unique_id, null),
   };
 }
 
@@ -142,7 +150,12 @@ export function buildSiteData(input: DocsInput): SiteData {
     if (kind) kinds.set(node.unique_id, kind);
   }
   const documented = new Set(kinds.keys());
-  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented));
+  const tests = siteTests(input);
+  const testsOn: TestsOn = (nodeId, column) =>
+    tests
+      .filter((t) => t.on === nodeId && (column === null ? t.column === null : t.column?.toLowerCase() === column.toLowerCase()))
+      .map((t) => ({ definition: t.definition, status: t.status }));
+  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented, testsOn));
   return {
     project: manifest.metadata.project_name,
     target: `${manifest.metadata.target.name} (${manifest.metadata.target.type})`,
@@ -152,6 +165,6 @@ export function buildSiteData(input: DocsInput): SiteData {
     runResultsNote: input.runResultsProblem ?? (runResults ? null : 'No run yet: row counts and statuses appear after `stedi-models run`.'),
     nodes,
     edges: nodes.flatMap((n) => n.parents.map((p) => ({ from: p, to: n.id }))),
-    tests: siteTests(input),
+    tests,
   };
 }

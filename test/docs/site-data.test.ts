@@ -100,13 +100,14 @@ describe('tests in the site', () => {
     expect(site.tests).toEqual([
       { id: 'test.stedi.not_null_ml_x', name: 'not_null_ml_x', definition: 'not_null', on: ML, column: 'x', reads: [ML], status: 'fail', failures: 3, message: null },
     ]);
-    expect(site.nodes[0]!.columns.find((c) => c.name === 'x')!.tests).toEqual(['not_null']);
+    expect(site.nodes[0]!.columns.find((c) => c.name === 'x')!.tests).toEqual([{ definition: 'not_null', status: 'fail' }]);
+    expect(site.nodes[0]!.columns.find((c) => c.name === 'old_column')!.tests).toEqual([]);
   });
 
   it('lists a declaration that no built test answers for as not run', () => {
     const site = buildSiteData(docsInput([documentedMl], { extras: { declaredTests: { [ML]: { node: [{ no_identifiers: null }], columns: {} } }, sourceSql: {} } }));
     expect(site.tests).toMatchObject([{ id: null, definition: 'no_identifiers', on: ML, column: null, status: null }]);
-    expect(site.nodes[0]!.tests).toEqual(['no_identifiers']);
+    expect(site.nodes[0]!.tests).toEqual([{ definition: 'no_identifiers', status: null }]);
   });
 
   it('has no tests when none are declared', () => {

@@ -74,6 +74,8 @@ th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom:
 th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 tr.missing td { background: #fffbeb; } tr.flash td { background: #fef9c3; }
 code.test { background: #f3f4f6; padding: 0 4px; border-radius: 3px; }
+code.test.status-pass, code.test.status-success { background: #dcfce7; color: #166534; }
+code.test.status-fail, code.test.status-error { background: #fee2e2; color: #991b1b; } code.test.status-warn { background: #fef3c7; color: #92400e; }
 .family { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
 ul.links { margin: 0; padding-left: 18px; }
 ul.legend { list-style: none; padding: 0; } ul.legend.inline li { display: inline-block; margin-right: 8px; }
