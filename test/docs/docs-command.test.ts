@@ -39,6 +39,15 @@ describe('stedi-models docs generate', () => {
     expect(readTargetJson(project, 'catalog.json')).toMatchObject({ status: 'unavailable', nodes: {} });
   });
 
+  it('with --empty-catalog, does not ask the engine even when the database exists', async () => {
+    const project = copyStediProject();
+    expect((await cli(['run'], { cwd: project })).code).toBe(0);
+    const result = await cli(['docs', 'generate', '--empty-catalog', '--log-format', 'json'], { cwd: project });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('--empty-catalog was given');
+    expect(readTargetJson(project, 'catalog.json')).toMatchObject({ status: 'unavailable', nodes: {} });
+  });
+
   describe('after a run', () => {
     let project: string;
     let page: string;
