@@ -36,7 +36,7 @@ export interface LineageLayout {
 }
 
 const NODE_HEIGHT = 56;
-const HEADER = 52;
+const HEADER = 60;
 const LANE_PADDING = 28;
 const MARGIN = 16;
 
@@ -133,7 +133,7 @@ export function layoutLineage(site: SiteData): LineageLayout {
   const layers = layerNodes(site, lanes);
   const g = new dagre.graphlib.Graph();
   // ranker 'none' keeps the preset ranks; dagre doubles ranks internally to make room for edge labels.
-  g.setGraph({ rankdir: 'LR', ranker: 'none', nodesep: 22, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
+  g.setGraph({ rankdir: 'LR', ranker: 'none', nodesep: 20, ranksep: 44, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of site.nodes) g.setNode(n.id, { width: nodeWidth(n.name), height: NODE_HEIGHT, rank: 2 * layers.get(n.id)! });
   const forward = site.edges.filter((e) => laneOf.get(e.from)! <= laneOf.get(e.to)!);

@@ -45,8 +45,8 @@ export function renderLineageSvg(site: SiteData, layout: LineageLayout): SafeHtm
     return html`<g class="lane lane-${laneColor(k)}" data-zone="${lane.zone}">
 <rect class="lane-bg" x="${lane.x}" y="0" width="${lane.width}" height="${layout.height}"/>
 <rect class="lane-head" x="${lane.x}" y="0" width="${lane.width}" height="${layout.laneHeaderHeight - 8}"/>
-<text class="lane-title" x="${cx}" y="24" text-anchor="middle">${`${k + 1} · ${lane.zone.toUpperCase()}`}</text>
-<text class="lane-count" x="${cx}" y="39" text-anchor="middle">${count} relation${count === 1 ? '' : 's'}</text>
+<text class="lane-title" x="${cx}" y="28" text-anchor="middle">${`${k + 1} · ${lane.zone.toUpperCase()}`}</text>
+<text class="lane-count" x="${cx}" y="45" text-anchor="middle">${count} relation${count === 1 ? '' : 's'}</text>
 </g>`;
   });
   const edges = layout.edges.map(

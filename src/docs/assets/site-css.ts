@@ -30,8 +30,8 @@ main { padding: 16px 24px 48px; min-width: 0; }
 .lineage-scroll { overflow: auto; max-height: 70vh; }
 #lineage { display: block; max-width: 100%; height: auto; }
 .lane-bg { stroke: #fff; stroke-width: 3; }
-.lane-title { font-size: 16px; font-weight: 800; letter-spacing: .08em; }
-.lane-count { font-size: 11px; fill: var(--muted); }
+.lane-title { font-size: 19px; font-weight: 800; letter-spacing: .08em; }
+.lane-count { font-size: 12px; fill: var(--muted); }
 .node { cursor: pointer; }
 .node-box { fill: #fff; stroke-width: 1.5; }
 .node-name { font-size: 13px; font-weight: 700; fill: var(--ink); }
