@@ -35,6 +35,27 @@ export function formatSeconds(seconds: number): string {
   return `${Math.floor(seconds / 60)}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
 }
 
+/** Bytes as people read them: `512 B`, `3.0 MB`, `1.20 GB` (binary units, as Athena bills). */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) (value /= 1024), unit++;
+  return unit === 0 ? `${value} B` : `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
+}
+
+/** `, 3.0 MB scanned, $0.0001` for engines that report a cost (Athena); empty otherwise. */
+export function formatCost(stats: Record<string, number> | undefined): string {
+  if (stats?.cost_usd === undefined) return '';
+  return `, ${formatBytes(stats.bytes_scanned ?? 0)} scanned, $${stats.cost_usd.toFixed(stats.cost_usd < 0.01 ? 6 : 4)}`;
+}
+
+function sumStats(results: readonly NodeResult[]): Record<string, number> {
+  const total: Record<string, number> = {};
+  for (const r of results) for (const [k, v] of Object.entries(r.stats ?? {})) total[k] = (total[k] ?? 0) + v;
+  return total;
+}
+
 class JsonReporter implements Reporter {
   constructor(private readonly io: CliIo) {}
   private emit(record: Record<string, unknown>): void {
@@ -113,7 +134,7 @@ class TextReporter implements Reporter {
         const rows = r.failures ? `${r.failures.toLocaleString('en-US')} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${r.rows.toLocaleString('en-US')} rows in `;
         const what = r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
-        const tail = ` [${rows}${formatSeconds(r.seconds)}]`;
+        const tail = ` [${rows}${formatSeconds(r.seconds)}${formatCost(r.stats)}]`;
         // eslint-disable-next-line no-control-regex
         const visible = head.replace(/\x1b\[[0-9;]*m/g, '').length;
         this.line(`${head}${c.dim('.'.repeat(Math.max(3, 80 - visible - tail.length)))}${tail}`);
@@ -131,6 +152,8 @@ class TextReporter implements Reporter {
         const parts = [`${count('success') + count('pass')} succeeded`, `${count('error') + count('fail')} failed`, `${count('skipped')} skipped`];
         if (count('warn')) parts.push(`${count('warn')} warned`);
         this.io.stdout.write(`\n${clock()}  Finished in ${formatSeconds(event.seconds)}: ${parts.join(', ')}.\n`);
+        const total = sumStats(event.results);
+        if (total.cost_usd !== undefined) this.io.stdout.write(`${clock()}  Athena${formatCost(total)}, over ${total.queries ?? 0} queries.\n`);
         break;
       }
     }

@@ -18,6 +18,8 @@ export interface PlanInput {
   capabilities: AdapterCapabilities;
   /** Source of unique suffixes for temporary relations; injected so plans are stable in tests. */
   newId: () => string;
+  /** SQL run after the relation is in place, before it is published. */
+  postHooks?: readonly string[];
 }
 
 /** The engine lacks an ability a plan needs. */
@@ -74,6 +76,7 @@ export function planRelation(input: PlanInput): Statement[] {
       sql: `alter table ${dialect.relation(temporary)} rename to ${dialect.quoteIdentifier(relation.identifier)}`,
       purpose: `swap the new ${name} into place`,
     },
+    ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
     commit,
   ];
 }

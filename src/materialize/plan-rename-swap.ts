@@ -81,9 +81,11 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   const repair = planRepair(input, ddl);
   const existing = repair.existing;
   const target = dialect.relation(relation);
+  // Without transactions, post-hooks run once the relation is in place; a failing hook fails the model after publishing.
+  const hooks: Statement[] = (input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
   if (input.materialized === 'view') {
     const drop = existing === 'table' ? [dropTable(ddl, relation, `drop the table ${name} that the view replaces`)] : [];
-    return [...repair.statements, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }];
+    return [...repair.statements, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...hooks];
   }
   const buildId = input.newId();
   const ctas = (into: Relation, purpose: string): Statement => {
@@ -91,7 +93,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
     // Never re-run after a failure: its attempt may have left files at the location, and the retry would fail on them.
     return { sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`, purpose, reportsRows: true, retryable: false };
   };
-  if (!existing) return [...repair.statements, ctas(relation, `build table ${name}`)];
+  if (!existing) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
   const temporary = withIdentifier(relation, temporaryName(relation.identifier, buildId));
   const backup = withIdentifier(relation, backupName(relation.identifier, buildId));
   const moveOldAside: Statement[] =
@@ -103,6 +105,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
     ctas(temporary, `build table ${name} beside the old one`),
     ...moveOldAside,
     rename(ddl, temporary, relation, `swap the new ${name} into place`),
+    ...hooks,
     ...(existing === 'table' ? [dropTable(ddl, backup, `drop the old ${name}`)] : []),
   ];
 }

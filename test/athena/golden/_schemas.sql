@@ -1,0 +1,3 @@
+-- create schema stedi
+create schema if not exists `stedi`
+;

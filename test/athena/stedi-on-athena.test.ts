@@ -1,0 +1,90 @@
+import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { globSync } from 'tinyglobby';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { executeProject } from '../../src/run/run-project.js';
+import { cli, copyStediProject } from '../helpers/stedi-project.js';
+import { athenaGrammar, athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
+
+const GOLDEN = path.join(import.meta.dirname, 'golden');
+const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests' };
+const VARS = '{landing_root: "s3://stedi-landing/stedi"}';
+
+function runFiles(project: string): Map<string, string> {
+  const dir = path.join(project, 'target/run');
+  return new Map(globSync('**/*.sql', { cwd: dir }).sort().map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+}
+
+describe('the STEDI project on Athena, planned with --dry-run', () => {
+  let project: string;
+  beforeAll(async () => {
+    project = copyStediProject();
+    await executeProject('run', { projectDir: project, targetName: 'prod', vars: VARS, env: { ...ENV, PATH: process.env.PATH }, dryRun: true, newId: () => 'b0ba0001' });
+  });
+
+  it('writes the exact statements of the golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
+    const files = runFiles(project);
+    expect([...files.keys()]).toEqual([
+      '_schemas.sql',
+      'models/curated/customer_curated.sql',
+      'models/curated/machine_learning_curated.sql',
+      'models/trusted/accelerometer_trusted.sql',
+      'models/trusted/customer_trusted.sql',
+      'models/trusted/step_trainer_trusted.sql',
+      'sources/landing/accelerometer_landing.sql',
+      'sources/landing/customer_landing.sql',
+      'sources/landing/step_trainer_landing.sql',
+    ]);
+    for (const [file, text] of files) {
+      const golden = path.join(GOLDEN, file);
+      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
+        mkdirSync(path.dirname(golden), { recursive: true });
+        writeFileSync(golden, text);
+      }
+      expect(text, file).toBe(readFileSync(golden, 'utf8'));
+    }
+  });
+
+  it('sends only statements that parse: DDL by Hive rules in backticks, everything else by Trino rules', () => {
+    const statements = [...runFiles(project).values()].flatMap(statementsOfRunFile);
+    expect(statements.length).toBe(1 + 3 + 5);
+    expect(statements.filter((s) => athenaGrammar(s) === 'hive')).toHaveLength(4);
+    for (const sql of statements) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
+  });
+
+  it('also parses the pseudonym and as_of variants of the models (the Athena macros)', async () => {
+    const variant = copyStediProject();
+    const vars = '{landing_root: "s3://stedi-landing/stedi", ml_customer_pseudonym: true, consent_cutoff: as_of, ml_pairing: same_customer}';
+    await executeProject('run', { projectDir: variant, targetName: 'prod', vars, env: { ...ENV, PATH: process.env.PATH }, dryRun: true, newId: () => 'b0ba0002' });
+    const ml = runFiles(variant).get('models/curated/machine_learning_curated.sql')!;
+    expect(ml).toContain('lower(to_hex(sha256(to_utf8(');
+    for (const sql of [...runFiles(variant).values()].flatMap(statementsOfRunFile)) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
+  });
+
+  it('works through the CLI with no AWS credentials and no network, and says where the statements are', async () => {
+    const dir = copyStediProject();
+    const run = await cli(['run', '--target', 'prod', '--dry-run', '--vars', VARS], { cwd: dir, env: ENV });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('OK external table stedi.customer_landing');
+    expect(run.stdout).toContain('Dry run: nothing was sent');
+    expect(runFiles(dir).size).toBe(9);
+  });
+
+  it('refuses a landing location that is not in S3, naming the var to set', async () => {
+    const dir = copyStediProject();
+    const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'source:landing.customer_landing'], { cwd: dir, env: ENV });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/external location '.*data\/landing\/customer\/landing\/' is not an s3:\/\/ URI[\s\S]*landing_root/);
+  });
+});
+
+describe('the grammar check', () => {
+  it('fails on broken statements, so passing means something', () => {
+    expect(athenaSyntaxProblems('create table "s"."t" as selec 1')).not.toEqual([]);
+    expect(athenaSyntaxProblems('select `user` from "s"."t"')).toEqual(['Trino does not accept backquoted identifiers; use double quotes']);
+    expect(athenaSyntaxProblems('drop table if exists "s"."t"')).not.toEqual([]);
+    expect(athenaSyntaxProblems('create external table `s`.`t` (`a` string) row format serde \'x\' location')).not.toEqual([]);
+    expect(athenaSyntaxProblems("select 'it''s `fine`' as \"x\"")).toEqual([]);
+  });
+});
