@@ -27,6 +27,8 @@ const manifestNodeSchema = z.looseObject({
   compiled_code: z.string().nullable().optional(),
   source_name: z.string().optional(),
   external: z.looseObject({ location: z.string(), format: z.string() }).nullable().optional(),
+  // Seeds: types declared in yml `config.column_types`; other columns load as strings.
+  column_types: z.record(z.string(), z.string()).optional(),
   // Data tests (generic: the name and arguments as declared in yml).
   test_name: z.string().nullable().optional(),
   attached_node: z.string().nullable().optional(),

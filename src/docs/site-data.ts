@@ -95,7 +95,8 @@ function materializationOf(node: ManifestNode, kind: DocumentedKind): string {
 function columnsOf(node: ManifestNode, input: DocsInput, testsOn: TestsOn): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
   const declared = Object.values(node.columns);
   const testsOf = (name: string) => testsOn(node.unique_id, name);
-  const fromYml = (c: (typeof declared)[number]): SiteColumn => ({ name: c.name, type: c.data_type, description: c.description.trim(), tests: testsOf(c.name), missingFromRelation: false });
+  const declaredType = (c: (typeof declared)[number]) => c.data_type ?? node.column_types?.[c.name] ?? null;
+  const fromYml = (c: (typeof declared)[number]): SiteColumn => ({ name: c.name, type: declaredType(c), description: c.description.trim(), tests: testsOf(c.name), missingFromRelation: false });
   const table = input.catalog.nodes[node.unique_id];
   if (!table) {
     const reason =

@@ -71,11 +71,12 @@ describe('site data', () => {
   it('documents seeds, and lists data tests on their own rather than as relations', () => {
     const site = buildSiteData(
       docsInput([
-        { id: 'seed.stedi.reference_row_counts', kind: 'seed' },
+        { id: 'seed.stedi.reference_row_counts', kind: 'seed', columns: [{ name: 'rows', description: 'Expected rows.' }], extra: { column_types: { rows: 'bigint' } } },
         { id: 'test.stedi.not_null_x', kind: 'data_test', parents: ['seed.stedi.reference_row_counts'] },
       ]),
     );
     expect(site.nodes.map((n) => [n.name, n.kind, n.zone, n.materialization])).toEqual([['reference_row_counts', 'seed', 'seeds', 'seed']]);
+    expect(site.nodes[0]!.columns).toMatchObject([{ name: 'rows', type: 'bigint' }]);
     expect(site.nodes[0]!.children).toEqual([]);
     expect(site.edges).toEqual([]);
   });
