@@ -1,0 +1,131 @@
+// Renders bench/results.json as tables: the same tables are printed by `npm run bench` and written to BENCHMARKS.md.
+
+const fmt = (x, digits = 2) => (x === undefined || x === null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : String(x));
+const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => fmt(c)).join(' | ')} |`)].join('\n');
+const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
+
+function overhead(o) {
+  if (!o) return 'not run';
+  if (o.skipped) return `skipped: ${o.skipped}`;
+  return [
+    table(['pair', 'stedi-models run (s)', 'replay through @duckdb/node-api (s)', 'ratio'], o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio])),
+    '',
+    `Median: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}** (target ≤ ${o.target}: ${verdict(o.medianRatio <= o.target)}). ${o.nodes} nodes, ${o.threads} threads on both sides.`,
+    '',
+    `- stedi-models: \`${o.commands.tool}\``,
+    `- baseline: \`${o.commands.replay}\``,
+  ].join('\n');
+}
+
+function scale(s) {
+  if (!s) return 'not run';
+  const rows = s.runs.map((r) => [r.customers, r.landingRows, r.landingMb, r.generateSeconds, r.buildSeconds ?? r.error, r.rowsPerSecond, r.peakRssMb, (r.slowestNodes ?? []).map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')]);
+  return [
+    table(['customers', 'landing rows', 'landing MB', 'generate-data (s)', 'build (s)', 'rows/s', 'peak RSS (MB)', 'slowest nodes'], rows),
+    '',
+    s.slopes.length
+      ? table(['from → to', 'rows ×', 'time ×', 'elasticity (1 = linear)'], s.slopes.map((x) => [`${fmt(x.from)} → ${fmt(x.to)}`, x.rowsRatio, x.timeRatio, x.elasticity]))
+      : '',
+    '',
+    `- generate: \`${s.commands.generate}\``,
+    `- build: \`${s.commands.build}\``,
+  ].join('\n');
+}
+
+function incremental(i) {
+  if (!i) return 'not run';
+  if (!i.measured) return `**${i.pending}.** No model in models/ is \`materialized: incremental\` yet. When one is, this measures it: \`${i.command}\` (adds 1% new landing data at 1,000,000 customers and builds again; target ≤ 0.1 of the full build).`;
+  if (i.error) return `incremental models exist, but: ${i.error}`;
+  return [
+    `Build after adding 1% new landing data: ${fmt(i.seconds)} s = **${fmt(i.fractionOfFullBuild)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}).`,
+    `Slowest nodes: ${i.slowestNodes.map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')}.`,
+    '',
+    `- command: ${i.command}`,
+  ].join('\n');
+}
+
+function compile(c) {
+  if (!c) return 'not run';
+  const rows = c.runs.map((r) => [r.models, r.dataTests, r.compileCold.seconds, r.compileWarm.seconds, r.compileOneEdited.seconds, r.ls.seconds, r.lsWarm.seconds, Math.max(r.compileCold.peakRssMb, r.ls.peakRssMb), `< ${r.targetSeconds} s: ${verdict(r.met)}`]);
+  return [
+    table(['models', 'data tests', 'compile cold (s)', 'compile again (s)', 'compile, 1 model edited (s)', 'ls (s)', 'ls again (s)', 'peak RSS (MB)', 'target'], rows),
+    '',
+    `- project: ${c.commands.generate}`,
+    `- \`${c.commands.compile}\`; \`${c.commands.ls}\``,
+  ].join('\n');
+}
+
+function concurrency(c) {
+  if (!c) return 'not run';
+  const rows = c.dags.flatMap((d) => d.rows.map((r) => [d.dag, d.nodes, r.threads, r.queries, r.wallSeconds, r.criticalPathSeconds, r.lowerBoundSeconds, r.ratio]));
+  return [
+    `Engine: ${c.latencyMs} ms per query (a timer; bench/lib/latency-adapter.mjs). Lower bound = max(critical path of engine time, total engine time / threads), from the engine time each node's queries actually took.`,
+    '',
+    table(['DAG', 'nodes', 'threads', 'queries', 'wall (s)', 'critical path (s)', 'lower bound (s)', 'wall / bound'], rows),
+    '',
+    `- \`${c.commands.run}\``,
+  ].join('\n');
+}
+
+/** The tables of every section, for the terminal. */
+export function renderTables(r) {
+  return [
+    '## 1. Overhead on the real STEDI data', overhead(r.overhead),
+    '## 2. Scale', scale(r.scale),
+    '## 3. Incremental', incremental(r.incremental),
+    '## 4. Compile speed', compile(r.compile),
+    '## 5. Concurrency', concurrency(r.concurrency),
+  ].join('\n\n');
+}
+
+/** BENCHMARKS.md: the machine, the tables, and the findings written by hand in bench/findings.md. */
+export function renderMarkdown(r, findings) {
+  const m = r.machine;
+  return `# Benchmarks
+
+Written by \`npm run bench\` (bench/run.mjs) on ${r.generatedAt}${r.quick ? ' with --quick (small sizes)' : ''}; the same numbers are in
+[bench/results.json](bench/results.json). Every time is a whole process measured from outside unless said otherwise,
+and every ratio is against a baseline measured in the same run. Sections run this time: ${(r.sectionsRun ?? []).join(', ')}
+(${fmt(r.benchSeconds, 0)} s); the others keep their numbers from the previous run.
+
+**Machine:** ${m.cpus} cores (${m.cpuModel}), ${m.memoryGb} GB memory, ${m.platform}; Node ${m.node}; DuckDB ${m.duckdb}
+(@duckdb/node-api ${m.duckdbNodeApi}); commit ${m.commit}${m.uncommittedChanges ? ` with ${m.uncommittedChanges} uncommitted changed files (other work in progress)` : ''}.
+Load average (1, 5, 15 min) ${m.loadAverageAtStart?.join(', ')} at the start and ${m.loadAverageAtEnd?.join(', ')} at the end: the machine is shared,
+so single timings are noisy; medians and same-run ratios are what to compare.
+
+Reproduce: \`npm run bench\` (all sections, under 30 minutes on 2 cores), \`npm run bench -- --only compile\`, \`npm run bench -- --quick\`.
+
+## 1. Overhead on the real STEDI data
+
+\`stedi-models run\` on \`../shared/stedi-landing\`, against a minimal script (bench/replay-statements.mjs) that runs the
+statements the previous run executed (target/run/**.sql), in the same DAG order and with the same concurrency, through
+@duckdb/node-api. Both start from the same database state (a copy), alternate pair by pair (who goes first alternates).
+
+${overhead(r.overhead)}
+
+## 2. Scale
+
+\`generate-data\` at each size, then a full \`build\` (seeds, landing loads, models, unit and data tests) into a fresh database.
+Rows = landing rows read (customers + accelerometer + step trainer). Peak RSS = the process tree, sampled from /proc every 200 ms.
+Elasticity = log(time ratio) / log(rows ratio) between consecutive sizes: 1 is linear, below 1 better (fixed costs amortised), above 1 super-linear.
+
+${scale(r.scale)}
+
+## 3. Incremental
+
+${incremental(r.incremental)}
+
+## 4. Compile speed
+
+Generated projects in a temp dir. "cold": no target/; "again": the same command right after (a warm re-parse would make
+this cheap); "1 model edited": one model file changed since the previous run.
+
+${compile(r.compile)}
+
+## 5. Concurrency
+
+\`runNodes\` (src/run/run-nodes.ts) driving \`buildNode\` exactly as \`stedi-models run\` does, on an engine with a fixed latency per query.
+
+${concurrency(r.concurrency)}
+${findings ? `\n${findings.trim()}\n` : ''}`;
+}
