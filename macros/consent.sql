@@ -14,3 +14,24 @@
 {%- endif -%}
 {{ value }}
 {%- endmacro %}
+
+{#- Devices whose readings may be trusted: owned by a customer of customer_curated, with the consent date their
+    readings are checked against, and not also given by a landing record to a customer without consent (such a
+    device cannot be attributed safely). -#}
+{% macro trusted_devices() -%}
+select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
+from {{ ref('customer_curated') }} as d
+where not exists (
+    select 1
+    from {{ source('landing', 'customer_landing') }} as l
+    where l.serialnumber = d.serialnumber
+      and not exists (select 1 from {{ ref('customer_trusted') }} as t where t.email = l.email)
+)
+group by d.serialnumber
+{%- endmacro %}
+
+{#- The earliest reading time an incremental run re-reads: the newest reading already loaded, less the lookback
+    window (var lookback_ms), so files that arrive late by less than the window are not missed. -#}
+{% macro incremental_window_start(time_column) -%}
+(select coalesce(max({{ time_column }}), 0) - {{ var('lookback_ms') }} from {{ this }})
+{%- endmacro %}

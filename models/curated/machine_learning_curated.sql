@@ -2,6 +2,13 @@
 -- millisecond. It carries no direct identifier (no email, name, phone or birthday).
 -- ml_pairing: timestamp pairs on time alone (the reference table; a reading may meet another customer's phone
 -- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
+-- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
+-- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='replace_where',
+    replace_where="sensorreadingtime in (select changed_at from (" ~ ml_changed_instants() ~ ") as changed)"
+) }}
 {%- set pairing = var_choice('ml_pairing', ['timestamp', 'same_customer']) %}
 select
     s.sensorreadingtime,
@@ -21,4 +28,7 @@ inner join {{ ref('accelerometer_trusted') }} as a
 inner join {{ ref('customer_curated') }} as c
     on c.serialnumber = s.serialnumber
    and c.email = a."user"
+{% endif %}
+{% if is_incremental() %}
+where s.sensorreadingtime in (select changed_at from ({{ ml_changed_instants() }}) as changed)
 {% endif %}

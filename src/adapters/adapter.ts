@@ -85,6 +85,8 @@ export interface Adapter {
   executePlan(statements: readonly Statement[], options?: { signal?: AbortSignal }): Promise<StatementResult[]>;
   /** Columns of a relation, in order, with the engine's type names; empty when it does not exist. */
   listColumns?(relation: Relation): Promise<Array<{ name: string; type: string }>>;
+  /** Columns a query would return, without running it (incremental schema checks). */
+  describeQuery?(sql: string): Promise<Array<{ name: string; type: string }>>;
   /** Runs a query and returns its rows (tests, debug, docs). */
   query(sql: string): Promise<Row[]>;
   /** Facts shown by `stedi-models debug` (engine version, database...). */

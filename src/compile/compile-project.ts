@@ -66,18 +66,40 @@ export function compileScope(context: ProjectGraph, file: string, self: Node['re
   });
 }
 
+/** How the compile pass sees the target, for `is_incremental()`. */
+export interface CompileOptions {
+  /** Whether a model's relation exists as a table now (an incremental model then adds to it). */
+  tableExists?: (node: Node) => boolean;
+  /** `--full-refresh`: incremental models are rebuilt from scratch. */
+  fullRefresh?: boolean;
+  /** Receives each model's rendered post-hooks. */
+  hooks?: Map<string, string[]>;
+  /** Receives each incremental model's rendered replace_where condition. */
+  replaceWhere?: Map<string, string>;
+}
+
 /** Compiles the given models; returns SQL by node id, or throws every problem at once. */
-export function compileModels(context: ProjectGraph, ids: readonly string[]): Map<string, string> {
+export function compileModels(context: ProjectGraph, ids: readonly string[], options: CompileOptions = {}): Map<string, string> {
   const problems: ProjectError[] = [];
   const compiled = new Map<string, string>();
   const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
-    const scope = compileScope(context, node.filePath, node.relation);
+    const isIncremental = node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
+    const scope = compileScope(context, node.filePath, node.relation, { isIncremental });
     const sql = context.templates.render(files.get(node.filePath)!, scope);
+    // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
+    const inFile = (key: string) => scope.configs.map((c) => c[key]).filter((v) => v !== undefined).at(-1);
+    const writtenHooks = inFile('post_hook');
+    const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
+    // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
+    const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+    const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
     problems.push(...scope.problems);
     compiled.set(id, sql.trim());
+    if (hooks.length > 0) options.hooks?.set(id, hooks);
+    if (isIncremental && replaceWhere) options.replaceWhere?.set(id, context.templates.renderString(replaceWhere, scope).trim());
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** How a model is materialized on the engine. */
-export const materializations = ['view', 'table'] as const;
+export const materializations = ['view', 'table', 'incremental'] as const;
 export type Materialization = (typeof materializations)[number];
 
 /** Config keys a model may set, in the project file (`+key`), in its schema yml `config:` or with `config()`. */
@@ -17,6 +17,14 @@ export const modelConfigSchema = z
     zone: z.string(),
     /** Privacy properties the model promises; its data tests prove them. */
     privacy: z.array(z.enum(['consent_filtered', 'identifier_free'])),
+    /** Incremental models: the columns that identify a row; rows of the target with a key in the new rows are replaced. */
+    unique_key: z.union([z.string(), z.array(z.string()).min(1)]).transform((k) => (typeof k === 'string' ? [k] : k)),
+    incremental_strategy: z.enum(['append', 'merge', 'delete+insert', 'replace_where']),
+    /** With incremental_strategy replace_where: a condition; the table's rows that meet it are replaced by the new rows. */
+    replace_where: z.string(),
+    on_schema_change: z.enum(['fail', 'append_new_columns', 'ignore']),
+    /** SQL run after the model is built, in the same transaction (templated; e.g. a privacy purge). */
+    post_hook: z.union([z.string(), z.array(z.string())]).transform((h) => (typeof h === 'string' ? [h] : h)),
   })
   .partial()
   .strict();
@@ -34,14 +42,24 @@ export interface ModelConfig {
   schema?: string;
   zone?: string;
   privacy: string[];
+  uniqueKey?: string[];
+  incrementalStrategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
+  replaceWhere?: string;
+  onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
+  postHook: string[];
 }
 
 /** Merges partial configs in order of precedence (last wins; tags accumulate, as in dbt). */
 export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelConfig {
-  const merged: ModelConfig = { materialized: 'view', tags: [], enabled: true, privacy: [] };
+  const merged: ModelConfig = { materialized: 'view', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [] };
   for (const layer of layers) {
-    const { tags, privacy, description: _description, ...rest } = layer;
+    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, ...rest } = layer;
+    if (replace_where) merged.replaceWhere = replace_where;
     Object.assign(merged, rest);
+    if (unique_key) merged.uniqueKey = unique_key;
+    if (incremental_strategy) merged.incrementalStrategy = incremental_strategy;
+    if (on_schema_change) merged.onSchemaChange = on_schema_change;
+    if (post_hook) merged.postHook = [...merged.postHook, ...post_hook];
     if (tags) merged.tags = [...new Set([...merged.tags, ...tags])];
     if (privacy) merged.privacy = [...new Set([...merged.privacy, ...privacy])];
   }

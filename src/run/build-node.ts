@@ -7,6 +7,7 @@ import { StediError } from '../errors.js';
 import type { ModelNode, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
+import { planIncremental } from '../materialize/plan-incremental.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import type { NodeOutcome } from './node-result.js';
@@ -27,6 +28,12 @@ export interface BuildContext {
   context: ProjectGraph;
   adapter: Adapter;
   compiled: ReadonlyMap<string, string>;
+  /** Rendered post-hooks by model id. */
+  hooks?: ReadonlyMap<string, string[]>;
+  /** Rendered replace_where conditions by model id. */
+  replaceWhere?: ReadonlyMap<string, string>;
+  /** `--full-refresh`: incremental models are rebuilt as tables. */
+  fullRefresh?: boolean;
   newId: () => string;
 }
 
@@ -59,8 +66,18 @@ async function planNode(build: BuildContext, node: BuildableNode): Promise<{ sta
     return { statements: planExternalTable({ source: node, existing, properties, dialect: adapter.dialect }), materialized: 'external table' };
   }
   const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
-  const materialized = node.kind === 'model' ? node.config.materialized : node.kind === 'seed' ? 'table' : 'view';
-  const statements = planRelation({ name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
+  const postHooks = build.hooks?.get(node.uniqueId) ?? [];
+  if (node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh) {
+    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql) ?? []]);
+    const { config } = node;
+    const statements = planIncremental({
+      name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId),
+      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
+    });
+    return { statements, materialized: 'incremental' };
+  }
+  const materialized = node.kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : node.kind === 'seed' ? 'table' : 'view';
+  const statements = planRelation({ postHooks, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
   return { statements, materialized };
 }
 

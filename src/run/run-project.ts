@@ -119,14 +119,15 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     // is_incremental() depends on what exists: read the catalog before compiling.
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const hooks = new Map<string, string[]>();
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks });
+    const replaceWhere = new Map<string, string>();
+    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere });
     writeCompiledSql(context, compiled);
     writeManifest(context, compiled, command);
     const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
     const schemas = planSchemas(relations, adapter.dialect);
     writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
     await adapter.executePlan(schemas);
-    const build: BuildContext = { context, adapter, compiled, hooks, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
+    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,

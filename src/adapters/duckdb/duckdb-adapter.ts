@@ -71,6 +71,11 @@ export class DuckDbAdapter implements Adapter {
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.data_type) }));
   }
 
+  async describeQuery(sql: string): Promise<Array<{ name: string; type: string }>> {
+    const rows = await this.query(`describe ${sql}`);
+    return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
+  }
+
   /** Runs a whole plan on one connection, so a plan's transaction spans its statements. */
   async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
     return this.withConnection(async (connection) => {

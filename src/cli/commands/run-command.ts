@@ -25,14 +25,15 @@ export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (co
   const command = withProjectOptions(new Command(name).description(DESCRIPTIONS[name]));
   if (name === 'test' || name === 'build') command.option('--junit <path>', 'also write the results as JUnit XML (for CI systems)');
   if (name === 'run') command.option('--dry-run', 'plan against an empty catalog and write the statements to target/run/ without connecting');
+  if (name === 'run' || name === 'build') command.option('--full-refresh', 'rebuild incremental models from scratch');
   command.option('--timeout <seconds>', 'stop every query in flight and end the run after this many seconds', seconds);
-  return command.action(async (options: ProjectCommandOptions & { junit?: string; dryRun?: boolean; timeout?: number }) => {
+  return command.action(async (options: ProjectCommandOptions & { junit?: string; dryRun?: boolean; timeout?: number; fullRefresh?: boolean }) => {
     const reporter = createReporter(options.logFormat, io);
     // --timeout aborts like Ctrl-C does: queries in flight are stopped, nodes not started are skipped.
     const timeout = options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout * 1000);
     const signal = timeout && io.signal ? AbortSignal.any([io.signal, timeout]) : (timeout ?? io.signal);
     try {
-      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal, dryRun: options.dryRun });
+      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal, dryRun: options.dryRun, fullRefresh: options.fullRefresh });
       if (timeout?.aborted) reporter.error(`Stopped after --timeout ${options.timeout}s: queries in flight were cancelled.`);
       if (options.dryRun) reporter.info(`Dry run: nothing was sent; the statements are in ${path.join('target', 'run')}/.`);
       if (outcome.results.length === 0) reporter.warn(`Nothing selected to ${name}: check --select / --exclude.`);

@@ -1,0 +1,27 @@
+{#- The instants (sensorreadingtime) at which machine_learning_curated no longer matches the trusted tables: the
+    pairs the trusted tables give now differ in count or fingerprint from the rows the table holds. -#}
+{% macro ml_changed_instants() -%}
+{%- set columns = ['sensorreadingtime', 'serialnumber', 'distancefromobject', '"timestamp"', 'x', 'y', 'z'] -%}
+select coalesce(expected.at_time, held.at_time) as changed_at
+from (
+    select s.sensorreadingtime as at_time, count(*) as n,
+           sum({{ row_fingerprint(['s.sensorreadingtime', 's.serialnumber', 's.distancefromobject', 'a."timestamp"', 'a.x', 'a.y', 'a.z']) }}) as fingerprint
+    from {{ ref('step_trainer_trusted') }} as s
+    inner join {{ ref('accelerometer_trusted') }} as a
+        on a."timestamp" = s.sensorreadingtime
+    {% if var('ml_pairing') == 'same_customer' %}
+    inner join {{ ref('customer_curated') }} as c
+        on c.serialnumber = s.serialnumber
+       and c.email = a."user"
+    {% endif %}
+    group by s.sensorreadingtime
+) as expected
+full outer join (
+    select sensorreadingtime as at_time, count(*) as n, sum({{ row_fingerprint(columns) }}) as fingerprint
+    from {{ this }}
+    group by sensorreadingtime
+) as held
+    on held.at_time = expected.at_time
+where expected.n is distinct from held.n
+   or expected.fingerprint is distinct from held.fingerprint
+{%- endmacro %}

@@ -1,0 +1,77 @@
+import type { AdapterCapabilities, Dialect, Statement } from '../adapters/adapter.js';
+import { ProjectError } from '../errors.js';
+import type { Relation } from '../graph/nodes.js';
+import { UnsupportedPlanError } from './plan-node.js';
+
+/** The new rows of an incremental model have columns the table lacks, and the model says to fail. */
+export class SchemaChangeError extends ProjectError {}
+
+/** A column as the engine reports it. */
+export interface ColumnShape {
+  name: string;
+  type: string;
+}
+
+/** What adding to an existing incremental table needs to know. */
+export interface IncrementalInput {
+  name: string;
+  filePath: string;
+  relation: Relation;
+  selectSql: string;
+  strategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
+  /** For replace_where: the rendered condition on the table's rows to replace. */
+  replaceWhere?: string;
+  uniqueKey?: readonly string[];
+  onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
+  /** Columns of the existing table and of the model's new rows. */
+  tableColumns: readonly ColumnShape[];
+  newColumns: readonly ColumnShape[];
+  postHooks: readonly string[];
+  dialect: Dialect;
+  capabilities: AdapterCapabilities;
+  newId: () => string;
+}
+
+/**
+ * Plans adding a model's new rows to its existing table in one transaction: the rows are staged, the rows they
+ * replace (same unique key) deleted, the new ones inserted, then the post-hooks run (a privacy purge of customers
+ * who withdrew consent). Readers see the table before or after, never in between.
+ */
+export function planIncremental(input: IncrementalInput): Statement[] {
+  const { dialect, name } = input;
+  if (!input.capabilities.transactionalDdl) throw new UnsupportedPlanError(`${name}: this engine's incremental plan is not available yet.`);
+  if (input.strategy === 'replace_where' && !input.replaceWhere) {
+    throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
+  }
+  if ((input.strategy === 'merge' || input.strategy === 'delete+insert') && !input.uniqueKey?.length) {
+    throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy '${input.strategy}', which needs unique_key. Add config(unique_key=['col', ...]) or use 'append'.`);
+  }
+  const existing = new Set(input.tableColumns.map((c) => c.name.toLowerCase()));
+  const added = input.newColumns.filter((c) => !existing.has(c.name.toLowerCase()));
+  if (added.length > 0 && input.onSchemaChange === 'fail') {
+    throw new SchemaChangeError(
+      `${input.filePath}: ${name} now has columns the table lacks (${added.map((c) => c.name).join(', ')}). Rebuild it with --full-refresh, or set on_schema_change: append_new_columns.`,
+    );
+  }
+  const target = dialect.relation(input.relation);
+  const staged = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_new_${input.newId()}`);
+  const writable = input.newColumns.filter((c) => existing.has(c.name.toLowerCase()) || input.onSchemaChange === 'append_new_columns');
+  const columns = writable.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+  const keyMatch = (input.uniqueKey ?? []).map((k) => `n.${dialect.quoteIdentifier(k)} = ${target}.${dialect.quoteIdentifier(k)}`).join(' and ');
+  return [
+    { sql: 'begin transaction', purpose: `start adding to ${name}` },
+    { sql: `create temp table ${staged} as\n${input.selectSql}`, purpose: `stage the new rows of ${name}` },
+    ...(input.onSchemaChange === 'append_new_columns'
+      ? added.map((c) => ({ sql: `alter table ${target} add column ${dialect.quoteIdentifier(c.name)} ${c.type}`, purpose: `add column ${c.name} to ${name}` }))
+      : []),
+    ...(input.strategy === 'replace_where'
+      ? [{ sql: `delete from ${target} where ${input.replaceWhere}`, purpose: `delete the rows of ${name} that meet replace_where` }]
+      : input.strategy === 'append'
+        ? []
+        : [{ sql: `delete from ${target} where exists (select 1 from ${staged} as n where ${keyMatch})`, purpose: `delete the rows of ${name} that the new rows replace` }]),
+    { sql: `insert into ${target} (${columns})\nselect ${columns} from ${staged}`, purpose: `insert the new rows into ${name}`, reportsRows: true },
+    ...input.postHooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
+    { sql: `drop table ${staged}`, purpose: 'drop the staged rows' },
+    { sql: 'commit', purpose: `publish ${name}` },
+  ];
+}
