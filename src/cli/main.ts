@@ -11,8 +11,18 @@ import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../compile/artifacts.js';
 import { secretMasker } from '../project/secrets.js';
 
-/** Exit codes: success, a node failed, or the command could not start (usage, config or project error). */
-export const EXIT = { success: 0, nodeFailed: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes: success, a node failed, the command could not start (usage, config or project error), or a signal
+ * stopped the run (128 + the signal's number, as shells report it: SIGINT 130, SIGTERM 143).
+ */
+export const EXIT = { success: 0, nodeFailed: 1, usage: 2, interrupted: 130, terminated: 143 } as const;
+
+/** Why a run was aborted by a signal: the reason given to the AbortController, which picks the exit code. */
+export class SignalAbort extends Error {
+  constructor(readonly signal: 'SIGINT' | 'SIGTERM') {
+    super(signal === 'SIGINT' ? 'interrupted' : 'terminated');
+  }
+}
 
 function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
   const program = new Command('stedi-models')
@@ -37,10 +47,12 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
   const controller = new AbortController();
   const own = io === undefined;
   const effectiveIo = io ?? processIo(controller.signal);
-  const onSignal = () => controller.abort(new Error('interrupted'));
+  const onSigint = () => controller.abort(new SignalAbort('SIGINT'));
+  const onSigterm = () => controller.abort(new SignalAbort('SIGTERM'));
   if (own) {
-    process.once('SIGINT', onSignal);
-    process.once('SIGTERM', onSignal);
+    // once: a second Ctrl-C falls through to Node's default handler and ends the process at once.
+    process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigterm);
   }
   let exitCode: number = EXIT.success;
   try {
@@ -49,11 +61,14 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
     exitCode = reportError(error, effectiveIo);
   } finally {
     if (own) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigterm);
     }
   }
-  if (effectiveIo.signal?.aborted) return EXIT.interrupted;
+  if (effectiveIo.signal?.aborted) {
+    const reason: unknown = effectiveIo.signal.reason;
+    return reason instanceof SignalAbort && reason.signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted;
+  }
   return exitCode;
 }
 
