@@ -25,3 +25,21 @@ export class RelationValue {
     return this.dialect.relation(this);
   }
 }
+
+/**
+ * A relation narrowed by a test's `where:`: prints as a subquery, and keeps the relation's parts so that tests
+ * reading `model.schema` or `model.identifier` still see the tested relation.
+ */
+export class FilteredRelation extends RelationValue {
+  constructor(
+    relation: Relation,
+    dialect: Dialect,
+    private readonly condition: string,
+  ) {
+    super(relation, dialect);
+  }
+
+  override toString(): string {
+    return `(select * from ${super.toString()} where ${this.condition})`;
+  }
+}

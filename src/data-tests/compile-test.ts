@@ -1,6 +1,6 @@
 import { ProjectErrors } from '../errors.js';
 import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
-import { RelationValue } from '../compile/relation-value.js';
+import { FilteredRelation, RelationValue } from '../compile/relation-value.js';
 import type { DataTestNode } from '../graph/nodes.js';
 
 /** Columns of a relation as the engine reports them. */
@@ -18,7 +18,7 @@ export function compileDataTest(context: ProjectGraph, node: DataTestNode, colum
     const attached = graph.nodes.get(node.attachedTo!)!;
     const relation = new RelationValue(attached.relation, engine.dialect);
     // `where:` narrows the tested relation; a subquery keeps every test's own SQL unchanged.
-    const model = node.config.where ? `(select * from ${relation} where ${node.config.where})` : relation;
+    const model = node.config.where ? new FilteredRelation(attached.relation, engine.dialect, node.config.where) : relation;
     const args = Object.fromEntries(
       Object.entries(node.args).map(([k, v]) => [k, typeof v === 'string' ? templates.renderString(v, scope) : v]),
     );

@@ -13,7 +13,8 @@ function escapeXml(text: string): string {
 
 /** JUnit XML for CI systems: one test case per executed node; fail and error are failures, warn is reported as output. */
 export function junitReport(results: readonly NodeResult[], suiteName: string, seconds: number): string {
-  const failed = results.filter((r) => r.status === 'fail' || r.status === 'error').length;
+  const failed = results.filter((r) => r.status === 'fail').length;
+  const errors = results.filter((r) => r.status === 'error').length;
   const skipped = results.filter((r) => r.status === 'skipped').length;
   const cases = results.map((r) => {
     const open = `    <testcase classname="${escapeXml(`${suiteName}.${r.kind}`)}" name="${escapeXml(r.name)}" time="${r.seconds.toFixed(3)}"`;
@@ -33,8 +34,8 @@ export function junitReport(results: readonly NodeResult[], suiteName: string, s
   });
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failed}" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
-    `  <testsuite name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failed}" errors="0" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
+    `<testsuites name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failed}" errors="${errors}" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
+    `  <testsuite name="${escapeXml(suiteName)}" tests="${results.length}" failures="${failed}" errors="${errors}" skipped="${skipped}" time="${seconds.toFixed(3)}">`,
     ...cases,
     '  </testsuite>',
     '</testsuites>',

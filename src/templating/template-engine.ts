@@ -127,7 +127,11 @@ export class TemplateEngine {
     });
     this.env.addGlobal('is_incremental', () => scope().isIncremental === true);
     this.env.addGlobal('target', target);
-    this.env.addGlobal('sql_string', (value: unknown) => this.options.quoteString(String(value)));
+    this.env.addGlobal('sql_string', (value: unknown) => {
+      // A missing value quoted as 'undefined' would make a test silently compare against that word.
+      if (value === undefined || value === null) throw new CompilerErrorRaised(scope().file, 'sql_string() got no value (undefined); check the variable or attribute passed to it.');
+      return this.options.quoteString(String(value));
+    });
     this.env.addGlobal('quote_identifier', (value: unknown) => this.options.quoteIdentifier(String(value)));
     this.env.addGlobal('columns_of', (relation: unknown) => scope().columnsOf?.(relation) ?? []);
     this.env.addGlobal('exceptions', {

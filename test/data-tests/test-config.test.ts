@@ -103,7 +103,7 @@ describe('data test config', () => {
   // KNOWN BUG (src/data-tests/compile-test.ts, `const model = node.config.where ? \`(select ...)\` : relation`): under
   // `where`, `model` becomes a plain string, so model.schema and model.identifier are undefined and sql_string()
   // renders them as 'undefined'. A test reading them (like STEDI's no_identifiers) then checks nothing and passes.
-  it.fails('keeps model.schema and model.identifier of the tested relation under where', async () => {
+  it('keeps model.schema and model.identifier of the tested relation under where', async () => {
     const dir = fixtureProject({
       'models/people.sql': 'select 1 as email',
       'tests/generic/named_like_email.sql': `{% test named_like_email(model) %}

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import path from 'node:path';
 import { writeFileAtomic } from '../../compile/artifacts.js';
 import { junitReport } from '../../run/junit-report.js';
+import { secretMasker } from '../../project/secrets.js';
 import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
@@ -38,7 +39,8 @@ export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (co
       if (options.dryRun) reporter.info(`Dry run: nothing was sent; the statements are in ${path.join('target', 'run')}/.`);
       if (outcome.results.length === 0) reporter.warn(`Nothing selected to ${name}: check --select / --exclude.`);
       if (options.junit) {
-        writeFileAtomic(path.resolve(io.cwd, options.junit), junitReport(outcome.results, `stedi-models ${name}`, outcome.seconds));
+        // Masked like every other file a run writes: failure messages can quote SQL that holds a secret.
+        writeFileAtomic(path.resolve(io.cwd, options.junit), secretMasker(io.env)(junitReport(outcome.results, `stedi-models ${name}`, outcome.seconds)));
       }
       setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
     } finally {
