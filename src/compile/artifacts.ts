@@ -1,5 +1,6 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFingerprint } from '../graph/state.js';
 import type { Node } from '../graph/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
 
@@ -39,11 +40,25 @@ export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled'
   return path.posix.join(context.project.file.targetPath, stage, file);
 }
 
-/** Writes each compiled SQL to target/compiled/<model path>. */
+/** The text of a file, or undefined when it cannot be read (absent). */
+function readIfPresent(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Writes each compiled SQL to target/compiled/<model path>. A file that already holds the same SQL is left alone:
+ * replacing a file by rename costs far more than reading it, and on a re-compile most models have not changed.
+ */
 export function writeCompiledSql(context: ProjectGraph, compiled: ReadonlyMap<string, string>): void {
   for (const [id, sql] of compiled) {
     const node = context.graph.nodes.get(id)!;
-    writeArtifact(context, nodeSqlPath(context, node, 'compiled'), `${sql}\n`);
+    const file = path.resolve(context.project.dir, nodeSqlPath(context, node, 'compiled'));
+    const content = context.project.mask(`${sql}\n`);
+    if (readIfPresent(file) !== content) writeFileAtomic(file, content);
   }
 }
 
@@ -57,6 +72,7 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
     description: node.description,
     tags: node.tags,
     relation_name: dialect.relation(node.relation),
+    fingerprint: nodeFingerprint(node, context.project, context.templates),
     database: node.relation.database ?? null,
     schema: node.relation.schema,
     alias: node.relation.identifier,
@@ -107,7 +123,12 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
       generated_at: new Date().toISOString(),
       command,
       project_name: project.file.name,
-      target: { name: project.target.name, type: project.target.type },
+      target: {
+        name: project.target.name,
+        type: project.target.type,
+        // Where a DuckDB target's database is, so that a later `--state ... --defer` can read its relations.
+        ...(project.target.type === 'duckdb' ? { database_path: path.resolve(project.dir, project.target.path) } : {}),
+      },
     },
     nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),
     parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),

@@ -9,6 +9,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../project/project-files.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
+import { ParseCache } from './parse-cache.js';
 import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from './nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
@@ -128,10 +129,17 @@ function parseModel(
   templates: TemplateEngine,
   engine: EngineInfo,
   problems: ProjectError[],
+  cache: ParseCache,
 ): ModelNode {
   const name = path.posix.basename(file.path, '.sql');
   const scope = newRenderScope('parse', file.path);
-  templates.render(file, scope);
+  const cached = cache.get(file);
+  if (cached) {
+    Object.assign(scope, { refs: cached.refs, sources: cached.sources, configs: cached.configs, varsUsed: new Set(cached.varsUsed), macrosUsed: new Set(cached.macrosUsed) });
+  } else {
+    templates.render(file, scope);
+    cache.set(file, scope);
+  }
   problems.push(...scope.problems);
   const inFile: PartialModelConfig[] = [];
   for (const written of scope.configs) {
@@ -228,7 +236,8 @@ function parseUnitTests(project: LoadedProject, schemaFiles: ReturnType<typeof p
 
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
- * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once.
+ * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once. Model files that
+ * have not changed since the previous invocation are not rendered again (target/partial_parse.json).
  */
 export function parseProject(project: LoadedProject, templates: TemplateEngine, engine: EngineInfo): ParsedProject {
   const problems: ProjectError[] = [...templates.macroProblems];
@@ -239,8 +248,9 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
   }
   const models: ModelNode[] = [];
   const byName = new Map<string, ModelNode>();
+  const cache = ParseCache.load(project, engine);
   for (const file of project.files.modelSql) {
-    const model = parseModel(project, file, entries.get(path.posix.basename(file.path, '.sql')), templates, engine, problems);
+    const model = parseModel(project, file, entries.get(path.posix.basename(file.path, '.sql')), templates, engine, problems, cache);
     const other = byName.get(model.name);
     if (other) {
       problems.push(new DuplicateModelError(`Two models are named '${model.name}': ${other.filePath} and ${model.filePath}. Model names must be unique; rename one of the files.`));
@@ -260,6 +270,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     const model = byName.get(seed.name);
     if (model) problems.push(new DuplicateModelError(`A model and a seed are both named '${seed.name}': ${model.filePath} and ${seed.filePath}. Rename one.`));
   }
+  cache.save();
   const tests = [
     ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),

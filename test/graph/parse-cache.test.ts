@@ -1,0 +1,70 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { buildProjectGraph } from '../../src/compile/compile-project.js';
+import { PARSE_CACHE_FILE } from '../../src/graph/parse-cache.js';
+import type { ModelNode } from '../../src/graph/nodes.js';
+import { loadProject } from '../../src/project/load-project.js';
+import { TemplateEngine } from '../../src/templating/template-engine.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+
+const FILES = {
+  'macros/m.sql': '{% macro plus_one(x) %}{{ x }} + 1{% endmacro %}',
+  'models/a.sql': "{{ config(materialized='table', tags=['t']) }}select {{ plus_one(1) }} as id, '{{ var('greeting') }}' as g",
+  'models/b.sql': "select * from {{ ref('a') }} join {{ ref('c') }} using (id)",
+  'models/c.sql': 'select 1 as id',
+};
+
+/** Parses a project and returns its models and the files the parse pass rendered. */
+function parse(dir: string, options: { vars?: string; env?: Record<string, string> } = {}) {
+  const render = vi.spyOn(TemplateEngine.prototype, 'render');
+  try {
+    const context = buildProjectGraph(loadProject({ projectDir: dir, vars: options.vars, env: options.env ?? {} }));
+    const rendered = render.mock.calls.filter(([, scope]) => scope.mode === 'parse').map(([file]) => file.path).sort();
+    const models = [...context.graph.nodes.values()].filter((n): n is ModelNode => n.kind === 'model');
+    return { rendered, models: models.map(({ rawSql: _raw, ...rest }) => rest) };
+  } finally {
+    render.mockRestore();
+  }
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('parse cache (target/partial_parse.json)', () => {
+  it('renders only the model files that changed since the previous parse, with the same nodes as a full parse', () => {
+    const dir = fixtureProject(FILES);
+    const cold = parse(dir);
+    expect(cold.rendered).toEqual(['models/a.sql', 'models/b.sql', 'models/c.sql']);
+    expect(existsSync(path.join(dir, 'target', PARSE_CACHE_FILE))).toBe(true);
+
+    const warm = parse(dir);
+    expect(warm.rendered).toEqual([]);
+    expect(warm.models).toEqual(cold.models);
+
+    writeFileSync(path.join(dir, 'models', 'c.sql'), "select 2 as id from {{ ref('a') }}");
+    const edited = parse(dir);
+    expect(edited.rendered).toEqual(['models/c.sql']);
+    expect(edited.models.find((m) => m.name === 'c')?.dependsOn).toEqual(['model.fixture.a']);
+  });
+
+  it('renders every file again when a var or a macro changes', () => {
+    const dir = fixtureProject(FILES);
+    parse(dir);
+    expect(parse(dir, { vars: '{greeting: hi}' }).rendered).toHaveLength(3);
+    writeFileSync(path.join(dir, 'macros', 'm.sql'), '{% macro plus_one(x) %}{{ x }} + 2{% endmacro %}');
+    expect(parse(dir, { vars: '{greeting: hi}' }).rendered).toHaveLength(3);
+  });
+
+  it('never caches a file that reads env_var, nor one whose render reported a problem', () => {
+    const dir = fixtureProject({
+      'models/e.sql': "select '{{ env_var('STEDI_REGION', 'eu') }}' as region",
+      'models/u.sql': "select '{{ var('undefined_var') }}' as x",
+      'models/ok.sql': 'select 1 as id',
+    });
+    expect(() => parse(dir)).toThrow(/undefined_var/);
+    writeFileSync(path.join(dir, 'models', 'u.sql'), 'select 1 as x');
+    parse(dir, { env: { STEDI_REGION: 'us' } });
+    const again = parse(dir, { env: { STEDI_REGION: 'ap' } });
+    expect(again.rendered).toEqual(['models/e.sql']);
+  });
+});
