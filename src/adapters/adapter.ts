@@ -58,6 +58,8 @@ export interface Dialect {
    * the line reads as declared, else why not) and the declared columns (loaded-table engines).
    */
   parseJsonLines?(location: string, columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
+  /** A statement that fails, naming the location, when no landing file is there (a mistyped landing_root must not load nothing). */
+  checkLandingFiles?(location: string, sourceName: string): string;
   /** A SELECT of the declared columns of the readable lines of landing JSON files (loaded-table engines). */
   readJson?(location: string, columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
   /** DDL (create external table, alter, drop table, create schema) has its own grammar on this engine. */
@@ -87,6 +89,8 @@ export interface Adapter {
   listColumns?(relation: Relation): Promise<Array<{ name: string; type: string }>>;
   /** Columns a query would return, without running it (incremental schema checks). */
   describeQuery?(sql: string): Promise<Array<{ name: string; type: string }>>;
+  /** Makes another database readable under a catalog name (DuckDB files for `--defer`). */
+  attachReadOnly?(databasePath: string, catalog: string): Promise<void>;
   /** Runs a query and returns its rows (tests, debug, docs). */
   query(sql: string): Promise<Row[]>;
   /** Facts shown by `stedi-models debug` (engine version, database...). */

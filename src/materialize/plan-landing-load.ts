@@ -51,6 +51,9 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   const columns = external.columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   return [
     { sql: 'begin transaction', purpose: `start loading ${source.name}` },
+    ...(dialect.checkLandingFiles
+      ? [{ sql: dialect.checkLandingFiles(external.location, source.name), purpose: `check that ${source.name} has landing files` }]
+      : []),
     { sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(external.location, external.columns)}`, purpose: `read and check the landing files of ${source.name}` },
     ...(limits.length
       ? [{

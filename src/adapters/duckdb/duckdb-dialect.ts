@@ -44,6 +44,9 @@ export const duckDbDialect: Dialect = {
     [r.database, r.schema, r.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.'),
   columnType: (type) => TYPES[type],
   parseJsonLines: (location, columns) => jsonLinesSql(landingPattern(location), columns, quoteString, quoteIdentifier, (t) => TYPES[t]),
+  // read_text matches a missing folder as zero files and returns no rows; that would publish empty tables.
+  checkLandingFiles: (location, sourceName) =>
+    `select case when count(*) = 0 then error(${quoteString(`${sourceName}: no files found at ${landingPattern(location)}`)}) end as verdict\nfrom glob(${quoteString(landingPattern(location))})`,
   readJson(location, columns) {
     const names = columns.map((c) => quoteIdentifier(c.name)).join(', ');
     return `select ${names}\nfrom (\n${jsonLinesSql(landingPattern(location), columns, quoteString, quoteIdentifier, (t) => TYPES[t])}\n) as parsed\nwhere reason is null`;
