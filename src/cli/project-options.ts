@@ -1,4 +1,4 @@
-import { Option, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import path from 'node:path';
 import type { SelectionOptions } from '../graph/selection.js';
 import type { LoadProjectOptions } from '../project/load-project.js';
@@ -19,7 +19,7 @@ export interface ProjectCommandOptions {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`expected a whole number of at least 1, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got '${value}'`);
   return n;
 }
 
@@ -48,6 +48,7 @@ export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadP
     targetName: options.target,
     vars: options.vars,
     env: io.env,
+    onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
     select: options.select,
     exclude: options.exclude,
   };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
+import { ProjectError, throwIfAny } from '../errors.js';
 import type { ProjectFile } from './project-file.js';
 
 /** One text file of the project: its path relative to the project (posix separators) and its content. */
@@ -31,13 +32,30 @@ function readAll(projectDir: string, folders: readonly string[], patterns: reado
     .map((rel) => ({ path: rel.split(path.sep).join('/'), text: readFileSync(path.join(projectDir, rel), 'utf8') }));
 }
 
-/** Finds and reads the model, schema, macro, seed and test files of a project. */
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * Models, seeds and singular tests are named after their files, and the names become relation and test names: they
+ * follow the rule schema files apply to names (letters, digits and _), so every engine can name them.
+ */
+function badlyNamed(files: readonly ProjectFileText[], what: string): ProjectError[] {
+  return files.flatMap((file) => {
+    const name = path.posix.basename(file.path).replace(/\.[^.]*$/, '');
+    if (NAME.test(name)) return [];
+    const suggestion = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^_+$/, '') || 'a_name';
+    return [new ProjectError(`${file.path}: a ${what}'s name comes from its file name and must be letters, digits and _ only, not starting with a digit; got '${name}'. Rename the file, e.g. to ${suggestion}${path.posix.extname(file.path)}.`)];
+  });
+}
+
+/** Finds and reads the model, schema, macro, seed and test files of a project; throws every badly named file at once. */
 export function readProjectFiles(projectDir: string, project: ProjectFile): ProjectFiles {
-  return {
+  const files: ProjectFiles = {
     modelSql: readAll(projectDir, project.modelPaths, ['**/*.sql']),
     schemaYml: readAll(projectDir, [...project.modelPaths, ...project.seedPaths], ['**/*.yml', '**/*.yaml']),
     macroSql: readAll(projectDir, [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)], ['**/*.sql']),
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
   };
+  throwIfAny([...badlyNamed(files.modelSql, 'model'), ...badlyNamed(files.seedCsv, 'seed'), ...badlyNamed(files.testSql, 'singular test')]);
+  return files;
 }

@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { startDocsServer } from '../../docs/docs-server.js';
@@ -11,7 +11,7 @@ import { createReporter } from '../reporter.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new Error(`expected a port from 0 to 65535, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${value}'`);
   return n;
 }
 

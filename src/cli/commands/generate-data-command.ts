@@ -1,11 +1,11 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { writeLandingData } from '../../generate/write-landing-data.js';
 import type { CliIo } from '../cli-io.js';
 
 function wholeNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`expected a whole number, got '${value}'`);
+  if (!Number.isSafeInteger(n) || n < 0) throw new InvalidArgumentError(`expected a whole number, got '${value}'`);
   return n;
 }
 

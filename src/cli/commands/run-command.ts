@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { writeFileAtomic } from '../../compile/artifacts.js';
 import { junitReport } from '../../run/junit-report.js';
@@ -17,7 +17,7 @@ const DESCRIPTIONS: Record<ExecuteCommand, string> = {
 
 function seconds(value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`expected a number of seconds above 0, got '${value}'`);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a number of seconds above 0, got '${value}'`);
   return n;
 }
 
