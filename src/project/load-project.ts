@@ -16,6 +16,8 @@ export interface LoadProjectOptions {
   /** `--vars` as written: YAML or JSON mapping. */
   vars?: string;
   env?: Readonly<Record<string, string | undefined>>;
+  /** Receives problems that do not stop the command (a plaintext secret in profiles.yml). */
+  onWarning?: (message: string) => void;
 }
 
 /** A project read from disk, with its target and vars resolved: the input of parsing. */
@@ -65,6 +67,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     profilesDir,
     profileName: file.profile,
     targetName: options.targetName,
+    onWarning: options.onWarning,
     render: (text, keyPath) => {
       const scope = newRenderScope('compile', `${PROFILES_FILE} (${keyPath})`);
       const value = renderer.renderString(text, scope);

@@ -75,15 +75,41 @@ export interface ResolveTargetOptions {
   profileName: string;
   targetName?: string;
   render: RenderValue;
+  /** Receives problems that do not stop the run, such as a secret written in the file. */
+  onWarning?: (message: string) => void;
+}
+
+// Keys whose values are credentials; `key` alone is too broad (key_prefix...), so only its credential forms.
+const SECRET_KEY = /password|passwd|passphrase|secret|token|credential|api_?key|access_?key|private_?key|session_?key/i;
+
+/**
+ * Key paths in profiles.yml whose value is a secret written in the file rather than read with env_var(): a key
+ * named like a credential holding a literal (untemplated) value.
+ */
+export function plaintextSecrets(value: unknown, keyPath = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => plaintextSecrets(v, `${keyPath}[${i}]`));
+  if (!value || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, v]) => {
+    const at = keyPath ? `${keyPath}.${key}` : key;
+    const literal = (typeof v === 'string' && v.trim() !== '' && !v.includes('{{')) || typeof v === 'number';
+    return SECRET_KEY.test(key) && literal ? [at] : plaintextSecrets(v, at);
+  });
 }
 
 /** Reads profiles.yml, picks the profile and target, renders its templated values and validates them. */
-export function resolveTarget({ profilesDir, profileName, targetName, render }: ResolveTargetOptions): Target {
+export function resolveTarget(options: ResolveTargetOptions): Target {
+  const { profilesDir, profileName, targetName, render } = options;
   const absPath = path.join(profilesDir, PROFILES_FILE);
   if (!existsSync(absPath)) {
     throw new ProjectError(`No ${PROFILES_FILE} found in ${profilesDir}. Create one (see README: "Targets") or pass --profiles-dir <folder>.`);
   }
   const profiles = readYamlFile(absPath, PROFILES_FILE, profilesSchema);
+  for (const keyPath of plaintextSecrets(profiles)) {
+    const variable = `STEDI_SECRET_${keyPath.split('.').pop()!.replace(/\W/g, '_').toUpperCase()}`;
+    options.onWarning?.(
+      `${PROFILES_FILE}: ${keyPath} holds a secret written in the file. Read it from the environment instead: "{{ env_var('${variable}') }}" (STEDI_SECRET_* values are also masked in logs and artifacts).`,
+    );
+  }
   const profile = profiles[profileName];
   if (!profile) {
     throw new ConfigFileError(PROFILES_FILE, profileName, `no profile named '${profileName}' (the project's profile). Profiles found: ${Object.keys(profiles).join(', ') || 'none'}.`);
