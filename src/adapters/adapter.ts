@@ -43,6 +43,8 @@ export interface AdapterCapabilities {
 /** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */
 export interface DdlDialect {
   quoteIdentifier(name: string): string;
+  /** A string literal by the DDL grammar's rules, where they differ from the query grammar's (Hive escapes with a backslash). */
+  quoteString?(value: string): string;
   relation(relation: Relation): string;
   columnType(type: ColumnType): string;
 }

@@ -69,7 +69,8 @@ export function planExternalTable(input: ExternalTableInput): Statement[] {
         : { sql: `drop table if exists ${target}`, purpose: `drop the external table ${source.name}: its declaration changed` }]
     : [];
   const columns = source.external.columns.map((c) => `  ${ddl.quoteIdentifier(c.name)} ${ddl.columnType(c.type)}`).join(',\n');
-  const q = dialect.quoteString;
+  // CREATE EXTERNAL TABLE is DDL: its string literals follow the DDL grammar where the engine has one (Athena's Hive).
+  const q = ddl.quoteString ?? dialect.quoteString;
   const create = [
     `create external table if not exists ${target} (`,
     columns,

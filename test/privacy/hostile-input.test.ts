@@ -2,7 +2,9 @@ import { createHash } from 'node:crypto';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HiveSQL } from 'dt-sql-parser';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { athenaSyntaxProblems, statementsOfRunFile } from '../athena/athena-grammar.js';
 import { REPO_ROOT, cli, copyStediProject, tempDir, type CliRun } from '../helpers/stedi-project.js';
 
 // Every string here could end a SQL literal or identifier, or start a comment or a second statement.
@@ -116,6 +118,26 @@ describe('values that reach SQL are quoted by the engine rules', () => {
     const run = await cli(['run', '--vars', JSON.stringify({ consent_cutoff: PAYLOAD })], { cwd: project, env: env() });
     expectUsageError(run, 'var consent_cutoff must be one of any, as_of');
     await sentinelStands();
+  });
+});
+
+describe('on Athena, the landing location is quoted by Hive rules in CREATE EXTERNAL TABLE', () => {
+  it.each([
+    ['a quote', `s3://landing-bucket/it's`],
+    ['a backslash before a quote, a semicolon and a comment', `s3://landing-bucket/x\\'; drop table t; --`],
+    ['a backslash before a closing parenthesis and a property', `s3://landing-bucket/x\\' ) tblproperties ('evil'='1`],
+  ])('with %s, the statement parses and its location is the literal path', async (_, root) => {
+    const project = copyStediProject();
+    const env = { STEDI_S3_STAGING_DIR: 's3://results-bucket/athena/', STEDI_S3_DATA_DIR: 's3://data-bucket/stedi/' };
+    const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'customer_landing', '--vars', JSON.stringify({ landing_root: root })], { cwd: project, env });
+    expect(run.code, run.stderr).toBe(0);
+    const [create] = statementsOfRunFile(readFileSync(path.join(project, 'target/run/sources/landing/customer_landing.sql'), 'utf8')).filter((s) => /^create external table/i.test(s));
+    expect(athenaSyntaxProblems(create!)).toEqual([]);
+    const tokens = new HiveSQL().getAllTokens(create!).map((t) => t.text ?? '').filter((t) => t.trim() !== '');
+    const literal = tokens[tokens.findIndex((t) => /^location$/i.test(t)) + 1]!;
+    // Hive reads a string literal by removing its quotes and resolving backslash escapes.
+    expect(literal.slice(1, -1).replace(/\\(.)/g, '$1')).toBe(`${root}/customer/landing/`);
+    expect(tokens[tokens.findIndex((t) => /^location$/i.test(t)) + 2]).toMatch(/^tblproperties$/i);
   });
 });
 

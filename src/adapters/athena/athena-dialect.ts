@@ -47,9 +47,16 @@ function hiveIdentifier(name: string): string {
   return `\`${name.toLowerCase().replaceAll('`', '``')}\``;
 }
 
+// Hive string literals escape with a backslash; '' is not an escaped quote there but two literals joined (x'y would
+// become xy), and a backslash before the closing quote would end the literal somewhere else.
+function hiveString(value: string): string {
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`;
+}
+
 /** Hive's rules, for the statements Athena parses as DDL (CREATE EXTERNAL TABLE, ALTER TABLE, DROP TABLE...). */
 export const hiveDdlDialect: DdlDialect = {
   quoteIdentifier: hiveIdentifier,
+  quoteString: hiveString,
   // The catalog is given by the query context, so relations are `schema`.`table`.
   relation: (r: Relation) => `${hiveIdentifier(r.schema)}.${hiveIdentifier(r.identifier)}`,
   columnType: (type) => HIVE_TYPES[type],
