@@ -38,6 +38,11 @@ export interface AdapterCapabilities {
   externalSources: 'loaded-table' | 'external-table';
   /** `ALTER TABLE ... RENAME TO` works on tables. */
   renameTable: boolean;
+  /**
+   * Without transactions, each `MERGE INTO` / `DELETE` / `INSERT` on a table is one atomic commit (Athena's Iceberg
+   * tables): an incremental model adds its rows by staging them and merging them in one statement.
+   */
+  mergeInto?: boolean;
 }
 
 /** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */

@@ -14,6 +14,8 @@ export interface ProjectCommandOptions {
   select?: string[];
   exclude?: string[];
   threads?: number;
+  state?: string;
+  defer?: boolean;
   logFormat: LogFormat;
 }
 
@@ -35,13 +37,15 @@ export function withProjectOptions(command: Command, { selection = true } = {}):
     command
       .option('-s, --select <selector...>', 'nodes to include: name, +name, name+, tag:x, path:models/x, source:x; space = union, comma = intersection')
       .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
-      .option('--threads <n>', 'how many nodes run at once (default: the target\'s threads)', positiveInt);
+      .option('--threads <n>', 'how many nodes run at once (default: the target\'s threads)', positiveInt)
+      .option('--state <dir>', 'a previous run\'s target/ folder, for state:new, state:modified and result: selectors')
+      .option('--defer', 'with --state: refs to models that are not selected read the state\'s relations');
   }
   return command;
 }
 
 /** Turns parsed command options into project-loading and selection options. */
-export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadProjectOptions & SelectionOptions {
+export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadProjectOptions & SelectionOptions & { statePath?: string; defer?: boolean } {
   return {
     projectDir: path.resolve(io.cwd, options.projectDir ?? '.'),
     profilesDir: options.profilesDir ? path.resolve(io.cwd, options.profilesDir) : undefined,
@@ -51,5 +55,7 @@ export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadP
     onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
     select: options.select,
     exclude: options.exclude,
+    statePath: options.state ? path.resolve(io.cwd, options.state) : undefined,
+    defer: options.defer,
   };
 }

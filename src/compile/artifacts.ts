@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { nodeFingerprint } from '../graph/state.js';
 import type { Node } from '../graph/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
 
@@ -71,6 +72,7 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
     description: node.description,
     tags: node.tags,
     relation_name: dialect.relation(node.relation),
+    fingerprint: nodeFingerprint(node, context.project, context.templates),
     database: node.relation.database ?? null,
     schema: node.relation.schema,
     alias: node.relation.identifier,
@@ -121,7 +123,12 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
       generated_at: new Date().toISOString(),
       command,
       project_name: project.file.name,
-      target: { name: project.target.name, type: project.target.type },
+      target: {
+        name: project.target.name,
+        type: project.target.type,
+        // Where a DuckDB target's database is, so that a later `--state ... --defer` can read its relations.
+        ...(project.target.type === 'duckdb' ? { database_path: path.resolve(project.dir, project.target.path) } : {}),
+      },
     },
     nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),
     parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),

@@ -55,9 +55,15 @@ function lookupsOf(graph: Graph): Lookups {
 }
 
 /** A compile-pass render scope for a file: `ref()` and `source()` resolve to relations, `this` to `self`. */
-export function compileScope(context: ProjectGraph, file: string, self: Node['relation'] | undefined, extra: Partial<RenderScope> = {}): RenderScope {
+export function compileScope(
+  context: ProjectGraph,
+  file: string,
+  self: Node['relation'] | undefined,
+  extra: Partial<RenderScope> = {},
+  relationFor: (node: Node) => Node['relation'] = (node) => node.relation,
+): RenderScope {
   const { dialect } = context.engine;
-  const relationOf = (n: Node | undefined) => (n ? new RelationValue(n.relation, dialect) : '');
+  const relationOf = (n: Node | undefined) => (n ? new RelationValue(relationFor(n), dialect) : '');
   return newRenderScope('compile', file, {
     self: self ? new RelationValue(self, dialect) : undefined,
     resolveRef: (name) => relationOf(context.lookups.byRefName.get(name)),
@@ -76,6 +82,8 @@ export interface CompileOptions {
   hooks?: Map<string, string[]>;
   /** Receives each incremental model's rendered replace_where condition. */
   replaceWhere?: Map<string, string>;
+  /** `--defer`: where refs to nodes that are not being built point instead (the state's relations). */
+  deferredRelation?: (node: Node) => Node['relation'] | undefined;
 }
 
 /** Compiles the given models; returns SQL by node id, or throws every problem at once. */
@@ -87,7 +95,8 @@ export function compileModels(context: ProjectGraph, ids: readonly string[], opt
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
     const isIncremental = node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
-    const scope = compileScope(context, node.filePath, node.relation, { isIncremental });
+    const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
+    const scope = compileScope(context, node.filePath, node.relation, { isIncremental }, relationFor);
     const sql = context.templates.render(files.get(node.filePath)!, scope);
     // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
     const inFile = (key: string) => scope.configs.map((c) => c[key]).filter((v) => v !== undefined).at(-1);

@@ -1,7 +1,7 @@
 import { ProjectErrors } from '../errors.js';
 import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
 import { FilteredRelation, RelationValue } from '../compile/relation-value.js';
-import type { DataTestNode } from '../graph/nodes.js';
+import type { DataTestNode, Node } from '../graph/nodes.js';
 
 /** Columns of a relation as the engine reports them. */
 export type RelationColumns = Array<{ name: string; type: string }>;
@@ -10,9 +10,9 @@ export type RelationColumns = Array<{ name: string; type: string }>;
  * Compiles a data test to the SQL that selects its failing rows: a generic test's macro rendered with the tested
  * relation and its arguments, or a singular test's file. Throws every problem at once.
  */
-export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = []): string {
+export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = [], deferredRelation?: (node: Node) => Node['relation'] | undefined): string {
   const { engine, templates, graph } = context;
-  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns });
+  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns }, (n) => deferredRelation?.(n) ?? n.relation);
   let sql: string;
   if (node.testName) {
     const attached = graph.nodes.get(node.attachedTo!)!;

@@ -1,11 +1,12 @@
 import { ProjectError } from '../errors.js';
 import type { Graph } from './graph.js';
 import type { Node } from './nodes.js';
+import type { PreviousState } from './state.js';
 
 /** A `--select` / `--exclude` expression cannot be understood. */
 export class SelectorError extends ProjectError {}
 
-const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'test_type', 'test_name'] as const;
+const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'test_type', 'test_name', 'state', 'result', 'unique_id'] as const;
 
 interface Criterion {
   parents: number; // 0 none, Infinity for a bare '+'
@@ -41,7 +42,7 @@ function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
 }
 
-function matches(node: Node, criterion: Criterion): boolean {
+function matches(node: Node, criterion: Criterion, options: SelectionOptions): boolean {
   const { method, value } = criterion;
   switch (method) {
     case 'name': {
@@ -66,13 +67,25 @@ function matches(node: Node, criterion: Criterion): boolean {
       return node.kind === 'data_test' && (value === 'data' || value === (node.testName ? 'generic' : 'singular'));
     case 'test_name':
       return node.kind === 'data_test' && node.testName === value;
+    case 'unique_id':
+      return node.uniqueId === value;
+    case 'state':
+    case 'result': {
+      const state = options.state;
+      if (!state) throw new SelectorError(`'${method}:${value}' compares with a previous run: pass --state <folder with its manifest.json>, e.g. --state prod-artifacts/.`);
+      if (method === 'result') return state.previous.results.get(node.uniqueId) === value;
+      const before = state.previous.fingerprints.get(node.uniqueId);
+      if (value === 'new') return before === undefined;
+      if (value === 'modified') return before === undefined || before !== state.fingerprint(node);
+      throw new SelectorError(`Unknown state selector 'state:${value}'. Use state:new or state:modified.`);
+    }
   }
 }
 
-function selectCriterion(graph: Graph, criterion: Criterion): Set<string> {
+function selectCriterion(graph: Graph, criterion: Criterion, options: SelectionOptions): Set<string> {
   const selected = new Set<string>();
   for (const [id, node] of graph.nodes) {
-    if (!matches(node, criterion)) continue;
+    if (!matches(node, criterion, options)) continue;
     selected.add(id);
     if (criterion.parents) for (const a of graph.ancestors(id, criterion.parents)) selected.add(a);
     if (criterion.children || criterion.atOperator) {
@@ -87,10 +100,10 @@ function selectCriterion(graph: Graph, criterion: Criterion): Set<string> {
 }
 
 /** Selects from one expression: space-separated unions of comma-separated intersections. */
-function selectExpression(graph: Graph, expressions: readonly string[]): Set<string> {
+function selectExpression(graph: Graph, expressions: readonly string[], options: SelectionOptions): Set<string> {
   const result = new Set<string>();
   for (const union of expressions.flatMap((e) => e.split(/\s+/)).filter(Boolean)) {
-    const parts = union.split(',').map((part) => selectCriterion(graph, parseCriterion(part)));
+    const parts = union.split(',').map((part) => selectCriterion(graph, parseCriterion(part), options));
     const [first, ...rest] = parts;
     for (const id of first ?? []) if (rest.every((p) => p.has(id))) result.add(id);
   }
@@ -101,6 +114,8 @@ function selectExpression(graph: Graph, expressions: readonly string[]): Set<str
 export interface SelectionOptions {
   select?: readonly string[];
   exclude?: readonly string[];
+  /** A previous invocation to compare with, for `state:` and `result:` selectors. */
+  state?: { previous: PreviousState; fingerprint: (node: Node) => string };
 }
 
 /**
@@ -117,8 +132,8 @@ function addTestsOfChosen(graph: Graph, chosen: Set<string>): void {
 
 /** The ids chosen by `--select` minus `--exclude`, from the given candidates, in graph order. */
 export function selectNodes(graph: Graph, options: SelectionOptions, candidates: (node: Node) => boolean): string[] {
-  const chosen = options.select?.length ? selectExpression(graph, options.select) : new Set(graph.nodes.keys());
+  const chosen = options.select?.length ? selectExpression(graph, options.select, options) : new Set(graph.nodes.keys());
   addTestsOfChosen(graph, chosen);
-  const excluded = options.exclude?.length ? selectExpression(graph, options.exclude) : new Set<string>();
+  const excluded = options.exclude?.length ? selectExpression(graph, options.exclude, options) : new Set<string>();
   return graph.order.filter((id) => chosen.has(id) && !excluded.has(id) && candidates(graph.nodes.get(id)!));
 }

@@ -4,7 +4,7 @@ import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { StediError } from '../errors.js';
-import type { ModelNode, SeedNode, SourceNode } from '../graph/nodes.js';
+import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
 import { planIncremental } from '../materialize/plan-incremental.js';
@@ -30,6 +30,8 @@ export interface BuildContext {
   compiled: ReadonlyMap<string, string>;
   /** Rendered post-hooks by model id. */
   hooks?: ReadonlyMap<string, string[]>;
+  /** `--defer`: the relation a ref to an unselected node reads instead. */
+  deferredRelation?: (node: Node) => Relation | undefined;
   /** Rendered replace_where conditions by model id. */
   replaceWhere?: ReadonlyMap<string, string>;
   /** `--full-refresh`: incremental models are rebuilt as tables. */
@@ -72,7 +74,7 @@ async function planNode(build: BuildContext, node: BuildableNode): Promise<{ sta
     const { config } = node;
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId),
-      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
+      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
     });
     return { statements, materialized: 'incremental' };
   }

@@ -18,7 +18,7 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
   // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
   const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
-  const sql = compileDataTest(context, node, columns);
+  const sql = compileDataTest(context, node, columns, build.deferredRelation);
   const compiledPath = nodeSqlPath(context, node, 'compiled');
   writeArtifact(context, compiledPath, `${sql}\n`);
   const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;

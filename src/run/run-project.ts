@@ -14,6 +14,7 @@ import { buildNode, type BuildContext } from './build-node.js';
 import type { NodeResult, RunEvent } from './node-result.js';
 import { runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
+import { deferTo, withState } from '../compile/state-selection.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
 
 /** The commands that execute nodes, and what each of them acts on. */
@@ -36,6 +37,10 @@ export interface ExecuteOptions extends LoadProjectOptions, SelectionOptions {
   dryRun?: boolean;
   /** Rebuild incremental models from scratch. */
   fullRefresh?: boolean;
+  /** `--state`: the folder of a previous invocation's artifacts. */
+  statePath?: string;
+  /** `--defer`: refs to nodes not selected read the state's relations. */
+  defer?: boolean;
 }
 
 /** What an invocation did: one result per selected node. */
@@ -112,7 +117,8 @@ async function existingTables(adapter: Adapter, nodes: readonly Node[]): Promise
 export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
   const context = buildProjectGraph(loadProject(options));
-  const ids = selectNodes(context.graph, options, ACTS_ON[command]);
+  const selection = withState(context, options, options);
+  const ids = selectNodes(context.graph, selection, ACTS_ON[command]);
   const adapter = options.dryRun ? new DryRunAdapter(context.engine, context.project.target.type) : await openAdapter(context.project.target, context.project.dir);
   let results: NodeResult[];
   try {
@@ -120,14 +126,18 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const hooks = new Map<string, string[]>();
     const replaceWhere = new Map<string, string>();
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere });
+    const { target } = context.project;
+    const deferredRelation = options.defer
+      ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined)
+      : undefined;
+    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, deferredRelation });
     writeCompiledSql(context, compiled);
     writeManifest(context, compiled, command);
     const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
     const schemas = planSchemas(relations, adapter.dialect);
     writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
     await adapter.executePlan(schemas);
-    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
+    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, deferredRelation, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,

@@ -80,6 +80,8 @@ export class TemplateEngine {
   /** Problems found while loading the macro files (syntax errors), reported with the first render. */
   readonly macroProblems: ProjectError[] = [];
   readonly macroNames: string[] = [];
+  /** The files that define each macro (a dispatched macro's engine versions may live in several). */
+  readonly macroFiles = new Map<string, Set<string>>();
   /** Generic tests (`{% test %}` blocks) by name: the built-in ones, overridden by the project's. */
   readonly tests = new Map<string, TestSignature>();
   private readonly macros = new Map<string, (...args: unknown[]) => unknown>();
@@ -158,7 +160,12 @@ export class TemplateEngine {
           },
         );
         for (const [name, fn] of Object.entries(exported)) {
-          if (typeof fn === 'function') byName.set(name, fn as (...args: unknown[]) => unknown);
+          if (typeof fn !== 'function') continue;
+          byName.set(name, fn as (...args: unknown[]) => unknown);
+          const dispatchedName = DISPATCH_PREFIX.exec(name)?.groups?.name;
+          for (const key of [name, dispatchedName].filter((k): k is string => k !== undefined)) {
+            this.macroFiles.set(key, new Set([...(this.macroFiles.get(key) ?? []), file.path]));
+          }
         }
       } catch (error) {
         this.macroProblems.push(fromNunjucksError(error, file.path, file.text));

@@ -76,6 +76,15 @@ export class DuckDbAdapter implements Adapter {
     return rows.map((r) => ({ name: String(r.column_name), type: String(r.column_type) }));
   }
 
+  async attachReadOnly(databasePath: string, catalog: string): Promise<void> {
+    const q = this.dialect.quoteString;
+    try {
+      await this.query(`attach if not exists ${q(databasePath)} as ${this.dialect.quoteIdentifier(catalog)} (read_only)`);
+    } catch (error) {
+      throw new DuckDbOpenError(`Cannot read the state's database ${databasePath}: ${engineMessage(error)}\nIt must exist and not be open for writing by another process.`, { cause: error });
+    }
+  }
+
   /** Runs a whole plan on one connection, so a plan's transaction spans its statements. */
   async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
     return this.withConnection(async (connection) => {

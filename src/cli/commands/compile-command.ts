@@ -3,6 +3,7 @@ import { writeCompiledSql, writeManifest } from '../../compile/artifacts.js';
 import { buildProjectGraph, compileModels } from '../../compile/compile-project.js';
 import { isRunnable } from '../../graph/nodes.js';
 import { selectNodes } from '../../graph/selection.js';
+import { withState } from '../../compile/state-selection.js';
 import { loadProject } from '../../project/load-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
@@ -15,7 +16,7 @@ export function compileCommand(io: CliIo): Command {
       const reporter = createReporter(options.logFormat, io);
       const loadOptions = projectOptions(options, io);
       const context = buildProjectGraph(loadProject(loadOptions));
-      const ids = selectNodes(context.graph, loadOptions, (n) => n.kind === 'model' && isRunnable(n));
+      const ids = selectNodes(context.graph, withState(context, loadOptions, loadOptions), (n) => n.kind === 'model' && isRunnable(n));
       const compiled = compileModels(context, ids);
       writeCompiledSql(context, compiled);
       writeManifest(context, compiled, 'compile');

@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { buildProjectGraph } from '../../compile/compile-project.js';
 import type { Node } from '../../graph/nodes.js';
 import { selectNodes } from '../../graph/selection.js';
+import { withState } from '../../compile/state-selection.js';
 import { loadProject } from '../../project/load-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
@@ -40,7 +41,7 @@ export function lsCommand(io: CliIo): Command {
     .action((options: ProjectCommandOptions & { output: 'name' | 'path' | 'json'; resourceType?: string }) => {
       const loadOptions = projectOptions(options, io);
       const context = buildProjectGraph(loadProject(loadOptions));
-      const ids = selectNodes(context.graph, loadOptions, (n) => !options.resourceType || n.kind === options.resourceType);
+      const ids = selectNodes(context.graph, withState(context, loadOptions, loadOptions), (n) => !options.resourceType || n.kind === options.resourceType);
       for (const id of ids) {
         const node = context.graph.nodes.get(id)!;
         const line =

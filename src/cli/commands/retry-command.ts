@@ -1,0 +1,36 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Command } from 'commander';
+import { ProjectError } from '../../errors.js';
+import { readProjectFile } from '../../project/project-file.js';
+import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
+import type { CliIo } from '../cli-io.js';
+import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
+import { createReporter } from '../reporter.js';
+
+const RETRYABLE: readonly string[] = ['run', 'build', 'test', 'seed'];
+
+/** `stedi-models retry`: re-run, with the last command, the nodes that failed or were skipped last time. */
+export function retryCommand(io: CliIo, setExitCode: (code: number) => void): Command {
+  return withProjectOptions(new Command('retry').description('re-run the nodes that errored, failed or were skipped in the last run, build, test or seed'), { selection: false })
+    .action(async (options: ProjectCommandOptions) => {
+      const load = projectOptions(options, io);
+      const file = path.join(load.projectDir, readProjectFile(load.projectDir).targetPath, 'run_results.json');
+      if (!existsSync(file)) throw new ProjectError(`retry: no ${file}; run a command first (run, build, test or seed).`);
+      const previous = JSON.parse(readFileSync(file, 'utf8')) as { metadata: { command: string }; results: Array<{ unique_id: string; status: string }> };
+      const command = previous.metadata.command;
+      if (!RETRYABLE.includes(command)) throw new ProjectError(`retry: the last command was '${command}', which has nothing to retry.`);
+      const again = previous.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped').map((r) => `unique_id:${r.unique_id}`);
+      const reporter = createReporter(options.logFormat, io);
+      if (again.length === 0) {
+        reporter.info(`Nothing to retry: every node of the last ${command} succeeded.`);
+        return;
+      }
+      try {
+        const outcome = await executeProject(command as ExecuteCommand, { ...load, select: [again.join(' ')], onEvent: (e) => reporter.event(e), signal: io.signal });
+        setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
+      } finally {
+        reporter.close();
+      }
+    });
+}

@@ -1,0 +1,84 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { ProjectError } from '../errors.js';
+import type { LoadedProject } from '../project/load-project.js';
+import type { TemplateEngine } from '../templating/template-engine.js';
+import type { Node } from './nodes.js';
+
+/** A `--state` folder cannot be used (no manifest, unreadable). */
+export class StateError extends ProjectError {}
+
+function sha(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+/** What a node's definition depends on, so that a change to any of it marks the node `state:modified`. */
+function definition(node: Node): unknown {
+  switch (node.kind) {
+    case 'model':
+      return { sql: node.rawSql, config: node.config, relation: node.relation };
+    case 'source':
+      return { external: node.external ?? null, relation: node.relation, columns: node.columns.map((c) => [c.name, c.dataType ?? null]) };
+    case 'seed':
+      return { csv: node.csvText, types: node.columnTypes, relation: node.relation };
+    case 'data_test':
+      return { test: node.testName ?? null, sql: node.rawSql ?? null, args: node.args, config: node.config, on: node.attachedTo ?? null, column: node.columnName ?? null };
+    case 'unit_test':
+      return { given: node.given, expect: node.expectRows, vars: node.varOverrides, on: node.attachedTo };
+    default: {
+      const never: never = node;
+      return never;
+    }
+  }
+}
+
+/**
+ * A checksum of everything that defines a node: its own text and config, the values of the vars it reads, and the
+ * files of the macros it calls (a generic test: its test macro's file).
+ */
+export function nodeFingerprint(node: Node, project: LoadedProject, templates: TemplateEngine): string {
+  const macroNames = node.kind === 'model' ? node.macrosUsed : node.kind === 'data_test' && node.testName ? [`test_${node.testName}`] : [];
+  const macroFiles = [...new Set(macroNames.flatMap((m) => [...(templates.macroFiles.get(m) ?? [])]))].sort();
+  const macroTexts = macroFiles.map((f) => [f, project.files.macroSql.find((m) => m.path === f)?.text ?? f]);
+  const vars = node.kind === 'model' ? Object.fromEntries(node.varsUsed.map((v) => [v, project.vars[v] ?? null])) : {};
+  return sha(JSON.stringify({ definition: definition(node), vars, macros: macroTexts.map(([f, t]) => [f, sha(t!)]) }));
+}
+
+/** A previous invocation's artifacts, read from `--state DIR`: what `state:` and `result:` selectors compare with. */
+export interface PreviousState {
+  dir: string;
+  fingerprints: Map<string, string>;
+  /** Relation names of the previous target's nodes, for `--defer`. */
+  relations: Map<string, { database: string | null; schema: string; identifier: string }>;
+  /** The previous target's DuckDB file, when it was DuckDB (deferred refs attach it). */
+  databasePath?: string;
+  /** Status of each node in the previous run_results.json, when there is one. */
+  results: Map<string, string>;
+}
+
+/** Reads `manifest.json` (and `run_results.json` when present) of a previous invocation. */
+export function readState(dir: string): PreviousState {
+  const manifestPath = path.join(dir, 'manifest.json');
+  if (!existsSync(manifestPath)) {
+    throw new StateError(`--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`);
+  }
+  let manifest: { metadata?: { target?: { database_path?: string } }; nodes?: Record<string, { fingerprint?: string; database?: string | null; schema: string; alias: string }> };
+  try {
+    manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+  } catch (error) {
+    throw new StateError(`--state ${manifestPath}: not valid JSON (${(error as Error).message}).`);
+  }
+  const nodes = Object.entries(manifest.nodes ?? {});
+  const resultsPath = path.join(dir, 'run_results.json');
+  const results = existsSync(resultsPath)
+    ? new Map((JSON.parse(readFileSync(resultsPath, 'utf8')).results as Array<{ unique_id: string; status: string }>).map((r) => [r.unique_id, r.status]))
+    : new Map<string, string>();
+  return {
+    dir,
+    fingerprints: new Map(nodes.filter(([, n]) => n.fingerprint).map(([id, n]) => [id, n.fingerprint!])),
+    relations: new Map(nodes.map(([id, n]) => [id, { database: n.database ?? null, schema: n.schema, identifier: n.alias }])),
+    databasePath: manifest.metadata?.target?.database_path,
+    results,
+  };
+}

@@ -1,0 +1,93 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
+
+async function count(database: string, sql: string): Promise<unknown[]> {
+  const adapter = await DuckDbAdapter.open({ path: database, settings: {} }, '/');
+  try {
+    return (await adapter.query(sql)).map((r) => Object.values(r)[0]);
+  } finally {
+    await adapter.close();
+  }
+}
+
+/** A production build whose artifacts are kept apart, like the artifacts a CI job downloads. */
+async function production(): Promise<{ project: string; prodDb: string; state: string }> {
+  const project = copyStediProject();
+  const prodDb = path.join(tempDir('stedi-prod-'), 'stedi.duckdb');
+  const run = await cli(['build'], { cwd: project, env: { STEDI_DUCKDB_PATH: prodDb } });
+  expect(run.code).toBe(0);
+  const state = path.join(tempDir('stedi-state-'), 'prod-artifacts');
+  cpSync(path.join(project, 'target'), state, { recursive: true });
+  return { project, prodDb, state };
+}
+
+describe('state-aware selection', () => {
+  it('selects nothing as modified when nothing changed, and a model, its macro users and its descendants when they did', async () => {
+    const { project, state } = await production();
+    const ls = (select: string) => cli(['ls', '--select', select, '--state', state, '--resource-type', 'model'], { cwd: project, env: {} });
+    expect((await ls('state:modified')).stdout).toBe('');
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- a comment changes the SQL\n`);
+    expect((await ls('state:modified')).stdout.trim().split('\n')).toEqual(['customer_curated']);
+    expect((await ls('state:modified+')).stdout.trim().split('\n').sort()).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
+    // A macro change marks every model that calls it.
+    const macro = path.join(project, 'macros/consent.sql');
+    writeFileSync(macro, `${readFileSync(macro, 'utf8')}\n{# changed #}\n`);
+    expect((await ls('state:modified')).stdout.trim().split('\n').sort()).toEqual(['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted']);
+  });
+
+  it('marks models that read a var whose value changed, and new models as state:new', async () => {
+    const { project, state } = await production();
+    const vars = ['--vars', '{ml_pairing: same_customer}'];
+    const modified = await cli(['ls', '--select', 'state:modified', '--state', state, ...vars, '--resource-type', 'model'], { cwd: project, env: {} });
+    expect(modified.stdout.trim()).toBe('machine_learning_curated');
+    writeFileSync(path.join(project, 'models/curated/new_model.sql'), "select 1 as id from {{ ref('customer_curated') }}");
+    const added = await cli(['ls', '--select', 'state:new', '--state', state], { cwd: project, env: {} });
+    expect(added.stdout.trim()).toBe('new_model');
+  });
+
+  it('builds only state:modified+ against the production relations with --defer', async () => {
+    const { project, prodDb, state } = await production();
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- changed in a pull request\n`);
+    const devDb = path.join(tempDir('stedi-dev-'), 'stedi.duckdb');
+    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: devDb } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const built = readTargetJson(project, 'run_results.json').results.filter((r: { resource_type: string }) => r.resource_type === 'model').map((r: { name: string }) => r.name).sort();
+    expect(built).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
+    // customer_trusted and accelerometer_trusted were read from production, not built in dev.
+    expect(await count(devDb, "select count(*) from information_schema.tables where table_name in ('customer_trusted', 'accelerometer_trusted')")).toEqual([0]);
+    expect(await count(devDb, 'select count(*) from stedi.stedi.machine_learning_curated')).toEqual(await count(prodDb, 'select count(*) from stedi.stedi.machine_learning_curated'));
+  });
+
+  it('refuses state selectors without --state and --defer without --state', async () => {
+    const project = copyStediProject();
+    const ls = await cli(['ls', '--select', 'state:modified'], { cwd: project, env: {} });
+    expect(ls.code).toBe(2);
+    expect(ls.stderr).toContain('pass --state');
+    const run = await cli(['run', '--defer'], { cwd: project, env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--defer needs --state');
+  });
+});
+
+describe('retry', () => {
+  it('re-runs what failed and was skipped last time, with the same command', async () => {
+    const project = copyStediProject();
+    const env = { STEDI_DUCKDB_PATH: path.join(project, 'target/db/stedi.duckdb') };
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace('select c.*', 'select c.*, no_such_column'));
+    expect((await cli(['run'], { cwd: project, env })).code).toBe(1);
+    const failedSelectors = await cli(['ls', '--select', 'result:error', '--state', path.join(project, 'target'), '--resource-type', 'model'], { cwd: project, env });
+    expect(failedSelectors.stdout.trim()).toBe('customer_curated');
+    writeFileSync(file, good);
+    const retry = await cli(['retry'], { cwd: project, env });
+    expect(retry.code).toBe(0);
+    const names = readTargetJson(project, 'run_results.json').results.map((r: { name: string }) => r.name).sort();
+    expect(names).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
+  });
+});
