@@ -7,6 +7,7 @@ import { docsCommand } from './commands/docs-command.js';
 import { generateDataCommand } from './commands/generate-data-command.js';
 import { lsCommand } from './commands/ls-command.js';
 import { executeCommand } from './commands/run-command.js';
+import { retryCommand } from './commands/retry-command.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../compile/artifacts.js';
 import { secretMasker } from '../project/secrets.js';
@@ -36,6 +37,7 @@ function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
     executeCommand('build', io, setExitCode),
     executeCommand('test', io, setExitCode),
     executeCommand('seed', io, setExitCode),
+    retryCommand(io, setExitCode),
     compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io), docsCommand(io)]) {
     program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
