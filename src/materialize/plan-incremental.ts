@@ -1,6 +1,7 @@
-import type { AdapterCapabilities, Dialect, Statement } from '../adapters/adapter.js';
+import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
 import { ProjectError } from '../errors.js';
 import type { Relation } from '../graph/nodes.js';
+import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
 /** The new rows of an incremental model have columns the table lacks, and the model says to fail. */
@@ -27,6 +28,8 @@ export interface IncrementalInput {
   tableColumns: readonly ColumnShape[];
   newColumns: readonly ColumnShape[];
   postHooks: readonly string[];
+  /** Every relation of the schema, by lowercase identifier: where an interrupted run's staged leftovers are found. */
+  catalog?: ReadonlyMap<string, RelationType>;
   dialect: Dialect;
   capabilities: AdapterCapabilities;
   newId: () => string;
@@ -35,11 +38,14 @@ export interface IncrementalInput {
 /**
  * Plans adding a model's new rows to its existing table in one transaction: the rows are staged, the rows they
  * replace (same unique key) deleted, the new ones inserted, then the post-hooks run (a privacy purge of customers
- * who withdrew consent). Readers see the table before or after, never in between.
+ * who withdrew consent). Readers see the table before or after, never in between. Engines without transactions but
+ * with atomic MERGE commits (Athena's Iceberg tables) get plan-incremental-iceberg.ts instead.
  */
 export function planIncremental(input: IncrementalInput): Statement[] {
   const { dialect, name } = input;
-  if (!input.capabilities.transactionalDdl) throw new UnsupportedPlanError(`${name}: this engine's incremental plan is not available yet.`);
+  if (!input.capabilities.transactionalDdl && !input.capabilities.mergeInto) {
+    throw new UnsupportedPlanError(`${name}: this engine has neither transactions nor MERGE INTO, so rows cannot be added to a table safely. Materialize it as a table.`);
+  }
   if (input.strategy === 'replace_where' && !input.replaceWhere) {
     throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
   }
@@ -53,9 +59,10 @@ export function planIncremental(input: IncrementalInput): Statement[] {
       `${input.filePath}: ${name} now has columns the table lacks (${added.map((c) => c.name).join(', ')}). Rebuild it with --full-refresh, or set on_schema_change: append_new_columns.`,
     );
   }
+  const writable = input.newColumns.filter((c) => existing.has(c.name.toLowerCase()) || input.onSchemaChange === 'append_new_columns');
+  if (!input.capabilities.transactionalDdl) return planIncrementalIceberg(input, { writable, added: input.onSchemaChange === 'append_new_columns' ? added : [] });
   const target = dialect.relation(input.relation);
   const staged = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_new_${input.newId()}`);
-  const writable = input.newColumns.filter((c) => existing.has(c.name.toLowerCase()) || input.onSchemaChange === 'append_new_columns');
   const columns = writable.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
   const keyMatch = (input.uniqueKey ?? []).map((k) => `n.${dialect.quoteIdentifier(k)} = ${target}.${dialect.quoteIdentifier(k)}`).join(' and ');
   return [

@@ -1,0 +1,132 @@
+import type { RelationType, Statement } from '../adapters/adapter.js';
+import type { Relation } from '../graph/nodes.js';
+import { ProjectError } from '../errors.js';
+import type { ColumnShape, IncrementalInput } from './plan-incremental.js';
+import { UnsupportedPlanError } from './plan-node.js';
+import { planRepair } from './plan-rename-swap.js';
+
+/** The name an incremental run stages its new rows under: `<name>__stedi_new_<id>`. */
+export function stagedName(identifier: string, id: string): string {
+  return `${identifier}__stedi_new_${id}`;
+}
+
+/** Staged tables that an interrupted incremental run of `identifier` left in the schema (sorted). */
+export function findStagedLeftovers(identifier: string, catalog: ReadonlyMap<string, RelationType>): string[] {
+  const pattern = new RegExp(`^${identifier.toLowerCase().replace(/[^a-z0-9_]/g, '\\$&')}__stedi_new_[a-z0-9]+$`);
+  return [...catalog.keys()].filter((name) => pattern.test(name)).sort();
+}
+
+/** The columns an incremental run writes, and those it adds to the table first (decided by planIncremental). */
+export interface IncrementalColumns {
+  writable: readonly ColumnShape[];
+  added: readonly ColumnShape[];
+}
+
+/**
+ * Plans adding a model's new rows to an existing Iceberg table on an engine without multi-statement transactions
+ * (Athena), where each statement that writes the table is one atomic Iceberg commit. Every step is ordered so that a
+ * crash after it leaves the table as it was or with the new rows added, and leftovers are repaired by the next run:
+ *
+ * - `append`: one `INSERT INTO ... SELECT` straight from the model: a single commit, nothing staged, nothing left.
+ * - `merge` / `delete+insert`: the new rows are staged by CTAS (`<name>__stedi_new_<id>`, a fresh location), then one
+ *   `MERGE INTO` removes the rows whose key the staged rows carry and inserts the staged rows, in one commit.
+ * - `replace_where`: staged the same way, then `DELETE ... WHERE <condition>` and `INSERT`: two commits.
+ *
+ * Then the post-hooks run (each its own commit) and the staged table is dropped. The next run drops any staged table
+ * a crash left behind before it stages again.
+ */
+export function planIncrementalIceberg(input: IncrementalInput, columns: IncrementalColumns): Statement[] {
+  const { dialect, name, relation } = input;
+  const ddl = dialect.ddl ?? dialect;
+  if (!dialect.tableProperties) throw new UnsupportedPlanError(`${name}: this engine cannot stage rows in a table of its own location.`);
+  if (columns.writable.length === 0) throw new UnsupportedPlanError(`${name}: the columns of its new rows are unknown (the engine cannot describe a query), so they cannot be added.`);
+  const q = dialect.quoteIdentifier;
+  const target = dialect.relation(relation);
+  const names = columns.writable.map((c) => q(c.name));
+  const list = names.join(', ');
+
+  // A crash before the table was written leaves nothing to undo; one after it left the rows added. Either way, what
+  // a previous run left staged is dropped first (and a swap's __tmp_/__bkp_ leftovers of a --full-refresh too).
+  const catalog = input.catalog ?? new Map<string, RelationType>();
+  const repair = planRepair(
+    { name, relation, materialized: 'table', selectSql: input.selectSql, existing: 'table', catalog, dialect, capabilities: input.capabilities, newId: input.newId },
+    ddl,
+  ).statements;
+  const dropStaged = findStagedLeftovers(relation.identifier, catalog).map((leftover) => ({
+    sql: `drop table if exists ${ddl.relation({ ...relation, identifier: leftover })}`,
+    purpose: `repair an interrupted incremental run: drop the leftover ${leftover}`,
+  }));
+  // Adding a column is its own commit, and harmless alone: the new column is NULL in the rows already there.
+  const addColumns: Statement[] = columns.added.map((c) => ({
+    sql: `alter table ${ddl.relation(relation)} add columns (${ddl.quoteIdentifier(c.name)} ${c.type})`,
+    purpose: `add column ${c.name} to ${name}`,
+  }));
+  const hooks: Statement[] = input.postHooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
+  const before = [...repair, ...dropStaged];
+
+  if (input.strategy === 'append') {
+    // Nothing to remove, so nothing to stage: one INSERT is one commit, and a crash leaves no leftover.
+    return [
+      ...before,
+      ...addColumns,
+      { sql: `insert into ${target} (${list})\nselect ${list} from (\n${input.selectSql}\n) as n`, purpose: `insert the new rows into ${name}`, reportsRows: true },
+      ...hooks,
+    ];
+  }
+
+  const id = input.newId();
+  const stagedRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, id) };
+  const staged = dialect.relation(stagedRelation);
+  const dropNow: Statement = { sql: `drop table if exists ${ddl.relation(stagedRelation)}`, purpose: `drop the staged rows of ${name}` };
+  // The model's query runs once, into a table of its own at a fresh location (a failed attempt may leave files
+  // there, so it is never retried). Dropping it later deletes its files: Athena manages an Iceberg table's data.
+  const stage: Statement = {
+    sql: `create table ${staged} with (${dialect.tableProperties(stagedRelation, id)}) as\n${input.selectSql}`,
+    purpose: `stage the new rows of ${name}`,
+    reportsRows: true,
+    retryable: false,
+  };
+
+  if (input.strategy === 'replace_where') {
+    // Two commits: a reader between them sees the replaced rows missing. A crash between them leaves them missing
+    // until the next run; a condition that compares the table with its inputs (machine_learning_curated's changed
+    // instants) finds them again, so the next run restores them.
+    return [
+      ...before,
+      stage,
+      ...addColumns,
+      { sql: `delete from ${target}\nwhere ${input.replaceWhere}`, purpose: `delete the rows of ${name} that meet replace_where` },
+      { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
+      ...hooks,
+      dropNow,
+    ];
+  }
+
+  // merge and delete+insert: replace every row whose unique key the new rows carry by the new rows of that key.
+  // A key may carry several new rows (the STEDI readings repeat (user, timestamp)), and Athena's MERGE fails when a
+  // table row matches more than one source row. So the source is the staged rows, which never match (they are only
+  // inserted), plus one marker row per distinct key, which matches (and deletes) the table's rows of that key. Both
+  // happen in one MERGE, one Iceberg commit: readers see the old rows or the new ones, never a key with neither, as
+  // they would between a DELETE and an INSERT.
+  const keys = input.uniqueKey ?? [];
+  const flag = q('__stedi_replaces');
+  const keySet = new Set(keys.map((k) => k.toLowerCase()));
+  const missing = keys.filter((k) => !columns.writable.some((c) => c.name.toLowerCase() === k.toLowerCase()));
+  if (missing.length > 0) throw new ProjectError(`${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`);
+  const markerValues = columns.writable.map((c) => (keySet.has(c.name.toLowerCase()) ? `n.${q(c.name)}` : 'null')).join(', ');
+  const merge: Statement = {
+    sql: [
+      `merge into ${target} as t`,
+      'using (',
+      `    select ${names.map((c) => `n.${c}`).join(', ')}, false as ${flag} from ${staged} as n`,
+      '    union all',
+      `    select distinct ${markerValues}, true from ${staged} as n`,
+      ') as s',
+      `on s.${flag} and ${keys.map((k) => `s.${q(k)} = t.${q(k)}`).join(' and ')}`,
+      'when matched then delete',
+      `when not matched and not s.${flag} then insert (${list}) values (${names.map((c) => `s.${c}`).join(', ')})`,
+    ].join('\n'),
+    purpose: `replace the rows of ${name} whose unique key the new rows carry`,
+  };
+  return [...before, stage, ...addColumns, merge, ...hooks, dropNow];
+}
