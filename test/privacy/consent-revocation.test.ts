@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { writeLandingData } from '../../src/generate/write-landing-data.js';
 import { readLanding } from '../helpers/landing-files.js';
-import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
+import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
 type Row = Record<string, unknown>;
 
@@ -65,6 +65,7 @@ describe.each(Object.keys(WITHDRAWALS) as Array<keyof typeof WITHDRAWALS>)('a ne
   let after: Record<string, number>;
   let totalsBefore: Record<string, number>;
   let totalsAfter: Record<string, number>;
+  let secondRunMaterializations: Record<string, string>;
 
   beforeAll(async () => {
     const landing = path.join(tempDir('stedi-revocation-'), 'landing');
@@ -95,8 +96,14 @@ describe.each(Object.keys(WITHDRAWALS) as Array<keyof typeof WITHDRAWALS>)('a ne
 
     const second = await cli(['run', ...vars], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
     expect(second.code, second.stderr).toBe(0);
+    const results = readTargetJson(project, 'run_results.json').results as Array<{ name: string; relation: string }>;
+    secondRunMaterializations = Object.fromEntries(results.map((r) => [r.name, r.relation.split(' ')[0]!]));
     after = await countsOf(database, sql);
     totalsAfter = await totals(database);
+  });
+
+  it('covers incremental models: the second run added to the reading tables rather than rebuilding them', () => {
+    for (const relation of ['accelerometer_trusted', 'step_trainer_trusted', 'machine_learning_curated']) expect(secondRunMaterializations[relation], relation).toBe('incremental');
   });
 
   it.each(RELATIONS)('removes every row of that customer from %s on the next run', (relation) => {
