@@ -74,6 +74,14 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
   return exitCode;
 }
 
+const PATH_ERRORS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST', 'ENAMETOOLONG']);
+
+/** A file system error about a path (Node's errors carry the code and the path in their message). */
+function isPathError(error: unknown): error is NodeJS.ErrnoException {
+  const e = error as NodeJS.ErrnoException;
+  return error instanceof Error && typeof e.code === 'string' && PATH_ERRORS.has(e.code) && typeof e.path === 'string';
+}
+
 function reportError(error: unknown, rawIo: CliIo): number {
   const mask = secretMasker(rawIo.env);
   const io: CliIo = { ...rawIo, stderr: { write: (text: string) => rawIo.stderr.write(mask(text)) } };
@@ -88,6 +96,11 @@ function reportError(error: unknown, rawIo: CliIo): number {
   if (error instanceof StediError) {
     io.stderr.write(`error: ${error.message}\n`);
     return EXIT.nodeFailed;
+  }
+  if (isPathError(error)) {
+    // A file or folder named on the command line or in the project cannot be read or written: the user can fix that.
+    io.stderr.write(`error: ${error.message}\nCheck that the path exists, is a folder where one is needed, and is writable.\n`);
+    return EXIT.usage;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
   io.stderr.write(`error: unexpected failure inside stedi-models (please report it with this output):\n${detail}\n`);

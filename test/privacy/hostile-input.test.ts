@@ -188,6 +188,8 @@ describe('invalid names, paths and vars give a clear error, never a stack trace'
     ['--customers that is not a number', ['generate-data', '--out', 'x', '--customers', 'lots'], "argument 'lots' is invalid"],
     ['an unknown target', ['run', '--target', `x'; --`], "no target named 'x'; --'"],
     ['an unknown command option', ['run', '--frobnicate'], "unknown option '--frobnicate'"],
+    ['a --junit path under a file', ['build', '--select', 'customer_landing', '--junit', '/dev/null/junit.xml'], "'/dev/null"],
+    ['a generate-data --out under a file', ['generate-data', '--out', '/dev/null/landing', '--customers', '1'], "'/dev/null"],
   ])('%s: exit 2 naming it', async (_, args, message) => {
     const project = copyStediProject();
     expectUsageError(await cli(args, { cwd: project, env: {} }), message);

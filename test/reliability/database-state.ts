@@ -25,9 +25,12 @@ export async function databaseState(databasePath: string): Promise<Map<string, R
   }
 }
 
-/** Relations whose names mark the unfinished work of a run: a table being built beside the old one, or parsed landing lines. */
+/**
+ * Relations whose names mark the unfinished work of a run: a table built beside the old one (`__stedi_tmp_`), parsed
+ * landing lines (`__stedi_parsed_`), staged incremental rows (`__stedi_new_`): any `__stedi_` name.
+ */
 export function temporaryRelations(state: ReadonlyMap<string, unknown>): string[] {
-  return [...state.keys()].filter((name) => /__stedi_(tmp|parsed)_/.test(name));
+  return [...state.keys()].filter((name) => name.includes('__stedi_'));
 }
 
 /** For each relation of `before`: 'old', 'new', or what went wrong ('missing', 'partial'); relations `after` adds are ignored. */
