@@ -35,3 +35,20 @@ group by d.serialnumber
 {% macro incremental_window_start(time_column) -%}
 (select coalesce(max({{ time_column }}), 0) - {{ var('lookback_ms') }} from {{ this }})
 {%- endmacro %}
+
+{#- The customers whose newest landing record grants research consent, by key (email or serialnumber), with the
+    consent date: a consenting record counts only if no record with the same key at least as new withdraws it.
+    Stated from the landing zone alone, so that the privacy tests do not trust the models they check. -#}
+{% macro consenting_customers(key) -%}
+select l.{{ key }} as customer_key, l.sharewithresearchasofdate as consent_from
+from {{ source('landing', 'customer_landing') }} as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from {{ source('landing', 'customer_landing') }} as newer
+      where newer.{{ key }} = l.{{ key }}
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+{%- endmacro %}

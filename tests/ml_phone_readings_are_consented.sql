@@ -3,17 +3,7 @@
 -- independently of the trusted tables: a consenting record counts only if no record of the same customer at least
 -- as new withdraws it.
 with consenting as (
-    select l.email, l.sharewithresearchasofdate as consent_from
-    from {{ source('landing', 'customer_landing') }} as l
-    where l.sharewithresearchasofdate is not null
-      and l.sharewithresearchasofdate <> 0
-      and not exists (
-          select 1
-          from {{ source('landing', 'customer_landing') }} as newer
-          where newer.email = l.email
-            and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
-            and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
-      )
+    {{ consenting_customers('email') }}
 )
 
 select ml.*
@@ -22,7 +12,7 @@ where not exists (
     select 1
     from {{ source('landing', 'accelerometer_landing') }} as a
     inner join consenting as c
-        on c.email = a."user"
+        on c.customer_key = a."user"
     where a."timestamp" = ml."timestamp"
       and a.x = ml.x
       and a.y = ml.y

@@ -5,17 +5,7 @@
 {% test consented(model, column_name, key='email', reading_time=none) %}
 {%- if key not in ['email', 'serialnumber'] %}{{ exceptions.raise_compiler_error("consented: key must be 'email' or 'serialnumber', got '" ~ key ~ "'") }}{% endif %}
 with consenting as (
-    select l.{{ key }} as customer_key, l.sharewithresearchasofdate as consent_from
-    from {{ source('landing', 'customer_landing') }} as l
-    where l.sharewithresearchasofdate is not null
-      and l.sharewithresearchasofdate <> 0
-      and not exists (
-          select 1
-          from {{ source('landing', 'customer_landing') }} as newer
-          where newer.{{ key }} = l.{{ key }}
-            and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
-            and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
-      )
+    {{ consenting_customers(key) }}
 )
 
 select t.*
