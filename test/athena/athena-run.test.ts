@@ -13,20 +13,33 @@ beforeEach(() => (fake = new FakeAthena()));
 afterEach(() => fake.restore());
 
 describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
-  it('declares the landing tables, builds the zones, and replaces them by swap on the next run', async () => {
+  it('declares the landing tables, builds the zones; the next run swaps the table models and adds to the incremental ones', async () => {
     const dir = copyStediProject();
     const first = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     const zones = ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted'];
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
-    // Incremental models are not planned for Athena yet (plan-incremental.ts); the table models are swapped.
-    const second = await cli(['run', ...ARGS, '--select', 'source:landing', 'customer_trusted', 'customer_curated'], { cwd: dir, env: ENV });
+    const firstRun = fake.sent.length;
+    const second = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
+    expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[42 rows in/);
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
-    // An unchanged landing declaration is not dropped; the zones are swapped in by rename.
-    expect(fake.sent.filter((s) => /^drop table if exists `stedi`.`\w+_landing`/.test(s))).toEqual([]);
-    expect(fake.sent.filter((s) => /^alter table .* rename to `stedi`.`customer_trusted`$/.test(s))).toHaveLength(1);
+    const sent = fake.sent.slice(firstRun);
+    // An unchanged landing declaration is not dropped; the table models are swapped in by rename.
+    expect(sent.filter((s) => /^drop table if exists `stedi`.`\w+_landing`/.test(s))).toEqual([]);
+    expect(sent.filter((s) => /^alter table .* rename to `stedi`.`(customer_trusted|customer_curated)`$/.test(s))).toHaveLength(2);
+    // The incremental models are never renamed: their new rows are staged, merged (or replaced) and purged in place.
+    expect(sent.filter((s) => /rename to `stedi`.`(accelerometer_trusted|step_trainer_trusted|machine_learning_curated)`/.test(s))).toEqual([]);
+    expect(sent.map((s) => /^(merge into|delete from|insert into) "stedi"."(\w+)"/.exec(s)?.slice(1).join(' ')).filter(Boolean)).toEqual([
+      'merge into accelerometer_trusted',
+      'delete from accelerometer_trusted',
+      'merge into step_trainer_trusted',
+      'delete from step_trainer_trusted',
+      'delete from machine_learning_curated',
+      'insert into machine_learning_curated',
+    ]);
   });
 
   it('shows bytes scanned and cost per model and in the summary, and records them in run_results.json', async () => {

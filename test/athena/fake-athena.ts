@@ -1,6 +1,8 @@
 import {
   AthenaClient,
   GetQueryExecutionCommand,
+  GetTableMetadataCommand,
+  MetadataException,
   GetQueryResultsCommand,
   ListTableMetadataCommand,
   StartQueryExecutionCommand,
@@ -15,6 +17,68 @@ type Kind = 'table' | 'view' | 'external';
 export interface FakeTable {
   kind: Kind;
   properties: Record<string, string>;
+  /** Column names of a table built by CTAS (from its SELECT list) or given by ALTER TABLE ADD COLUMNS. */
+  columns?: string[];
+}
+
+/** What a fake query wrote, for assertions: the statement and, for INSERT/MERGE/DELETE, the table it changed. */
+export interface FakeWrite {
+  verb: 'insert' | 'merge' | 'delete';
+  table: string;
+}
+
+// Skips a quoted run ('...', "...", `...`) starting at i; returns the index after it.
+function skipQuoted(sql: string, i: number): number {
+  const quote = sql[i]!;
+  for (let j = i + 1; j < sql.length; j++) {
+    if (sql[j] === quote) {
+      if (sql[j + 1] === quote) j++;
+      else return j + 1;
+    }
+  }
+  return sql.length;
+}
+
+/** Splits SQL at top-level occurrences of a pattern (outside parentheses, quotes and comments). */
+function topLevelPieces(sql: string, separator: RegExp): string[] {
+  const pieces: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < sql.length; ) {
+    const c = sql[i]!;
+    if (c === "'" || c === '"' || c === '`') i = skipQuoted(sql, i);
+    else if (c === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (c === '(') (depth++, i++);
+    else if (c === ')') (depth--, i++);
+    else {
+      const m = depth === 0 ? separator.exec(sql.slice(i)) : null;
+      // A keyword separator must start a word; punctuation (a comma) may follow anything.
+      if (m && m.index === 0 && (/^\W/.test(m[0]) || /\W/.test(sql[i - 1] ?? ' '))) {
+        pieces.push(sql.slice(start, i));
+        i += m[0].length;
+        start = i;
+      } else i++;
+    }
+  }
+  pieces.push(sql.slice(start));
+  return pieces;
+}
+
+/**
+ * The column names a SELECT returns, read from its top-level select list (aliases, or the last part of a qualified
+ * name). Enough for the STEDI models, whose outer select lists name their columns.
+ */
+export function selectListColumns(sql: string): string[] {
+  const afterSelect = topLevelPieces(sql, /^select\b/i);
+  if (afterSelect.length < 2) throw new Error(`the fake Athena finds no top-level select in: ${sql.slice(0, 80)}`);
+  const list = topLevelPieces(afterSelect[1]!, /^from\b/i)[0]!;
+  return topLevelPieces(list, /^,/).map((item) => {
+    const text = item.replace(/--[^\n]*/g, '').trim();
+    const alias = /\bas\s+("?)([a-z0-9_]+)\1$/i.exec(text);
+    const name = alias ? alias[2]! : text.split('.').at(-1)!.replace(/"/g, '');
+    if (name === '*') throw new Error('the fake Athena cannot describe select *');
+    return name.toLowerCase();
+  });
 }
 
 const NAME = '[`"]?([a-z0-9_]+)[`"]?\\.[`"]?([a-z0-9_]+)[`"]?';
@@ -31,7 +95,11 @@ export class FakeAthena {
   crashAt?: number;
   /** Called after every applied statement, to check what readers would see at that moment. */
   observe?: (catalog: ReadonlyMap<string, FakeTable>) => void;
+  /** Rows written by INSERT, MERGE and DELETE statements, in order. */
+  readonly writes: FakeWrite[] = [];
   private readonly types = new Map<string, StatementType>();
+  // Queries that describe a SELECT (`select * from (...) limit 0`), with the columns they return.
+  private readonly described = new Map<string, string[]>();
 
   constructor() {
     this.mock.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString: string }) => {
@@ -41,7 +109,9 @@ export class FakeAthena {
       }
       this.sent.push(sql);
       const id = `q${this.sent.length}`;
-      this.types.set(id, this.apply(sql));
+      const describe = /^select \* from \(\n([\s\S]*)\n\) limit 0$/.exec(sql);
+      if (describe) this.described.set(id, selectListColumns(describe[1]!));
+      this.types.set(id, describe ? 'DML' : this.apply(sql));
       this.observe?.(this.catalog);
       return { QueryExecutionId: id };
     });
@@ -53,7 +123,17 @@ export class FakeAthena {
         Statistics: { DataScannedInBytes: this.types.get(input.QueryExecutionId) === 'DDL' ? 0 : 3 * 1024 ** 2, EngineExecutionTimeInMillis: 1500, QueryQueueTimeInMillis: 10 },
       },
     }));
-    this.mock.on(GetQueryResultsCommand).resolves({ UpdateCount: 42, ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } });
+    this.mock.on(GetQueryResultsCommand).callsFake(async (input: { QueryExecutionId: string }) => {
+      const described = this.described.get(input.QueryExecutionId);
+      if (!described) return { UpdateCount: 42, ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
+      const columns = described.map((name) => ({ Name: name, Type: /^(x|y|z)$/.test(name) ? 'double' : /time|date|distance/.test(name) ? 'bigint' : 'varchar' }));
+      return { ResultSet: { Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }], ResultSetMetadata: { ColumnInfo: columns } } };
+    });
+    this.mock.on(GetTableMetadataCommand).callsFake(async (input: { TableName: string }) => {
+      const table = this.catalog.get(input.TableName);
+      if (!table) throw new MetadataException({ message: `Table ${input.TableName} not found`, $metadata: {} });
+      return { TableMetadata: { Name: input.TableName, TableType: 'EXTERNAL_TABLE', Columns: (table.columns ?? []).map((name) => ({ Name: name, Type: 'string' })) } };
+    });
     this.mock.on(StopQueryExecutionCommand).resolves({});
     this.mock.on(ListTableMetadataCommand).callsFake(async () => ({
       TableMetadataList: [...this.catalog].map(([name, t]) => ({
@@ -64,13 +144,35 @@ export class FakeAthena {
     }));
   }
 
+  private table(name: string, verb: string): FakeTable {
+    const table = this.catalog.get(name);
+    if (table?.kind !== 'table') throw new Error(`cannot ${verb} ${name}: no such Iceberg table`);
+    return table;
+  }
+
   private apply(sql: string): StatementType {
     const text = sql.replace(/\s+/g, ' ').trim().toLowerCase();
     let m: RegExpMatchArray | null;
     if ((m = text.match(new RegExp(`^create table ${NAME} with .* as `)))) {
       if (this.catalog.has(m[2]!)) throw new Error(`table ${m[2]} already exists`);
-      this.catalog.set(m[2]!, { kind: 'table', properties: {} });
+      // Columns are only needed for incremental models; a `select *` model (customer_curated) keeps them unknown.
+      let columns: string[] | undefined;
+      try {
+        columns = selectListColumns(sql.slice(sql.indexOf(') as\n') + 5));
+      } catch {
+        columns = undefined;
+      }
+      this.catalog.set(m[2]!, { kind: 'table', properties: {}, columns });
       return 'DML';
+    }
+    if ((m = text.match(new RegExp(`^(insert into|merge into|delete from) ${NAME}`)))) {
+      this.table(m[3]!, m[1]!);
+      this.writes.push({ verb: m[1]!.split(' ')[0] as FakeWrite['verb'], table: m[3]! });
+      return 'DML';
+    }
+    if ((m = text.match(new RegExp(`^alter table ${NAME} add columns \\(\`([a-z0-9_]+)\` [a-z0-9(),]+\\)$`)))) {
+      this.table(m[2]!, 'alter').columns?.push(m[3]!);
+      return 'DDL';
     }
     if ((m = text.match(new RegExp(`^alter table ${NAME} rename to ${NAME}$`)))) {
       const from = this.catalog.get(m[2]!);

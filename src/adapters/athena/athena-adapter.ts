@@ -4,6 +4,7 @@ import {
   GetTableMetadataCommand,
   GetWorkGroupCommand,
   ListTableMetadataCommand,
+  type ColumnInfo,
   type TableMetadata,
 } from '@aws-sdk/client-athena';
 import type { Relation } from '../../graph/nodes.js';
@@ -20,6 +21,16 @@ export interface AthenaAdapterOptions {
   sleep?: Sleep;
   random?: () => number;
   newToken?: () => string;
+}
+
+// Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
+function catalogType(column: ColumnInfo): string {
+  const type = (column.Type ?? 'unknown').toLowerCase();
+  if (type === 'varchar' || type === 'char') return 'string';
+  if (type === 'integer') return 'int';
+  if (type === 'real') return 'float';
+  if (type === 'decimal' && column.Precision !== undefined) return `decimal(${column.Precision},${column.Scale ?? 0})`;
+  return type;
 }
 
 function isMissingDatabase(error: unknown): boolean {
@@ -101,6 +112,18 @@ export class AthenaAdapter implements Adapter {
       if (error instanceof Error && error.name === 'MetadataException') return [];
       throw athenaRequestError(`describing ${relation.schema}.${relation.identifier}`, error);
     }
+  }
+
+  /**
+   * Columns a model's SELECT returns, without running it: `select * from (<sql>) limit 0` is planned, resolved and
+   * answered with no rows and no data read; its result metadata names and types the columns. Still one query, so
+   * Athena may bill its 10 MB minimum (about $0.00005). Types are given in the catalog's (Hive) names, as listColumns
+   * gives them, so that a column added to a table is declared in the DDL's vocabulary.
+   */
+  async describeQuery(sql: string): Promise<Array<{ name: string; type: string }>> {
+    const outcome = await this.queries.execute({ sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' });
+    const columns = await this.queries.resultColumns(outcome.queryExecutionId);
+    return columns.map((c) => ({ name: c.Name!, type: catalogType(c) }));
   }
 
   /** Runs a plan's statements one after another; each result carries its scan and cost statistics. */

@@ -23,8 +23,11 @@ const HIVE_TYPES: Record<ColumnType, string> = {
   timestamp: 'timestamp',
 };
 
-/** Athena replaces tables by renaming Iceberg tables (no transactional DDL) and reads landing JSON as external tables. */
-export const athenaCapabilities: AdapterCapabilities = { transactionalDdl: false, externalSources: 'external-table', renameTable: true };
+/**
+ * Athena replaces tables by renaming Iceberg tables (no transactional DDL), reads landing JSON as external tables, and
+ * adds to Iceberg tables with MERGE INTO, one atomic commit per statement.
+ */
+export const athenaCapabilities: AdapterCapabilities = { transactionalDdl: false, externalSources: 'external-table', renameTable: true, mergeInto: true };
 
 /** Where an Athena target writes table data, and how. */
 export interface AthenaStorage {

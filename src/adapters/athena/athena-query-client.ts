@@ -6,6 +6,7 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   type AthenaClient,
+  type ColumnInfo,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
 import type { Row, Statement } from '../adapter.js';
@@ -112,6 +113,12 @@ export class AthenaQueryClient {
   async updateCount(queryExecutionId: string): Promise<number | undefined> {
     const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })));
     return page.UpdateCount;
+  }
+
+  /** The columns of a query's result (names and Athena types), from the metadata of its first result page. */
+  async resultColumns(queryExecutionId: string): Promise<ColumnInfo[]> {
+    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })));
+    return page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
   }
 
   /** Every row of a query's result, page by page, with values converted by column type. */

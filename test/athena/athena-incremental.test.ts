@@ -1,0 +1,109 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
+import type { AthenaTarget } from '../../src/project/profiles.js';
+import { executeProject, type ExecuteOptions } from '../../src/run/run-project.js';
+import { copyStediProject } from '../helpers/stedi-project.js';
+import { athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
+import { FakeAthena } from './fake-athena.js';
+
+const GOLDEN = path.join(import.meta.dirname, 'golden', 'incremental');
+const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests', PATH: process.env.PATH };
+const VARS = '{landing_root: "s3://stedi-landing/stedi"}';
+const INCREMENTAL = ['models/trusted/accelerometer_trusted.sql', 'models/trusted/step_trainer_trusted.sql', 'models/curated/machine_learning_curated.sql'];
+
+let fake: FakeAthena;
+beforeEach(() => (fake = new FakeAthena()));
+afterEach(() => fake.restore());
+
+function run(project: string, buildId: string, extra: Partial<ExecuteOptions> = {}) {
+  return executeProject('run', { projectDir: project, targetName: 'prod', vars: VARS, env: ENV, newId: () => buildId, ...extra });
+}
+
+function runFile(project: string, file: string): string {
+  return readFileSync(path.join(project, 'target/run', file), 'utf8');
+}
+
+describe('incremental models on Athena, a second run against existing Iceberg tables (scripted, no AWS)', () => {
+  it('sends the exact statements of the golden files (UPDATE_GOLDEN=1 rewrites them), all of which parse', async () => {
+    const project = copyStediProject();
+    expect((await run(project, 'b0ba0001')).results.every((r) => r.status === 'success')).toBe(true);
+    expect((await run(project, 'b0ba0002')).results.map((r) => `${r.name}: ${r.status} ${r.message ?? ''}`.trim())).not.toContainEqual(expect.stringMatching(/error|skipped/));
+    for (const file of INCREMENTAL) {
+      const text = runFile(project, file);
+      const golden = path.join(GOLDEN, file);
+      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
+        mkdirSync(path.dirname(golden), { recursive: true });
+        writeFileSync(golden, text);
+      }
+      expect(text, file).toBe(readFileSync(golden, 'utf8'));
+      for (const sql of statementsOfRunFile(text)) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
+    }
+  });
+
+  it('adds to the tables in place: one MERGE per reading table, DELETE then INSERT for machine_learning_curated, the purges, no leftovers', async () => {
+    const project = copyStediProject();
+    await run(project, 'b0ba0001');
+    const writesBefore = fake.writes.length;
+    const missing = new Set<string>();
+    fake.observe = (catalog) => {
+      for (const name of ['accelerometer_trusted', 'step_trainer_trusted', 'machine_learning_curated']) if (!catalog.has(name)) missing.add(name);
+    };
+    const second = await run(project, 'b0ba0002');
+    expect(second.results.filter((r) => r.status !== 'success')).toEqual([]);
+    expect(second.results.find((r) => r.name === 'accelerometer_trusted')?.description).toBe('incremental stedi.accelerometer_trusted');
+    // The incremental tables are never absent: nothing is renamed or dropped under their names.
+    expect([...missing]).toEqual([]);
+    expect(fake.writes.slice(writesBefore).map((w) => `${w.verb} ${w.table}`).sort()).toEqual([
+      'delete accelerometer_trusted', // the consent-withdrawal purge (post_hook)
+      'delete machine_learning_curated',
+      'delete step_trainer_trusted', // the untrusted-device purge (post_hook)
+      'insert machine_learning_curated',
+      'merge accelerometer_trusted',
+      'merge step_trainer_trusted',
+    ]);
+    expect(fake.names().filter((n) => n.includes('__'))).toEqual([]);
+    // The columns of the new rows were read by one LIMIT 0 query per incremental model.
+    expect(fake.sent.filter((s) => /^select \* from \(\n[\s\S]*\n\) limit 0$/.test(s))).toHaveLength(3);
+  });
+
+  const PLAN = ['read the columns', 'stage', 'merge', 'post-hook', 'drop the staged table'];
+  // A second run of accelerometer_trusted alone sends: create schema, describe, stage, merge, purge, drop staged.
+  for (const [index, step] of PLAN.entries()) {
+    it(`is finished by the next run when interrupted before "${step}", and leaves no staged table`, async () => {
+      const project = copyStediProject();
+      await run(project, 'b0ba0001');
+      const only = { select: ['accelerometer_trusted'] };
+      const start = fake.sent.length;
+      fake.crashAt = start + 2 + index;
+      const crashed = await run(project, 'b0ba0002', only);
+      expect(crashed.results[0]!.status).toBe('error');
+      fake.crashAt = undefined;
+      const leftover = index >= 2 ? ['accelerometer_trusted__stedi_new_b0ba0002'] : [];
+      expect(fake.names().filter((n) => n.includes('__'))).toEqual(leftover);
+      const writesBefore = fake.writes.length;
+      const next = await run(project, 'b0ba0003', only);
+      expect(next.results[0]!.status).toBe('success');
+      expect(fake.names().filter((n) => n.includes('__'))).toEqual([]);
+      expect(fake.writes.slice(writesBefore).map((w) => w.verb)).toEqual(['merge', 'delete']);
+      const plan = statementsOfRunFile(runFile(project, 'models/trusted/accelerometer_trusted.sql'));
+      expect(plan[0]).toEqual(leftover.length ? 'drop table if exists `stedi`.`accelerometer_trusted__stedi_new_b0ba0002`' : expect.stringMatching(/^create table "stedi"."accelerometer_trusted__stedi_new_b0ba0003"/));
+    });
+  }
+
+  it('describes a query by the metadata of a LIMIT 0 query, in the catalog\'s type names, and lists a table\'s columns from Glue', async () => {
+    const target: AthenaTarget = {
+      name: 'prod', type: 'athena', region: 'us-east-1', workgroup: 'primary', s3_staging_dir: 's3://results/', s3_data_dir: 's3://lake/zones', database: 'stedi',
+      catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, write_compression: 'ZSTD',
+    };
+    const adapter = AthenaAdapter.open(target, { sleep: async () => undefined });
+    expect(await adapter.describeQuery('select a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a')).toEqual([
+      { name: 'user', type: 'string' },
+      { name: 'x', type: 'double' },
+      { name: 't_time', type: 'bigint' },
+    ]);
+    expect(fake.sent).toEqual(['select * from (\nselect a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a\n) limit 0']);
+    expect(await adapter.listColumns({ schema: 'stedi', identifier: 'missing' })).toEqual([]);
+  });
+});

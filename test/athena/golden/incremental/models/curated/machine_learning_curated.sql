@@ -1,0 +1,72 @@
+-- stage the new rows of machine_learning_curated
+create table "stedi"."machine_learning_curated__stedi_new_b0ba0002" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/machine_learning_curated__stedi_new_b0ba0002/b0ba0002/', format = 'PARQUET', write_compression = 'ZSTD') as
+-- The training table: each trusted step trainer reading paired with the trusted phone readings of the same
+-- millisecond. It carries no direct identifier (no email, name, phone or birthday).
+-- ml_pairing: timestamp pairs on time alone (the reference table; a reading may meet another customer's phone
+-- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
+-- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
+-- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
+
+select
+    s.sensorreadingtime,
+    s.serialnumber,
+    s.distancefromobject,
+    a."timestamp",
+    a.x,
+    a.y,
+    a.z
+from "stedi"."step_trainer_trusted" as s
+inner join "stedi"."accelerometer_trusted" as a
+    on a."timestamp" = s.sensorreadingtime
+
+
+where s.sensorreadingtime in (select changed_at from (select coalesce(expected.at_time, held.at_time) as changed_at
+from (
+    select s.sensorreadingtime as at_time, count(*) as n,
+           sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    from "stedi"."step_trainer_trusted" as s
+    inner join "stedi"."accelerometer_trusted" as a
+        on a."timestamp" = s.sensorreadingtime
+    
+    group by s.sensorreadingtime
+) as expected
+full outer join (
+    select sensorreadingtime as at_time, count(*) as n, sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    from "stedi"."machine_learning_curated"
+    group by sensorreadingtime
+) as held
+    on held.at_time = expected.at_time
+where expected.n is distinct from held.n
+   or expected.fingerprint is distinct from held.fingerprint) as changed)
+;
+
+-- delete the rows of machine_learning_curated that meet replace_where
+delete from "stedi"."machine_learning_curated"
+where sensorreadingtime in (select changed_at from (select coalesce(expected.at_time, held.at_time) as changed_at
+from (
+    select s.sensorreadingtime as at_time, count(*) as n,
+           sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    from "stedi"."step_trainer_trusted" as s
+    inner join "stedi"."accelerometer_trusted" as a
+        on a."timestamp" = s.sensorreadingtime
+    
+    group by s.sensorreadingtime
+) as expected
+full outer join (
+    select sensorreadingtime as at_time, count(*) as n, sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    from "stedi"."machine_learning_curated"
+    group by sensorreadingtime
+) as held
+    on held.at_time = expected.at_time
+where expected.n is distinct from held.n
+   or expected.fingerprint is distinct from held.fingerprint) as changed)
+;
+
+-- insert the new rows into machine_learning_curated
+insert into "stedi"."machine_learning_curated" ("sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z")
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated__stedi_new_b0ba0002"
+;
+
+-- drop the staged rows of machine_learning_curated
+drop table if exists `stedi`.`machine_learning_curated__stedi_new_b0ba0002`
+;
