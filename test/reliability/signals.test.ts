@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, copyStediProject } from '../helpers/stedi-project.js';
+import { writeLandingData } from '../../src/generate/write-landing-data.js';
+import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
 import { compileCli, spawnCli, type CompiledCli } from './compiled-cli.js';
-import { databaseState, temporaryRelations } from './database-state.js';
+import { compareWithOldAndNew, databaseState, temporaryRelations } from './database-state.js';
 
 // A model whose query runs for minutes unless it is interrupted: the statement certainly in flight when the signal lands.
 const SLOW_MODEL = `-- Deliberately slow: the signal tests stop it while it runs.
@@ -49,23 +50,38 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('a run stopped with %s', (signal) 
     expect(run.stderr()).not.toContain('unexpected failure inside stedi-models');
   });
 
-  it('stopped while the landing loads run, leaves every relation complete (old or new) and the next run completes', async () => {
-    const database = path.join(project, `target/${signal}-landing/stedi.duckdb`);
+  it(`stopped while the landing loads run, leaves every relation with its old or new contents, exits ${EXPECTED_CODE[signal]}, and the next run completes`, async () => {
     const select = ['--exclude', 'slow_model'];
-    const first = await cli(['run', ...select], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+    // Old: the sample data. New: a generated set large enough that the landing loads are still running at the signal.
+    const old = path.join(project, `target/${signal}-landing-old/stedi.duckdb`);
+    const first = await cli(['run', ...select], { cwd: project, env: { STEDI_DUCKDB_PATH: old } });
     expect(first.code, first.stderr).toBe(0);
-    const before = await databaseState(database);
-    const run = spawnCli(compiled, ['run', ...select, '--vars', '{landing_root: data/landing}'], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+    const before = await databaseState(old);
+    const landing = path.join(tempDir('stedi-signal-data-'), 'landing');
+    await writeLandingData({ outDir: landing, customers: 3_000, seed: 77 });
+    const newVars = ['--vars', JSON.stringify({ landing_root: landing })];
+    const copy = (name: string) => {
+      const file = path.join(project, `target/${signal}-landing-${name}/stedi.duckdb`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      copyFileSync(old, file);
+      return file;
+    };
+    const clean = copy('clean');
+    expect((await cli(['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: clean } })).code).toBe(0);
+    const fresh = await databaseState(clean);
+
+    const database = copy('signalled');
+    const run = spawnCli(compiled, ['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
     await run.lineMatching(/Running \d+ nodes/);
     run.child.kill(signal);
     const ended = await run.exited;
-    // The signal may land after the small sample run finished (exit 0); when it lands during the run, the code is 128 + n.
-    expect([0, EXPECTED_CODE[signal]], run.stderr()).toContain(ended.code);
+    expect(ended.code, run.stdout() + run.stderr()).toBe(EXPECTED_CODE[signal]);
+    expect(run.stdout()).toMatch(/was cancelled/);
     const after = await databaseState(database);
-    // Same landing data: old and new contents are equal, so every relation must be exactly as before.
-    expect(after).toEqual(before);
-    const next = await cli(['run', ...select], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+    expect(temporaryRelations(after)).toEqual([]);
+    expect([...compareWithOldAndNew(before, after, fresh)].filter(([, v]) => v !== 'old' && v !== 'new')).toEqual([]);
+    const next = await cli(['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
     expect(next.code, next.stderr).toBe(0);
-    expect(await databaseState(database)).toEqual(before);
+    expect(await databaseState(database)).toEqual(fresh);
   });
 });
