@@ -39,7 +39,7 @@ export interface SiteNode {
   name: string;
   kind: DocumentedKind;
   zone: string;
-  /** How it exists on the engine: `table`, `view`, `source view` (landing files read in place), `seed`. */
+  /** How it exists on the engine: `table`, `view`, `landing files` (a source over landing JSON), `seed`. */
   materialization: string;
   description: string;
   relation: string;
@@ -87,7 +87,8 @@ function zoneOf(node: ManifestNode, kind: DocumentedKind): string {
 }
 
 function materializationOf(node: ManifestNode, kind: DocumentedKind): string {
-  if (kind === 'source') return node.external ? 'source view' : 'source';
+  // Landing sources are loaded tables on DuckDB and external tables on Athena: name what they hold, not how.
+  if (kind === 'source') return node.external ? 'landing files' : 'source';
   if (kind === 'seed') return 'seed';
   return node.config?.materialized ?? 'view';
 }

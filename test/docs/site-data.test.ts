@@ -46,7 +46,7 @@ describe('site data', () => {
   it('gives every STEDI relation its zone, materialization, parents and children', () => {
     const site = buildSiteData(docsInput(STEDI_SHAPE));
     const byName = new Map(site.nodes.map((n) => [n.name, n]));
-    expect(byName.get('customer_landing')).toMatchObject({ kind: 'source', zone: 'landing', materialization: 'source view', location: 'data/customer_landing/' });
+    expect(byName.get('customer_landing')).toMatchObject({ kind: 'source', zone: 'landing', materialization: 'landing files', location: 'data/customer_landing/' });
     expect(byName.get('step_trainer_trusted')).toMatchObject({ zone: 'trusted', materialization: 'table' });
     expect(byName.get(ML.split('.')[2]!)!.parents).toEqual(['model.stedi.step_trainer_trusted', 'model.stedi.accelerometer_trusted']);
     expect(byName.get('customer_curated')!.children).toEqual(['model.stedi.step_trainer_trusted']);
