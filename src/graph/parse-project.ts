@@ -58,11 +58,16 @@ function folderConfigs(project: LoadedProject, folder: string): PartialModelConf
     .map((c) => c.config);
 }
 
-function parseSchemaFiles(project: LoadedProject, problems: ProjectError[]): Array<{ file: string; content: SchemaFile }> {
+function parseSchemaFiles(project: LoadedProject, problems: ProjectError[], cache: ParseCache): Array<{ file: string; content: SchemaFile }> {
   const parsed: Array<{ file: string; content: SchemaFile }> = [];
   for (const file of project.files.schemaYml) {
     try {
-      parsed.push({ file: file.path, content: parseYaml(file.text, file.path, schemaFileSchema) });
+      let content = cache.getSchema<SchemaFile>(file);
+      if (!content) {
+        content = parseYaml(file.text, file.path, schemaFileSchema);
+        cache.setSchema(file, content);
+      }
+      parsed.push({ file: file.path, content });
     } catch (error) {
       if (error instanceof ProjectError) problems.push(error);
       else throw error;
@@ -236,19 +241,19 @@ function parseUnitTests(project: LoadedProject, schemaFiles: ReturnType<typeof p
 
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
- * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once. Model files that
- * have not changed since the previous invocation are not rendered again (target/partial_parse.json).
+ * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once. Files that have
+ * not changed since the previous invocation are not rendered or validated again (target/partial_parse.json).
  */
 export function parseProject(project: LoadedProject, templates: TemplateEngine, engine: EngineInfo): ParsedProject {
   const problems: ProjectError[] = [...templates.macroProblems];
-  const schemaFiles = parseSchemaFiles(project, problems);
+  const cache = ParseCache.load(project, engine);
+  const schemaFiles = parseSchemaFiles(project, problems, cache);
   const entries = new Map<string, { file: string; model: ModelEntry }>();
   for (const { file, content } of schemaFiles) {
     for (const model of content.models) entries.set(model.name, { file, model });
   }
   const models: ModelNode[] = [];
   const byName = new Map<string, ModelNode>();
-  const cache = ParseCache.load(project, engine);
   for (const file of project.files.modelSql) {
     const model = parseModel(project, file, entries.get(path.posix.basename(file.path, '.sql')), templates, engine, problems, cache);
     const other = byName.get(model.name);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProjectGraph } from '../../src/compile/compile-project.js';
@@ -13,6 +13,7 @@ const FILES = {
   'models/a.sql': "{{ config(materialized='table', tags=['t']) }}select {{ plus_one(1) }} as id, '{{ var('greeting') }}' as g",
   'models/b.sql': "select * from {{ ref('a') }} join {{ ref('c') }} using (id)",
   'models/c.sql': 'select 1 as id',
+  'models/_schema.yml': 'models:\n  - name: c\n    description: The c model.\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
 };
 
 /** Parses a project and returns its models and the files the parse pass rendered. */
@@ -22,7 +23,8 @@ function parse(dir: string, options: { vars?: string; env?: Record<string, strin
     const context = buildProjectGraph(loadProject({ projectDir: dir, vars: options.vars, env: options.env ?? {} }));
     const rendered = render.mock.calls.filter(([, scope]) => scope.mode === 'parse').map(([file]) => file.path).sort();
     const models = [...context.graph.nodes.values()].filter((n): n is ModelNode => n.kind === 'model');
-    return { rendered, models: models.map(({ rawSql: _raw, ...rest }) => rest) };
+    const tests = [...context.graph.nodes.values()].filter((n) => n.kind === 'data_test');
+    return { rendered, models: models.map(({ rawSql: _raw, ...rest }) => rest), tests };
   } finally {
     render.mockRestore();
   }
@@ -31,7 +33,7 @@ function parse(dir: string, options: { vars?: string; env?: Record<string, strin
 afterEach(() => vi.restoreAllMocks());
 
 describe('parse cache (target/partial_parse.json)', () => {
-  it('renders only the model files that changed since the previous parse, with the same nodes as a full parse', () => {
+  it('renders only the model files that changed since the previous parse, with the same nodes and tests as a full parse', () => {
     const dir = fixtureProject(FILES);
     const cold = parse(dir);
     expect(cold.rendered).toEqual(['models/a.sql', 'models/b.sql', 'models/c.sql']);
@@ -40,6 +42,10 @@ describe('parse cache (target/partial_parse.json)', () => {
     const warm = parse(dir);
     expect(warm.rendered).toEqual([]);
     expect(warm.models).toEqual(cold.models);
+    expect(warm.tests).toEqual(cold.tests);
+    expect(warm.tests).toHaveLength(2);
+    const cached = JSON.parse(readFileSync(path.join(dir, 'target', PARSE_CACHE_FILE), 'utf8')).files;
+    expect(Object.keys(cached).sort()).toEqual(['models/_schema.yml', 'models/a.sql', 'models/b.sql', 'models/c.sql']);
 
     writeFileSync(path.join(dir, 'models', 'c.sql'), "select 2 as id from {{ ref('a') }}");
     const edited = parse(dir);
@@ -55,16 +61,31 @@ describe('parse cache (target/partial_parse.json)', () => {
     expect(parse(dir, { vars: '{greeting: hi}' }).rendered).toHaveLength(3);
   });
 
-  it('never caches a file that reads env_var, nor one whose render reported a problem', () => {
+  it('renders a file again when an env var it names changes, and never caches one named by an expression or a failed render', () => {
     const dir = fixtureProject({
       'models/e.sql': "select '{{ env_var('STEDI_REGION', 'eu') }}' as region",
+      'models/d.sql': "{% set name = 'STEDI_REGION' %}select '{{ env_var(name, 'eu') }}' as region",
       'models/u.sql': "select '{{ var('undefined_var') }}' as x",
       'models/ok.sql': 'select 1 as id',
     });
     expect(() => parse(dir)).toThrow(/undefined_var/);
     writeFileSync(path.join(dir, 'models', 'u.sql'), 'select 1 as x');
-    parse(dir, { env: { STEDI_REGION: 'us' } });
-    const again = parse(dir, { env: { STEDI_REGION: 'ap' } });
-    expect(again.rendered).toEqual(['models/e.sql']);
+    expect(parse(dir, { env: { STEDI_REGION: 'us' } }).rendered).toEqual(['models/d.sql', 'models/e.sql', 'models/u.sql']);
+    expect(parse(dir, { env: { STEDI_REGION: 'us' } }).rendered).toEqual(['models/d.sql']);
+    expect(parse(dir, { env: { STEDI_REGION: 'ap' } }).rendered).toEqual(['models/d.sql', 'models/e.sql']);
+  });
+
+  it('writes no secret into the cache, and caches nothing when a macro names an env var by an expression', () => {
+    const dir = fixtureProject({
+      'macros/salt.sql': "{% macro salt() %}{{ env_var('STEDI_SECRET_SALT') }}{% endmacro %}",
+      'models/a.sql': "select '{{ env_var('STEDI_SECRET_SALT') }}' as s",
+    });
+    parse(dir, { env: { STEDI_SECRET_SALT: 'pepper-9f8e7d' } });
+    expect(parse(dir, { env: { STEDI_SECRET_SALT: 'pepper-9f8e7d' } }).rendered).toEqual([]);
+    expect(readFileSync(path.join(dir, 'target', PARSE_CACHE_FILE), 'utf8')).not.toContain('pepper');
+
+    writeFileSync(path.join(dir, 'macros', 'salt.sql'), "{% macro salt(n) %}{{ env_var(n) }}{% endmacro %}");
+    expect(parse(dir, { env: { STEDI_SECRET_SALT: 'x' } }).rendered).toEqual(['models/a.sql']);
+    expect(parse(dir, { env: { STEDI_SECRET_SALT: 'x' } }).rendered).toEqual(['models/a.sql']);
   });
 });
