@@ -7,10 +7,26 @@ export function rejectsRelation(relation: Relation): Relation {
   return { ...relation, identifier: `${relation.identifier}_rejects` };
 }
 
+/** The relation that records which landing files a source has loaded: `<source>__loaded_files` beside it. */
+export function ledgerRelation(relation: Relation): Relation {
+  return { ...relation, identifier: `${relation.identifier}__loaded_files` };
+}
+
+/** A landing file as listed before a load: its path, size and modification time (epoch ms). */
+export interface LandingFile {
+  file: string;
+  size: number;
+  modifiedMs: number;
+}
+
 /** What loading one landing source needs. */
 export interface LandingLoadInput {
   source: SourceNode;
-  existing: { table?: RelationType; rejects?: RelationType };
+  existing: { table?: RelationType; rejects?: RelationType; ledger?: RelationType };
+  /** The files to read, as listed at planning time (the listing, not a glob, so the load reads what was decided). */
+  files: readonly LandingFile[];
+  /** `append`: only new files are read and their lines added; `full`: everything is reloaded and swapped in. */
+  mode: 'full' | 'append';
   dialect: Dialect;
   capabilities: AdapterCapabilities;
   newId: () => string;
@@ -20,8 +36,23 @@ export interface LandingLoadInput {
 export const COUNT_PER_FILE = 'count loaded and rejected lines per file';
 
 /**
+ * Decides how to load a landing source: only the new files when every file loaded before is still there unchanged
+ * (same size and time), else everything again — a changed or removed file may have changed rows already loaded.
+ */
+export function landingLoadMode(listed: readonly LandingFile[], loaded: readonly LandingFile[] | undefined): { mode: 'full' | 'append'; files: LandingFile[]; reason: string } {
+  if (!loaded) return { mode: 'full', files: [...listed], reason: 'first load' };
+  const now = new Map(listed.map((f) => [f.file, f]));
+  const changed = loaded.filter((f) => now.get(f.file)?.size !== f.size || now.get(f.file)?.modifiedMs !== f.modifiedMs);
+  if (changed.length > 0) return { mode: 'full', files: [...listed], reason: `${changed.length} loaded file(s) changed or removed, e.g. ${changed[0]!.file}` };
+  const known = new Set(loaded.map((f) => f.file));
+  const fresh = listed.filter((f) => !known.has(f.file));
+  return { mode: 'append', files: fresh, reason: `${fresh.length} new file(s)` };
+}
+
+/**
  * Plans loading a landing source into a table, line by line: readable lines into the source's table, the others
- * (with file, line number, raw text and reason) into `<source>_rejects`, both swapped in one transaction. A load
+ * (with file, line number, raw text and reason) into `<source>_rejects`, and the files into a ledger, all in one
+ * transaction. A full load builds the three beside the old ones and swaps them in; an append adds to them. A load
  * that rejects more than the source allows fails before anything is published, so the previous tables stay.
  */
 export function planLandingLoad(input: LandingLoadInput): Statement[] {
@@ -30,11 +61,14 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   if (!external || !dialect.parseJsonLines || !input.capabilities.transactionalDdl) {
     throw new UnsupportedPlanError(`${source.name}: this engine cannot load landing files into tables.`);
   }
+  if (input.mode === 'append' && input.files.length === 0) return [];
   const id = input.newId();
   const parsed = dialect.quoteIdentifier(`${source.name}__stedi_parsed_${id}`);
   const target = source.relation;
   const rejects = rejectsRelation(target);
-  const swap = (relation: Relation, old: RelationType | undefined, select: string, purpose: string, reportsRows: boolean): Statement[] => {
+  const ledger = ledgerRelation(target);
+  const write = (relation: Relation, old: RelationType | undefined, select: string, purpose: string, reportsRows: boolean): Statement[] => {
+    if (input.mode === 'append') return [{ sql: `insert into ${dialect.relation(relation)}\n${select}`, purpose, reportsRows }];
     const temporary = { ...relation, identifier: `${relation.identifier}__stedi_tmp_${id}` };
     return [
       { sql: `create table ${dialect.relation(temporary)} as\n${select}`, purpose, reportsRows },
@@ -49,12 +83,18 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
     `${source.name}: too many unreadable landing lines (limit: ${[external.maxRejectedRows !== undefined ? `max_rejected_rows ${external.maxRejectedRows}` : '', external.maxRejectedFraction !== undefined ? `max_rejected_fraction ${external.maxRejectedFraction}` : ''].filter(Boolean).join(', ')}); the previous tables are kept. Rejected lines: `,
   );
   const columns = external.columns.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
+  const listed = input.files.length
+    ? `(values ${input.files.map((f) => `(${dialect.quoteString(f.file)}, cast(${f.size} as bigint), cast(${f.modifiedMs} as bigint))`).join(', ')}) as listed(file, size, modified_ms)`
+    : '(select cast(null as varchar) as file, cast(null as bigint) as size, cast(null as bigint) as modified_ms where false) as listed';
   return [
     { sql: 'begin transaction', purpose: `start loading ${source.name}` },
-    ...(dialect.checkLandingFiles
+    ...(dialect.checkLandingFiles && input.mode === 'full'
       ? [{ sql: dialect.checkLandingFiles(external.location, source.name), purpose: `check that ${source.name} has landing files` }]
       : []),
-    { sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(external.location, external.columns)}`, purpose: `read and check the landing files of ${source.name}` },
+    {
+      sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(input.files.map((f) => f.file), external.columns)}`,
+      purpose: `read and check the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name}`,
+    },
     ...(limits.length
       ? [{
           sql: `select case when ${limits.join(' or ')} then error(${message} || rejected || ' of ' || total) end as verdict\nfrom (select count(*) filter (where reason is not null) as rejected, count(*) as total from ${parsed}) as counts`,
@@ -66,8 +106,15 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
       purpose: COUNT_PER_FILE,
       returnsRecords: true,
     },
-    ...swap(target, existing.table, `select ${columns} from ${parsed} where reason is null`, `load the readable lines into ${source.name}`, true),
-    ...swap(rejects, existing.rejects, `select file, line_number, raw_line, reason from ${parsed} where reason is not null`, `keep the unreadable lines in ${rejects.identifier}`, false),
+    ...write(target, existing.table, `select ${columns} from ${parsed} where reason is null`, `load the readable lines into ${source.name}`, true),
+    ...write(rejects, existing.rejects, `select file, line_number, raw_line, reason from ${parsed} where reason is not null`, `keep the unreadable lines in ${rejects.identifier}`, false),
+    ...write(
+      ledger,
+      existing.ledger,
+      `select listed.file, listed.size, listed.modified_ms, count(p.line_number) filter (where p.reason is null) as loaded, count(p.line_number) filter (where p.reason is not null) as rejected\nfrom ${listed}\nleft join ${parsed} as p on p.file = listed.file\ngroup by listed.file, listed.size, listed.modified_ms`,
+      `record the loaded files of ${source.name}`,
+      false,
+    ),
     { sql: `drop table ${parsed}`, purpose: 'drop the parsed lines' },
     { sql: 'commit', purpose: `publish ${source.name}` },
   ];

@@ -1,5 +1,5 @@
-import type { Adapter, Statement, StatementResult } from '../adapters/adapter.js';
-import { COUNT_PER_FILE, planLandingLoad, rejectsRelation } from '../materialize/plan-landing-load.js';
+import type { Adapter, RelationType, Row, Statement, StatementResult } from '../adapters/adapter.js';
+import { COUNT_PER_FILE, ledgerRelation, landingLoadMode, planLandingLoad, rejectsRelation, type LandingFile } from '../materialize/plan-landing-load.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
@@ -53,15 +53,31 @@ function hint(node: ModelNode | SourceNode | SeedNode, message: string): string 
 
 type BuildableNode = ModelNode | SourceNode | SeedNode;
 
+/**
+ * A landing source is loaded from the files listed now: only the new ones when everything loaded before is still
+ * there unchanged, else all of them again (and always all with --full-refresh).
+ */
+async function planLanding(build: BuildContext, node: SourceNode, inSchema: ReadonlyMap<string, RelationType>, existing: RelationType | undefined): Promise<{ statements: Statement[]; materialized: string }> {
+  const { adapter } = build;
+  const { dialect } = adapter;
+  const rejects = inSchema.get(rejectsRelation(node.relation).identifier.toLowerCase());
+  const ledger = inSchema.get(ledgerRelation(node.relation).identifier.toLowerCase());
+  const asFile = (r: Row): LandingFile => ({ file: String(r.file), size: Number(r.size), modifiedMs: Number(r.modified_ms) });
+  const listed = dialect.listLandingFiles ? (await adapter.query(dialect.listLandingFiles(node.external!.location))).map(asFile) : [];
+  const canAppend = existing === 'table' && rejects === 'table' && ledger === 'table' && !build.fullRefresh;
+  const loaded = canAppend ? (await adapter.query(`select file, size, modified_ms from ${dialect.relation(ledgerRelation(node.relation))}`)).map(asFile) : undefined;
+  const { mode, files } = landingLoadMode(listed, loaded);
+  const statements = planLandingLoad({ source: node, existing: { table: existing, rejects, ledger }, files, mode, dialect, capabilities: adapter.capabilities, newId: build.newId });
+  return { statements, materialized: mode === 'append' ? (files.length ? 'new landing files into' : 'no new landing files for') : 'table' };
+}
+
 /** The statements that (re)build a node, with how the node is materialized. */
 async function planNode(build: BuildContext, node: BuildableNode): Promise<{ statements: Statement[]; materialized: string }> {
   const { adapter, compiled } = build;
   const inSchema = await adapter.listRelations(node.relation.schema);
   const existing = inSchema.get(node.relation.identifier.toLowerCase());
   if (node.kind === 'source' && adapter.capabilities.externalSources === 'loaded-table') {
-    const rejects = inSchema.get(rejectsRelation(node.relation).identifier.toLowerCase());
-    const statements = planLandingLoad({ source: node, existing: { table: existing, rejects }, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
-    return { statements, materialized: 'table' };
+    return planLanding(build, node, inSchema, existing);
   }
   if (node.kind === 'source' && adapter.capabilities.externalSources === 'external-table') {
     const properties = (await adapter.listTableProperties?.(node.relation.schema))?.get(node.relation.identifier.toLowerCase());

@@ -43,7 +43,11 @@ export const duckDbDialect: Dialect = {
   relation: (r: Relation) =>
     [r.database, r.schema, r.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.'),
   columnType: (type) => TYPES[type],
-  parseJsonLines: (location, columns) => jsonLinesSql(landingPattern(location), columns, quoteString, quoteIdentifier, (t) => TYPES[t]),
+  parseJsonLines: (files, columns) =>
+    jsonLinesSql(typeof files === 'string' ? landingPattern(files) : files, columns, quoteString, quoteIdentifier, (t) => TYPES[t]),
+  // read_text reads a file's content only when the content column is asked for: listing is cheap.
+  listLandingFiles: (location) =>
+    `select filename as file, size, epoch_ms(last_modified) as modified_ms from read_text(${quoteString(landingPattern(location))}) order by filename`,
   // read_text matches a missing folder as zero files and returns no rows; that would publish empty tables.
   checkLandingFiles: (location, sourceName) =>
     `select case when count(*) = 0 then error(${quoteString(`${sourceName}: no files found at ${landingPattern(location)}`)}) end as verdict\nfrom glob(${quoteString(landingPattern(location))})`,

@@ -23,7 +23,7 @@ function valueSql(column: Column, extract: string, jsonType: string, sqlType: st
  * DuckDB SQL that reads every line of the landing files under a location and checks it against the declared
  * columns. Lines are numbered as an editor numbers them; CRLF endings and a UTF-8 byte-order mark are tolerated.
  */
-export function jsonLinesSql(pattern: string, columns: readonly Column[], quoteString: Quote, quoteIdentifier: Quote, sqlType: (t: ColumnType) => string): string {
+export function jsonLinesSql(files: string | readonly string[], columns: readonly Column[], quoteString: Quote, quoteIdentifier: Quote, sqlType: (t: ColumnType) => string): string {
   const perColumn = columns.map((c, i) => {
     const path = quoteString(`$.${JSON.stringify(c.jsonKey)}`);
     return { c, i, jsonType: `case when is_object then json_type(doc, ${path}) end`, extract: `json_extract_string(doc, ${path})` };
@@ -41,7 +41,7 @@ export function jsonLinesSql(pattern: string, columns: readonly Column[], quoteS
     .join(',\n      ');
   return `with raw_lines as (
   select filename as file, unnest(generate_series(1, len(parts))) as line_number, unnest(parts) as raw_line
-  from (select filename, string_split(content, chr(10)) as parts from read_text(${quoteString(pattern)}))
+  from (select filename, string_split(content, chr(10)) as parts from read_text(${typeof files === 'string' ? quoteString(files) : `[${files.map(quoteString).join(', ')}]::varchar[]`}))
 ),
 lines as (
   select file, line_number, raw_line, regexp_replace(rtrim(raw_line, chr(13)), '^\\x{FEFF}', '') as line
