@@ -128,8 +128,9 @@ export class ParseCache {
     const hash = this.hashOf(source);
     if (!this.enabled || !hash || scope.problems.length > 0) return;
     const parsed: ParsedTemplate = { refs: scope.refs, sources: scope.sources, configs: scope.configs, varsUsed: [...scope.varsUsed], macrosUsed: [...scope.macrosUsed] };
-    // A config value JSON cannot hold as it is (undefined, a function, an object of a class) is not cached.
-    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(parsed)), parsed)) return;
+    // A config value JSON cannot hold as it is (undefined, a function, an object of a class) is not cached. The other
+    // fields are strings; checking only the configs keeps a cold parse of many files cheap.
+    if (scope.configs.length > 0 && !isDeepStrictEqual(JSON.parse(JSON.stringify(scope.configs)), scope.configs)) return;
     this.next[source.path] = { hash, parsed };
   }
 
