@@ -10,7 +10,7 @@ const TARGETS = { 1000: 1, 10000: 5 };
 
 async function timeCommand(project, command) {
   const result = await measureProcess('node', [CLI, command, '--project-dir', project], { sampleMs: 100 });
-  return { seconds: round(result.seconds), peakRssMb: Math.round(result.peakRssMb) };
+  return { seconds: round(result.seconds), cpuSeconds: round(result.cpuSeconds), peakRssMb: Math.round(result.peakRssMb) };
 }
 
 /** Times compile and ls per project size; returns the numbers with the targets. */

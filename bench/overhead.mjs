@@ -50,7 +50,14 @@ export async function benchOverhead({ pairs = 10 } = {}) {
     const a = await measureProcess('node', toolFirst ? toolArgs : replayArgs, { sampleMs: 0 });
     const b = await measureProcess('node', toolFirst ? replayArgs : toolArgs, { sampleMs: 0 });
     const [tool, replay] = toolFirst ? [a, b] : [b, a];
-    measured.push({ tool: round(tool.seconds), replay: round(replay.seconds), ratio: round(tool.seconds / replay.seconds) });
+    measured.push({
+      tool: round(tool.seconds),
+      replay: round(replay.seconds),
+      ratio: round(tool.seconds / replay.seconds),
+      toolCpu: round(tool.cpuSeconds),
+      replayCpu: round(replay.cpuSeconds),
+      cpuRatio: tool.cpuSeconds && replay.cpuSeconds ? round(tool.cpuSeconds / replay.cpuSeconds) : undefined,
+    });
     progress(`overhead pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`);
   }
   return {
@@ -60,6 +67,9 @@ export async function benchOverhead({ pairs = 10 } = {}) {
     medianToolSeconds: round(median(measured.map((p) => p.tool))),
     medianReplaySeconds: round(median(measured.map((p) => p.replay))),
     medianRatio: round(median(measured.map((p) => p.ratio))),
+    medianCpuRatio: measured[0]?.cpuRatio === undefined ? undefined : round(median(measured.map((p) => p.cpuRatio))),
+    medianToolCpuSeconds: measured[0]?.toolCpu === undefined ? undefined : round(median(measured.map((p) => p.toolCpu))),
+    medianReplayCpuSeconds: measured[0]?.replayCpu === undefined ? undefined : round(median(measured.map((p) => p.replayCpu))),
     target: 1.3,
     commands: {
       tool: `node bin/stedi-models.js run --project-dir <copy of the project> --vars '{landing_root: ../shared/stedi-landing}'   (profiles.yml: duckdb, threads ${THREADS})`,

@@ -6,11 +6,13 @@ const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
 
 function overhead(o) {
   if (!o) return 'not run';
+  if (o.failed) return `**failed:** ${o.failed.split('\n')[0]}`;
   if (o.skipped) return `skipped: ${o.skipped}`;
   return [
-    table(['pair', 'stedi-models run (s)', 'replay through @duckdb/node-api (s)', 'ratio'], o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio])),
+    table(['pair', 'stedi-models run (s)', 'replay through @duckdb/node-api (s)', 'ratio', 'CPU s: stedi-models', 'CPU s: replay', 'CPU ratio'], o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio, p.toolCpu, p.replayCpu, p.cpuRatio])),
     '',
-    `Median: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}** (target ≤ ${o.target}: ${verdict(o.medianRatio <= o.target)}). ${o.nodes} nodes, ${o.threads} threads on both sides.`,
+    `Median wall: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}** (target ≤ ${o.target}: ${verdict(o.medianRatio <= o.target)}). ${o.nodes} nodes, ${o.threads} threads on both sides.`,
+    o.medianCpuRatio === undefined ? '' : `Median CPU (user + system, GNU time): stedi-models ${fmt(o.medianToolCpuSeconds)} s, replay ${fmt(o.medianReplayCpuSeconds)} s, ratio ${fmt(o.medianCpuRatio)}.`,
     '',
     `- stedi-models: \`${o.commands.tool}\``,
     `- baseline: \`${o.commands.replay}\``,
@@ -19,12 +21,13 @@ function overhead(o) {
 
 function scale(s) {
   if (!s) return 'not run';
-  const rows = s.runs.map((r) => [r.customers, r.landingRows, r.landingMb, r.generateSeconds, r.buildSeconds ?? r.error, r.rowsPerSecond, r.peakRssMb, (r.slowestNodes ?? []).map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')]);
+  if (s.failed) return `**failed:** ${s.failed.split('\n')[0]}`;
+  const rows = s.runs.map((r) => [r.customers, r.landingRows, r.landingMb, r.generateSeconds, r.buildSeconds ?? r.error, r.buildCpuSeconds, r.rowsPerSecond, r.peakRssMb, (r.slowestNodes ?? []).map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')]);
   return [
-    table(['customers', 'landing rows', 'landing MB', 'generate-data (s)', 'build (s)', 'rows/s', 'peak RSS (MB)', 'slowest nodes'], rows),
+    table(['customers', 'landing rows', 'landing MB', 'generate-data (s)', 'build (s)', 'build CPU (s)', 'rows/s', 'peak RSS (MB)', 'slowest nodes'], rows),
     '',
     s.slopes.length
-      ? table(['from → to', 'rows ×', 'time ×', 'elasticity (1 = linear)'], s.slopes.map((x) => [`${fmt(x.from)} → ${fmt(x.to)}`, x.rowsRatio, x.timeRatio, x.elasticity]))
+      ? table(['from → to', 'rows ×', 'wall time ×', 'elasticity of wall time (1 = linear)', 'CPU time ×', 'elasticity of CPU time'], s.slopes.map((x) => [`${fmt(x.from)} → ${fmt(x.to)}`, x.rowsRatio, x.timeRatio, x.elasticity, x.cpuTimeRatio, x.cpuElasticity]))
       : '',
     '',
     `- generate: \`${s.commands.generate}\``,
@@ -46,6 +49,7 @@ function incremental(i) {
 
 function compile(c) {
   if (!c) return 'not run';
+  if (c.failed) return `**failed:** ${c.failed.split('\n')[0]}`;
   const rows = c.runs.map((r) => [r.models, r.dataTests, r.compileCold.seconds, r.compileWarm.seconds, r.compileOneEdited.seconds, r.ls.seconds, r.lsWarm.seconds, Math.max(r.compileCold.peakRssMb, r.ls.peakRssMb), `< ${r.targetSeconds} s: ${verdict(r.met)}`]);
   return [
     table(['models', 'data tests', 'compile cold (s)', 'compile again (s)', 'compile, 1 model edited (s)', 'ls (s)', 'ls again (s)', 'peak RSS (MB)', 'target'], rows),
@@ -57,6 +61,7 @@ function compile(c) {
 
 function concurrency(c) {
   if (!c) return 'not run';
+  if (c.failed) return `**failed:** ${c.failed.split('\n')[0]}`;
   const rows = c.dags.flatMap((d) => d.rows.map((r) => [d.dag, d.nodes, r.threads, r.queries, r.wallSeconds, r.criticalPathSeconds, r.lowerBoundSeconds, r.ratio]));
   return [
     `Engine: ${c.latencyMs} ms per query (a timer; bench/lib/latency-adapter.mjs). Lower bound = max(critical path of engine time, total engine time / threads), from the engine time each node's queries actually took.`,

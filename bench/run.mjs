@@ -2,9 +2,10 @@
 // `npm run bench`: runs every benchmark section, prints a table per section, and writes bench/results.json and
 // BENCHMARKS.md (the numbers, the machine, the commands). Not part of `npm test`; nothing here asserts a time.
 //
-//   node bench/run.mjs [--only overhead,scale,incremental,compile,concurrency] [--quick]
+//   node bench/run.mjs [--only overhead,scale,incremental,compile,concurrency] [--quick] [--render]
 //
-// --only runs some sections and keeps the others' last numbers from bench/results.json; --quick uses small sizes.
+// --only runs some sections and keeps the others' last numbers from bench/results.json; --quick uses small sizes;
+// --render only rewrites BENCHMARKS.md from bench/results.json and bench/findings.md (the analysis, written by hand).
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,28 +49,45 @@ function machine() {
   };
 }
 
+const findingsFile = path.join(REPO, 'bench', 'findings.md');
+const findings = () => (existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : '');
+if (args.includes('--render')) {
+  // Only rewrite BENCHMARKS.md from bench/results.json and bench/findings.md, measuring nothing.
+  writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(readJson(RESULTS), findings()));
+  process.exit(0);
+}
+
 const started = Date.now();
 const previous = existsSync(RESULTS) ? readJson(RESULTS) : {};
 const results = { ...previous, generatedAt: new Date().toISOString(), quick, machine: machine() };
 progress(`machine: ${results.machine.cpus} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}, DuckDB ${results.machine.duckdb}; sections: ${only.join(', ')}`);
 
+/** Runs one section; a section that fails is recorded as failed and the others still run. */
+async function section(name, run) {
+  try {
+    return await run();
+  } catch (error) {
+    progress(`${name} failed: ${error.stack ?? error}`);
+    return { failed: String(error.message ?? error).slice(0, 2000) };
+  }
+}
+
 const incremental = hasIncrementalModels();
-if (only.includes('overhead')) results.overhead = await benchOverhead({ pairs: quick ? 3 : 10 });
+if (only.includes('overhead')) results.overhead = await section('overhead', () => benchOverhead({ pairs: quick ? 3 : 10 }));
 if (only.includes('scale')) {
-  results.scale = await benchScale({ sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], incremental });
-  const last = results.scale.runs.at(-1);
+  results.scale = await section('scale', () => benchScale({ sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], incremental }));
+  const last = results.scale.runs?.at(-1);
   results.incremental = incremental
     ? { measured: true, ...(last?.incremental ?? { error: 'the largest scale build did not finish' }) }
     : { measured: false, pending: 'pending: incremental models (issue 6)', command: 'npm run bench -- --only incremental' };
 }
-if (only.includes('compile')) results.compile = await benchCompileSpeed({ sizes: quick ? [1000] : [1000, 10000] });
-if (only.includes('concurrency')) results.concurrency = await benchConcurrency();
+if (only.includes('compile')) results.compile = await section('compile', () => benchCompileSpeed({ sizes: quick ? [1000] : [1000, 10000] }));
+if (only.includes('concurrency')) results.concurrency = await section('concurrency', () => benchConcurrency());
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 results.benchSeconds = Math.round((Date.now() - started) / 1000);
 results.sectionsRun = only;
 
 writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-const findingsFile = path.join(REPO, 'bench', 'findings.md');
-writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, existsSync(findingsFile) ? readFileSync(findingsFile, 'utf8') : ''));
+writeFileSync(path.join(REPO, 'BENCHMARKS.md'), renderMarkdown(results, findings()));
 process.stdout.write(`${renderTables(results)}\n`);
 progress(`done in ${results.benchSeconds}s: wrote BENCHMARKS.md and bench/results.json`);

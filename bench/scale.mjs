@@ -43,7 +43,7 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
   const run = await measureProcess('node', args, { sampleMs: 200, okCodes: [0, 1], timeoutMs });
   const fraction = run.seconds / fullBuildSeconds;
   progress(`incremental: ${run.seconds.toFixed(1)}s, ${fraction.toFixed(2)} of the full build`);
-  return { seconds: round(run.seconds), fractionOfFullBuild: round(fraction), target: 0.1, slowestNodes: slowestNodes(project), command: `the scale build command again, after copying generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as increment-*.json` };
+  return { seconds: round(run.seconds), cpuSeconds: round(run.cpuSeconds), fullBuildSeconds: round(fullBuildSeconds), fractionOfFullBuild: round(fraction), target: 0.1, slowestNodes: slowestNodes(project), command: `the scale build command again, after copying generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as increment-*.json` };
 }
 
 /** Generates and builds each size in turn; a size that exceeds its time budget is reported as such. */
@@ -77,6 +77,7 @@ export async function benchScale({ sizes = [10_000, 100_000, 1_000_000], buildTi
         landingMb: Math.round(bytesUnder(landing) / 1e6),
         generateSeconds: round(generate.seconds),
         buildSeconds: round(build.seconds),
+        buildCpuSeconds: round(build.cpuSeconds),
         buildExitCode: build.code,
         rowsPerSecond: Math.round(rows / build.seconds),
         peakRssMb: Math.round(build.peakRssMb),
@@ -102,6 +103,8 @@ export async function benchScale({ sizes = [10_000, 100_000, 1_000_000], buildTi
     timeRatio: round(r.buildSeconds / done[i].buildSeconds, 2),
     rowsRatio: round(r.landingRows / done[i].landingRows, 2),
     elasticity: round(Math.log(r.buildSeconds / done[i].buildSeconds) / Math.log(r.landingRows / done[i].landingRows), 2),
+    cpuTimeRatio: r.buildCpuSeconds ? round(r.buildCpuSeconds / done[i].buildCpuSeconds, 2) : undefined,
+    cpuElasticity: r.buildCpuSeconds ? round(Math.log(r.buildCpuSeconds / done[i].buildCpuSeconds) / Math.log(r.landingRows / done[i].landingRows), 2) : undefined,
   }));
   return {
     settings: SCALE_SETTINGS,

@@ -1,9 +1,13 @@
 // Runs a command as a whole process and measures it from outside: wall time, and the peak resident memory of the
 // process and all its descendants (summed, sampled from /proc), so a child process cannot hide its memory.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 
 const PAGE_KB = 4;
+const HAS_GNU_TIME = existsSync('/usr/bin/time');
+let runs = 0;
 
 /** Parent pid and resident set (KB) of every process, read from /proc/<pid>/stat. */
 function processTable() {
@@ -38,13 +42,18 @@ function treeRssKb(rootPid) {
 }
 
 /**
- * Runs `command args` to completion. Returns wall seconds, peak tree RSS in MB, exit code and captured output.
+ * Runs `command args` to completion. Returns wall seconds, CPU seconds (user + system, with children; when GNU time
+ * is installed), peak tree RSS in MB, exit code and captured output.
  * Throws when the exit code is not one of `okCodes`, with the output, so a broken benchmark never reports a number.
  */
 export function measureProcess(command, args, { cwd, env, sampleMs = 50, okCodes = [0], timeoutMs } = {}) {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    // GNU time reports the CPU the command and its children used: a number other processes on a shared machine
+    // disturb far less than wall time.
+    const timeFile = path.join(tmpdir(), `stedi-bench-time-${process.pid}-${++runs}.txt`);
+    const wrapped = HAS_GNU_TIME ? ['/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...args]] : [command, args];
+    const child = spawn(wrapped[0], wrapped[1], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -60,7 +69,13 @@ export function measureProcess(command, args, { cwd, env, sampleMs = 50, okCodes
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       clearInterval(sampler);
       clearTimeout(killer);
-      const result = { seconds, peakRssMb: peakKb / 1024, code, signal, stdout, stderr };
+      let cpuSeconds;
+      if (HAS_GNU_TIME && existsSync(timeFile)) {
+        const [user, system] = readFileSync(timeFile, 'utf8').trim().split('\n').at(-1).split(' ').map(Number);
+        cpuSeconds = user + system;
+        rmSync(timeFile, { force: true });
+      }
+      const result = { seconds, cpuSeconds, peakRssMb: peakKb / 1024, code, signal, stdout, stderr };
       if (!okCodes.includes(code)) {
         const error = new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
         error.result = result;
