@@ -1,5 +1,6 @@
 // Section 4: `compile` and `ls` on generated projects of 1,000 and 10,000 models, as whole processes: a cold run
-// (no target/), a warm run (target/ from the previous run, nothing changed) and a run after one model was edited.
+// (no target/), a warm run (target/ from the previous run, nothing changed) and a run after one model was edited;
+// `ls` cold (target/ removed) and warm.
 import path from 'node:path';
 import { measureProcess } from './lib/measure-process.mjs';
 import { CLI, progress, round, tempDir } from './lib/common.mjs';
@@ -27,9 +28,11 @@ export async function benchCompileSpeed({ sizes = [1000, 10000] } = {}) {
       row.compileWarm = await timeCommand(project, 'compile');
       touchModel(project, Math.floor(models / 2));
       row.compileOneEdited = await timeCommand(project, 'compile');
+      rmSync(path.join(project, 'target'), { recursive: true, force: true });
       row.ls = await timeCommand(project, 'ls');
       row.lsWarm = await timeCommand(project, 'ls');
-      row.met = row.targetSeconds === undefined ? undefined : Math.max(row.compileCold.seconds, row.compileWarm.seconds, row.ls.seconds) < row.targetSeconds;
+      const worst = Math.max(row.compileCold.seconds, row.compileWarm.seconds, row.compileOneEdited.seconds, row.ls.seconds, row.lsWarm.seconds);
+      row.met = row.targetSeconds === undefined ? undefined : worst < row.targetSeconds;
       progress(`compile: ${models} models: compile ${row.compileCold.seconds}s cold / ${row.compileWarm.seconds}s warm / ${row.compileOneEdited.seconds}s one edited, ls ${row.ls.seconds}s`);
       runs.push(row);
       rmSync(project, { recursive: true, force: true });

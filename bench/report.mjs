@@ -8,10 +8,17 @@ function overhead(o) {
   if (!o) return 'not run';
   if (o.failed) return `**failed:** ${o.failed.split('\n')[0]}`;
   if (o.skipped) return `skipped: ${o.skipped}`;
+  const parts = [overheadMode(o, o.target)];
+  if (o.rerun) parts.push('', overheadMode(o.rerun, undefined, "no target: the tool's fixed start-up cost against a replay of almost nothing"));
+  return parts.join('\n');
+}
+
+function overheadMode(o, target, note) {
   return [
+    ...(o.mode ? [`**${o.mode}**${target ? ` (target ≤ ${target})` : ''}${note ? ` (${note})` : ''}:`, ''] : []),
     table(['pair', 'stedi-models run (s)', 'replay through @duckdb/node-api (s)', 'ratio', 'CPU s: stedi-models', 'CPU s: replay', 'CPU ratio'], o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio, p.toolCpu, p.replayCpu, p.cpuRatio])),
     '',
-    `Median wall: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}** (target ≤ ${o.target}: ${verdict(o.medianRatio <= o.target)}). ${o.nodes} nodes, ${o.threads} threads on both sides.`,
+    `Median wall: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}**${target ? ` (target ≤ ${target}: ${verdict(o.medianRatio <= target)})` : ''}. ${o.nodes} nodes, ${o.threads} threads on both sides.`,
     o.medianCpuRatio === undefined ? '' : `Median CPU (user + system, GNU time): stedi-models ${fmt(o.medianToolCpuSeconds)} s, replay ${fmt(o.medianReplayCpuSeconds)} s, ratio ${fmt(o.medianCpuRatio)}.`,
     '',
     `- stedi-models: \`${o.commands.tool}\``,
@@ -39,11 +46,18 @@ function incremental(i) {
   if (!i) return 'not run';
   if (!i.measured) return `**${i.pending}.** No model in models/ is \`materialized: incremental\` yet. When one is, this measures it: \`${i.command}\` (adds 1% new landing data at 1,000,000 customers and builds again; target ≤ 0.1 of the full build).`;
   if (i.error) return `incremental models exist, but: ${i.error}`;
+  const slow = (r) => r.slowestNodes.map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ');
   return [
-    `Build after adding 1% new landing data: ${fmt(i.seconds)} s = **${fmt(i.fractionOfFullBuild)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}).`,
-    `Slowest nodes: ${i.slowestNodes.map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')}.`,
+    table(['after 1% new landing data', 'wall (s)', 'CPU (s)', 'slowest nodes'], [
+      ['`run` (incremental)', i.run.seconds, i.run.cpuSeconds, slow(i.run)],
+      ['`run --full-refresh` (same data)', i.fullRun.seconds, i.fullRun.cpuSeconds, slow(i.fullRun)],
+      ['`build` (incremental, with every data test)', i.build.seconds, i.build.cpuSeconds, slow(i.build)],
+      ['full `build` (scale section)', i.fullBuildSeconds, undefined, ''],
+    ]),
     '',
-    `- command: ${i.command}`,
+    `Incremental \`run\`: **${fmt(i.fractionOfFullRun)} of a full run** on the same data and ${fmt(i.fractionOfFullBuild)} of the full build (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild)} of the full build.`,
+    '',
+    `- ${i.command}`,
   ].join('\n');
 }
 
@@ -52,7 +66,7 @@ function compile(c) {
   if (c.failed) return `**failed:** ${c.failed.split('\n')[0]}`;
   const rows = c.runs.map((r) => [r.models, r.dataTests, r.compileCold.seconds, r.compileWarm.seconds, r.compileOneEdited.seconds, r.ls.seconds, r.lsWarm.seconds, Math.max(r.compileCold.peakRssMb, r.ls.peakRssMb), `< ${r.targetSeconds} s: ${verdict(r.met)}`]);
   return [
-    table(['models', 'data tests', 'compile cold (s)', 'compile again (s)', 'compile, 1 model edited (s)', 'ls (s)', 'ls again (s)', 'peak RSS (MB)', 'target'], rows),
+    table(['models', 'data tests', 'compile cold (s)', 'compile again (s)', 'compile, 1 model edited (s)', 'ls cold (s)', 'ls again (s)', 'peak RSS (MB)', 'target'], rows),
     '',
     `- project: ${c.commands.generate}`,
     `- \`${c.commands.compile}\`; \`${c.commands.ls}\``,
@@ -122,8 +136,9 @@ ${incremental(r.incremental)}
 
 ## 4. Compile speed
 
-Generated projects in a temp dir. "cold": no target/; "again": the same command right after (a warm re-parse would make
-this cheap); "1 model edited": one model file changed since the previous run.
+Generated projects in a temp dir. "cold": no target/; "again": the same command right after (a warm re-parse: the parse
+cache, target/partial_parse.json, renders only changed files); "1 model edited": one model file changed since the
+previous run. The target counts as met only when every column is under it.
 
 ${compile(r.compile)}
 

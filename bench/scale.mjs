@@ -27,23 +27,47 @@ function slowestNodes(projectDir, n = 3) {
   return [...results].sort((a, b) => b.execution_seconds - a.execution_seconds).slice(0, n).map((r) => ({ name: r.name, seconds: r.execution_seconds }));
 }
 
-/**
- * Section 3: 1% new landing data (customers and their readings, another seed) added beside the existing files as new
- * files, then the same `build` again: its time as a fraction of the full build.
- */
-async function measureIncremental({ dir, landing, project, customers, fullBuildSeconds, timeoutMs }) {
-  const extra = path.join(dir, `increment-${customers}`);
-  await measureProcess('node', [CLI, 'generate-data', '--out', extra, '--customers', String(Math.max(1, Math.round(customers / 100))), '--seed', '4242'], { sampleMs: 0 });
+/** Copies `generate-data` output for 1% more customers (another seed) into the landing folders as new files. */
+async function addOnePercent(dir, landing, customers, seed) {
+  const extra = path.join(dir, `increment-${customers}-${seed}`);
+  await measureProcess('node', [CLI, 'generate-data', '--out', extra, '--customers', String(Math.max(1, Math.round(customers / 100))), '--seed', String(seed)], { sampleMs: 0 });
   for (const file of readdirSync(extra, { recursive: true })) {
     const from = path.join(extra, file);
-    if (statSync(from).isFile()) copyFileSync(from, path.join(landing, path.dirname(file), `increment-${path.basename(file)}`));
+    if (statSync(from).isFile()) copyFileSync(from, path.join(landing, path.dirname(file), `increment-${seed}-${path.basename(file)}`));
   }
-  progress(`incremental: build after adding 1% new landing data at ${customers} customers`);
-  const args = [CLI, 'build', '--project-dir', project, '--vars', `{landing_root: ${landing}}`, '--log-format', 'json'];
-  const run = await measureProcess('node', args, { sampleMs: 200, okCodes: [0, 1], timeoutMs });
-  const fraction = run.seconds / fullBuildSeconds;
-  progress(`incremental: ${run.seconds.toFixed(1)}s, ${fraction.toFixed(2)} of the full build`);
-  return { seconds: round(run.seconds), cpuSeconds: round(run.cpuSeconds), fullBuildSeconds: round(fullBuildSeconds), fractionOfFullBuild: round(fraction), target: 0.1, slowestNodes: slowestNodes(project), command: `the scale build command again, after copying generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as increment-*.json` };
+  rmSync(extra, { recursive: true, force: true });
+}
+
+/**
+ * Section 3: 1% new landing data (customers and their readings, another seed) added beside the existing files as new
+ * files, then (a) `build` again, (b) after another 1%, `run` again, and `run --full-refresh` on the same data: the
+ * incremental run's time as a fraction of the full one, and of the full build.
+ */
+async function measureIncremental({ dir, landing, project, customers, fullBuildSeconds, timeoutMs }) {
+  const base = [CLI, '--project-dir', project, '--vars', `{landing_root: ${landing}}`, '--log-format', 'json'];
+  const timed = async (label, command, extra = []) => {
+    progress(`incremental: ${label} at ${customers} customers`);
+    const [cli, ...rest] = base;
+    const result = await measureProcess('node', [cli, command, ...rest, ...extra], { sampleMs: 200, okCodes: [0, 1], timeoutMs });
+    progress(`incremental: ${label}: ${result.seconds.toFixed(1)}s`);
+    return { seconds: round(result.seconds), cpuSeconds: round(result.cpuSeconds), slowestNodes: slowestNodes(project) };
+  };
+  await addOnePercent(dir, landing, customers, 4242);
+  const build = await timed('build after 1% new landing data', 'build');
+  await addOnePercent(dir, landing, customers, 4343);
+  const run = await timed('run after another 1% new landing data', 'run');
+  const fullRun = await timed('run --full-refresh on the same data', 'run', ['--full-refresh']);
+  return {
+    run,
+    fullRun,
+    build,
+    fullBuildSeconds: round(fullBuildSeconds),
+    fractionOfFullRun: round(run.seconds / fullRun.seconds),
+    fractionOfFullBuild: round(run.seconds / fullBuildSeconds),
+    buildFractionOfFullBuild: round(build.seconds / fullBuildSeconds),
+    target: 0.1,
+    command: `after the full build of the scale section: copy generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as new files, build; again with --seed 4343, run; then run --full-refresh`,
+  };
 }
 
 /** Generates and builds each size in turn; a size that exceeds its time budget is reported as such. */
