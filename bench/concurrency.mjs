@@ -1,7 +1,7 @@
 // Section 5: the scheduler (src/run/run-nodes.ts runNodes, with buildNode as in `stedi-models run`) on an engine
 // with a fixed latency per query, at 1, 4 and 16 threads, against the critical-path lower bound: the longest chain
 // of engine time through the DAG, or the total engine time divided by the threads, whichever is longer.
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { buildProjectGraph, compileModels } from '../dist/compile/compile-project.js';
 import { isRunnable } from '../dist/graph/nodes.js';
 import { selectNodes } from '../dist/graph/selection.js';
@@ -62,9 +62,11 @@ export async function benchConcurrency() {
   const stedi = copyStediProject(tempDir('concurrency-stedi'));
   const generated = tempDir('concurrency-generated');
   generateProject(generated, 200);
+  const dags = [await runDag('STEDI (run: 3 landing sources, 5 models)', stedi, '{landing_root: /nonexistent}'), await runDag('generated, 200 models', generated)];
+  for (const dir of [stedi, generated]) rmSync(dir, { recursive: true, force: true });
   return {
     latencyMs: LATENCY_MS,
-    dags: [await runDag('STEDI (run: 3 landing sources, 5 models)', stedi, '{landing_root: /nonexistent}'), await runDag('generated, 200 models', generated)],
+    dags,
     commands: { run: `node bench/run.mjs --only concurrency   (bench/concurrency.mjs: runNodes + buildNode on bench/lib/latency-adapter.mjs, ${LATENCY_MS} ms per query)` },
   };
 }

@@ -4,7 +4,7 @@
 // Two modes: `--full-refresh`, where every run rebuilds everything (the work the target is about), and a plain re-run
 // with no new landing files, where incremental loads and models have almost nothing to do and the tool's fixed
 // start-up cost is what is measured.
-import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measureProcess } from './lib/measure-process.mjs';
 import { CLI, LANDING, REPO, copyStediProject, duckDbProfiles, median, progress, readJson, round, tempDir } from './lib/common.mjs';
@@ -62,6 +62,7 @@ async function measureMode(mode, extraArgs, pairs) {
     });
     progress(`overhead (${mode}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`);
   }
+  rmSync(dir, { recursive: true, force: true });
   const cpu = measured[0]?.cpuRatio !== undefined;
   return {
     mode,
