@@ -9,7 +9,8 @@ export class UnknownRefError extends ProjectError {}
 /** Models depend on each other in a circle; the message gives the full path. */
 export class CycleError extends ProjectError {}
 
-function didYouMean(name: string, candidates: readonly string[]): string {
+/** ` Did you mean 'x'?` for the candidate nearest to a mistyped name, or '' when none is near. */
+export function didYouMean(name: string, candidates: readonly string[]): string {
   if (candidates.length === 0) return '';
   const best = closest(name, [...candidates]);
   return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean '${best}'?` : '';

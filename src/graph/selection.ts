@@ -1,5 +1,5 @@
 import { ProjectError } from '../errors.js';
-import type { Graph } from './graph.js';
+import { didYouMean, type Graph } from './graph.js';
 import type { Node } from './nodes.js';
 import type { PreviousState } from './state.js';
 
@@ -9,6 +9,7 @@ export class SelectorError extends ProjectError {}
 const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'test_type', 'test_name', 'state', 'result', 'unique_id'] as const;
 
 interface Criterion {
+  text: string;
   parents: number; // 0 none, Infinity for a bare '+'
   children: number;
   method: (typeof METHODS)[number] | 'name';
@@ -35,7 +36,7 @@ function parseCriterion(text: string): Criterion {
     value = body.slice(colon + 1);
   }
   const depth = (plus: string | undefined, digits: string | undefined) => (plus ? (digits ? Number(digits) : Infinity) : 0);
-  return { atOperator: Boolean(g.at), parents: depth(g.p, g.pd), children: depth(g.c, g.cd), method, value };
+  return { text, atOperator: Boolean(g.at), parents: depth(g.p, g.pd), children: depth(g.c, g.cd), method, value };
 }
 
 function globToRegExp(glob: string): RegExp {
@@ -96,7 +97,24 @@ function selectCriterion(graph: Graph, criterion: Criterion, options: SelectionO
       }
     }
   }
+  if (selected.size === 0) refuseMistypedName(graph, criterion);
   return selected;
+}
+
+/**
+ * A plain name or path that matches nothing is almost always a typo; running "nothing" and exiting 0 would let a
+ * pull-request check pass without testing what it meant to. Patterns, tags and state selectors may match nothing.
+ */
+function refuseMistypedName(graph: Graph, { method, value, text }: Criterion): void {
+  if (/[*?]/.test(value)) return;
+  if (method === 'name') {
+    const names = [...new Set([...graph.nodes.values()].map((n) => n.name))];
+    throw new SelectorError(`Selector '${text}' matches no node.${didYouMean(value, names) || ' Run `stedi-models ls` to see the names.'}`);
+  }
+  if (method === 'path') {
+    const folders = [...new Set([...graph.nodes.values()].flatMap((n) => n.filePath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
+    throw new SelectorError(`Selector '${text}' matches no file or folder of the project.${didYouMean(value.replace(/\/+$/, ''), folders)}`);
+  }
 }
 
 /** Selects from one expression: space-separated unions of comma-separated intersections. */

@@ -58,4 +58,13 @@ describe('selection', () => {
     expect(() => names(['colour:red'])).toThrow(SelectorError);
     expect(() => names(['colour:red'])).toThrow(/Methods: tag, path, source/);
   });
+  it('refuses a model name that matches nothing, suggesting the nearest', () => {
+    expect(() => names(['customer_trustd+'])).toThrow("Selector 'customer_trustd+' matches no node. Did you mean 'customer_trusted'?");
+    expect(() => names(['tag:trusted'], ['acelerometer_trusted'])).toThrow(/Did you mean 'accelerometer_trusted'/);
+    expect(() => names(['path:models/trustd'])).toThrow("Selector 'path:models/trustd' matches no file or folder of the project. Did you mean 'models/trusted'?");
+  });
+  it('lets patterns, tags and folders that match nothing select nothing', () => {
+    expect(names(['nothing_*'])).toEqual([]);
+    expect(names(['tag:gold'])).toEqual([]);
+  });
 });
