@@ -87,7 +87,9 @@ export class TemplateEngine {
   private readonly macros = new Map<string, (...args: unknown[]) => unknown>();
 
   constructor(private readonly options: TemplateEngineOptions) {
-    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true });
+    // dev: nunjucks then keeps what a context function threw as the error's cause (otherwise it copies only the text),
+    // so our own errors come back as themselves, at the line nunjucks found.
+    this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, dev: true });
     this.installContext();
     this.loadMacros();
   }
@@ -208,8 +210,7 @@ export class TemplateEngine {
     try {
       return String(macro({ __keywords: true, ...keywords }));
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      scope.problems.push(error instanceof ProjectError ? error : cause instanceof ProjectError ? cause : fromNunjucksError(error, scope.file));
+      scope.problems.push(fromNunjucksError(error, scope.file));
       return '';
     } finally {
       this.current = newRenderScope('parse', '<none>');
@@ -242,9 +243,7 @@ export class TemplateEngine {
     try {
       return this.template(file).render({});
     } catch (error) {
-      const cause = (error as { cause?: unknown }).cause;
-      // nunjucks wraps what our context functions throw; keep their own message when they are ours.
-      scope.problems.push(cause instanceof ProjectError ? cause : fromNunjucksError(error, file.path, file.text));
+      scope.problems.push(fromNunjucksError(error, file.path, file.text));
       return '';
     } finally {
       this.current = newRenderScope('parse', '<none>');

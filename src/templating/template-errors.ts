@@ -30,8 +30,11 @@ export class UndefinedEnvVarError extends ProjectError {
 
 /** A template called `exceptions.raise_compiler_error(...)` (a model or macro refusing its input). */
 export class CompilerErrorRaised extends ProjectError {
-  constructor(file: string, message: string) {
-    super(`${file}: ${message}`);
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+  ) {
+    super(`${file}: ${detail}`);
   }
 }
 
@@ -44,6 +47,14 @@ export function fromNunjucksError(error: unknown, file: string, text?: string): 
   if (error instanceof ProjectError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const match = NUNJUCKS_LOCATION.exec(message);
+  // nunjucks wraps what a template global threw as `Name: message`; a refusal of ours reads better as itself, at
+  // the line nunjucks found.
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof CompilerErrorRaised) {
+    const line = match?.groups?.line ? Number(match.groups.line) : undefined;
+    return new TemplateError(cause.file, cause.detail, line, line && match?.groups?.column ? Number(match.groups.column) : undefined);
+  }
+  if (cause instanceof ProjectError) return cause;
   const detail = (match?.groups?.detail ?? message)
     .replace(/^\s*Template render error:?\s*/i, '')
     .replace(/^Error:\s*/, '')

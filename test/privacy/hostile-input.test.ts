@@ -118,6 +118,9 @@ describe('values that reach SQL are quoted by the engine rules', () => {
   it('stops a var that must be one of a set of values before any statement, naming the var', async () => {
     const run = await cli(['run', '--vars', JSON.stringify({ consent_cutoff: PAYLOAD })], { cwd: project, env: env() });
     expectUsageError(run, 'var consent_cutoff must be one of any, as_of');
+    // At the model's line, in our words: not nunjucks' wrapper naming the error class.
+    expect(run.stderr).toMatch(/models\/trusted\/accelerometer_trusted\.sql:\d+:\d+: var consent_cutoff must be one of/);
+    expect(run.stderr).not.toContain('CompilerErrorRaised');
     await sentinelStands();
   });
 });
