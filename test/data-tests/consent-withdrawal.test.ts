@@ -55,7 +55,6 @@ describe('data of a customer whose newest landing record withdraws consent', () 
   // KNOWN GAP (tests/ml_phone_readings_are_consented.sql): it accepts a phone reading when *any* landing record of
   // the user grants consent, ignoring a newer record that withdraws it, unlike the consented test and the models.
   // Paired by timestamp with a consenting customer's device, such a row passes every STEDI test.
-  // Turn `it.fails` into `it` once the singular test judges a customer by the newest record.
   it("fails ml_phone_readings_are_consented on a withdrawn customer's phone reading paired with a consenting device", async () => {
     const database = await tamperedCopy(build, [
       `insert into ${S}.machine_learning_curated

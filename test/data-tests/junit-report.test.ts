@@ -107,7 +107,6 @@ describe('--junit on a fixture project', () => {
 
   // KNOWN BUG (src/cli/commands/run-command.ts): the JUnit file is written with writeFileAtomic, not through the
   // project's secret masker, so an engine message holding a STEDI_SECRET_* value reaches it unmasked.
-  // Turn `it.fails` into `it` once the file is masked like every other artifact.
   it('keeps secret values out of the JUnit file', async () => {
     const secret = 'junit-secret-3b8e1d';
     const dir = fixtureProject({ ...MODELS, 'tests/leaky.sql': "select * from {{ ref('raw') }} where error('token {{ env_var(\"STEDI_SECRET_TOKEN\") }}') is null" });

@@ -74,7 +74,6 @@ describe('stedi-models seed', () => {
 
   // KNOWN BUG (src/materialize/seed-select.ts, the `${r + 2}` of the type check): the line is computed from the
   // record index, so a blank line or a quoted field spanning lines before the bad value shifts it (here: says 3, is 5).
-  // Turn `it.fails` into `it` once the line comes from the parser (csv-parse's `info: true` gives each record's line).
   it('names the physical line of a bad value that follows a multi-line field and a blank line', async () => {
     const run = await failingSeed(seedProject('relation,max_rows,ratio,active,since,note\ncustomer,1,1,true,2020-01-01,"two\nlines"\n\nreading,lots,1,true,2020-01-01,x\n'));
     expect(run.code).toBe(1);
