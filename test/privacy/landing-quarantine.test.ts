@@ -109,6 +109,58 @@ describe('landing data that arrives broken', () => {
     expect(await rows(database, 'select count(*) as n from stedi.stedi.customer_landing')).toEqual(before);
   });
 
+  it('fails the load when rejects exceed max_rejected_fraction of the lines, and passes at the limit', async () => {
+    const project = copyStediProject();
+    const root = path.join(tempDir('stedi-hostile-'), 'landing');
+    writeHostileLanding(root);
+    const database = path.join(project, 'target/f/stedi.duckdb');
+    const env = { STEDI_DUCKDB_PATH: database };
+    const yml = path.join(project, 'models/landing/_landing.yml');
+    const declared = readFileSync(yml, 'utf8');
+    const withFraction = (fraction: number) => writeFileSync(yml, declared.replace('customer/landing/"\n          format: json', `customer/landing/"\n          format: json\n          max_rejected_fraction: ${fraction}`));
+    const vars = ['--vars', JSON.stringify({ landing_root: root })];
+    withFraction(0.4); // 4 of 8 lines are unreadable: 0.5
+    const over = await cli(['run', '--select', 'customer_landing', ...vars], { cwd: project, env });
+    expect(over.code).toBe(1);
+    expect(over.stdout).toContain('customer_landing: too many unreadable landing lines (limit: max_rejected_fraction 0.4); the previous tables are kept. Rejected lines: 4 of 8');
+    withFraction(0.5);
+    expect((await cli(['run', '--select', 'customer_landing', ...vars], { cwd: project, env })).code).toBe(0);
+  });
+
+  it('rejects lines whose values or keys are ambiguous, so that no guess lets a customer through', async () => {
+    const project = copyStediProject();
+    const root = path.join(tempDir('stedi-ambiguous-'), 'landing');
+    writeHostileLanding(root);
+    const customer = (email: string, serial: string, extra: string) => GOOD.replace('ann@example.test', email).replace('sn-1', serial).replace('"shareWithResearchAsOfDate": 3', extra);
+    writeFileSync(path.join(root, 'customer', 'landing', 'customer-3.json'), [
+      // a fraction where a whole number belongs: a cast would round 0.6 to 1, a consent
+      customer('fraction@example.test', 'sn-10', '"shareWithResearchAsOfDate": 0.6'),
+      customer('digits@example.test', 'sn-11', '"shareWithResearchAsOfDate": "0.6"'),
+      // the consent key twice: which one is right cannot be known
+      customer('twice@example.test', 'sn-12', '"shareWithResearchAsOfDate": 0, "shareWithResearchAsOfDate": 7'),
+      // a key in another case: Athena's SerDe would read it, DuckDB's paths would miss it
+      customer('cased@example.test', 'sn-13', '"SHAREWITHRESEARCHASOFDATE": 7'),
+      // whole numbers written as a double or with a sign are read as they are
+      customer('whole@example.test', 'sn-14', '"shareWithResearchAsOfDate": 7.0').replace('"registrationDate": 1', '"registrationDate": "+1"'),
+    ].join('\n'));
+    const database = path.join(project, 'target/a/stedi.duckdb');
+    const run = await cli(['run', '--vars', JSON.stringify({ landing_root: root })], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+    expect(run.code, run.stdout).toBe(0);
+    const rejects = await rows(database, "select line_number, reason from stedi.stedi.customer_landing_rejects where file like '%customer-3.json' order by line_number");
+    expect(rejects).toEqual([
+      { line_number: 1, reason: 'shareWithResearchAsOfDate: 0.6 is not a bigint' },
+      { line_number: 2, reason: 'shareWithResearchAsOfDate: 0.6 is not a bigint' },
+      { line_number: 3, reason: 'shareWithResearchAsOfDate: the key appears more than once (letter case aside)' },
+      { line_number: 4, reason: 'shareWithResearchAsOfDate: the key is written in another letter case' },
+    ]);
+    expect(await rows(database, "select email, sharewithresearchasofdate as consent, registrationdate from stedi.stedi.customer_landing where email like 'whole@%'")).toEqual([
+      { email: 'whole@example.test', consent: 7, registrationdate: 1 },
+    ]);
+    const trusted = (await rows(database, 'select email from stedi.stedi.customer_trusted')).map((r) => r.email);
+    for (const email of ['fraction@example.test', 'digits@example.test', 'twice@example.test', 'cased@example.test']) expect(trusted).not.toContain(email);
+    await expectNothingLost(project, database, root);
+  });
+
   it.skipIf(!HAS_REAL_LANDING)('keeps the invariant on corrupted copies of the real STEDI files', async () => {
     const project = copyStediProject();
     const root = path.join(tempDir('stedi-corrupt-'), 'landing');
