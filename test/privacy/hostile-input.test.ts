@@ -115,11 +115,21 @@ describe('values that reach SQL are quoted by the engine rules', () => {
     await sentinelStands();
   });
 
+  it('stops a var that is written into SQL as a number when it is not a whole number, naming the var', async () => {
+    for (const lookback of [PAYLOAD, '0 from stedi.stedi.sentinel) or exists (select 1', 1.5, -1]) {
+      const run = await cli(['run', '--vars', JSON.stringify({ lookback_ms: lookback })], { cwd: project, env: env() });
+      expectUsageError(run, 'var lookback_ms must be a whole number of at least 0');
+    }
+    expect((await cli(['run', '--vars', '{lookback_ms: 5000}'], { cwd: project, env: env() })).code).toBe(0);
+    await sentinelStands();
+  });
+
   it('stops a var that must be one of a set of values before any statement, naming the var', async () => {
     const run = await cli(['run', '--vars', JSON.stringify({ consent_cutoff: PAYLOAD })], { cwd: project, env: env() });
     expectUsageError(run, 'var consent_cutoff must be one of any, as_of');
     // At the model's line, in our words: not nunjucks' wrapper naming the error class.
-    expect(run.stderr).toMatch(/models\/trusted\/accelerometer_trusted\.sql:\d+:\d+: var consent_cutoff must be one of/);
+    const line = readFileSync(path.join(project, 'models/trusted/accelerometer_trusted.sql'), 'utf8').split('\n').findIndex((l) => l.includes('var_choice(')) + 1;
+    expect(run.stderr).toMatch(new RegExp(`models/trusted/accelerometer_trusted\\.sql:${line}:\\d+: var consent_cutoff must be one of`));
     expect(run.stderr).not.toContain('CompilerErrorRaised');
     await sentinelStands();
   });
