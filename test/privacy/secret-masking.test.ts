@@ -29,6 +29,20 @@ describe('secrets', () => {
     expect(run.stdout + run.stderr + json.stdout + json.stderr).not.toContain(salt);
   });
 
+  it('never appear in any written form: quoted into SQL, escaped in JSON, in the JUnit file', async () => {
+    const hard = `s3cr'et"pep\\per<&>-${Date.now()}`;
+    const forms = [hard, hard.replaceAll("'", "''"), JSON.stringify(hard).slice(1, -1), JSON.stringify(hard.replaceAll("'", "''")).slice(1, -1)];
+    const project = copyStediProject();
+    const env = { STEDI_SECRET_PSEUDONYM_SALT: hard, STEDI_DUCKDB_PATH: path.join(project, 'target/db/stedi.duckdb') };
+    const run = await cli(['build', '--vars', '{ml_customer_pseudonym: true}', '--junit', 'target/junit.xml'], { cwd: project, env });
+    expect(run.code, run.stdout).toBe(0);
+    expect(readFileSync(path.join(project, 'target/run/models/curated/machine_learning_curated.sql'), 'utf8')).toContain("sha256('*****:' || a.\"user\")");
+    const written = filesUnder(path.join(project, 'target')).filter((f) => !f.endsWith('.duckdb') && !f.endsWith('.wal'));
+    expect(written).toContain(path.join(project, 'target/manifest.json'));
+    for (const file of written) for (const form of forms) expect(readFileSync(file, 'utf8'), `${file} holds ${form}`).not.toContain(form);
+    for (const form of forms) expect(run.stdout + run.stderr).not.toContain(form);
+  });
+
   it('are masked in error messages', async () => {
     const project = copyStediProject();
     const run = await cli(['compile', '--vars', `{consent_cutoff: '${salt}'}`], { cwd: project, env: { STEDI_SECRET_X: salt } });
