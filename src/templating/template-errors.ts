@@ -47,21 +47,27 @@ export function fromNunjucksError(error: unknown, file: string, text?: string): 
   if (error instanceof ProjectError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const match = NUNJUCKS_LOCATION.exec(message);
-  // nunjucks wraps what a template global threw as `Name: message`; a refusal of ours reads better as itself, at
-  // the line nunjucks found.
   const cause = (error as { cause?: unknown }).cause;
-  if (cause instanceof CompilerErrorRaised) {
-    const line = match?.groups?.line ? Number(match.groups.line) : undefined;
-    return new TemplateError(cause.file, cause.detail, line, line && match?.groups?.column ? Number(match.groups.column) : undefined);
-  }
+  // nunjucks counts from 1 in parse errors, but an error thrown while rendering (one with a cause) carries the
+  // lexer's 0-based line and column.
+  const shift = cause instanceof Error ? 1 : 0;
+  const line = match?.groups?.line ? Number(match.groups.line) + shift : undefined;
+  const column = line && match?.groups?.column ? Number(match.groups.column) + shift : undefined;
+  // nunjucks wraps what a template global threw as `Name: message`; a refusal of ours reads better as itself.
+  if (cause instanceof CompilerErrorRaised) return new TemplateError(cause.file, cause.detail, line, column);
   if (cause instanceof ProjectError) return cause;
   const detail = (match?.groups?.detail ?? message)
     .replace(/^\s*Template render error:?\s*/i, '')
     .replace(/^Error:\s*/, '')
     .replace(/\s+/g, ' ')
     .trim();
-  const column = match?.groups?.column ? Number(match.groups.column) : undefined;
-  if (match?.groups?.line) return new TemplateError(file, `template error: ${detail}`, Number(match.groups.line), column);
+  const called = /^Unable to call `([^`]+)`/.exec(detail)?.[1];
+  if (called) {
+    const index = text?.split('\n').findIndex((l) => l.includes(`${called}(`));
+    const at = line ?? (index === undefined || index < 0 ? undefined : index + 1);
+    return new TemplateError(file, `template error: ${called}() is not defined: define it with {% macro ${called}(...) %} in macros/, or check the spelling`, at, line ? column : undefined);
+  }
+  if (line) return new TemplateError(file, `template error: ${detail}`, line, column);
   // nunjucks gives no position when the file ends inside a tag or block; the end of the file is where it stopped.
   const lastLine = text === undefined ? undefined : text.trimEnd().split('\n').length;
   return new TemplateError(file, `template error: ${detail} (reached the end of the file: a {{ }}, {% %} or block is not closed)`, lastLine);

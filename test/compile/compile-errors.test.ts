@@ -57,6 +57,13 @@ describe('compile errors', () => {
     expect(run.stderr).toMatch(/models\/broken\.sql:3:\d+: template error: /);
   });
 
+  it('reports a call of an undefined macro at its line, with how to define it', async () => {
+    const run = await compile({ 'models/calls.sql': "select 1 as a\nfrom t\nwhere {{ no_such_macro('x') }}" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('models/calls.sql:3:23: template error: no_such_macro() is not defined: define it with {% macro no_such_macro(...) %} in macros/, or check the spelling');
+    expect(run.stderr).not.toContain('end of the file');
+  });
+
   it('reports an undefined var and how to define it', async () => {
     const run = await compile({ 'models/a.sql': "select '{{ var(\"landing_rooot\") }}' as x" });
     expect(run.code).toBe(2);
