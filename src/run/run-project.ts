@@ -49,10 +49,23 @@ export interface RunOutcome {
   seconds: number;
 }
 
+/**
+ * The options of an invocation that change what it builds, kept in run_results.json so that `retry` repeats the
+ * run as it was: re-running a failed model without its `--vars` (consent_cutoff: as_of) would rebuild it by other
+ * rules.
+ */
+export interface Invocation {
+  target: string;
+  vars: string | null;
+  full_refresh: boolean;
+  threads: number | null;
+}
+
 /** Writes target/run_results.json for an invocation. */
-export function writeRunResults(context: ProjectGraph, command: string, outcome: RunOutcome): void {
+export function writeRunResults(context: ProjectGraph, command: string, outcome: RunOutcome, options: Pick<ExecuteOptions, 'vars' | 'fullRefresh' | 'threads'> = {}): void {
+  const invocation: Invocation = { target: context.project.target.name, vars: options.vars ?? null, full_refresh: options.fullRefresh ?? false, threads: options.threads ?? null };
   const document = {
-    metadata: { tool: 'stedi-models', tool_version: TOOL_VERSION, generated_at: new Date().toISOString(), command },
+    metadata: { tool: 'stedi-models', tool_version: TOOL_VERSION, generated_at: new Date().toISOString(), command, invocation },
     elapsed_seconds: outcome.seconds,
     results: outcome.results.map((r) => ({
       unique_id: r.uniqueId,
@@ -155,6 +168,6 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     await adapter.close();
   }
   const outcome = { results, seconds: (Date.now() - started) / 1000 };
-  writeRunResults(context, command, outcome);
+  writeRunResults(context, command, outcome, options);
   return outcome;
 }

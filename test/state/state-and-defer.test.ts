@@ -90,4 +90,24 @@ describe('retry', () => {
     const names = readTargetJson(project, 'run_results.json').results.map((r: { name: string }) => r.name).sort();
     expect(names).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
   });
+
+  it('repeats the last run with its vars and target, so a retried model is built by the same consent rules', async () => {
+    const project = copyStediProject();
+    const database = path.join(project, 'target/db/stedi.duckdb');
+    const env = { STEDI_DUCKDB_PATH: database };
+    const asOf = ['--vars', '{consent_cutoff: as_of}'];
+    expect((await cli(['run', ...asOf], { cwd: project, env })).code).toBe(0);
+    const sql = 'select count(*) from stedi.stedi.step_trainer_trusted';
+    const clean = await count(database, sql);
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    const good = readFileSync(file, 'utf8');
+    writeFileSync(file, good.replace('select c.*', 'select c.*, no_such_column'));
+    expect((await cli(['run', '--full-refresh', ...asOf], { cwd: project, env })).code).toBe(1);
+    writeFileSync(file, good);
+    const retry = await cli(['retry'], { cwd: project, env });
+    expect(retry.code, retry.stdout).toBe(0);
+    expect(await count(database, sql)).toEqual(clean);
+    expect(retry.stdout).toContain("with its options: --target dev --vars '{consent_cutoff: as_of}' --full-refresh");
+    expect(readTargetJson(project, 'run_results.json').metadata.invocation).toEqual({ target: 'dev', vars: '{consent_cutoff: as_of}', full_refresh: true, threads: null });
+  });
 });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { ProjectError } from '../../errors.js';
 import { readProjectFile } from '../../project/project-file.js';
-import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
+import { executeProject, type ExecuteCommand, type Invocation } from '../../run/run-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
 import { createReporter } from '../reporter.js';
@@ -17,7 +17,7 @@ export function retryCommand(io: CliIo, setExitCode: (code: number) => void): Co
       const load = projectOptions(options, io);
       const file = path.join(load.projectDir, readProjectFile(load.projectDir).targetPath, 'run_results.json');
       if (!existsSync(file)) throw new ProjectError(`retry: no ${file}; run a command first (run, build, test or seed).`);
-      const previous = JSON.parse(readFileSync(file, 'utf8')) as { metadata: { command: string }; results: Array<{ unique_id: string; status: string }> };
+      const previous = JSON.parse(readFileSync(file, 'utf8')) as { metadata: { command: string; invocation?: Invocation }; results: Array<{ unique_id: string; status: string }> };
       const command = previous.metadata.command;
       if (!RETRYABLE.includes(command)) throw new ProjectError(`retry: the last command was '${command}', which has nothing to retry.`);
       const again = previous.results.filter((r) => r.status === 'error' || r.status === 'fail' || r.status === 'skipped').map((r) => `unique_id:${r.unique_id}`);
@@ -26,8 +26,17 @@ export function retryCommand(io: CliIo, setExitCode: (code: number) => void): Co
         reporter.info(`Nothing to retry: every node of the last ${command} succeeded.`);
         return;
       }
+      // The last run's target, vars, --full-refresh and --threads, unless given again here.
+      const last = previous.metadata.invocation;
+      const replay = {
+        targetName: load.targetName ?? last?.target,
+        vars: load.vars ?? last?.vars ?? undefined,
+        fullRefresh: last?.full_refresh ?? false,
+        threads: last?.threads ?? undefined,
+      };
+      if (last) reporter.info(`Retrying ${again.length} nodes of the last ${command} with its options: --target ${replay.targetName}${replay.vars ? ` --vars '${replay.vars}'` : ''}${replay.fullRefresh ? ' --full-refresh' : ''}${replay.threads ? ` --threads ${replay.threads}` : ''}`);
       try {
-        const outcome = await executeProject(command as ExecuteCommand, { ...load, select: [again.join(' ')], onEvent: (e) => reporter.event(e), signal: io.signal });
+        const outcome = await executeProject(command as ExecuteCommand, { ...load, ...replay, select: [again.join(' ')], onEvent: (e) => reporter.event(e), signal: io.signal });
         setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
       } finally {
         reporter.close();
