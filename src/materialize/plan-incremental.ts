@@ -4,7 +4,7 @@ import type { Relation } from '../graph/nodes.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
-/** The new rows of an incremental model have columns the table lacks, and the model says to fail. */
+/** The new rows of an incremental model have other columns than its table, and the model says to fail. */
 export class SchemaChangeError extends ProjectError {}
 
 /** A column as the engine reports it. */
@@ -57,6 +57,15 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   if (added.length > 0 && input.onSchemaChange === 'fail') {
     throw new SchemaChangeError(
       `${input.filePath}: ${name} now has columns the table lacks (${added.map((c) => c.name).join(', ')}). Rebuild it with --full-refresh, or set on_schema_change: append_new_columns.`,
+    );
+  }
+  // A column the model dropped would be left NULL in every new row: a divergence `fail` is there to stop. (Types are
+  // not compared: the catalog and a query's result name them differently on Athena, string against varchar.)
+  const produced = new Set(input.newColumns.map((c) => c.name.toLowerCase()));
+  const dropped = input.tableColumns.filter((c) => !produced.has(c.name.toLowerCase()));
+  if (dropped.length > 0 && input.onSchemaChange === 'fail') {
+    throw new SchemaChangeError(
+      `${input.filePath}: ${name} no longer has columns the table has (${dropped.map((c) => c.name).join(', ')}); their new rows would be NULL. Rebuild it with --full-refresh, or set on_schema_change: append_new_columns to keep the columns.`,
     );
   }
   const writable = input.newColumns.filter((c) => existing.has(c.name.toLowerCase()) || input.onSchemaChange === 'append_new_columns');

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
+import { cli } from '../helpers/stedi-project.js';
+
+// `raw` holds whatever rows the run's vars give; `events` takes the rows from the newest id on, incrementally.
+const MODELS = {
+  'models/raw.sql': "select * from (values {{ var('rows') }}) as t(id, val)",
+  'models/events.sql': `{{ config(materialized='incremental', incremental_strategy=var('strategy'), unique_key=['id'], on_schema_change=var('on_change', 'fail')) }}
+select id, val{% if var('extra', false) %}, 'x' as extra{% endif %}
+from {{ ref('raw') }}
+{% if is_incremental() %}where id >= (select max(id) from {{ this }}){% endif %}`,
+};
+
+async function rows(dir: string): Promise<unknown[][]> {
+  const adapter = await DuckDbAdapter.open({ path: 'target/fixture.duckdb', settings: {} }, dir);
+  try {
+    return (await adapter.query('select * from analytics.events order by all')).map((r) => Object.values(r));
+  } finally {
+    await adapter.close();
+  }
+}
+
+async function twoRuns(vars: { first: Record<string, unknown>; second: Record<string, unknown> }) {
+  const dir = fixtureProject(MODELS);
+  const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a'), (2, 'b')", ...vars.first })], { cwd: dir });
+  expect(first.code, first.stdout).toBe(0);
+  const second = await cli(['run', '--vars', JSON.stringify({ rows: "(2, 'B'), (3, 'c')", ...vars.second })], { cwd: dir });
+  return { dir, second };
+}
+
+describe('incremental models on DuckDB', () => {
+  it('append adds the new rows, keeping the rows they share a key with', async () => {
+    const { dir, second } = await twoRuns({ first: { strategy: 'append' }, second: { strategy: 'append' } });
+    expect(second.code, second.stdout).toBe(0);
+    expect(second.stdout).toMatch(/OK incremental analytics\.events/);
+    expect(await rows(dir)).toEqual([[1, 'a'], [2, 'B'], [2, 'b'], [3, 'c']]);
+  });
+
+  for (const strategy of ['merge', 'delete+insert']) {
+    it(`${strategy} replaces the rows whose unique key comes again and adds the others`, async () => {
+      const { dir, second } = await twoRuns({ first: { strategy }, second: { strategy } });
+      expect(second.code, second.stdout).toBe(0);
+      expect(await rows(dir)).toEqual([[1, 'a'], [2, 'B'], [3, 'c']]);
+    });
+  }
+
+  it('on_schema_change fail stops on a new column and keeps the table as it was', async () => {
+    const { dir, second } = await twoRuns({ first: { strategy: 'merge' }, second: { strategy: 'merge', extra: true } });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain('models/events.sql: events now has columns the table lacks (extra)');
+    expect(await rows(dir)).toEqual([[1, 'a'], [2, 'b']]);
+  });
+
+  it('on_schema_change fail stops on a column the model no longer has, instead of writing NULL into it', async () => {
+    const { dir, second } = await twoRuns({ first: { strategy: 'merge', extra: true }, second: { strategy: 'merge' } });
+    expect(second.code).toBe(1);
+    expect(second.stdout).toContain('models/events.sql: events no longer has columns the table has (extra)');
+    expect(await rows(dir)).toEqual([[1, 'a', 'x'], [2, 'b', 'x']]);
+  });
+
+  it('on_schema_change append_new_columns adds the column, NULL in the rows already there', async () => {
+    const { dir, second } = await twoRuns({ first: { strategy: 'merge', on_change: 'append_new_columns' }, second: { strategy: 'merge', on_change: 'append_new_columns', extra: true } });
+    expect(second.code, second.stdout).toBe(0);
+    expect(await rows(dir)).toEqual([[1, 'a', null], [2, 'B', 'x'], [3, 'c', 'x']]);
+  });
+
+  it('--full-refresh rebuilds the table from the model alone', async () => {
+    const { dir } = await twoRuns({ first: { strategy: 'append' }, second: { strategy: 'append' } });
+    const refresh = await cli(['run', '--full-refresh', '--vars', JSON.stringify({ rows: "(7, 'z')", strategy: 'append' })], { cwd: dir });
+    expect(refresh.code, refresh.stdout).toBe(0);
+    expect(await rows(dir)).toEqual([[7, 'z']]);
+  });
+});
