@@ -48,6 +48,8 @@ function cacheKey(project: LoadedProject, engine: EngineInfo): string {
   return sha256(
     JSON.stringify({
       tool: TOOL_VERSION,
+      // What an entry holds; raised when the parse pass records more (2: the incremental branch's vars and macros).
+      format: 2,
       macros: project.files.macroSql.map((f) => [f.path, sha256(f.text), envOf(f.text, project.env)]),
       vars: project.vars,
       target: { name: target.name, type: target.type, threads: target.threads, schema: engine.schema, database: engine.database ?? null },

@@ -7,7 +7,7 @@ import { ConfigFileError } from '../project/config-file-error.js';
 import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../project/project-files.js';
-import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
+import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
 import { ParseCache } from './parse-cache.js';
 import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from './nodes.js';
@@ -127,6 +127,19 @@ function parseSources(
   return nodes;
 }
 
+/**
+ * The parse pass renders with is_incremental() false, so a var or macro used only in the incremental branch, a
+ * post-hook or replace_where would not be recorded, and changing it would not mark the model state:modified.
+ * Renders those parts once more with is_incremental() true and records what they use too; problems found there are
+ * left to the compile pass, which renders the branch that really runs.
+ */
+function recordIncrementalUses(templates: TemplateEngine, scope: RenderScope, render: (probe: RenderScope) => void): void {
+  const probe = newRenderScope('parse', scope.file, { isIncremental: true });
+  render(probe);
+  for (const name of probe.varsUsed) scope.varsUsed.add(name);
+  for (const name of probe.macrosUsed) scope.macrosUsed.add(name);
+}
+
 function parseModel(
   project: LoadedProject,
   file: ProjectFileText,
@@ -143,6 +156,7 @@ function parseModel(
     Object.assign(scope, { refs: cached.refs, sources: cached.sources, configs: cached.configs, varsUsed: new Set(cached.varsUsed), macrosUsed: new Set(cached.macrosUsed) });
   } else {
     templates.render(file, scope);
+    if (file.text.includes('is_incremental')) recordIncrementalUses(templates, scope, (probe) => templates.render(file, probe));
     cache.set(file, scope);
   }
   problems.push(...scope.problems);
@@ -155,6 +169,8 @@ function parseModel(
   const folder = modelFolder(project, file.path);
   const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
+  const hookTexts = [...config.postHook, ...(config.replaceWhere ? [config.replaceWhere] : [])];
+  if (hookTexts.length > 0) recordIncrementalUses(templates, scope, (probe) => hookTexts.forEach((text) => templates.renderString(text, probe)));
   const description = inFile.findLast((c) => c.description)?.description ?? entry?.model.description ?? entry?.model.config?.description ?? '';
   return {
     kind: 'model',

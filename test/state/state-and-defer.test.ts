@@ -44,6 +44,9 @@ describe('state-aware selection', () => {
     const vars = ['--vars', '{ml_pairing: same_customer}'];
     const modified = await cli(['ls', '--select', 'state:modified', '--state', state, ...vars, '--resource-type', 'model'], { cwd: project, env: {} });
     expect(modified.stdout.trim()).toBe('machine_learning_curated');
+    // lookback_ms is read only when the table exists (is_incremental()); the parse pass must still see it.
+    const lookback = await cli(['ls', '--select', 'state:modified', '--state', state, '--vars', '{lookback_ms: 5}', '--resource-type', 'model'], { cwd: project, env: {} });
+    expect(lookback.stdout.trim().split('\n').sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
     writeFileSync(path.join(project, 'models/curated/new_model.sql'), "select 1 as id from {{ ref('customer_curated') }}");
     const added = await cli(['ls', '--select', 'state:new', '--state', state], { cwd: project, env: {} });
     expect(added.stdout.trim()).toBe('new_model');
