@@ -141,7 +141,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const replaceWhere = new Map<string, string>();
     const { target } = context.project;
     const deferredRelation = options.defer
-      ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined)
+      ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
       : undefined;
     const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, deferredRelation });
     writeCompiledSql(context, compiled);

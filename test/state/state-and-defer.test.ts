@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
@@ -74,6 +74,34 @@ describe('state-aware selection', () => {
     const run = await cli(['run', '--defer'], { cwd: project, env: {} });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('--defer needs --state');
+  });
+});
+
+describe('--defer with downloaded artifacts', () => {
+  it("reads the state's database from the --state folder when it is no longer where the manifest says", async () => {
+    const { project, prodDb, state } = await production();
+    renameSync(prodDb, path.join(state, 'stedi.duckdb')); // as a CI job downloads them: the database beside the manifest
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- changed in a pull request\n`);
+    const devDb = path.join(tempDir('stedi-dev-'), 'stedi.duckdb');
+    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: devDb } });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await count(devDb, 'select count(*) from stedi.stedi.customer_curated')).toEqual(await count(path.join(state, 'stedi.duckdb'), 'select count(*) from stedi.stedi.customer_curated'));
+  });
+
+  it("names both places it looked when the state's database is in neither", async () => {
+    const { project, prodDb, state } = await production();
+    renameSync(prodDb, `${prodDb}.gone`);
+    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: path.join(tempDir('stedi-dev-'), 'stedi.duckdb') } });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(`--defer: the state's database ${prodDb} does not exist, nor does ${path.join(state, 'stedi.duckdb')}`);
+  });
+
+  it('warns when the build would write into the database it defers to', async () => {
+    const { project, prodDb, state } = await production();
+    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: prodDb } });
+    expect(run.code).toBe(0);
+    expect(run.stderr).toContain(`warning: --defer: the state's database is this target's own database (${prodDb})`);
   });
 });
 
