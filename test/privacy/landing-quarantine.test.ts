@@ -60,7 +60,8 @@ function writeHostileLanding(root: string): void {
   // A UTF-8 byte-order mark and Windows line endings.
   write('customer', 'customer-2.json', Buffer.from(`\uFEFF${GOOD.replace('ann@', 'carol@').replace('sn-1', 'sn-4')}\r\n${GOOD.replace('ann@', 'dan@').replace('sn-1', 'sn-5')}\r\n`, 'utf8'));
   write('customer', 'customer-3.json', '');
-  write('accelerometer', 'accelerometer-1.json', '{"user": "ann@example.test", "timestamp": 10, "x": 1, "y": 0.5, "z": "-1"}\n{"user": "ann@example.test", "timestamp": "soon", "x": 1, "y": 1, "z": 1}\n');
+  // A line of tabs and spaces is blank, like an empty one.
+  write('accelerometer', 'accelerometer-1.json', '{"user": "ann@example.test", "timestamp": 10, "x": 1, "y": 0.5, "z": "-1"}\n\t \t\r\n{"user": "ann@example.test", "timestamp": "soon", "x": 1, "y": 1, "z": 1}\n');
   write('step_trainer', 'step_trainer-1.json', '{"sensorReadingTime": 10, "serialNumber": "sn-1", "distanceFromObject": 200}\n');
 }
 
