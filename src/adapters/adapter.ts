@@ -20,8 +20,17 @@ export interface Statement {
 export interface StatementResult {
   rows?: number;
   records?: Row[];
-  /** Engine-specific measurements (bytes scanned, engine time...), summed per node in run results. */
-  stats?: Record<string, number>;
+}
+
+/**
+ * Receives the engine's measurements of one query (Athena: bytes scanned and billed, engine time, cost), to be summed
+ * per node in run results and the cost report.
+ */
+export type StatsSink = (stats: Record<string, number>) => void;
+
+/** How one query of a node is run: the node's abort signal (Ctrl-C, --timeout). */
+export interface QueryOptions {
+  signal?: AbortSignal;
 }
 
 /** The kind of an existing relation in the engine's catalog. */
@@ -93,15 +102,21 @@ export interface Adapter {
    * Runs the statements of one node's plan in order, in one session (a transaction may span them), and returns
    * a result per statement. A failure throws StatementFailedError naming the statement; an abort stops the plan.
    */
-  executePlan(statements: readonly Statement[], options?: { signal?: AbortSignal }): Promise<StatementResult[]>;
+  executePlan(statements: readonly Statement[], options?: QueryOptions): Promise<StatementResult[]>;
   /** Columns of a relation, in order, with the engine's type names; empty when it does not exist. */
   listColumns?(relation: Relation): Promise<Array<{ name: string; type: string }>>;
   /** Columns a query would return, without running it (incremental schema checks). */
-  describeQuery?(sql: string): Promise<Array<{ name: string; type: string }>>;
+  describeQuery?(sql: string, options?: QueryOptions): Promise<Array<{ name: string; type: string }>>;
   /** Makes another database readable under a catalog name (DuckDB files for `--defer`). */
   attachReadOnly?(databasePath: string, catalog: string): Promise<void>;
-  /** Runs a query and returns its rows (tests, debug, docs). */
-  query(sql: string): Promise<Row[]>;
+  /** Runs a query and returns its rows (data tests, debug, docs). */
+  query(sql: string, options?: QueryOptions): Promise<Row[]>;
+  /**
+   * The same engine, with every query sent through the returned adapter measured into `sink`, whether the caller
+   * then succeeds or fails: how a node's cost counts all of its queries. Engines that measure nothing omit it.
+   * The returned adapter shares the connection (and its query limit); close the original, not it.
+   */
+  metered?(sink: StatsSink): Adapter;
   /** Facts shown by `stedi-models debug` (engine version, database...). */
   describe(): Promise<Record<string, string>>;
   close(): Promise<void>;

@@ -72,7 +72,7 @@ async function planLanding(build: BuildContext, node: SourceNode, inSchema: Read
 }
 
 /** The statements that (re)build a node, with how the node is materialized. */
-async function planNode(build: BuildContext, node: BuildableNode): Promise<{ statements: Statement[]; materialized: string }> {
+async function planNode(build: BuildContext, node: BuildableNode, signal: AbortSignal): Promise<{ statements: Statement[]; materialized: string }> {
   const { adapter, compiled } = build;
   const inSchema = await adapter.listRelations(node.relation.schema);
   const existing = inSchema.get(node.relation.identifier.toLowerCase());
@@ -86,7 +86,7 @@ async function planNode(build: BuildContext, node: BuildableNode): Promise<{ sta
   const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
   const postHooks = build.hooks?.get(node.uniqueId) ?? [];
   if (node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh) {
-    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql) ?? []]);
+    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql, { signal }) ?? []]);
     const { config } = node;
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId),
@@ -100,7 +100,7 @@ async function planNode(build: BuildContext, node: BuildableNode): Promise<{ sta
 }
 
 /** A landing load's per-file counts, and a warning that names the files with rejected lines. */
-function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<NodeOutcome, 'status' | 'message' | 'landingFiles'> & { stats?: Record<string, number> } {
+function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<NodeOutcome, 'status' | 'message' | 'landingFiles' | 'stats'> {
   const index = statements.findIndex((s) => s.purpose === COUNT_PER_FILE);
   if (index < 0) return {};
   const perFile = (results[index]?.records ?? []).map((r) => ({ file: String(r.file), loaded: Number(r.loaded), rejected: Number(r.rejected) }));
@@ -121,7 +121,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
   const { context, adapter } = build;
   const node = context.graph.nodes.get(id)!;
   if (node.kind === 'data_test' || node.kind === 'unit_test') throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
-  const { statements, materialized } = await planNode(build, node);
+  const { statements, materialized } = await planNode(build, node, signal);
   const runPath = nodeSqlPath(context, node, 'run');
   writeArtifact(context, runPath, `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
   let results: StatementResult[];
@@ -140,8 +140,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
   }
   const rows = results.reduce<number | undefined>((sum, r) => (r.rows === undefined ? sum : (sum ?? 0) + r.rows), undefined);
   const landing = landingReport(node, results, statements);
-  const stats: Record<string, number> = { ...landing.stats };
-  for (const r of results) for (const [k, v] of Object.entries(r.stats ?? {})) stats[k] = (stats[k] ?? 0) + v;
+  // The engine's query stats (cost) are added by the runner: the adapter measures every query it sends.
   return {
     status: landing.status,
     message: landing.message,
@@ -149,6 +148,6 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     description: `${materialized} ${node.relation.schema}.${node.relation.identifier}`,
     rows,
     sqlPath: runPath,
-    stats: Object.keys(stats).length ? stats : undefined,
+    stats: landing.stats,
   };
 }

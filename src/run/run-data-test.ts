@@ -31,7 +31,7 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
       await adapter.executePlan([...planSchemas([node.relation], dialect), ...plan], { signal });
       counted = `select count(*) as failures from ${dialect.relation(node.relation)}`;
     }
-    const [row] = await adapter.query(counted);
+    const [row] = await adapter.query(counted, { signal });
     const failures = Number(row?.failures ?? 0);
     const status = testStatus(failures, node.config);
     const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';

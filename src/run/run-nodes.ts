@@ -1,3 +1,4 @@
+import type { StatsSink } from '../adapters/adapter.js';
 import type { Graph } from '../graph/graph.js';
 import type { NodeOutcome, NodeResult, RunEvent } from './node-result.js';
 
@@ -9,8 +10,11 @@ export interface RunNodesOptions {
   /** Dependencies beyond the graph's edges (in `build`, a model's children wait for its tests). */
   extraDependencies?: ReadonlyMap<string, readonly string[]>;
   threads: number;
-  /** The work of one node; throws on failure (the error's message is recorded). */
-  work: (uniqueId: string, signal: AbortSignal) => Promise<NodeOutcome>;
+  /**
+   * The work of one node; throws on failure (the error's message is recorded). What it reports to `measure` (the
+   * engine's stats of each query) is summed into the node's stats, also when it fails.
+   */
+  work: (uniqueId: string, signal: AbortSignal, measure: StatsSink) => Promise<NodeOutcome>;
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
   now?: () => number;
@@ -35,6 +39,13 @@ function selectedDependencies(graph: Graph, ids: readonly string[], extra?: Read
     deps.set(id, [...found]);
   }
   return deps;
+}
+
+/** Sums stats by key; undefined when there is none. */
+function sumStats(...all: Array<Record<string, number> | undefined>): Record<string, number> | undefined {
+  const total: Record<string, number> = {};
+  for (const stats of all) for (const [k, v] of Object.entries(stats ?? {})) total[k] = (total[k] ?? 0) + v;
+  return Object.keys(total).length ? total : undefined;
 }
 
 function failureMessage(error: unknown): string {
@@ -91,9 +102,11 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     onEvent?.({ type: 'node_started', uniqueId: id, name: node.name, index: ++started, total: ids.length });
     const start = now();
     const startedAt = new Date(start).toISOString();
+    const measured: Array<Record<string, number>> = [];
     try {
-      const done = await options.work(id, controller.signal);
-      finish({ uniqueId: id, name: node.name, kind: node.kind, ...done, status: done.status ?? 'success', seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
+      const done = await options.work(id, controller.signal, (stats) => void measured.push(stats));
+      const stats = sumStats(done.stats, ...measured);
+      finish({ uniqueId: id, name: node.name, kind: node.kind, ...done, stats, status: done.status ?? 'success', seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
     } catch (error) {
       finish({
         uniqueId: id,
@@ -106,6 +119,8 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
         completedAt: new Date(now()).toISOString(),
         message: failureMessage(error),
         sqlPath: (error as { sqlPath?: string }).sqlPath,
+        // The queries that succeeded before the failure were billed all the same.
+        stats: sumStats(...measured),
       });
     }
   };

@@ -132,7 +132,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const context = buildProjectGraph(loadProject(options));
   const selection = withState(context, options, options);
   const ids = selectNodes(context.graph, selection, ACTS_ON[command]);
-  const adapter = options.dryRun ? new DryRunAdapter(context.engine, context.project.target.type) : await openAdapter(context.project.target, context.project.dir);
+  const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, context.project.target.type) : await openAdapter(context.project.target, context.project.dir);
   let results: NodeResult[];
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.
@@ -158,10 +158,12 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       threads: options.threads ?? context.project.target.threads,
       signal: options.signal,
       onEvent: options.onEvent,
-      work: (id, signal) => {
+      work: (id, signal, measure) => {
         const kind = context.graph.nodes.get(id)!.kind;
         if (kind === 'unit_test') return runUnitTest(context, id);
-        return kind === 'data_test' ? runDataTest(build, id, signal) : buildNode(build, id, signal);
+        // Each node's queries are measured on their way to the engine, whichever step sends them.
+        const nodeBuild = { ...build, adapter: adapter.metered?.(measure) ?? adapter };
+        return kind === 'data_test' ? runDataTest(nodeBuild, id, signal) : buildNode(nodeBuild, id, signal);
       },
     });
   } finally {

@@ -54,6 +54,48 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(result.stats).toEqual({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB, engine_ms: 1500, queue_ms: 10, cost_usd: cost });
   });
 
+  it('counts every query a model sends in its cost, the column query of an incremental model too', async () => {
+    const dir = copyStediProject();
+    expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
+    const before = fake.sent.length;
+    const second = await cli(['run', ...ARGS, '--select', 'accelerometer_trusted'], { cwd: dir, env: ENV });
+    expect(second.code).toBe(0);
+    const sent = fake.sent.slice(before).filter((s) => !/^create schema/.test(s));
+    expect(sent.some((s) => /^select \* from \([\s\S]*\) limit 0$/.test(s))).toBe(true);
+    const [result] = readTargetJson(dir, 'run_results.json').results;
+    expect(result.stats.queries).toBe(sent.length);
+    expect(second.stdout).toContain(`over ${sent.length} queries.`);
+  });
+
+  it('gives data tests their cost, in their line, run_results.json and the summary', async () => {
+    const dir = copyStediProject();
+    expect((await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV })).code).toBe(0);
+    const run = await cli(['test', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    // Unit tests run locally on fixtures and cost nothing; each data test sends one query to Athena.
+    const results = readTargetJson(dir, 'run_results.json').results.filter((r: { resource_type: string }) => r.resource_type === 'data_test');
+    expect(results.length).toBeGreaterThan(0);
+    // The fake scans 3 MB for every query that reads: billed as the 10 MB minimum.
+    for (const r of results) expect(r.stats, r.name).toMatchObject({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB });
+    expect(run.stdout).toMatch(/PASS test \w+ \.+ \[[\d.]+s, 3.00 MB scanned, \$0.000048\]/);
+    expect(run.stdout).toContain(`over ${results.length} queries.`);
+  });
+
+  it('keeps the cost of the statements that succeeded when a later one fails', async () => {
+    const dir = copyStediProject();
+    expect((await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV })).code).toBe(0);
+    // The next run creates the schema, builds the new table by CTAS (billed), then dies at the first rename.
+    fake.crashAt = fake.sent.length + 3;
+    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV });
+    expect(run.code).toBe(1);
+    const [result] = readTargetJson(dir, 'run_results.json').results;
+    expect(result.status).toBe('error');
+    expect(result.stats).toMatchObject({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB });
+    expect(run.stdout).toMatch(/ERROR customer_trusted \.+ \[[\d.]+s, 3.00 MB scanned, \$0.000048\]/);
+    expect(run.stdout).toContain('Athena, 3.00 MB scanned, $0.000048, over 1 queries.');
+  });
+
   it('debug checks the workgroup and the database', async () => {
     fake.mock.on(GetWorkGroupCommand).resolves({ WorkGroup: { Name: 'primary', State: 'ENABLED', Configuration: { EngineVersion: { EffectiveEngineVersion: 'Athena engine version 3' } } } });
     fake.mock.on(GetDatabaseCommand).rejects(new MetadataException({ message: 'Database stedi not found', $metadata: {} }));

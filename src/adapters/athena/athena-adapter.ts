@@ -9,11 +9,11 @@ import {
 } from '@aws-sdk/client-athena';
 import type { Relation } from '../../graph/nodes.js';
 import type { AthenaTarget } from '../../project/profiles.js';
-import type { Adapter, Dialect, RelationType, Row, Statement, StatementResult } from '../adapter.js';
+import type { Adapter, Dialect, QueryOptions, RelationType, Row, Statement, StatementResult, StatsSink } from '../adapter.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
 import { athenaRequestError } from './athena-errors.js';
-import { AthenaQueryClient, type AthenaSend, type Sleep } from './athena-query-client.js';
+import { AthenaQueryClient, type AthenaSend, type QueryOutcome, type Sleep } from './athena-query-client.js';
 
 /** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
 export interface AthenaAdapterOptions {
@@ -21,6 +21,10 @@ export interface AthenaAdapterOptions {
   sleep?: Sleep;
   random?: () => number;
   newToken?: () => string;
+  /** Receives the statistics and cost of every query this adapter runs (see `metered`). */
+  measure?: StatsSink;
+  /** The query client of the adapter this one is a metered view of: one query limit for both. */
+  queries?: AthenaQueryClient;
 }
 
 // Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
@@ -47,10 +51,10 @@ export class AthenaAdapter implements Adapter {
   constructor(
     private readonly target: AthenaTarget,
     private readonly client: AthenaSend & { destroy?: () => void },
-    options: AthenaAdapterOptions = {},
+    private readonly options: AthenaAdapterOptions = {},
   ) {
     this.dialect = athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression });
-    this.queries = new AthenaQueryClient(client, {
+    this.queries = options.queries ?? new AthenaQueryClient(client, {
       workGroup: target.workgroup,
       outputLocation: target.s3_staging_dir,
       database: target.database,
@@ -120,27 +124,39 @@ export class AthenaAdapter implements Adapter {
    * Athena may bill its 10 MB minimum (about $0.00005). Types are given in the catalog's (Hive) names, as listColumns
    * gives them, so that a column added to a table is declared in the DDL's vocabulary.
    */
-  async describeQuery(sql: string): Promise<Array<{ name: string; type: string }>> {
-    const outcome = await this.queries.execute({ sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' });
+  async describeQuery(sql: string, options: QueryOptions = {}): Promise<Array<{ name: string; type: string }>> {
+    const outcome = await this.run({ sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' }, options.signal);
     const columns = await this.queries.resultColumns(outcome.queryExecutionId);
     return columns.map((c) => ({ name: c.Name!, type: catalogType(c) }));
   }
 
-  /** Runs a plan's statements one after another; each result carries its scan and cost statistics. */
-  async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
+  /** Runs a plan's statements one after another. */
+  async executePlan(statements: readonly Statement[], options: QueryOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
     for (const statement of statements) {
-      const outcome = await this.queries.execute(statement, options.signal);
+      const outcome = await this.run(statement, options.signal);
       const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId) : undefined;
       const records = statement.returnsRecords ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType) : undefined;
-      results.push({ rows, records, stats: queryCostStats(outcome.statistics) });
+      results.push({ rows, records });
     }
     return results;
   }
 
-  async query(sql: string): Promise<Row[]> {
-    const outcome = await this.queries.execute({ sql, purpose: 'run a query' });
+  async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
+    const outcome = await this.run({ sql, purpose: 'run a query' }, options.signal);
     return this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType);
+  }
+
+  metered(measure: StatsSink): AthenaAdapter {
+    return new AthenaAdapter(this.target, this.client, { ...this.options, queries: this.queries, measure });
+  }
+
+  // Every query the adapter sends passes here, so what it measures is counted once and never lost: a plan's
+  // statements (also those that succeeded before one failed), an incremental model's column query, a data test's count.
+  private async run(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
+    const outcome = await this.queries.execute(statement, signal);
+    this.options.measure?.(queryCostStats(outcome.statistics));
+    return outcome;
   }
 
   /** Checks that the workgroup and the database exist (`stedi-models debug`). */
