@@ -44,6 +44,21 @@ function queryClient(overrides: Partial<AthenaQueryClientOptions> = {}) {
   return { client, sleeps };
 }
 
+/**
+ * A sleep that waits until the signal aborts, and aborts it once it is waiting: the run is interrupted during this
+ * wait. A wait given no signal could not be interrupted, so it fails the test instead of hanging.
+ */
+function interruptedSleep(controller: AbortController, sleeps: number[]) {
+  return (ms: number, signal?: AbortSignal) => {
+    sleeps.push(ms);
+    if (!signal) return Promise.reject(new Error(`a ${ms} ms wait that Ctrl-C cannot interrupt`));
+    return new Promise<void>((_resolve, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+      queueMicrotask(() => controller.abort());
+    });
+  };
+}
+
 beforeEach(() => athena.reset());
 
 describe('AthenaQueryClient', () => {
@@ -141,6 +156,30 @@ describe('AthenaQueryClient', () => {
     });
     await expect(client.execute(statement, controller.signal)).rejects.toBeInstanceOf(StatementCancelledError);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q6' }]);
+  });
+
+  it('stops at once when aborted while waiting to re-check a throttled query, and stops that query', async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q13' });
+    athena.on(GetQueryExecutionCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    athena.on(StopQueryExecutionCommand).resolves({});
+    const controller = new AbortController();
+    const sleeps: number[] = [];
+    const { client } = queryClient({ sleep: interruptedSleep(controller, sleeps), retryMaxMs: 30_000 });
+    await expect(client.execute(statement, controller.signal)).rejects.toBeInstanceOf(StatementCancelledError);
+    expect(sleeps).toEqual([1000]);
+    expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(1);
+    expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q13' }]);
+  });
+
+  it('stops at once when aborted while waiting to re-send a throttled start, which started nothing to stop', async () => {
+    athena.on(StartQueryExecutionCommand).rejects(new TooManyRequestsException({ message: 'Rate exceeded', $metadata: {} }));
+    const controller = new AbortController();
+    const sleeps: number[] = [];
+    const { client } = queryClient({ sleep: interruptedSleep(controller, sleeps) });
+    await expect(client.execute(statement, controller.signal)).rejects.toBeInstanceOf(StatementCancelledError);
+    expect(sleeps).toEqual([1000]);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    expect(athena.commandCalls(StopQueryExecutionCommand)).toHaveLength(0);
   });
 
   it('refuses a statement longer than Athena accepts before sending it', async () => {

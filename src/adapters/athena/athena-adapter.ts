@@ -126,7 +126,7 @@ export class AthenaAdapter implements Adapter {
    */
   async describeQuery(sql: string, options: QueryOptions = {}): Promise<Array<{ name: string; type: string }>> {
     const outcome = await this.run({ sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' }, options.signal);
-    const columns = await this.queries.resultColumns(outcome.queryExecutionId);
+    const columns = await this.queries.resultColumns(outcome.queryExecutionId, options.signal);
     return columns.map((c) => ({ name: c.Name!, type: catalogType(c) }));
   }
 
@@ -135,8 +135,8 @@ export class AthenaAdapter implements Adapter {
     const results: StatementResult[] = [];
     for (const statement of statements) {
       const outcome = await this.run(statement, options.signal);
-      const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId) : undefined;
-      const records = statement.returnsRecords ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType) : undefined;
+      const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId, options.signal) : undefined;
+      const records = statement.returnsRecords ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal) : undefined;
       results.push({ rows, records });
     }
     return results;
@@ -144,7 +144,7 @@ export class AthenaAdapter implements Adapter {
 
   async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
     const outcome = await this.run({ sql, purpose: 'run a query' }, options.signal);
-    return this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType);
+    return this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal);
   }
 
   metered(measure: StatsSink): AthenaAdapter {

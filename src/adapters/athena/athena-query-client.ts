@@ -110,25 +110,26 @@ export class AthenaQueryClient {
   }
 
   /** The rows a statement wrote (CTAS, INSERT), from GetQueryResults' UpdateCount. */
-  async updateCount(queryExecutionId: string): Promise<number | undefined> {
-    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })));
+  async updateCount(queryExecutionId: string, signal?: AbortSignal): Promise<number | undefined> {
+    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })), signal);
     return page.UpdateCount;
   }
 
   /** The columns of a query's result (names and Athena types), from the metadata of its first result page. */
-  async resultColumns(queryExecutionId: string): Promise<ColumnInfo[]> {
-    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })));
+  async resultColumns(queryExecutionId: string, signal?: AbortSignal): Promise<ColumnInfo[]> {
+    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })), signal);
     return page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
   }
 
   /** Every row of a query's result, page by page, with values converted by column type. */
-  async fetchRows(queryExecutionId: string, statementType?: string): Promise<Row[]> {
+  async fetchRows(queryExecutionId: string, statementType?: string, signal?: AbortSignal): Promise<Row[]> {
     const rows: Row[] = [];
     let nextToken: string | undefined;
     let first = true;
     do {
       const page = await this.request('GetQueryResults', () =>
         this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: nextToken, MaxResults: 1000 })),
+        signal,
       );
       const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
       let pageRows = page.ResultSet?.Rows ?? [];
@@ -144,17 +145,24 @@ export class AthenaQueryClient {
     if (signal?.aborted) throw new StatementCancelledError(statement);
     // One token per attempt: throttled re-sends of this start reuse it, so Athena runs the query at most once.
     const token = this.newToken();
-    const started = await this.request('StartQueryExecution', () =>
-      this.client.send(
-        new StartQueryExecutionCommand({
-          QueryString: statement.sql,
-          ClientRequestToken: token,
-          WorkGroup: this.options.workGroup,
-          QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
-          ResultConfiguration: { OutputLocation: this.options.outputLocation },
-        }),
-      ),
-    );
+    const started = await this.request(
+      'StartQueryExecution',
+      () =>
+        this.client.send(
+          new StartQueryExecutionCommand({
+            QueryString: statement.sql,
+            ClientRequestToken: token,
+            WorkGroup: this.options.workGroup,
+            QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
+            ResultConfiguration: { OutputLocation: this.options.outputLocation },
+          }),
+        ),
+      signal,
+    ).catch((error: unknown) => {
+      // Aborted while waiting to re-send a refused start: no query was started, so there is none to stop.
+      if (signal?.aborted) throw new StatementCancelledError(statement);
+      throw error;
+    });
     const id = started.QueryExecutionId!;
     return this.waitFor(id, statement, signal);
   }
@@ -163,7 +171,13 @@ export class AthenaQueryClient {
     let interval = this.options.pollIntervalMs;
     for (;;) {
       if (signal?.aborted) return this.stop(id, statement);
-      const { QueryExecution: execution } = await this.request('GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })));
+      let execution: QueryExecution | undefined;
+      try {
+        ({ QueryExecution: execution } = await this.request('GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })), signal));
+      } catch (error) {
+        if (signal?.aborted) return this.stop(id, statement);
+        throw error;
+      }
       const state = execution?.Status?.State;
       if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return { ...execution, QueryExecutionId: id };
       try {
@@ -181,8 +195,11 @@ export class AthenaQueryClient {
     throw new StatementCancelledError(statement);
   }
 
-  /** Sends a request, re-sending it after throttling or internal errors with jittered, capped exponential backoff. */
-  private async request<T>(action: string, send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends a request, re-sending it after throttling or internal errors with jittered, capped exponential backoff.
+   * The waits end at once when the signal aborts (the sleep rejects), so Ctrl-C never sits out a backoff.
+   */
+  private async request<T>(action: string, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await send();
@@ -191,7 +208,7 @@ export class AthenaQueryClient {
         if (attempt >= this.options.maxRetries) {
           throw new AthenaRetriesExhaustedError(`Athena ${action} was refused ${attempt + 1} times (${(error as Error).name}: ${(error as Error).message}). Lower --threads, or raise max_retries in profiles.yml.`, { cause: error });
         }
-        await this.sleep(this.backoff(attempt));
+        await this.sleep(this.backoff(attempt), signal);
       }
     }
   }
