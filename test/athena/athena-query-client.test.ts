@@ -5,7 +5,9 @@ import {
   StartQueryExecutionCommand,
   StopQueryExecutionCommand,
   TooManyRequestsException,
+  InternalServerException,
   InvalidRequestException,
+  AthenaServiceException,
   type QueryExecutionState,
   type StatementType,
 } from '@aws-sdk/client-athena';
@@ -122,10 +124,52 @@ describe('AthenaQueryClient', () => {
     athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'q4a' }).resolves({ QueryExecutionId: 'q4b' });
     athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q4a' }).resolves(execution('q4a', 'FAILED', { StateChangeReason: 'ICEBERG_COMMIT_ERROR: Failed to commit Iceberg update to table' }));
     athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q4b' }).resolves(execution('q4b', 'SUCCEEDED'));
-    const { client } = queryClient();
+    const { client, sleeps } = queryClient();
     const outcome = await client.execute({ sql: 'insert into t select 1', purpose: 'insert' });
     expect(outcome.queryExecutionId).toBe('q4b');
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken)).toEqual(['token-1', 'token-2']);
+    // The failed query answered on its first status check, so the one wait is the backoff before the retry.
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('re-sends a request refused with InternalServerException', async () => {
+    athena.on(StartQueryExecutionCommand).rejectsOnce(new InternalServerException({ message: 'Internal error', $metadata: { httpStatusCode: 500 } })).resolves({ QueryExecutionId: 'q9' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('q9', 'SUCCEEDED'));
+    const { client, sleeps } = queryClient();
+    expect((await client.execute(statement)).queryExecutionId).toBe('q9');
+    expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken)).toEqual(['token-1', 'token-1']);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('re-sends a request that got an HTTP 5xx answer of any name', async () => {
+    const unavailable = new AthenaServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'Service Unavailable', $metadata: { httpStatusCode: 503 } });
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q10' });
+    athena.on(GetQueryExecutionCommand).rejectsOnce(unavailable).resolves(execution('q10', 'SUCCEEDED'));
+    const { client, sleeps } = queryClient();
+    expect((await client.execute(statement)).queryExecutionId).toBe('q10');
+    expect(athena.commandCalls(GetQueryExecutionCommand)).toHaveLength(2);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('retries a query that FAILED with a SYSTEM error Athena calls retryable, as a new query after a backoff', async () => {
+    const systemError = { StateChangeReason: 'GENERIC_INTERNAL_ERROR: worker lost', AthenaError: { ErrorCategory: 1, ErrorType: 401, Retryable: true } };
+    athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'q11a' }).resolves({ QueryExecutionId: 'q11b' });
+    athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q11a' }).resolves(execution('q11a', 'FAILED', systemError));
+    athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'q11b' }).resolves(execution('q11b', 'SUCCEEDED'));
+    const { client, sleeps } = queryClient();
+    expect((await client.execute(statement)).queryExecutionId).toBe('q11b');
+    expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken)).toEqual(['token-1', 'token-2']);
+    expect(sleeps).toEqual([1000]);
+  });
+
+  it('does not retry a SYSTEM failure that Athena says is not retryable', async () => {
+    const systemError = { StateChangeReason: 'HIVE_CURSOR_ERROR: Row is not a valid JSON Object', AthenaError: { ErrorCategory: 1, ErrorType: 1003, Retryable: false } };
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q12' });
+    athena.on(GetQueryExecutionCommand).resolves(execution('q12', 'FAILED', systemError));
+    const { client, sleeps } = queryClient();
+    await expect(client.execute(statement)).rejects.toThrow(/HIVE_CURSOR_ERROR[\s\S]*category 1 \(SYSTEM\), type 1003, retryable false/);
+    expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    expect(sleeps).toEqual([]);
   });
 
   it('never retries a failed CTAS, whose attempt may have left files at its location', async () => {
