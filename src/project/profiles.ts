@@ -33,12 +33,19 @@ const athenaTargetSchema = z
     schema: identifier.optional(),
     catalog: z.string().default('AwsDataCatalog'),
     threads: threads.default(4),
+    /** First wait between two status checks of a query; doubles up to poll_interval_max_ms. */
     poll_interval_ms: z.coerce.number().int().min(1).default(500),
     poll_interval_max_ms: z.coerce.number().int().min(1).default(5000),
+    /** Retries of a throttled request, an internal error or an ICEBERG_COMMIT_ERROR. */
     max_retries: z.coerce.number().int().min(0).default(5),
+    /** Most the first retry waits (jittered); doubles per retry up to retry_backoff_max_ms. */
+    retry_backoff_ms: z.coerce.number().int().min(1).default(1000),
+    retry_backoff_max_ms: z.coerce.number().int().min(1).default(30_000),
     write_compression: z.string().default('ZSTD'),
   })
-  .strict();
+  .strict()
+  .refine((t) => t.poll_interval_max_ms >= t.poll_interval_ms, { path: ['poll_interval_max_ms'], message: 'must be at least poll_interval_ms' })
+  .refine((t) => t.retry_backoff_max_ms >= t.retry_backoff_ms, { path: ['retry_backoff_max_ms'], message: 'must be at least retry_backoff_ms' });
 
 const targetSchema = z.discriminatedUnion('type', [duckDbTargetSchema, athenaTargetSchema]);
 

@@ -95,7 +95,7 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
   it('describes a query by the metadata of a LIMIT 0 query, in the catalog\'s type names, and lists a table\'s columns from Glue', async () => {
     const target: AthenaTarget = {
       name: 'prod', type: 'athena', region: 'us-east-1', workgroup: 'primary', s3_staging_dir: 's3://results/', s3_data_dir: 's3://lake/zones', database: 'stedi',
-      catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, write_compression: 'ZSTD',
+      catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, retry_backoff_ms: 1, retry_backoff_max_ms: 1, write_compression: 'ZSTD',
     };
     const adapter = AthenaAdapter.open(target, { sleep: async () => undefined });
     expect(await adapter.describeQuery('select a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a')).toEqual([

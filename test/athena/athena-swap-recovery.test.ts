@@ -17,6 +17,8 @@ const TARGET: AthenaTarget = {
   poll_interval_ms: 1,
   poll_interval_max_ms: 1,
   max_retries: 0,
+  retry_backoff_ms: 1,
+  retry_backoff_max_ms: 1,
   write_compression: 'ZSTD',
 };
 

@@ -62,6 +62,8 @@ export class AthenaAdapter implements Adapter {
       pollIntervalMs: target.poll_interval_ms,
       pollIntervalMaxMs: target.poll_interval_max_ms,
       maxRetries: target.max_retries,
+      retryBaseMs: target.retry_backoff_ms,
+      retryMaxMs: target.retry_backoff_max_ms,
       maxConcurrentQueries: target.threads,
       sleep: options.sleep,
       random: options.random,
