@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ProjectError } from '../errors.js';
+import { ProjectError, ProjectErrors } from '../errors.js';
 import { ConfigFileError } from './config-file-error.js';
 import { readYamlFile } from './read-yaml-file.js';
 
@@ -129,8 +129,8 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
   const keyPath = `${profileName}.outputs.${name}`;
   const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath));
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new ConfigFileError(PROFILES_FILE, [keyPath, ...issue.path.map(String)].join('.'), issue.message);
+    // Every problem of the target at once, each with its key path, so one edit fixes them all.
+    throw new ProjectErrors(parsed.error.issues.map((issue) => new ConfigFileError(PROFILES_FILE, [keyPath, ...issue.path.map(String)].join('.'), issue.message)));
   }
   return { ...parsed.data, name } as Target;
 }

@@ -1,11 +1,11 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, TooManyRequestsException } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { resolveTarget, type AthenaTarget } from '../../src/project/profiles.js';
-import { tempDir } from '../helpers/stedi-project.js';
+import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
 
 const athena = mockClient(AthenaClient);
 afterEach(() => athena.reset());
@@ -48,5 +48,21 @@ describe('the Athena profile', () => {
   it('refuses a cap below its first wait, naming the key', () => {
     expect(() => prodTarget('      retry_backoff_ms: 5000\n      retry_backoff_max_ms: 1000\n')).toThrow('profiles.yml: stedi.outputs.prod.retry_backoff_max_ms: must be at least retry_backoff_ms');
     expect(() => prodTarget('      poll_interval_ms: 900\n      poll_interval_max_ms: 100\n')).toThrow('profiles.yml: stedi.outputs.prod.poll_interval_max_ms: must be at least poll_interval_ms');
+  });
+
+  it('reports every problem of a target at once, each with file and key path (exit 2)', async () => {
+    const dir = copyStediProject();
+    const profiles = path.join(dir, 'profiles-bad');
+    mkdirSync(profiles);
+    writeFileSync(path.join(profiles, 'profiles.yml'), `${PROD}      threads: 0\n      s3_data_dir_typo: s3://lake\n      retry_backoff_ms: soon\n`.replace('s3_data_dir: s3://lake/zones', 's3_data_dir: lake/zones'));
+    const run = await cli(['compile', '--profiles-dir', profiles], { cwd: dir, env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('4 problems found');
+    for (const problem of [
+      'profiles.yml: stedi.outputs.prod.s3_data_dir: must be an s3:// URI',
+      'profiles.yml: stedi.outputs.prod.threads:',
+      'profiles.yml: stedi.outputs.prod.retry_backoff_ms:',
+      's3_data_dir_typo',
+    ]) expect(run.stderr).toContain(problem);
   });
 });
