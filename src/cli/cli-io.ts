@@ -13,6 +13,8 @@ export interface CliIo {
   cwd: string;
   /** Aborted on Ctrl-C / SIGTERM; commands stop their work and clean up. */
   signal?: AbortSignal;
+  /** A signal that aborts after `ms` (`--timeout`); AbortSignal.timeout unless a test brings its own clock. */
+  timeoutSignal?: (ms: number) => AbortSignal;
 }
 
 /** The real process's streams and environment. */

@@ -132,14 +132,15 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const context = buildProjectGraph(loadProject(options));
   const selection = withState(context, options, options);
   const ids = selectNodes(context.graph, selection, ACTS_ON[command]);
-  const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, context.project.target.type) : await openAdapter(context.project.target, context.project.dir);
+  // --threads bounds the engine's queries as well as the nodes at once (Athena's quota counts queued queries).
+  const target = { ...context.project.target, threads: options.threads ?? context.project.target.threads };
+  const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
   let results: NodeResult[];
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const hooks = new Map<string, string[]>();
     const replaceWhere = new Map<string, string>();
-    const { target } = context.project;
     const deferredRelation = options.defer
       ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
       : undefined;
@@ -149,13 +150,13 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
     const schemas = planSchemas(relations, adapter.dialect);
     writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
-    await adapter.executePlan(schemas);
+    await adapter.executePlan(schemas, { signal: options.signal });
     const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, deferredRelation, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,
       extraDependencies: command === 'build' ? testGates(context.graph, ids) : undefined,
-      threads: options.threads ?? context.project.target.threads,
+      threads: target.threads,
       signal: options.signal,
       onEvent: options.onEvent,
       work: (id, signal, measure) => {

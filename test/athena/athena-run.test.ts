@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { GetDatabaseCommand, GetWorkGroupCommand, ListTableMetadataCommand, MetadataException } from '@aws-sdk/client-athena';
 import { billedBytes, queryCostStats } from '../../src/adapters/athena/athena-cost.js';
@@ -11,6 +13,14 @@ const MB = 1024 ** 2;
 let fake: FakeAthena;
 beforeEach(() => (fake = new FakeAthena()));
 afterEach(() => fake.restore());
+
+/** The --timeout clock of a test: it runs out (200 ms, as asked) once a query that hangs has been checked on. */
+function timeoutWhenHung(ms: number): AbortSignal {
+  expect(ms).toBe(200);
+  const controller = new AbortController();
+  fake.onHang = () => controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
+  return controller.signal;
+}
 
 describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
   it('declares the landing tables, builds the zones; the next run swaps the table models and adds to the incremental ones', async () => {
@@ -94,6 +104,43 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(result.stats).toMatchObject({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB });
     expect(run.stdout).toMatch(/ERROR customer_trusted \.+ \[[\d.]+s, 3.00 MB scanned, \$0.000048\]/);
     expect(run.stdout).toContain('Athena, 3.00 MB scanned, $0.000048, over 1 queries.');
+  });
+
+  it('--timeout stops the query in flight with StopQueryExecution, skips what had not started and fails the run', async () => {
+    const dir = copyStediProject();
+    fake.hang = /^create table "stedi"."customer_trusted"/;
+    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted+', '--timeout', '0.2'], { cwd: dir, env: ENV, timeoutSignal: timeoutWhenHung });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Stopped after --timeout 0.2s: queries in flight were cancelled.');
+    const ctas = fake.sent.findIndex((s) => fake.hang!.test(s));
+    expect(fake.stopped).toEqual([`q${ctas + 1}`]);
+    const results = readTargetJson(dir, 'run_results.json').results;
+    expect(results.find((r: { name: string }) => r.name === 'customer_trusted')).toMatchObject({ status: 'error', message: expect.stringMatching(/cancelled/) });
+    expect(results.filter((r: { name: string }) => r.name !== 'customer_trusted').map((r: { status: string }) => r.status)).toEqual(expect.arrayContaining(['skipped']));
+    expect(results.every((r: { status: string }) => r.status === 'error' || r.status === 'skipped')).toBe(true);
+  });
+
+  it('--timeout also stops the create schema statement that comes before every node', async () => {
+    fake.hang = /^create schema/;
+    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted', '--timeout', '0.2'], { cwd: copyStediProject(), env: ENV, timeoutSignal: timeoutWhenHung });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Stopped after --timeout 0.2s');
+    expect(run.stderr).toContain('create schema stedi was cancelled');
+    expect(fake.stopped).toEqual(['q1']);
+  }, 15_000);
+
+  it('--threads N bounds the queries in flight to N, above or below the profile\'s threads', async () => {
+    const dir = copyStediProject();
+    // The profile says one query at a time; --threads 3 wins. Each query is still running at its first status check.
+    const profiles = path.join(dir, 'profiles.yml');
+    writeFileSync(profiles, readFileSync(profiles, 'utf8').replace(/threads: 4\n(\s+)poll_interval_ms: 500/, 'threads: 1\n$1poll_interval_ms: 1'));
+    fake.runningChecks = 1;
+    const landing = ['--select', 'source:landing'];
+    expect((await cli(['run', ...ARGS, ...landing, '--threads', '3'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(fake.mostInFlight).toBe(3);
+    fake.mostInFlight = 0;
+    expect((await cli(['run', ...ARGS, ...landing, '--threads', '2'], { cwd: dir, env: ENV })).code).toBe(0);
+    expect(fake.mostInFlight).toBe(2);
   });
 
   it('debug checks the workgroup and the database', async () => {

@@ -97,6 +97,18 @@ export class FakeAthena {
   observe?: (catalog: ReadonlyMap<string, FakeTable>) => void;
   /** Rows written by INSERT, MERGE and DELETE statements, in order. */
   readonly writes: FakeWrite[] = [];
+  /** Status checks that answer RUNNING before a query SUCCEEDED (0: it has succeeded by the first check). */
+  runningChecks = 0;
+  /** Queries whose SQL matches run until they are stopped. */
+  hang?: RegExp;
+  /** Called at each status check of a query that hangs (a test's clock can run out there). */
+  onHang?: () => void;
+  /** Ids of queries stopped with StopQueryExecution, in order. */
+  readonly stopped: string[] = [];
+  /** The most queries there were at once between their start and the status check that saw them end. */
+  mostInFlight = 0;
+  private readonly inFlight = new Set<string>();
+  private readonly checks = new Map<string, number>();
   private readonly types = new Map<string, StatementType>();
   // Queries that describe a SELECT (`select * from (...) limit 0`), with the columns they return.
   private readonly described = new Map<string, string[]>();
@@ -113,16 +125,27 @@ export class FakeAthena {
       if (describe) this.described.set(id, selectListColumns(describe[1]!));
       this.types.set(id, describe ? 'DML' : this.apply(sql));
       this.observe?.(this.catalog);
+      this.inFlight.add(id);
+      this.mostInFlight = Math.max(this.mostInFlight, this.inFlight.size);
       return { QueryExecutionId: id };
     });
-    this.mock.on(GetQueryExecutionCommand).callsFake(async (input: { QueryExecutionId: string }) => ({
-      QueryExecution: {
-        QueryExecutionId: input.QueryExecutionId,
-        StatementType: this.types.get(input.QueryExecutionId),
-        Status: { State: 'SUCCEEDED' },
-        Statistics: { DataScannedInBytes: this.types.get(input.QueryExecutionId) === 'DDL' ? 0 : 3 * 1024 ** 2, EngineExecutionTimeInMillis: 1500, QueryQueueTimeInMillis: 10 },
-      },
-    }));
+    this.mock.on(GetQueryExecutionCommand).callsFake(async (input: { QueryExecutionId: string }) => {
+      const id = input.QueryExecutionId;
+      const checks = (this.checks.get(id) ?? 0) + 1;
+      this.checks.set(id, checks);
+      const sql = this.sent[Number(id.slice(1)) - 1] ?? '';
+      const state = this.stopped.includes(id) ? 'CANCELLED' : this.hang?.test(sql) || checks <= this.runningChecks ? 'RUNNING' : 'SUCCEEDED';
+      if (state !== 'RUNNING') this.inFlight.delete(id);
+      else if (this.hang?.test(sql)) this.onHang?.();
+      return {
+        QueryExecution: {
+          QueryExecutionId: id,
+          StatementType: this.types.get(id),
+          Status: { State: state },
+          Statistics: { DataScannedInBytes: this.types.get(id) === 'DDL' ? 0 : 3 * 1024 ** 2, EngineExecutionTimeInMillis: 1500, QueryQueueTimeInMillis: 10 },
+        },
+      };
+    });
     this.mock.on(GetQueryResultsCommand).callsFake(async (input: { QueryExecutionId: string }) => {
       const described = this.described.get(input.QueryExecutionId);
       if (!described) return { UpdateCount: 42, ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
@@ -134,7 +157,11 @@ export class FakeAthena {
       if (!table) throw new MetadataException({ message: `Table ${input.TableName} not found`, $metadata: {} });
       return { TableMetadata: { Name: input.TableName, TableType: 'EXTERNAL_TABLE', Columns: (table.columns ?? []).map((name) => ({ Name: name, Type: 'string' })) } };
     });
-    this.mock.on(StopQueryExecutionCommand).resolves({});
+    this.mock.on(StopQueryExecutionCommand).callsFake(async (input: { QueryExecutionId: string }) => {
+      this.stopped.push(input.QueryExecutionId);
+      this.inFlight.delete(input.QueryExecutionId);
+      return {};
+    });
     this.mock.on(ListTableMetadataCommand).callsFake(async () => ({
       TableMetadataList: [...this.catalog].map(([name, t]) => ({
         Name: name,

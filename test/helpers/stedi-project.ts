@@ -35,7 +35,10 @@ export interface CliRun {
 }
 
 /** Runs the CLI in-process through the same entry point as the binary. */
-export async function cli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal }): Promise<CliRun> {
+export async function cli(
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal; timeoutSignal?: (ms: number) => AbortSignal },
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -44,6 +47,7 @@ export async function cli(args: readonly string[], options: { cwd: string; env?:
     env: { PATH: process.env.PATH, ...options.env },
     cwd: options.cwd,
     signal: options.signal,
+    timeoutSignal: options.timeoutSignal,
   };
   const code = await runCli(args, io);
   return { code, stdout, stderr };

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
 import { writeFileAtomic } from '../../compile/artifacts.js';
+import { StatementCancelledError } from '../../adapters/statement-failed-error.js';
 import { junitReport } from '../../run/junit-report.js';
 import { secretMasker } from '../../project/secrets.js';
 import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
@@ -31,11 +32,16 @@ export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (co
   return command.action(async (options: ProjectCommandOptions & { junit?: string; dryRun?: boolean; timeout?: number; fullRefresh?: boolean }) => {
     const reporter = createReporter(options.logFormat, io);
     // --timeout aborts like Ctrl-C does: queries in flight are stopped, nodes not started are skipped.
-    const timeout = options.timeout === undefined ? undefined : AbortSignal.timeout(options.timeout * 1000);
+    const timeout = options.timeout === undefined ? undefined : (io.timeoutSignal ?? AbortSignal.timeout)(options.timeout * 1000);
     const signal = timeout && io.signal ? AbortSignal.any([io.signal, timeout]) : (timeout ?? io.signal);
+    const timedOut = `Stopped after --timeout ${options.timeout}s: queries in flight were cancelled.`;
     try {
-      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal, dryRun: options.dryRun, fullRefresh: options.fullRefresh });
-      if (timeout?.aborted) reporter.error(`Stopped after --timeout ${options.timeout}s: queries in flight were cancelled.`);
+      const outcome = await executeProject(name, { ...projectOptions(options, io), threads: options.threads, onEvent: (e) => reporter.event(e), signal, dryRun: options.dryRun, fullRefresh: options.fullRefresh }).catch((error: unknown) => {
+        // Stopped before any node ran (creating the schemas): the same message, and no node results to write.
+        if (timeout?.aborted && error instanceof StatementCancelledError) reporter.error(timedOut);
+        throw error;
+      });
+      if (timeout?.aborted) reporter.error(timedOut);
       if (options.dryRun) reporter.info(`Dry run: nothing was sent; the statements are in ${path.join('target', 'run')}/.`);
       if (outcome.results.length === 0) reporter.warn(`Nothing selected to ${name}: check --select / --exclude.`);
       if (options.junit) {
