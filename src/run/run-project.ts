@@ -11,6 +11,7 @@ import { selectNodes, type SelectionOptions } from '../graph/selection.js';
 import { planSchemas } from '../materialize/plan-node.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
 import { buildNode, type BuildContext } from './build-node.js';
+import { landingLimitWarnings } from './landing-limit-warnings.js';
 import type { NodeResult, RunEvent } from './node-result.js';
 import { runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
@@ -135,6 +136,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   // --threads bounds the engine's queries as well as the nodes at once (Athena's quota counts queued queries).
   const target = { ...context.project.target, threads: options.threads ?? context.project.target.threads };
   const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
+  for (const warning of landingLimitWarnings(ids.map((id) => context.graph.nodes.get(id)!), adapter.capabilities, target.type)) options.onWarning?.(warning);
   let results: NodeResult[];
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.

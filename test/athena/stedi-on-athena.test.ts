@@ -71,6 +71,19 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     expect(runFiles(dir).size).toBe(9);
   });
 
+  it('warns once per source that max_rejected_rows / max_rejected_fraction are not enforced on Athena', async () => {
+    const dir = copyStediProject();
+    const yml = path.join(dir, 'models/landing/_landing.yml');
+    const text = readFileSync(yml, 'utf8');
+    writeFileSync(yml, text.replace('format: json\n', 'format: json\n          max_rejected_rows: 5\n          max_rejected_fraction: 0.01\n'));
+    const run = await cli(['run', '--target', 'prod', '--dry-run', '--vars', VARS], { cwd: dir, env: ENV });
+    expect(run.code).toBe(0);
+    const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
+    expect(warnings).toEqual([
+      'warning: Source landing.customer_landing (models/landing/_landing.yml): max_rejected_rows and max_rejected_fraction are not enforced on athena, which keeps no rejects relation: a malformed landing line is not skipped but fails every query that reads it (HIVE_CURSOR_ERROR). Fix or remove that line in S3. On DuckDB targets the limits apply.',
+    ]);
+  });
+
   it('refuses a landing location that is not in S3, naming the var to set', async () => {
     const dir = copyStediProject();
     const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'source:landing.customer_landing'], { cwd: dir, env: ENV });
