@@ -73,6 +73,12 @@ export class AthenaAdapter implements Adapter {
 
   /** Creates the SDK client for a target; credentials come from the SDK's default provider chain. */
   static open(target: AthenaTarget, options: AthenaAdapterOptions = {}): AthenaAdapter {
+    // Under Node 20 the SDK prints a multi-line NodeVersionSupportWarning to stderr on every run (its releases after
+    // January 2027 will need Node 22). stedi-models supports node >=20 (package.json) with the SDK version its lock file
+    // holds, so for a user the notice is noise in every run's output; whoever upgrades the SDK meets its Node
+    // requirement in npm. AWS documents this variable to turn off that one warning (aws/aws-sdk-js-v3#7983); a value
+    // the user set is kept.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     // The query client owns retries (only safe ones, with backoff); the SDK's own retries would multiply them.
     const client = options.client ?? new AthenaClient({ region: target.region, maxAttempts: 1 });
     return new AthenaAdapter(target, client, options);
