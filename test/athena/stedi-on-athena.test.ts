@@ -1,10 +1,11 @@
 import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeProject } from '../../src/run/run-project.js';
 import { cli, copyStediProject } from '../helpers/stedi-project.js';
 import { athenaGrammar, athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
+import { FakeAthena } from './fake-athena.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden');
 const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests' };
@@ -89,6 +90,62 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'source:landing.customer_landing'], { cwd: dir, env: ENV });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/external location '.*data\/landing\/customer\/landing\/' is not an s3:\/\/ URI[\s\S]*landing_root/);
+  });
+});
+
+describe('every statement the Athena engine sends for the STEDI project (scripted Athena, no AWS)', () => {
+  let fake: FakeAthena;
+  beforeEach(() => (fake = new FakeAthena()));
+  afterEach(() => fake.restore());
+  const ARGS = ['--target', 'prod', '--vars', VARS];
+  const CLI_ENV = { ...ENV, AWS_REGION: 'eu-west-1' };
+
+  it('parses by the grammar Athena uses for it: first and later runs, data tests, declaration changes, swap repairs, an added column, a model switched to view and back', async () => {
+    const dir = copyStediProject();
+    const step = async (args: string[]) => {
+      const run = await cli(args, { cwd: dir, env: CLI_ENV });
+      expect(run.code, `${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(0);
+    };
+    const edit = (file: string, change: (text: string) => string) => writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+    await step(['build', ...ARGS]); // first run: external tables, CTAS, seeds, data tests
+    await step(['build', ...ARGS]); // second run: rename swaps, incremental column queries, MERGE, DELETE, INSERT
+    // A changed landing declaration: the external table is dropped and created again.
+    edit('models/landing/_landing.yml', (text) => text.replace('        columns:\n', '        columns:\n          - { name: note, json_key: note, data_type: string }\n'));
+    await step(['run', ...ARGS, '--select', 'source:landing.customer_landing']);
+    // A swap interrupted between its renames (schema, CTAS, rename aside, then death), repaired by the next run.
+    fake.crashAt = fake.sent.length + 4;
+    expect((await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: CLI_ENV })).code).toBe(1);
+    fake.crashAt = undefined;
+    expect(fake.names().filter((n) => /__(tmp|bkp)_/.test(n))).toHaveLength(2);
+    await step(['run', ...ARGS, '--select', 'customer_trusted']);
+    // An incremental model that gains a column it may add to its table.
+    edit('models/trusted/accelerometer_trusted.sql', (text) =>
+      text.replace("unique_key=['user', 'timestamp'])", "unique_key=['user', 'timestamp'], on_schema_change='append_new_columns')").replace('    a.z\n', '    a.z,\n    a.z as z_again\n'));
+    await step(['run', ...ARGS, '--select', 'accelerometer_trusted']);
+    // A table model switched to a view, and back.
+    edit('models/curated/customer_curated.sql', (text) => `{{ config(materialized='view') }}\n${text}`);
+    await step(['run', ...ARGS, '--select', 'customer_curated']);
+    edit('models/curated/customer_curated.sql', (text) => text.replace(`{{ config(materialized='view') }}\n`, ''));
+    await step(['run', ...ARGS, '--select', 'customer_curated']);
+
+    const kinds: Array<[string, RegExp]> = [
+      ['external table', /^create external table if not exists /],
+      ['landing table dropped to be declared again', /^drop table if exists `stedi`.`customer_landing`$/],
+      ['CTAS', /^create table "stedi"\."\w+" with \(/],
+      ['rename aside and into place', /^alter table `stedi`.`customer_trusted__tmp_\w+` rename to `stedi`.`customer_trusted`$/],
+      ['swap repair: backup restored', /^alter table `stedi`.`customer_trusted__bkp_\w+` rename to `stedi`.`customer_trusted`$/],
+      ['swap repair: leftover dropped', /^drop table if exists `stedi`.`customer_trusted__tmp_\w+`$/],
+      ['view', /^create or replace view "stedi"."customer_curated"/],
+      ['view dropped for a table', /^drop view if exists "stedi"."customer_curated"$/],
+      ['column query', /^select \* from \([\s\S]*\) limit 0$/],
+      ['column added', /^alter table `stedi`.`accelerometer_trusted` add columns \(`z_again` \w+\)$/],
+      ['merge', /^merge into /],
+      ['delete', /^delete from /],
+      ['insert', /^insert into /],
+      ['data test', /^select count\(\*\) as failures from /],
+    ];
+    for (const [kind, pattern] of kinds) expect(fake.sent.some((sql) => pattern.test(sql)), kind).toBe(true);
+    for (const sql of fake.sent) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 });
 
