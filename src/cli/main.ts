@@ -1,13 +1,5 @@
 import { Command, CommanderError } from 'commander';
 import { ProjectError, StediError } from '../errors.js';
-import { cleanCommand } from './commands/clean-command.js';
-import { compileCommand } from './commands/compile-command.js';
-import { debugCommand } from './commands/debug-command.js';
-import { docsCommand } from './commands/docs-command.js';
-import { generateDataCommand } from './commands/generate-data-command.js';
-import { lsCommand } from './commands/ls-command.js';
-import { executeCommand } from './commands/run-command.js';
-import { retryCommand } from './commands/retry-command.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../compile/artifacts.js';
 import { secretMasker } from '../project/secrets.js';
@@ -25,21 +17,51 @@ export class SignalAbort extends Error {
   }
 }
 
-function buildProgram(io: CliIo, setExitCode: (code: number) => void): Command {
+/** Builds a command's definition; its action does the work. */
+type CommandFactory = (io: CliIo, setExitCode: (code: number) => void) => Command;
+
+/**
+ * Every command, in the order help lists them, with the module that defines it. A module is imported only when its
+ * command runs: `compile` and `ls` never load DuckDB, the runner or the docs site, and every command skips the
+ * others' start-up.
+ */
+const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<CommandFactory> }> = [
+  ...(['run', 'build', 'test', 'seed'] as const).map((name) => ({
+    names: [name],
+    load: async (): Promise<CommandFactory> => {
+      const { executeCommand } = await import('./commands/run-command.js');
+      return (io, setExitCode) => executeCommand(name, io, setExitCode);
+    },
+  })),
+  { names: ['retry'], load: async () => (await import('./commands/retry-command.js')).retryCommand },
+  { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
+  { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
+  { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
+  { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
+  { names: ['generate-data'], load: async () => (await import('./commands/generate-data-command.js')).generateDataCommand },
+  { names: ['docs'], load: async () => (await import('./commands/docs-command.js')).docsCommand },
+];
+
+/**
+ * The commands to define for these arguments (their first names): only the named one when the first argument names
+ * a command, else all of them, so help, `help <command>`, --version and an unknown command's suggestions see every one.
+ */
+export function commandsToLoad(argv: readonly string[]): string[] {
+  const named = COMMANDS.find((c) => c.names.includes(argv[0] ?? ''));
+  return (named ? [named] : COMMANDS).map((c) => c.names[0]!);
+}
+
+async function buildProgram(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Promise<Command> {
   const program = new Command('stedi-models')
     .description('Build the STEDI lakehouse from templated SQL models, and prove its privacy promise.')
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
-  for (const command of [
-    executeCommand('run', io, setExitCode),
-    executeCommand('build', io, setExitCode),
-    executeCommand('test', io, setExitCode),
-    executeCommand('seed', io, setExitCode),
-    retryCommand(io, setExitCode),
-    compileCommand(io), lsCommand(io), debugCommand(io), cleanCommand(io), generateDataCommand(io), docsCommand(io)]) {
-    program.addCommand(command.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+  const wanted = new Set(commandsToLoad(argv));
+  const factories = await Promise.all(COMMANDS.filter((c) => wanted.has(c.names[0]!)).map((c) => c.load()));
+  for (const factory of factories) {
+    program.addCommand(factory(io, setExitCode).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   return program;
 }
@@ -58,7 +80,8 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
   }
   let exitCode: number = EXIT.success;
   try {
-    await buildProgram(effectiveIo, (code) => (exitCode = code)).parseAsync([...argv], { from: 'user' });
+    const program = await buildProgram(argv, effectiveIo, (code) => (exitCode = code));
+    await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     exitCode = reportError(error, effectiveIo);
   } finally {

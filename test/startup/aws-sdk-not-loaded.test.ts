@@ -3,9 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO_ROOT } from '../helpers/stedi-project.js';
 
-// Static imports load at start-up; `await import()` loads only when reached. Follow the static ones from the CLI
-// entry point and collect every package they pull in.
+// Static imports load at start-up; `await import()` loads only when reached. Follow the static ones from an entry
+// point and collect every package they pull in.
 const STATIC_IMPORT = /^\s*(?:import|export)\s+(?!type\b)(?:[^'"]*?\s+from\s+)?['"]([^'"]+)['"]/gm;
+// The CLI imports each command's module when that command runs: `import('./commands/x-command.js')` in main.ts.
+const COMMAND_IMPORT = /import\('(\.\/commands\/[a-z-]+\.js)'\)/g;
 
 function staticPackages(entry: string): { packages: Set<string>; files: number } {
   const seen = new Set<string>();
@@ -24,11 +26,38 @@ function staticPackages(entry: string): { packages: Set<string>; files: number }
   return { packages, files: seen.size };
 }
 
+const MAIN = path.join(REPO_ROOT, 'src/cli/main.ts');
+const commandModules = [...readFileSync(MAIN, 'utf8').matchAll(COMMAND_IMPORT)].map((m) => path.resolve(path.dirname(MAIN), m[1]!.replace(/\.js$/, '.ts')));
+const command = (name: string) => path.join(REPO_ROOT, `src/cli/commands/${name}-command.ts`);
+
 describe('start-up', () => {
+  it('finds the module of every command the CLI loads on demand', () => {
+    expect(commandModules.map((file) => path.basename(file)).sort()).toEqual(
+      ['clean', 'compile', 'debug', 'docs', 'generate-data', 'ls', 'retry', 'run'].map((n) => `${n}-command.ts`),
+    );
+  });
+
   it('does not load the AWS SDK unless an Athena target is used', () => {
-    const { packages, files } = staticPackages(path.join(REPO_ROOT, 'src/cli/main.ts'));
+    for (const entry of [MAIN, ...commandModules]) {
+      const { packages } = staticPackages(entry);
+      expect([...packages].filter((p) => p.startsWith('@aws-sdk/')), path.basename(entry)).toEqual([]);
+    }
+    const { packages, files } = staticPackages(command('run'));
     expect(files).toBeGreaterThan(20);
     expect(packages).toContain('commander');
-    expect([...packages].filter((p) => p.startsWith('@aws-sdk/'))).toEqual([]);
+  });
+
+  it('loads no command module, no template engine and no database before it knows the command', () => {
+    const { packages } = staticPackages(MAIN);
+    expect([...packages].filter((p) => !p.startsWith('node:'))).toEqual(['commander']);
+  });
+
+  it('does not load DuckDB or the docs site for compile and ls', () => {
+    for (const name of ['compile', 'ls']) {
+      const { packages } = staticPackages(command(name));
+      expect(packages, name).toContain('nunjucks');
+      expect(packages, name).not.toContain('@duckdb/node-api');
+      expect(packages, name).not.toContain('@dagrejs/dagre');
+    }
   });
 });
