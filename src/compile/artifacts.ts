@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeFingerprint } from '../graph/state.js';
 import type { Node } from '../graph/nodes.js';
@@ -49,16 +49,37 @@ function readIfPresent(file: string): string | undefined {
   }
 }
 
+/** The names in a folder, or an empty set when it does not exist (yet). */
+function namesIn(folder: string): Set<string> {
+  try {
+    return new Set(readdirSync(folder));
+  } catch {
+    return new Set();
+  }
+}
+
 /**
  * Writes each compiled SQL to target/compiled/<model path>. A file that already holds the same SQL is left alone:
- * replacing a file by rename costs far more than reading it, and on a re-compile most models have not changed.
+ * on a re-compile most models have not changed, and reading a file costs far less than writing it. Each folder is
+ * listed (and created) once, so a missing file costs no failed read; the files are written in place, not by temp
+ * file and rename as the artifacts are: nothing reads target/compiled while a command writes it, and a file left
+ * half-written by a crash differs from its SQL, so the next compile writes it again.
  */
 export function writeCompiledSql(context: ProjectGraph, compiled: ReadonlyMap<string, string>): void {
+  const folders = new Map<string, Set<string>>();
   for (const [id, sql] of compiled) {
     const node = context.graph.nodes.get(id)!;
     const file = path.resolve(context.project.dir, nodeSqlPath(context, node, 'compiled'));
     const content = context.project.mask(`${sql}\n`);
-    if (readIfPresent(file) !== content) writeFileAtomic(file, content);
+    const folder = path.dirname(file);
+    let names = folders.get(folder);
+    if (!names) {
+      names = namesIn(folder);
+      if (names.size === 0) mkdirSync(folder, { recursive: true });
+      folders.set(folder, names);
+    }
+    if (names.has(path.basename(file)) && readIfPresent(file) === content) continue;
+    writeFileSync(file, content);
   }
 }
 
