@@ -1,0 +1,25 @@
+// Bundles the compiled CLI (dist/cli/main.js, from tsc) into dist/bundle/, which bin/stedi-models.js runs.
+// Why: Node resolves, reads and (for CommonJS packages) lexes every module one by one at start-up; the CLI and its
+// packages are ~300 modules, which cost more than a small project's work. One file per command (the dynamic imports
+// in main.ts become chunks) keeps what a command does not use unloaded.
+import { defineConfig } from 'rolldown';
+
+export default defineConfig({
+  input: { 'stedi-models': 'dist/cli/main.js' },
+  platform: 'node',
+  // DuckDB loads a native addon next to its package; the AWS SDK is large and loaded only for an Athena target.
+  external: [/^@duckdb\//, /^@aws-sdk\//],
+  output: {
+    dir: 'dist/bundle',
+    format: 'esm',
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    sourcemap: true,
+  },
+  // run-unit-test.ts imports the DuckDB adapter statically, so its dynamic import cannot make a chunk of its own:
+  // harmless, as @duckdb/node-api is external.
+  onLog(level, log, handler) {
+    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
+    handler(level, log);
+  },
+});
