@@ -60,4 +60,9 @@ describe('start-up', () => {
       expect(packages, name).not.toContain('@dagrejs/dagre');
     }
   });
+
+  it('requires @duckdb/node-api instead of importing it (an import lexes each of its ~100 re-exported files)', () => {
+    for (const name of ['run', 'debug', 'docs']) expect(staticPackages(command(name)).packages, name).not.toContain('@duckdb/node-api');
+    expect(readFileSync(path.join(REPO_ROOT, 'src/adapters/duckdb/duckdb-adapter.ts'), 'utf8')).toContain("createRequire(import.meta.url)('@duckdb/node-api')");
+  });
 });
