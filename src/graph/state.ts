@@ -40,9 +40,23 @@ function definition(node: Node): unknown {
 export function nodeFingerprint(node: Node, project: LoadedProject, templates: TemplateEngine): string {
   const macroNames = node.kind === 'model' ? node.macrosUsed : node.kind === 'data_test' && node.testName ? [`test_${node.testName}`] : [];
   const macroFiles = [...new Set(macroNames.flatMap((m) => [...(templates.macroFiles.get(m) ?? [])]))].sort();
-  const macroTexts = macroFiles.map((f) => [f, project.files.macroSql.find((m) => m.path === f)?.text ?? f]);
+  const hashes = macroFileHashes(project);
   const vars = node.kind === 'model' ? Object.fromEntries(node.varsUsed.map((v) => [v, project.vars[v] ?? null])) : {};
-  return sha(JSON.stringify({ definition: definition(node), vars, macros: macroTexts.map(([f, t]) => [f, sha(t!)]) }));
+  return sha(JSON.stringify({ definition: definition(node), vars, macros: macroFiles.map((f) => [f, hashes.get(f) ?? sha(f)]) }));
+}
+
+const macroHashesByFiles = new WeakMap<LoadedProject['files']['macroSql'], Map<string, string>>();
+
+/** The hash of each macro file's text by path, computed once per project rather than once per node that calls it. */
+function macroFileHashes(project: LoadedProject): Map<string, string> {
+  let hashes = macroHashesByFiles.get(project.files.macroSql);
+  if (!hashes) {
+    hashes = new Map();
+    // The first file of a path wins, as a lookup with find() would.
+    for (const file of project.files.macroSql) if (!hashes.has(file.path)) hashes.set(file.path, sha(file.text));
+    macroHashesByFiles.set(project.files.macroSql, hashes);
+  }
+  return hashes;
 }
 
 /** A previous invocation's artifacts, read from `--state DIR`: what `state:` and `result:` selectors compare with. */
