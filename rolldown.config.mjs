@@ -15,6 +15,10 @@ export default defineConfig({
     entryFileNames: '[name].js',
     chunkFileNames: '[name]-[hash].js',
     sourcemap: true,
+    // Chunk names carry a content hash: without this, every rebuild would leave the old chunks beside the new.
+    cleanDir: true,
+    // Error classes name themselves after their class (`new.target.name`): keep those names if bundling renames one.
+    keepNames: true,
   },
   // run-unit-test.ts imports the DuckDB adapter statically, so its dynamic import cannot make a chunk of its own:
   // harmless, as @duckdb/node-api is external.
