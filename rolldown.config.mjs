@@ -1,6 +1,6 @@
 // Bundles the compiled CLI (dist/cli/main.js, from tsc) into dist/bundle/, which bin/stedi-models.js runs.
 // Why: Node resolves, reads and (for CommonJS packages) lexes every module one by one at start-up; the CLI and its
-// packages are ~300 modules, which cost more than a small project's work. One file per command (the dynamic imports
+// packages are hundreds of modules, which cost more than a small project's work. One file per command (the dynamic imports
 // in main.ts become chunks) keeps what a command does not use unloaded.
 import { defineConfig } from 'rolldown';
 
