@@ -1,10 +1,10 @@
-import { copyFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDocsServer } from '../../src/docs/docs-server.js';
-import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
+import { cli, copyStediProject, REPO_ROOT, tempDir } from '../helpers/stedi-project.js';
 
 // Debian's chromium package; never a browser download. .ci/run installs it where it is missing.
 const CHROMIUM = process.env.STEDI_CHROMIUM ?? '/usr/bin/chromium';
@@ -38,6 +38,13 @@ async function openPage(context: BrowserContext, url: string): Promise<{ page: P
 }
 
 const visiblePage = (page: Page) => page.locator('section.page:not([hidden])');
+
+/** Screenshots for review go under the repository's own target/ (git-ignored), not the temporary project's. */
+const SCREENSHOTS = path.join(REPO_ROOT, 'target/docs-screenshots');
+const screenshot = (name: string) => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return path.join(SCREENSHOTS, name);
+};
 
 describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
   if (!HAS_CHROMIUM) console.warn(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set STEDI_CHROMIUM)`);
@@ -73,9 +80,7 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     }
     const lanes = await page.locator('#lineage .lane').evaluateAll((els) => els.map((e) => e.getAttribute('data-zone')));
     expect(lanes.slice(0, 3)).toEqual(['landing', 'trusted', 'curated']);
-    const shot = path.join(project, 'target/docs-lineage.png');
-    await page.screenshot({ path: shot });
-    copyFileSync(shot, '/tmp/docs-lineage.png');
+    await page.screenshot({ path: screenshot('lineage.png') });
     expect(problems).toEqual([]);
   });
 
@@ -92,7 +97,7 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     const litNodes = await page.locator('#lineage a.node.in-lineage').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
     expect(litNodes).toContain('customer_landing');
     expect(litNodes).not.toContain('reference_row_counts');
-    await page.screenshot({ path: path.join(project, 'target/docs-machine-learning-curated.png'), fullPage: true });
+    await page.screenshot({ path: screenshot('machine-learning-curated.png'), fullPage: true });
 
     // From the sidebar to accelerometer_trusted: only edges on a path through it light up.
     await page.click('nav a[data-nav="model.stedi.accelerometer_trusted"]');
