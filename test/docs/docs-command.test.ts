@@ -3,7 +3,9 @@ import { request } from 'node:http';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/main.js';
+import { parseManifest } from '../../src/docs/docs-artifacts.js';
 import { resolveRequestPath, startDocsServer } from '../../src/docs/docs-server.js';
+import { buildSiteData } from '../../src/docs/site-data.js';
 import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
 const STEDI = ['customer_landing', 'accelerometer_landing', 'step_trainer_landing', 'customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted', 'customer_curated', 'machine_learning_curated'];
@@ -67,6 +69,24 @@ describe('stedi-models docs generate', () => {
       const ml = catalog.nodes['model.stedi.machine_learning_curated'].columns;
       expect(ml.map((c: { name: string }) => c.name)).toEqual(['sensorreadingtime', 'serialnumber', 'distancefromobject', 'timestamp', 'x', 'y', 'z']);
       for (const name of STEDI) expect(sectionOf(page, name), name).not.toContain('Column types are as declared');
+    });
+
+    it('describes all eight STEDI relations and every column the engine built for them', () => {
+      // Through the manifest and the catalog as the site reads them, so a column the yml forgot counts as well.
+      const site = buildSiteData({
+        manifest: parseManifest(readTargetJson(project, 'manifest.json')),
+        catalog: readTargetJson(project, 'catalog.json'),
+        extras: { declaredTests: {}, sourceSql: {} },
+      });
+      const undescribed: string[] = [];
+      for (const name of STEDI) {
+        const node = site.nodes.find((n) => n.name === name);
+        expect(node, name).toBeDefined();
+        expect(node!.columnsFrom, name).toBe('catalog');
+        if (!node!.description.trim()) undescribed.push(name);
+        for (const c of node!.columns) if (!c.description.trim()) undescribed.push(`${name}.${c.name}`);
+      }
+      expect(undescribed).toEqual([]);
     });
 
     it('shows each model\'s row count from the last run', () => {
