@@ -37,3 +37,16 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml
 export function scriptJson(value: unknown): SafeHtml {
   return new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
 }
+
+/** A count as the site writes every count: with thousands separators (2,700). */
+export function formatCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * An identifier (`machine_learning_curated`, a file path) that may break after `_`, `/` and `.` when its column
+ * is narrow, so it wraps at a word boundary instead of overflowing or breaking mid-word.
+ */
+export function breakable(name: string): SafeHtml {
+  return new SafeHtml(escapeHtml(name).replace(/([_/.])(?=.)/g, '$1<wbr>'));
+}

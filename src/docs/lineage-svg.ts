@@ -1,4 +1,4 @@
-import { html, type SafeHtml } from './html.js';
+import { formatCount, html, type SafeHtml } from './html.js';
 import type { LineageLayout } from './lineage-layout.js';
 import type { SiteData, SiteNode } from './site-data.js';
 
@@ -18,7 +18,7 @@ export function nodeHref(id: string): string {
 /** The second line of a node's box: how it is built and how many rows the last run wrote. */
 export function nodeSummary(node: SiteNode): string {
   const rows = node.lastRun?.rows;
-  return rows === null || rows === undefined ? node.materialization : `${node.materialization} · ${rows.toLocaleString('en-US')} rows`;
+  return rows === null || rows === undefined ? node.materialization : `${node.materialization} · ${formatCount(rows)} rows`;
 }
 
 function nodeBox(node: SiteNode, box: LineageLayout['nodes'][number], lane: number): SafeHtml {

@@ -1,5 +1,6 @@
-import { html, type SafeHtml } from './html.js';
+import { formatCount, html, type SafeHtml } from './html.js';
 import { laneColor, nodeHref } from './lineage-svg.js';
+import { renderNodeTests, statusLabel, testsSummary } from './render-tests.js';
 import type { SiteData, SiteNode, TestOnNode } from './site-data.js';
 
 /** What each privacy property promises, in the words a data scientist needs. */
@@ -12,11 +13,6 @@ export const PRIVACY_BADGES: Record<string, { label: string; meaning: string }> 
 export function privacyBadge(property: string): SafeHtml {
   const badge = PRIVACY_BADGES[property] ?? { label: property, meaning: 'A privacy property declared in the model config.' };
   return html`<span class="badge privacy" title="${badge.meaning}">${badge.label}</span>`;
-}
-
-/** The status of a run or a test as a coloured label. */
-export function statusLabel(status: string | null | undefined): SafeHtml {
-  return html`<span class="status status-${status ?? 'none'}">${status ?? 'not run'}</span>`;
 }
 
 /** Paragraphs of a description, kept as text (newlines inside a paragraph are folded by CSS). */
@@ -41,7 +37,7 @@ function nodeLinks(ids: readonly string[], byId: ReadonlyMap<string, SiteNode>, 
 function lastRun(node: SiteNode): SafeHtml {
   const run = node.lastRun;
   if (!run) return html`<span class="muted">not in the last run</span>`;
-  const rows = run.rows === null ? '' : ` · ${run.rows.toLocaleString('en-US')} rows`;
+  const rows = run.rows === null ? '' : ` · ${formatCount(run.rows)} rows`;
   return html`${statusLabel(run.status)}${rows}${run.completedAt ? ` · ${run.completedAt}` : ''}${run.message ? html`<div class="message">${run.message}</div>` : ''}`;
 }
 
@@ -76,9 +72,10 @@ ${descriptionBlock(node.description)}
 ${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
 <dt>Last run</dt><dd>${lastRun(node)}</dd>
 ${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
-<dt>Tests on it</dt><dd>${node.tests.length > 0 ? node.tests.map(testChip) : html`<span class="muted">none on the relation itself</span>`}</dd>
+<dt>Tests</dt><dd>${testsSummary(node)}</dd>
 </dl>
 <h3>Columns</h3>${columnsTable(node)}
+<h3>Tests</h3>${renderNodeTests(node, site)}
 <div class="family"><div><h3>Parents</h3>${nodeLinks(node.parents, byId, 'None: this is where data enters.')}</div>
 <div><h3>Children</h3>${nodeLinks(node.children, byId, 'None: nothing reads it yet.')}</div></div>
 <h3>SQL</h3>${node.rawSql === null && node.compiledSql === null ? html`<p class="muted">No SQL: the relation is declared, not built from a model.</p>` : ''}

@@ -4,7 +4,8 @@ import { SITE_SCRIPT } from './assets/site-script.js';
 import { html, SafeHtml, scriptJson } from './html.js';
 import { layoutLineage } from './lineage-layout.js';
 import { laneColor, nodeHref, renderLineageSvg } from './lineage-svg.js';
-import { PRIVACY_BADGES, privacyBadge, renderNodePage, statusLabel } from './render-node-page.js';
+import { PRIVACY_BADGES, privacyBadge, renderNodePage } from './render-node-page.js';
+import { renderTestsPage, statusLabel, testsNavLabel } from './render-tests.js';
 import type { SiteData } from './site-data.js';
 
 /** One entry of the search index the page's script filters: a relation or a column of one. */
@@ -22,23 +23,6 @@ export function searchIndex(site: SiteData): SearchEntry[] {
     { kind: n.kind, name: n.name, nodeId: n.id, nodeName: n.name, text: n.description },
     ...n.columns.map((c) => ({ kind: 'column', name: c.name, nodeId: n.id, nodeName: n.name, text: c.description })),
   ]);
-}
-
-function testsPage(site: SiteData): SafeHtml {
-  const byId = new Map(site.nodes.map((n) => [n.id, n]));
-  const body =
-    site.tests.length === 0
-      ? html`<p class="empty">No data tests are declared yet. Declare them under <code>tests:</code> of a model, a source or a column in <code>models/**/*.yml</code>; each one is listed here with the status of its last run.</p>`
-      : html`<table class="tests"><thead><tr><th>Test</th><th>On</th><th>Column</th><th>Declared as</th><th>Last status</th><th>Failing rows</th></tr></thead><tbody>${site.tests.map(
-          (t) => html`<tr data-test="${t.name}"><td><code>${t.name}</code></td>
-<td>${(t.on ? [t.on] : t.reads.filter((id) => byId.has(id))).map((id) => html`<a href="${nodeHref(id)}">${byId.get(id)?.name ?? id}</a> `)}</td>
-<td>${t.column ? html`<code>${t.column}</code>` : ''}</td><td><code class="test">${t.definition}</code></td>
-<td>${statusLabel(t.status)}${t.message ? html`<div class="message">${t.message}</div>` : ''}</td><td>${t.failures ?? ''}</td></tr>`,
-        )}</tbody></table>`;
-  const counts = site.tests.reduce<Record<string, number>>((acc, t) => ({ ...acc, [t.status ?? 'not run']: (acc[t.status ?? 'not run'] ?? 0) + 1 }), {});
-  const summary = Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ');
-  return html`<section class="page" id="page-tests" data-page="tests" hidden><header class="page-head"><h2>Data tests</h2>
-<p class="muted">${site.tests.length} test${site.tests.length === 1 ? '' : 's'}${summary ? ` · ${summary}` : ''}${site.lastRunAt ? ` · last run ${site.lastRunAt}` : ''}</p></header>${body}</section>`;
 }
 
 function overviewPage(site: SiteData): SafeHtml {
@@ -60,7 +44,7 @@ function sidebar(site: SiteData, lanes: readonly string[]): SafeHtml {
   return html`<nav class="sidebar"><label class="search"><span>Search models and columns</span>
 <input id="search" type="search" placeholder="e.g. email, timestamp" autocomplete="off" spellcheck="false"></label>
 <ol id="search-results" class="search-results" hidden></ol>
-<a class="nav-top" href="#overview">Overview and lineage</a><a class="nav-top" href="#tests" id="nav-tests">Data tests (${site.tests.length})</a>
+<a class="nav-top" href="#overview">Overview and lineage</a><a class="nav-top" href="#tests" id="nav-tests">${testsNavLabel(site)}</a>
 ${groups}</nav>`;
 }
 
@@ -85,7 +69,7 @@ export function renderSite(site: SiteData): string {
 <p class="muted">target ${site.target} · generated ${site.generatedAt}${site.lastRunAt ? ` · last run ${site.lastRunAt}` : ' · not run yet'}</p></header>
 <div class="layout">${sidebar(site, layout.lanes.map((l) => l.zone))}
 <main><section class="lineage-panel" id="lineage-panel"><div class="lineage-scroll">${renderLineageSvg(site, layout)}</div></section>
-${overviewPage(site)}${testsPage(site)}${site.nodes.map((n) => renderNodePage(n, site, laneIndex.get(n.zone) ?? 0))}</main></div>
+${overviewPage(site)}${renderTestsPage(site)}${site.nodes.map((n) => renderNodePage(n, site, laneIndex.get(n.zone) ?? 0))}</main></div>
 <script type="application/json" id="site-data">${scriptJson(clientData)}</script>
 <script>${/* our own script, written in this repository */ new SafeHtml(SITE_SCRIPT)}</script></body></html>
 `;

@@ -1,5 +1,5 @@
 import type { DocsInput, ManifestNode } from './docs-artifacts.js';
-import { siteTests, type SiteTest } from './site-tests.js';
+import { siteTests, siteUnitTests, testsReading, type SiteTest, type SiteUnitTest } from './site-tests.js';
 
 /** The kinds of node the site documents (data tests are listed on their own page, not as relations). */
 export type DocumentedKind = 'model' | 'source' | 'seed';
@@ -59,6 +59,10 @@ export interface SiteNode {
   lastRun: SiteRunStatus | null;
   /** Tests declared on the node itself (not on a column), as written, with their last status. */
   tests: TestOnNode[];
+  /** Every data test that reads the node: declared on it or a column, or reading it in its SQL (singular tests). */
+  testsReadingIt: SiteTest[];
+  /** The unit tests of a model. */
+  unitTests: SiteUnitTest[];
 }
 
 /** Everything the documentation site shows, as plain data. */
@@ -74,6 +78,7 @@ export interface SiteData {
   nodes: SiteNode[];
   edges: Array<{ from: string; to: string }>;
   tests: SiteTest[];
+  unitTests: SiteUnitTest[];
 }
 
 function documentedKind(node: ManifestNode): DocumentedKind | null {
@@ -117,7 +122,14 @@ function columnsOf(node: ManifestNode, input: DocsInput, testsOn: TestsOn): Pick
   return { columns, columnsFrom: 'catalog', columnsNote: null };
 }
 
-function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>, testsOn: TestsOn): SiteNode {
+/** What a node's page needs to know about the project's tests. */
+interface ProjectTests {
+  testsOn: TestsOn;
+  tests: readonly SiteTest[];
+  unitTests: readonly SiteUnitTest[];
+}
+
+function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>, { testsOn, tests, unitTests }: ProjectTests): SiteNode {
   const { manifest, runResults, extras } = input;
   const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
   const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
@@ -140,6 +152,8 @@ function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, do
     children: onlyDocumented(manifest.child_map[node.unique_id]),
     lastRun: result ? { status: result.status, rows: result.rows ?? null, completedAt: result.completed_at ?? null, message: result.message ?? null } : null,
     tests: testsOn(node.unique_id, null),
+    testsReadingIt: testsReading(tests, node.unique_id),
+    unitTests: unitTests.filter((u) => u.model === node.unique_id),
   };
 }
 
@@ -157,7 +171,8 @@ export function buildSiteData(input: DocsInput): SiteData {
     tests
       .filter((t) => t.on === nodeId && (column === null ? t.column === null : t.column?.toLowerCase() === column.toLowerCase()))
       .map((t) => ({ definition: t.definition, status: t.status }));
-  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented, testsOn));
+  const unitTests = siteUnitTests(input);
+  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented, { testsOn, tests, unitTests }));
   return {
     project: manifest.metadata.project_name,
     target: `${manifest.metadata.target.name} (${manifest.metadata.target.type})`,
@@ -168,5 +183,6 @@ export function buildSiteData(input: DocsInput): SiteData {
     nodes,
     edges: nodes.flatMap((n) => n.parents.map((p) => ({ from: p, to: n.id }))),
     tests,
+    unitTests,
   };
 }

@@ -19,8 +19,43 @@ export interface SiteTest {
   message: string | null;
 }
 
-/** One test declaration as written in yml: `not_null`, or `name: { args }` in YAML flow style. */
-export function describeDeclaredTest(item: unknown): string {
+/** One unit test as the tests page and its model's page list it. */
+export interface SiteUnitTest {
+  id: string;
+  name: string;
+  /** The model under test (unique id). */
+  model: string;
+  description: string;
+  /** The yml file that declares it. */
+  filePath: string;
+  /** The last run's status (`pass`, `fail`, `error`, `skipped`), or null when it has not run. */
+  status: string | null;
+  /** Rows missing from or extra to the expected rows in the last run. */
+  failures: number | null;
+  message: string | null;
+}
+
+const QUOTED = String.raw`\s*['"]([^'"]*)['"]\s*`;
+// `{{ ref('x') }}`, `{{ ref('pkg', 'x') }}`, `{{ source('landing', 'x') }}`: the relation's name is what a reader knows.
+const RELATION_CALL = new RegExp(String.raw`\{\{-?\s*(?:ref|source)\(${QUOTED}(?:,${QUOTED})?\)\s*-?\}\}`, 'g');
+// A whole argument written as a bare call (`to: ref('x')`, dbt's older form) reads the same way.
+const BARE_RELATION_CALL = new RegExp(String.raw`^\s*(?:ref|source)\(${QUOTED}(?:,${QUOTED})?\)\s*$`);
+
+/** A declaration's argument with every ref()/source() call replaced by the name of the relation it names. */
+export function withRelationNames(value: unknown): unknown {
+  const name = (_call: string, first: string, second: string | undefined) => second ?? first;
+  if (typeof value === 'string') return value.replace(BARE_RELATION_CALL, name).replace(RELATION_CALL, name);
+  if (Array.isArray(value)) return value.map(withRelationNames);
+  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRelationNames(v)]));
+  return value;
+}
+
+/**
+ * One test declaration as written in yml: `not_null`, or `name: { args }` in YAML flow style, with relations by
+ * name (`to: customer_trusted`) rather than as the template that resolves them.
+ */
+export function describeDeclaredTest(declared: unknown): string {
+  const item = withRelationNames(declared);
   if (typeof item === 'string') return item;
   if (item !== null && typeof item === 'object' && !Array.isArray(item)) {
     const entries = Object.entries(item);
@@ -84,4 +119,32 @@ export function siteTests(input: DocsInput): SiteTest[] {
     for (const [column, items] of Object.entries(declared.columns)) for (const item of items) declare(on, column, item);
   }
   return tests.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Every unit test of the project with its last status, by name. */
+export function siteUnitTests(input: DocsInput): SiteUnitTest[] {
+  return Object.values(input.manifest.nodes)
+    .filter((n) => n.resource_type === 'unit_test' && n.attached_node)
+    .map((n) => {
+      const result = input.runResults?.results.find((r) => r.unique_id === n.unique_id);
+      return {
+        id: n.unique_id,
+        name: n.name,
+        model: n.attached_node!,
+        description: n.description.trim(),
+        filePath: n.original_file_path,
+        status: result?.status ?? null,
+        failures: result?.failures ?? null,
+        message: result?.message ?? null,
+      };
+    })
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * The data tests that read a node: declared on it or on one of its columns, or reading it in their SQL (a singular
+ * test over several models, a relationships test pointing at it). A reader of the node's page sees them all.
+ */
+export function testsReading(tests: readonly SiteTest[], nodeId: string): SiteTest[] {
+  return tests.filter((t) => t.on === nodeId || t.reads.includes(nodeId));
 }

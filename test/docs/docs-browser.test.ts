@@ -39,6 +39,10 @@ async function openPage(context: BrowserContext, url: string): Promise<{ page: P
 
 const visiblePage = (page: Page) => page.locator('section.page:not([hidden])');
 
+/** How wide the document is against the window: wider means it scrolls sideways. */
+const pageWidth = (page: Page) =>
+  page.evaluate<{ scrollWidth: number; clientWidth: number }>('({ scrollWidth: document.documentElement.scrollWidth, clientWidth: document.documentElement.clientWidth })');
+
 /** Screenshots for review go under the repository's own target/ (git-ignored), not the temporary project's. */
 const SCREENSHOTS = path.join(REPO_ROOT, 'target/docs-screenshots');
 const screenshot = (name: string) => {
@@ -94,6 +98,10 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     const parents = await shown.locator('.family > div:first-child li a').allTextContents();
     expect(parents.sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
     expect(await shown.textContent()).toContain('Identifier-free');
+    // Every test that reads it, the singular ones declared on no model included.
+    const tests = await shown.locator('table.node-tests tbody tr[data-test]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-test')));
+    expect(tests).toEqual(expect.arrayContaining(['ml_cross_customer_pairs', 'ml_phone_readings_are_consented', 'no_identifiers_machine_learning_curated']));
+    expect(await shown.locator('table.node-tests tbody tr[data-unit-test]').count()).toBeGreaterThan(0);
     const litNodes = await page.locator('#lineage a.node.in-lineage').evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-name')));
     expect(litNodes).toContain('customer_landing');
     expect(litNodes).not.toContain('reference_row_counts');
@@ -123,12 +131,24 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
-  it('works from a plain web server too, with the tests page listing every data test', async () => {
+  it('works from a plain web server too, with the tests page listing every data test and unit test', async () => {
     const server = await startDocsServer({ dir: path.join(project, 'target/docs'), port: 0 });
     try {
       const { page, problems } = await openPage(context, `${server.url}#tests`);
-      await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('Data tests');
+      await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('Tests');
       expect(await page.locator('#lineage-panel').isHidden()).toBe(true);
+      expect(await page.locator('table.data-tests tbody tr').count()).toBeGreaterThan(20);
+      expect(await page.locator('table.unit-tests tbody tr').count()).toBe(8);
+      expect(await visiblePage(page).textContent()).not.toContain('{{');
+      // The table fits the window: nothing scrolls sideways and the last column is on screen.
+      for (const width of [1280, 1440, 1600]) {
+        await page.setViewportSize({ width, height: 900 });
+        const { scrollWidth, clientWidth } = await pageWidth(page);
+        expect(scrollWidth, `page width at ${width}px`).toBeLessThanOrEqual(clientWidth);
+        const lastHeader = (await page.locator('table.data-tests th').last().boundingBox())!;
+        expect(lastHeader.x + lastHeader.width, `failing rows column at ${width}px`).toBeLessThanOrEqual(clientWidth);
+      }
+      await page.screenshot({ path: screenshot('tests.png'), fullPage: true });
       expect(problems).toEqual([]);
       await page.close();
     } finally {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SITE_CSS } from '../../src/docs/assets/site-css.js';
 import { SITE_SCRIPT } from '../../src/docs/assets/site-script.js';
-import { escapeHtml, html, scriptJson } from '../../src/docs/html.js';
+import { breakable, escapeHtml, html, scriptJson } from '../../src/docs/html.js';
 import { CONTENT_SECURITY_POLICY, renderSite, searchIndex } from '../../src/docs/render-site.js';
 import { buildSiteData } from '../../src/docs/site-data.js';
 import { STEDI_SHAPE, docsInput, runResults } from './site-fixtures.js';
@@ -21,6 +21,11 @@ const hostileSite = () =>
   );
 
 describe('escaping', () => {
+  it('lets long identifiers wrap after _ / and . without changing their text', () => {
+    expect(breakable('a_b/c.sql').text).toBe('a_<wbr>b/<wbr>c.<wbr>sql');
+    expect(breakable('<x_y>').text).toBe('&lt;x_<wbr>y&gt;');
+  });
+
   it('escapes every interpolated value unless it is already safe markup', () => {
     expect(html`<p title="${'"q"'}">${'<b>'}${html`<i>ok</i>`}</p>`.text).toBe('<p title="&quot;q&quot;">&lt;b&gt;<i>ok</i></p>');
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
@@ -68,7 +73,8 @@ describe('the rendered site', () => {
 
   it('shows an empty state on the tests page until tests are declared', () => {
     expect(page).toContain('No data tests are declared yet');
-    expect(page).toContain('Data tests (0)');
+    expect(page).toContain('No unit tests yet');
+    expect(page).toContain('Tests (0 data, 0 unit)');
   });
 
   it('indexes relations and columns for search', () => {
@@ -84,5 +90,65 @@ describe('the rendered site', () => {
     expect(SITE_SCRIPT).not.toMatch(/<\/script/i);
     expect(SITE_CSS).not.toMatch(/<\/style/i);
     expect(SITE_SCRIPT).not.toContain('innerHTML');
+  });
+});
+
+describe('tests on the site', () => {
+  const ML = 'model.stedi.machine_learning_curated';
+  const ACC = 'model.stedi.accelerometer_trusted';
+  const site = buildSiteData(
+    docsInput(
+      [
+        ...STEDI_SHAPE,
+        { id: 'test.stedi.ml_cross_customer_pairs', kind: 'data_test', parents: [ACC, ML], extra: { original_file_path: 'tests/ml_cross_customer_pairs.sql' } },
+        {
+          id: 'test.stedi.relationships_accelerometer_trusted_user',
+          kind: 'data_test',
+          parents: [ACC, 'model.stedi.customer_trusted'],
+          extra: { test_name: 'relationships', attached_node: ACC, column_name: 'user', test_args: { to: "{{ ref('customer_trusted') }}", field: 'email' } },
+        },
+        { id: 'unit_test.stedi.machine_learning_curated.pairs_at_one_instant', kind: 'unit_test', parents: [ML], extra: { attached_node: ML, description: 'Pairs readings of one instant.' } },
+      ],
+      {
+        runResults: runResults([
+          { id: 'test.stedi.ml_cross_customer_pairs', status: 'warn', failures: 2700, message: 'ml_cross_customer_pairs: 2700 failing rows (warning).' },
+          { id: 'unit_test.stedi.machine_learning_curated.pairs_at_one_instant', status: 'pass', failures: 0 },
+        ]),
+      },
+    ),
+  );
+  const page = renderSite(site);
+  const section = (id: string) => {
+    const start = page.indexOf(`id="page-${id}"`);
+    // <wbr> only marks where a long name may wrap; the text is what is checked.
+    return page.slice(start, page.indexOf('</section>', start)).replace(/<wbr>/g, '');
+  };
+
+  it('lists unit tests on the tests page, in their own table with their model and last status', () => {
+    const tests = section('tests');
+    expect(tests).toContain('<h2>Tests</h2>');
+    const unit = tests.slice(tests.indexOf('<table class="tests unit-tests">'));
+    expect(unit).toMatch(/<tr data-unit-test="pairs_at_one_instant">[\s\S]*machine_learning_curated<\/a>[\s\S]*Pairs readings of one instant\.[\s\S]*status-pass/);
+    expect(page).toContain('Tests (2 data, 1 unit)');
+  });
+
+  it('writes failing rows with thousands separators and a warning in the warn colour', () => {
+    const row = section('tests').match(/<tr data-test="ml_cross_customer_pairs">[\s\S]*?<\/tr>/)![0];
+    expect(row).toContain('<td class="num">2,700</td>');
+    expect(row).toContain('<div class="message message-warn">');
+  });
+
+  it('shows declarations with relation names, not the templates that resolve them', () => {
+    const tests = section('tests');
+    expect(tests).toContain('relationships: { to: customer_trusted, field: email }');
+    expect(tests).not.toContain('{{');
+  });
+
+  it('lists on a relation\'s page every test that reads it, singular tests and unit tests included', () => {
+    const ml = section(ML);
+    expect(ml).toMatch(/<tr data-test="ml_cross_customer_pairs">[\s\S]*also reads[\s\S]*accelerometer_trusted[\s\S]*status-warn[\s\S]*2,700/);
+    expect(ml).toContain('<tr data-unit-test="pairs_at_one_instant">');
+    const customerTrusted = section('model.stedi.customer_trusted');
+    expect(customerTrusted).toMatch(/<tr data-test="relationships_accelerometer_trusted_user">[\s\S]*declared on/);
   });
 });

@@ -89,6 +89,8 @@ describe('tests in the site', () => {
     expect(describeDeclaredTest('not_null')).toBe('not_null');
     expect(describeDeclaredTest({ accepted_values: { values: ['a', 'b'] } })).toBe('accepted_values: { values: [ a, b ] }');
     expect(describeDeclaredTest({ unique: null })).toBe('unique');
+    expect(describeDeclaredTest({ relationships: { to: "{{ ref('customer_trusted') }}", field: 'email' } })).toBe('relationships: { to: customer_trusted, field: email }');
+    expect(describeDeclaredTest({ relationships: { to: "{{ source('landing', 'customer_landing') }}", field: 'email' } })).toBe('relationships: { to: customer_landing, field: email }');
   });
 
   it('lists built tests with their last status and failing rows', () => {
@@ -113,5 +115,28 @@ describe('tests in the site', () => {
 
   it('has no tests when none are declared', () => {
     expect(buildSiteData(docsInput(STEDI_SHAPE)).tests).toEqual([]);
+    expect(buildSiteData(docsInput(STEDI_SHAPE)).unitTests).toEqual([]);
+  });
+
+  it('gives a relation every data test that reads it: declared on it, on a column, or reading it in its SQL', () => {
+    const site = buildSiteData(
+      docsInput([
+        documentedMl,
+        { id: 'model.stedi.step_trainer_trusted', zone: 'trusted' },
+        testNode('not_null_ml_x', { test_name: 'not_null', attached_node: ML, column_name: 'x', test_args: {} }),
+        { id: 'test.stedi.ml_cross_customer_pairs', kind: 'data_test', parents: [ML, 'model.stedi.step_trainer_trusted'], extra: {} },
+      ]),
+    );
+    expect(site.nodes.find((n) => n.id === ML)!.testsReadingIt.map((t) => t.name)).toEqual(['ml_cross_customer_pairs', 'not_null_ml_x']);
+    expect(site.nodes.find((n) => n.name === 'step_trainer_trusted')!.testsReadingIt.map((t) => t.name)).toEqual(['ml_cross_customer_pairs']);
+  });
+
+  it('lists unit tests with their model and last status, and on their model', () => {
+    const unit: FixtureNode = { id: 'unit_test.stedi.machine_learning_curated.pairs', kind: 'unit_test', parents: [ML], description: 'Pairs.', extra: { attached_node: ML, original_file_path: 'models/curated/_unit.yml' } };
+    const site = buildSiteData(docsInput([documentedMl, unit], { runResults: runResults([{ id: unit.id, status: 'fail', failures: 2 }]) }));
+    const expected = { id: unit.id, name: 'pairs', model: ML, description: 'Pairs.', filePath: 'models/curated/_unit.yml', status: 'fail', failures: 2, message: null };
+    expect(site.unitTests).toEqual([expected]);
+    expect(site.nodes.map((n) => n.name)).toEqual(['machine_learning_curated']);
+    expect(site.nodes[0]!.unitTests).toEqual([expected]);
   });
 });

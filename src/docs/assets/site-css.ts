@@ -66,7 +66,8 @@ h4.lane-${c} { color: var(--${c}); } .badge.zone.lane-${c} { background: var(--$
 .muted { color: var(--muted); } .small { font-size: 12px; }
 .note { background: #eff6ff; border-left: 3px solid var(--accent); padding: 6px 10px; }
 .empty { background: var(--bg); border: 1px dashed #d1d5db; padding: 14px; border-radius: 8px; }
-.message { font-size: 12px; color: #991b1b; white-space: pre-wrap; }
+.message { font-size: 12px; color: #991b1b; white-space: pre-wrap; overflow-wrap: anywhere; }
+.message-warn { color: #92400e; } .message-pass, .message-success { color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; }
@@ -74,6 +75,11 @@ th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom:
 th { font-size: 12px; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
 tr.missing td { background: #fffbeb; } tr.flash td { background: #fef9c3; }
 code.test { background: #f3f4f6; padding: 0 4px; border-radius: 3px; }
+table.tests { table-layout: fixed; margin-bottom: 18px; }
+table.tests td, table.tests th { overflow-wrap: anywhere; } table.tests a.rel { display: inline-block; }
+table.tests col.c-name { width: 26%; } table.tests col.c-on { width: 18%; } table.tests col.c-column { width: 11%; }
+table.tests col.c-declared { width: 22%; } table.tests col.c-status { width: 14%; } table.tests col.c-rows { width: 9%; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
 code.test.status-pass, code.test.status-success { background: #dcfce7; color: #166534; }
 code.test.status-fail, code.test.status-error { background: #fee2e2; color: #991b1b; } code.test.status-warn { background: #fef3c7; color: #92400e; }
 .family { display: grid; grid-template-columns: 1fr 1fr; gap: 16px; }
