@@ -126,6 +126,15 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     await hit.locator('a').click();
     await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('machine_learning_curated');
     expect(await visiblePage(page).locator('tr.flash').getAttribute('data-column')).toBe('distancefromobject');
+    // A long name wraps inside the sidebar instead of being cut off at its edge, and its title holds it whole.
+    await page.fill('#search', 'machine_learning');
+    const model = page.locator('#search-results li', { hasText: 'model' }).first();
+    expect(await model.locator('a').getAttribute('title')).toBe('machine_learning_curated');
+    const overflowing = await page.locator('#search-results li').evaluateAll((items) => items.filter((li) => li.scrollWidth > li.clientWidth).map((li) => li.textContent));
+    expect(overflowing).toEqual([]);
+    const list = (await page.locator('#search-results').boundingBox())!;
+    const sidebar = (await page.locator('nav.sidebar').boundingBox())!;
+    expect(list.x + list.width).toBeLessThanOrEqual(sidebar.x + sidebar.width);
     await page.fill('#search', 'no-such-thing-anywhere');
     expect(await page.locator('#search-results').textContent()).toContain('Nothing matches');
     expect(problems).toEqual([]);

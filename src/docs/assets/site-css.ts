@@ -22,7 +22,7 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 .search span { display: block; font-size: 12px; color: var(--muted); margin-bottom: 4px; }
 .search input { width: 100%; padding: 7px 9px; border: 1px solid #d1d5db; border-radius: 6px; font: inherit; }
 .search-results { list-style: none; margin: 6px 0 10px; padding: 0; border: 1px solid var(--line); border-radius: 6px; background: #fff; max-height: 50vh; overflow-y: auto; }
-.search-results li { padding: 5px 8px; border-bottom: 1px solid var(--line); } .search-results li:last-child { border-bottom: 0; }
+.search-results li { padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; } .search-results li:last-child { border-bottom: 0; }
 .search-results .kind { font-size: 11px; color: var(--muted); text-transform: uppercase; margin-right: 6px; }
 .search-results .where { display: block; font-size: 12px; color: var(--muted); }
 main { padding: 16px 24px 48px; min-width: 0; }

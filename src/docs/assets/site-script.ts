@@ -93,6 +93,15 @@ export const SITE_SCRIPT = String.raw`
     return -1;
   }
 
+  // A long name may wrap after _ / and . rather than run past the sidebar (as text nodes and <wbr>, never markup).
+  function appendBreakable(element, name) {
+    name.split(/([_./])/).forEach(function (part, k, parts) {
+      if (!part) return;
+      element.appendChild(document.createTextNode(part));
+      if (k % 2 === 1 && k < parts.length - 1) element.appendChild(document.createElement('wbr'));
+    });
+  }
+
   function search() {
     var q = input.value.trim().toLowerCase();
     results.textContent = '';
@@ -118,13 +127,15 @@ export const SITE_SCRIPT = String.raw`
       var link = document.createElement('a');
       var isColumn = h.e.kind === 'column';
       link.href = '#node/' + encodeURIComponent(h.e.nodeId) + (isColumn ? '/' + encodeURIComponent(h.e.name) : '');
-      link.textContent = h.e.name;
+      appendBreakable(link, h.e.name);
+      link.title = isColumn ? h.e.name + ' in ' + h.e.nodeName : h.e.name;
       li.appendChild(kind);
       li.appendChild(link);
       if (isColumn) {
         var where = document.createElement('span');
         where.className = 'where';
-        where.textContent = 'in ' + h.e.nodeName;
+        where.appendChild(document.createTextNode('in '));
+        appendBreakable(where, h.e.nodeName);
         li.appendChild(where);
       }
       results.appendChild(li);
