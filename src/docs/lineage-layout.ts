@@ -10,14 +10,23 @@ export interface NodeBox {
   height: number;
 }
 
-/** A zone's lane: a column of the drawing. */
+/**
+ * A zone's lane. Zones in the flow are columns, left to right. A zone no model reads or writes (seeds that only
+ * tests read) is a band `aside` the flow, below it: a lane after curated would read as a step after curated.
+ */
 export interface Lane {
   zone: string;
   x: number;
+  y: number;
   width: number;
+  height: number;
+  aside: boolean;
 }
 
-/** An edge as an SVG path; `backward` edges read from a later lane (drawn dashed, right to left). */
+/**
+ * An edge as an SVG path. `backward` edges read from a later lane: the path then runs from the reader (`to`) to
+ * what it reads (`from`), left to right like every other path, and its arrow head is at its start.
+ */
 export interface EdgePath {
   from: string;
   to: string;
@@ -39,6 +48,11 @@ const NODE_HEIGHT = 56;
 const HEADER = 60;
 const LANE_PADDING = 28;
 const MARGIN = 16;
+/** An aside band: its header strip, and the gap between its boxes. */
+const BAND_HEADER = 40;
+const BAND_GAP = 24;
+/** Where an edge leaves or enters a box: straight out of its side for this far, so arrow heads sit square. */
+const STUB = 10;
 
 /** Box width for a name at the drawing's 13px font, so long model names are not clipped. */
 export function nodeWidth(name: string): number {
@@ -97,8 +111,8 @@ export function layerNodes(site: SiteData, lanes: readonly string[]): Map<string
   return layers;
 }
 
-/** A smooth path through dagre's edge points. */
-function smoothPath(points: ReadonlyArray<{ x: number; y: number }>): string {
+/** A smooth path through the given points. */
+function smoothPath(points: ReadonlyArray<Point>): string {
   const [start, ...rest] = points;
   if (!start) return '';
   let d = `M${start.x.toFixed(1)},${start.y.toFixed(1)}`;
@@ -111,63 +125,123 @@ function smoothPath(points: ReadonlyArray<{ x: number; y: number }>): string {
   return `${d} L${end.x.toFixed(1)},${end.y.toFixed(1)}`;
 }
 
-/** From the left side of `from` back to the right side of `to`, for an edge against the lane order. */
-function backwardPath(from: NodeBox, to: NodeBox): string {
-  const sx = from.x;
-  const sy = from.y + from.height / 2;
-  const tx = to.x + to.width;
-  const ty = to.y + to.height / 2;
-  const bend = Math.max(40, (sx - tx) / 2);
-  return `M${sx},${sy} C${sx - bend},${sy} ${tx + bend},${ty} ${tx},${ty}`;
+/** An edge as dagre routed it, from its `left` box to its `right` one (a backward edge's reader is on the left). */
+interface Routed {
+  edge: { from: string; to: string };
+  left: string;
+  right: string;
+  points: Point[];
+}
+
+/**
+ * Moves each edge's ends onto the sides of its boxes: it leaves the right side of its left box and enters the left
+ * side of its right box. Where several edges meet one side they get a point each, spread down the side in the
+ * order of where they go, so no two edges share an end (a backward edge and a forward one leaving the same box
+ * would otherwise meet in one point and read as a single two-headed arrow).
+ */
+function attachToSides(routed: readonly Routed[], boxes: ReadonlyMap<string, NodeBox>): Map<Routed, Point[]> {
+  const ends = new Map<string, Array<{ r: Routed; towards: number }>>();
+  const add = (key: string, r: Routed, towards: number) => ends.set(key, [...(ends.get(key) ?? []), { r, towards }]);
+  for (const r of routed) {
+    add(`${r.left}|right`, r, r.points[1]?.y ?? boxes.get(r.right)!.y);
+    add(`${r.right}|left`, r, r.points.at(-2)?.y ?? boxes.get(r.left)!.y);
+  }
+  const portY = new Map<string, number>();
+  for (const [key, list] of ends) {
+    const box = boxes.get(key.split('|')[0]!)!;
+    list.sort((a, b) => a.towards - b.towards);
+    list.forEach(({ r }, i) => portY.set(`${key}|${routed.indexOf(r)}`, box.y + (box.height * (i + 1)) / (list.length + 1)));
+  }
+  return new Map(
+    routed.map((r, k) => {
+      const from = boxes.get(r.left)!;
+      const to = boxes.get(r.right)!;
+      const start = { x: from.x + from.width, y: portY.get(`${r.left}|right|${k}`)! };
+      const end = { x: to.x, y: portY.get(`${r.right}|left|${k}`)! };
+      const inner = r.points.slice(1, -1);
+      return [r, [start, { x: start.x + STUB, y: start.y }, ...inner, { x: end.x - STUB, y: end.y }, end]];
+    }),
+  );
+}
+
+/** Boxes of the aside zones, a row per zone below the flow, and their bands. */
+function asideBands(site: SiteData, zones: readonly string[], top: number): { lanes: Lane[]; nodes: NodeBox[]; width: number } {
+  const lanes: Lane[] = [];
+  const nodes: NodeBox[] = [];
+  let y = top;
+  let width = 0;
+  for (const zone of zones) {
+    let x = MARGIN + LANE_PADDING;
+    for (const n of site.nodes.filter((m) => m.zone === zone)) {
+      const w = nodeWidth(n.name);
+      nodes.push({ id: n.id, x, y: y + BAND_HEADER + MARGIN, width: w, height: NODE_HEIGHT });
+      x += w + BAND_GAP;
+    }
+    const height = BAND_HEADER + MARGIN * 2 + NODE_HEIGHT;
+    lanes.push({ zone, x: 0, y, width: 0, height, aside: true });
+    width = Math.max(width, x - BAND_GAP + LANE_PADDING);
+    y += height;
+  }
+  return { lanes, nodes, width };
 }
 
 /**
  * Lays out the lineage with dagre, left to right, with zones as lanes. Dagre orders the nodes of each column to
  * cross few edges, places them and routes the edges; the columns themselves are fixed beforehand (layerNodes) so
- * that each zone keeps its own lane. An edge that reads from a later zone (STEDI's step_trainer_trusted reads
- * customer_curated) cannot point right, so it is left out of dagre and drawn dashed, right to left.
+ * that each zone keeps its own lane, and every box of a column gets the column's widest width so a lane's boxes
+ * line up. An edge that reads from a later zone (STEDI's step_trainer_trusted reads customer_curated) cannot
+ * point right: dagre routes it reversed, around the boxes, and it is drawn dashed with its arrow at the reader.
+ * Zones no edge touches are laid out below the flow (asideBands).
  */
 export function layoutLineage(site: SiteData): LineageLayout {
-  const lanes = laneOrder(site);
-  const laneOf = new Map(site.nodes.map((n) => [n.id, lanes.indexOf(n.zone)]));
-  const layers = layerNodes(site, lanes);
+  const connected = new Set(site.nodes.filter((n) => n.parents.length > 0 || n.children.length > 0).map((n) => n.zone));
+  const order = laneOrder(site);
+  const flowZones = order.filter((z) => connected.has(z));
+  const asideZones = order.filter((z) => !connected.has(z));
+  const inFlow = site.nodes.filter((n) => connected.has(n.zone));
+  const flowSite = { ...site, nodes: inFlow };
+  const laneOf = new Map(inFlow.map((n) => [n.id, flowZones.indexOf(n.zone)]));
+  const layers = layerNodes(flowSite, flowZones);
+  const columnWidth = new Map<number, number>();
+  for (const n of inFlow) columnWidth.set(layers.get(n.id)!, Math.max(columnWidth.get(layers.get(n.id)!) ?? 0, nodeWidth(n.name)));
   const g = new dagre.graphlib.Graph();
   // ranker 'none' keeps the preset ranks; dagre doubles ranks internally to make room for edge labels.
-  g.setGraph({ rankdir: 'LR', ranker: 'none', nodesep: 20, ranksep: 44, marginx: MARGIN, marginy: MARGIN });
+  g.setGraph({ rankdir: 'LR', ranker: 'none', nodesep: 24, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of site.nodes) g.setNode(n.id, { width: nodeWidth(n.name), height: NODE_HEIGHT, rank: 2 * layers.get(n.id)! });
-  const forward = site.edges.filter((e) => laneOf.get(e.from)! <= laneOf.get(e.to)!);
-  for (const e of forward) g.setEdge(e.from, e.to);
+  for (const n of inFlow) g.setNode(n.id, { width: columnWidth.get(layers.get(n.id)!)!, height: NODE_HEIGHT, rank: 2 * layers.get(n.id)! });
+  const isBackward = (e: { from: string; to: string }) => laneOf.get(e.from)! > laneOf.get(e.to)!;
+  const routedEdges = site.edges.map((edge) => (isBackward(edge) ? { edge, left: edge.to, right: edge.from } : { edge, left: edge.from, right: edge.to }));
+  for (const r of routedEdges) g.setEdge(r.left, r.right);
   dagre.layout(g);
 
-  const nodes: NodeBox[] = site.nodes.map((n) => {
+  const nodes: NodeBox[] = inFlow.map((n) => {
     const { x = 0, y = 0, width, height } = g.node(n.id);
     return { id: n.id, x: x - width / 2, y: y - height / 2 + HEADER, width, height };
   });
-  const boxes = new Map(nodes.map((b) => [b.id, b]));
-  const spans = lanes.map((_, k) => {
+  const flowHeight = Math.ceil((g.graph().height ?? 0) + HEADER);
+  const aside = asideBands(site, asideZones, flowHeight);
+  const boxes = new Map([...nodes, ...aside.nodes].map((b) => [b.id, b]));
+  const routed: Routed[] = routedEdges.map((r) => ({ ...r, points: ((g.edge(r.left, r.right) as EdgeLabel | undefined)?.points ?? []).map((p: Point) => ({ x: p.x, y: p.y + HEADER })) }));
+  const attached = attachToSides(routed, boxes);
+
+  const width = Math.ceil(Math.max((g.graph().width ?? 0) + MARGIN, aside.width, ...nodes.map((b) => b.x + b.width + LANE_PADDING)));
+  const spans = flowZones.map((_, k) => {
     const members = nodes.filter((b) => laneOf.get(b.id) === k);
     return { left: Math.min(...members.map((b) => b.x)), right: Math.max(...members.map((b) => b.x + b.width)) };
   });
-  const graphWidth = (g.graph().width ?? 0) + MARGIN;
   // Lanes meet halfway between the last box of one zone and the first of the next, so they tile the width.
-  const bounds = spans.map((s, k) => ({
-    left: k === 0 ? 0 : (spans[k - 1]!.right + s.left) / 2,
-    right: k === spans.length - 1 ? Math.max(graphWidth, s.right + LANE_PADDING) : (s.right + spans[k + 1]!.left) / 2,
-  }));
-  const edges: EdgePath[] = site.edges.map((e) => {
-    const backward = laneOf.get(e.from)! > laneOf.get(e.to)!;
-    if (backward) return { ...e, backward, d: backwardPath(boxes.get(e.from)!, boxes.get(e.to)!) };
-    const label: EdgeLabel | undefined = g.edge(e.from, e.to);
-    const points = (label?.points ?? []).map((p: Point) => ({ x: p.x, y: p.y + HEADER }));
-    return { ...e, backward, d: smoothPath(points) };
+  const flowLanes: Lane[] = spans.map((s, k) => {
+    const left = k === 0 ? 0 : (spans[k - 1]!.right + s.left) / 2;
+    const right = k === spans.length - 1 ? width : (s.right + spans[k + 1]!.left) / 2;
+    return { zone: flowZones[k]!, x: left, y: 0, width: right - left, height: flowHeight, aside: false };
   });
+  const edges: EdgePath[] = routed.map((r) => ({ ...r.edge, backward: isBackward(r.edge), d: smoothPath(attached.get(r)!) }));
   return {
-    width: Math.ceil(bounds.at(-1)?.right ?? graphWidth),
-    height: Math.ceil((g.graph().height ?? 0) + HEADER),
+    width,
+    height: flowHeight + aside.lanes.reduce((sum, l) => sum + l.height, 0),
     laneHeaderHeight: HEADER,
-    lanes: lanes.map((zone, k) => ({ zone, x: bounds[k]!.left, width: bounds[k]!.right - bounds[k]!.left })),
-    nodes,
+    lanes: [...flowLanes, ...aside.lanes.map((l) => ({ ...l, width }))],
+    nodes: [...nodes, ...aside.nodes],
     edges,
   };
 }

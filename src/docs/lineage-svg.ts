@@ -40,17 +40,28 @@ export function renderLineageSvg(site: SiteData, layout: LineageLayout): SafeHtm
   const byId = new Map(site.nodes.map((n) => [n.id, n]));
   const laneIndex = new Map(layout.lanes.map((l, k) => [l.zone, k]));
   const lanes = layout.lanes.map((lane, k) => {
-    const count = site.nodes.filter((n) => n.zone === lane.zone).length;
+    const members = new Set(site.nodes.filter((n) => n.zone === lane.zone).map((n) => n.id));
+    const count = `${members.size} relation${members.size === 1 ? '' : 's'}`;
+    if (lane.aside) {
+      // Below the flow and not numbered: no model reads these, so they are no step of it. (Which tests read them is
+      // not fully known here: a test's ref() under a var that is off records no dependency.)
+      const why = lane.zone === 'seeds' ? 'reference data for the data tests; no model reads it' : 'no model reads it';
+      return html`<g class="lane aside lane-${laneColor(k)}" data-zone="${lane.zone}">
+<rect class="lane-bg" x="${lane.x}" y="${lane.y}" width="${lane.width}" height="${lane.height}"/>
+<rect class="lane-head" x="${lane.x}" y="${lane.y}" width="${lane.width}" height="32"/>
+<text x="${lane.x + 16}" y="${lane.y + 22}"><tspan class="lane-title">${lane.zone.toUpperCase()}</tspan><tspan class="lane-count" dx="14">${count} · ${why}</tspan></text>
+</g>`;
+    }
     const cx = lane.x + lane.width / 2;
     return html`<g class="lane lane-${laneColor(k)}" data-zone="${lane.zone}">
-<rect class="lane-bg" x="${lane.x}" y="0" width="${lane.width}" height="${layout.height}"/>
-<rect class="lane-head" x="${lane.x}" y="0" width="${lane.width}" height="${layout.laneHeaderHeight - 8}"/>
+<rect class="lane-bg" x="${lane.x}" y="${lane.y}" width="${lane.width}" height="${lane.height}"/>
+<rect class="lane-head" x="${lane.x}" y="${lane.y}" width="${lane.width}" height="${layout.laneHeaderHeight - 8}"/>
 <text class="lane-title" x="${cx}" y="28" text-anchor="middle">${`${k + 1} · ${lane.zone.toUpperCase()}`}</text>
-<text class="lane-count" x="${cx}" y="45" text-anchor="middle">${count} relation${count === 1 ? '' : 's'}</text>
+<text class="lane-count" x="${cx}" y="45" text-anchor="middle">${count}</text>
 </g>`;
   });
   const edges = layout.edges.map(
-    (e) => html`<path class="edge${e.backward ? ' backward' : ''}" data-from="${e.from}" data-to="${e.to}" d="${e.d}" marker-end="url(#arrow)"><title>${byId.get(e.from)?.name ?? e.from} → ${byId.get(e.to)?.name ?? e.to}${e.backward ? ' (reads a later zone)' : ''}</title></path>`,
+    (e) => html`<path class="edge${e.backward ? ' backward' : ''}" data-from="${e.from}" data-to="${e.to}" d="${e.d}"${e.backward ? html` marker-start="url(#arrow)"` : html` marker-end="url(#arrow)"`}><title>${byId.get(e.from)?.name ?? e.from} → ${byId.get(e.to)?.name ?? e.to}${e.backward ? ' (reads a later zone)' : ''}</title></path>`,
   );
   const nodes = layout.nodes.map((box) => {
     const node = byId.get(box.id)!;

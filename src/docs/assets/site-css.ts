@@ -28,7 +28,7 @@ a { color: var(--accent); text-decoration: none; } a:hover { text-decoration: un
 main { padding: 16px 24px 48px; min-width: 0; }
 .lineage-panel { border: 1px solid var(--line); border-radius: 10px; margin-bottom: 18px; background: #fff; }
 .lineage-scroll { overflow: auto; max-height: 70vh; }
-#lineage { display: block; max-width: 100%; height: auto; }
+#lineage { display: block; max-width: 100%; height: auto; margin: 0 auto; }
 .lane-bg { stroke: #fff; stroke-width: 3; }
 .lane-title { font-size: 19px; font-weight: 800; letter-spacing: .08em; }
 .lane-count { font-size: 12px; fill: var(--muted); }
@@ -36,6 +36,7 @@ main { padding: 16px 24px 48px; min-width: 0; }
 .node-box { fill: #fff; stroke-width: 1.5; }
 .node-name { font-size: 13px; font-weight: 700; fill: var(--ink); }
 .node-meta { font-size: 11.5px; fill: var(--muted); }
+.lane.aside .lane-title { font-size: 15px; }
 .node-badge { font-size: 10.5px; font-weight: 700; fill: var(--green); }
 .node:hover .node-box, .node:focus .node-box { stroke-width: 3; }
 .edge { fill: none; stroke: #94a3b8; stroke-width: 1.6; }
