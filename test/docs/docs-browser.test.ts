@@ -88,6 +88,24 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  it('keeps the graph\'s labels readable in a narrow window: the graph scrolls sideways, the page does not', async () => {
+    const { page, problems } = await openPage(context, indexUrl);
+    for (const width of [1024, 1280, 1600]) {
+      await page.setViewportSize({ width, height: 800 });
+      // On-screen size of a box's second line: its font size times the factor the SVG is drawn at.
+      const metaPx = await page.evaluate<number>(
+        "(() => { const svg = document.getElementById('lineage'); const meta = svg.querySelector('.node-meta'); " +
+          "return parseFloat(getComputedStyle(meta).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width; })()",
+      );
+      expect(metaPx, `subtitle size at ${width}px`).toBeGreaterThanOrEqual(10);
+      const { scrollWidth, clientWidth } = await pageWidth(page);
+      expect(scrollWidth, `page width at ${width}px`).toBeLessThanOrEqual(clientWidth);
+    }
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.screenshot({ path: screenshot('lineage-1024.png') });
+    expect(problems).toEqual([]);
+  });
+
   it('shows machine_learning_curated\'s columns and parents when it is clicked, and lights up its lineage', async () => {
     const { page, problems } = await openPage(context, indexUrl);
     await page.click('#lineage a.node[data-name="machine_learning_curated"]');

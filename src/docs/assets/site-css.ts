@@ -35,7 +35,7 @@ main { padding: 16px 24px 48px; min-width: 0; }
 .node { cursor: pointer; }
 .node-box { fill: #fff; stroke-width: 1.5; }
 .node-name { font-size: 13px; font-weight: 700; fill: var(--ink); }
-.node-meta { font-size: 11.5px; fill: var(--muted); }
+.node-meta { font-size: 12px; fill: var(--muted); }
 .lane.aside .lane-title { font-size: 15px; }
 .node-badge { font-size: 10.5px; font-weight: 700; fill: var(--green); }
 .node:hover .node-box, .node:focus .node-box { stroke-width: 3; }

@@ -9,6 +9,11 @@ export const SITE_SCRIPT = String.raw`
   var data = JSON.parse(document.getElementById('site-data').textContent);
   var svg = document.getElementById('lineage');
   var panel = document.getElementById('lineage-panel');
+  // The graph shrinks to fit its panel, but not below MIN_SCALE of its size: past that its labels would be too
+  // small to read, so the panel scrolls sideways instead (the page itself never does). Set through the CSSOM,
+  // which the content security policy allows, unlike a style attribute.
+  var MIN_SCALE = 0.85;
+  svg.style.minWidth = Math.round(svg.viewBox.baseVal.width * MIN_SCALE) + 'px';
   var parents = {}, children = {};
   data.nodes.forEach(function (n) { parents[n.id] = []; children[n.id] = []; });
   data.edges.forEach(function (e) { children[e.from].push(e.to); parents[e.to].push(e.from); });
