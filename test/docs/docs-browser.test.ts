@@ -153,6 +153,7 @@ describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
     const list = (await page.locator('#search-results').boundingBox())!;
     const sidebar = (await page.locator('nav.sidebar').boundingBox())!;
     expect(list.x + list.width).toBeLessThanOrEqual(sidebar.x + sidebar.width);
+    await page.screenshot({ path: screenshot('search.png') });
     await page.fill('#search', 'no-such-thing-anywhere');
     expect(await page.locator('#search-results').textContent()).toContain('Nothing matches');
     expect(problems).toEqual([]);
