@@ -1,7 +1,7 @@
 import type { RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
 import { ProjectError } from '../errors.js';
-import type { ColumnShape, IncrementalInput } from './plan-incremental.js';
+import { replaceWhereCondition, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
 import { UnsupportedPlanError } from './plan-node.js';
 import { planRepair } from './plan-rename-swap.js';
 
@@ -95,7 +95,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       ...before,
       stage,
       ...addColumns,
-      { sql: `delete from ${target}\nwhere ${input.replaceWhere}`, purpose: `delete the rows of ${name} that meet replace_where` },
+      { sql: `delete from ${target}\nwhere ${replaceWhereCondition(input, staged)}`, purpose: `delete the rows of ${name} that meet replace_where` },
       { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
       ...hooks,
       dropNow,

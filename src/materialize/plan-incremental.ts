@@ -1,6 +1,7 @@
 import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
 import { ProjectError } from '../errors.js';
 import type { Relation } from '../graph/nodes.js';
+import { INCREMENTAL_NEW_ROWS } from '../templating/incremental-new-rows.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
@@ -20,7 +21,7 @@ export interface IncrementalInput {
   relation: Relation;
   selectSql: string;
   strategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
-  /** For replace_where: the rendered condition on the table's rows to replace. */
+  /** For replace_where: the rendered condition on the table's rows to replace (may name incremental_new_rows()). */
   replaceWhere?: string;
   uniqueKey?: readonly string[];
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
@@ -36,6 +37,14 @@ export interface IncrementalInput {
 }
 
 /**
+ * The replace_where condition with `incremental_new_rows()` resolved to the staged rows, so that a condition can name
+ * the keys the new rows carry instead of computing them again (the staged rows are still there when it runs).
+ */
+export function replaceWhereCondition(input: Pick<IncrementalInput, 'replaceWhere'>, staged: string): string {
+  return (input.replaceWhere ?? '').split(INCREMENTAL_NEW_ROWS).join(staged);
+}
+
+/**
  * Plans adding a model's new rows to its existing table in one transaction: the rows are staged, the rows they
  * replace (same unique key) deleted, the new ones inserted, then the post-hooks run (a privacy purge of customers
  * who withdrew consent). Readers see the table before or after, never in between. Engines without transactions but
@@ -48,6 +57,9 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   }
   if (input.strategy === 'replace_where' && !input.replaceWhere) {
     throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
+  }
+  if ([input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_NEW_ROWS))) {
+    throw new ProjectError(`${input.filePath}: ${name} uses incremental_new_rows() outside replace_where. The new rows exist only once they are staged: name them in replace_where.`);
   }
   if ((input.strategy === 'merge' || input.strategy === 'delete+insert') && !input.uniqueKey?.length) {
     throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy '${input.strategy}', which needs unique_key. Add config(unique_key=['col', ...]) or use 'append'.`);
@@ -81,7 +93,7 @@ export function planIncremental(input: IncrementalInput): Statement[] {
       ? added.map((c) => ({ sql: `alter table ${target} add column ${dialect.quoteIdentifier(c.name)} ${c.type}`, purpose: `add column ${c.name} to ${name}` }))
       : []),
     ...(input.strategy === 'replace_where'
-      ? [{ sql: `delete from ${target} where ${input.replaceWhere}`, purpose: `delete the rows of ${name} that meet replace_where` }]
+      ? [{ sql: `delete from ${target} where ${replaceWhereCondition(input, staged)}`, purpose: `delete the rows of ${name} that meet replace_where` }]
       : input.strategy === 'append'
         ? []
         : [{ sql: `delete from ${target} where exists (select 1 from ${staged} as n where ${keyMatch})`, purpose: `delete the rows of ${name} that the new rows replace` }]),

@@ -3,6 +3,7 @@ import { ProjectError } from '../errors.js';
 import type { PartialModelConfig } from '../project/model-config.js';
 import type { ProjectFileText } from '../project/project-files.js';
 import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
+import { INCREMENTAL_NEW_ROWS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import {
   CompilerErrorRaised,
@@ -130,6 +131,7 @@ export class TemplateEngine {
       return '';
     });
     this.env.addGlobal('is_incremental', () => scope().isIncremental === true);
+    this.env.addGlobal('incremental_new_rows', () => INCREMENTAL_NEW_ROWS);
     this.env.addGlobal('target', target);
     this.env.addGlobal('sql_string', (value: unknown) => {
       // A missing value quoted as 'undefined' would make a test silently compare against that word.

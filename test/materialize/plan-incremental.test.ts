@@ -1,0 +1,72 @@
+import { DuckDBInstance } from '@duckdb/node-api';
+import { describe, expect, it } from 'vitest';
+import { athenaCapabilities, athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
+import type { AdapterCapabilities, RelationType } from '../../src/adapters/adapter.js';
+import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
+import { planIncremental, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
+import { newRenderScope, TemplateEngine } from '../../src/templating/template-engine.js';
+import { INCREMENTAL_NEW_ROWS } from '../../src/templating/incremental-new-rows.js';
+import { athenaSyntaxProblems } from '../athena/athena-grammar.js';
+
+const DUCKDB: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true };
+const READING = [
+  { name: 'instant', type: 'BIGINT' },
+  { name: 'v', type: 'INTEGER' },
+];
+const CONDITION = `instant in (select instant from ${INCREMENTAL_NEW_ROWS}) or instant < 0`;
+
+function plan(extra: Partial<IncrementalInput> = {}) {
+  return planIncremental({
+    name: 'pairs',
+    filePath: 'models/pairs.sql',
+    relation: { schema: 'main', identifier: 'pairs' },
+    selectSql: 'select instant, v from main.changed',
+    strategy: 'replace_where',
+    replaceWhere: CONDITION,
+    onSchemaChange: 'fail',
+    tableColumns: READING,
+    newColumns: READING,
+    postHooks: [],
+    catalog: new Map<string, RelationType>([['pairs', 'table']]),
+    dialect: duckDbDialect,
+    capabilities: DUCKDB,
+    newId: () => 'n1',
+    ...extra,
+  });
+}
+
+describe('replace_where naming the new rows with incremental_new_rows()', () => {
+  it('renders incremental_new_rows() as the stand-in that the planner resolves', () => {
+    const engine = new TemplateEngine({ macroFiles: [], vars: {}, env: {}, target: { type: 'duckdb', name: 'dev', schema: 'main', threads: 1 }, quoteString: (s) => `'${s}'`, quoteIdentifier: (s) => `"${s}"` });
+    const scope = newRenderScope('compile', 'models/pairs.sql');
+    expect(engine.renderString('instant in (select instant from {{ incremental_new_rows() }})', scope)).toBe(`instant in (select instant from ${INCREMENTAL_NEW_ROWS})`);
+    expect(scope.problems).toEqual([]);
+  });
+
+  it('deletes by the staged rows on DuckDB: the rows at their keys and those the rest of the condition names', async () => {
+    const statements = plan();
+    const remove = statements.find((s) => s.purpose.startsWith('delete the rows'))!;
+    expect(remove.sql).toBe('delete from "main"."pairs" where instant in (select instant from "pairs__stedi_new_n1") or instant < 0');
+    // Run on a table: the row at a key of the new rows and the one meeting the rest go; the others stay.
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await connection.run('create table main.pairs (instant bigint, v integer); insert into main.pairs values (1, 10), (2, 20), (-1, 30), (3, 40)');
+    await connection.run('create table main.changed as select * from (values (2, 21), (2, 22), (5, 50)) as c(instant, v)');
+    for (const s of statements) await connection.run(s.sql);
+    const rows = (await connection.runAndReadAll('select instant, v from main.pairs order by instant, v')).getRowsJS();
+    expect(rows).toEqual([[1n, 10], [2n, 21], [2n, 22], [3n, 40], [5n, 50]]);
+  });
+
+  it('deletes by the staged table on Athena, in Trino syntax', () => {
+    const dialect = athenaDialect({ dataDir: 's3://lake/zones/', writeCompression: 'ZSTD' });
+    const statements = plan({ dialect, capabilities: athenaCapabilities, relation: { schema: 'stedi', identifier: 'pairs' } });
+    const remove = statements.find((s) => s.purpose.startsWith('delete the rows'))!;
+    expect(remove.sql).toBe('delete from "stedi"."pairs"\nwhere instant in (select instant from "stedi"."pairs__stedi_new_n1") or instant < 0');
+    expect(athenaSyntaxProblems(remove.sql)).toEqual([]);
+  });
+
+  it('refuses incremental_new_rows() in the model query or a post-hook, where no new rows are staged yet', () => {
+    expect(() => plan({ selectSql: `select instant, v from ${INCREMENTAL_NEW_ROWS}` })).toThrow(/models\/pairs.sql: pairs uses incremental_new_rows\(\) outside replace_where/);
+    expect(() => plan({ postHooks: [`delete from main.pairs where instant in (select instant from ${INCREMENTAL_NEW_ROWS})`] })).toThrow(/outside replace_where/);
+  });
+});
