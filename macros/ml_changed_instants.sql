@@ -25,3 +25,25 @@ full outer join (
 where expected.n is distinct from held.n
    or expected.fingerprint is distinct from held.fingerprint
 {%- endmacro %}
+
+{#- True for a row of machine_learning_curated (`this`) at an instant where the trusted tables no longer give any pair:
+    such an instant changed but has no new rows, so replace_where names it beside the instants the new rows carry.
+    Cheaper than ml_changed_instants(): only whether a pair exists, no counts or fingerprints. An uncorrelated
+    `not in` (of values never NULL; the table's instants never are either) is planned as one join, where a
+    correlated `not exists` per trusted table was not. -#}
+{% macro ml_instant_without_pairs() -%}
+{%- if var('ml_pairing') == 'same_customer' -%}
+sensorreadingtime not in (
+    select s.sensorreadingtime
+    from {{ ref('step_trainer_trusted') }} as s
+    inner join {{ ref('customer_curated') }} as c
+        on c.serialnumber = s.serialnumber
+    inner join {{ ref('accelerometer_trusted') }} as a
+        on a."timestamp" = s.sensorreadingtime
+       and a."user" = c.email
+)
+{%- else -%}
+(sensorreadingtime not in (select s.sensorreadingtime from {{ ref('step_trainer_trusted') }} as s where s.sensorreadingtime is not null)
+ or sensorreadingtime not in (select a."timestamp" from {{ ref('accelerometer_trusted') }} as a where a."timestamp" is not null))
+{%- endif -%}
+{%- endmacro %}

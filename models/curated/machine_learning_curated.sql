@@ -4,10 +4,12 @@
 -- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
 -- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
 -- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
+-- That comparison reads every table whole, so it runs once, for the new rows; the rows replaced are those at the
+-- instants the new rows carry, and at instants that no longer have any pair (changed, but without new rows).
 {{ config(
     materialized='incremental',
     incremental_strategy='replace_where',
-    replace_where="sensorreadingtime in (select changed_at from (" ~ ml_changed_instants() ~ ") as changed)"
+    replace_where="sensorreadingtime in (select sensorreadingtime from " ~ incremental_new_rows() ~ ") or " ~ ml_instant_without_pairs()
 ) }}
 {%- set pairing = var_choice('ml_pairing', ['timestamp', 'same_customer']) %}
 select

@@ -69,11 +69,16 @@ async function snapshot(database: string): Promise<Record<string, string[]>> {
 }
 
 describe('incremental models', () => {
-  for (const cutoff of ['any', 'as_of'] as const) {
-    it(`loaded batch by batch equal one full build after every batch (consent_cutoff: ${cutoff})`, async () => {
+  const variants = [
+    { cutoff: 'any', pairing: 'timestamp' },
+    { cutoff: 'as_of', pairing: 'timestamp' },
+    { cutoff: 'any', pairing: 'same_customer' },
+  ] as const;
+  for (const { cutoff, pairing } of variants) {
+    it(`loaded batch by batch equal one full build after every batch (consent_cutoff: ${cutoff}, ml_pairing: ${pairing})`, async () => {
       const project = copyStediProject();
       const landing = path.join(tempDir('stedi-batches-'), 'landing');
-      const vars = ['--vars', JSON.stringify({ landing_root: landing, lookback_ms: 1_000, consent_cutoff: cutoff })];
+      const vars = ['--vars', JSON.stringify({ landing_root: landing, lookback_ms: 1_000, consent_cutoff: cutoff, ml_pairing: pairing })];
       const incremental = path.join(project, 'target/incremental/stedi.duckdb');
       for (const [i, batch] of BATCHES.entries()) {
         for (const [file, lines] of Object.entries(batch.files)) {

@@ -6,6 +6,8 @@ create table "stedi"."machine_learning_curated__stedi_new_b0ba0002" with (table_
 -- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
 -- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
 -- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
+-- That comparison reads every table whole, so it runs once, for the new rows; the rows replaced are those at the
+-- instants the new rows carry, and at instants that no longer have any pair (changed, but without new rows).
 
 select
     s.sensorreadingtime,
@@ -42,24 +44,8 @@ where expected.n is distinct from held.n
 
 -- delete the rows of machine_learning_curated that meet replace_where
 delete from "stedi"."machine_learning_curated"
-where sensorreadingtime in (select changed_at from (select coalesce(expected.at_time, held.at_time) as changed_at
-from (
-    select s.sensorreadingtime as at_time, count(*) as n,
-           sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647)) as fingerprint
-    from "stedi"."step_trainer_trusted" as s
-    inner join "stedi"."accelerometer_trusted" as a
-        on a."timestamp" = s.sensorreadingtime
-    
-    group by s.sensorreadingtime
-) as expected
-full outer join (
-    select sensorreadingtime as at_time, count(*) as n, sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)) as fingerprint
-    from "stedi"."machine_learning_curated"
-    group by sensorreadingtime
-) as held
-    on held.at_time = expected.at_time
-where expected.n is distinct from held.n
-   or expected.fingerprint is distinct from held.fingerprint) as changed)
+where sensorreadingtime in (select sensorreadingtime from "stedi"."machine_learning_curated__stedi_new_b0ba0002") or (sensorreadingtime not in (select s.sensorreadingtime from "stedi"."step_trainer_trusted" as s where s.sensorreadingtime is not null)
+ or sensorreadingtime not in (select a."timestamp" from "stedi"."accelerometer_trusted" as a where a."timestamp" is not null))
 ;
 
 -- insert the new rows into machine_learning_curated
