@@ -3,6 +3,7 @@
 -- Incremental: a run re-reads the readings of the lookback window and every reading of customers new to this table
 -- (a customer who just gave consent brings their history); rows of customers who withdrew are purged (post_hook).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['user', 'timestamp']) }}
+{%- set as_of = var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
 select
     a."user",
     a."timestamp",
@@ -13,12 +14,30 @@ from {{ source('landing', 'accelerometer_landing') }} as a
 inner join {{ ref('customer_trusted') }} as c
     on a."user" = c.email
 where true
-{% if var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
+{% if as_of %}
   and a."timestamp" >= c.sharewithresearchasofdate
 {% endif %}
 {% if is_incremental() %}
-  and (
-      a."timestamp" >= {{ incremental_window_start('"timestamp"') }}
-      or not exists (select 1 from {{ this }} as known where known."user" = a."user")
-  )
+  and a."timestamp" >= {{ incremental_window_start('"timestamp"') }}
+-- The older readings of customers new to this table, as a second part: the few new customers are found first, so
+-- the landing readings outside the window are matched against them instead of each being looked up in this table.
+union all
+select
+    a."user",
+    a."timestamp",
+    a.x,
+    a.y,
+    a.z
+from {{ source('landing', 'accelerometer_landing') }} as a
+inner join (
+    select t.email, t.sharewithresearchasofdate
+    from {{ ref('customer_trusted') }} as t
+    where not exists (select 1 from {{ this }} as known where known."user" = t.email)
+) as c
+    on a."user" = c.email
+-- not (inside the window), which keeps a reading without a timestamp, as the one-part condition did
+where (a."timestamp" < {{ incremental_window_start('"timestamp"') }} or a."timestamp" is null)
+{% if as_of %}
+  and a."timestamp" >= c.sharewithresearchasofdate
+{% endif %}
 {% endif %}

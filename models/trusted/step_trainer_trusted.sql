@@ -4,20 +4,39 @@
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (post_hook).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['serialnumber', 'sensorreadingtime']) }}
+{%- set as_of = var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
+with devices as (
+{{ trusted_devices() }}
+)
+
 select
     s.sensorreadingtime,
     s.serialnumber,
     s.distancefromobject
 from {{ source('landing', 'step_trainer_landing') }} as s
-inner join ({{ trusted_devices() }}) as d
+inner join devices as d
     on s.serialnumber = d.serialnumber
 where true
-{% if var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
+{% if as_of %}
   and s.sensorreadingtime >= d.consent_from
 {% endif %}
 {% if is_incremental() %}
-  and (
-      s.sensorreadingtime >= {{ incremental_window_start('sensorreadingtime') }}
-      or not exists (select 1 from {{ this }} as known where known.serialnumber = s.serialnumber)
-  )
+  and s.sensorreadingtime >= {{ incremental_window_start('sensorreadingtime') }}
+-- The older readings of devices new to this table, as a second part (see accelerometer_trusted).
+union all
+select
+    s.sensorreadingtime,
+    s.serialnumber,
+    s.distancefromobject
+from {{ source('landing', 'step_trainer_landing') }} as s
+inner join (
+    select d.serialnumber, d.consent_from
+    from devices as d
+    where not exists (select 1 from {{ this }} as known where known.serialnumber = d.serialnumber)
+) as d
+    on s.serialnumber = d.serialnumber
+where (s.sensorreadingtime < {{ incremental_window_start('sensorreadingtime') }} or s.sensorreadingtime is null)
+{% if as_of %}
+  and s.sensorreadingtime >= d.consent_from
+{% endif %}
 {% endif %}

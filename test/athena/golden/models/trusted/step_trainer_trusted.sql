@@ -6,12 +6,8 @@ create table "stedi"."step_trainer_trusted" with (table_type = 'ICEBERG', is_ext
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (post_hook).
 
-select
-    s.sensorreadingtime,
-    s.serialnumber,
-    s.distancefromobject
-from "stedi"."step_trainer_landing" as s
-inner join (select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
+with devices as (
+select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
 from "stedi"."customer_curated" as d
 where not exists (
     select 1
@@ -19,7 +15,15 @@ where not exists (
     where l.serialnumber = d.serialnumber
       and not exists (select 1 from "stedi"."customer_trusted" as t where t.email = l.email)
 )
-group by d.serialnumber) as d
+group by d.serialnumber
+)
+
+select
+    s.sensorreadingtime,
+    s.serialnumber,
+    s.distancefromobject
+from "stedi"."step_trainer_landing" as s
+inner join devices as d
     on s.serialnumber = d.serialnumber
 where true
 ;

@@ -17,10 +17,25 @@ inner join "stedi"."customer_trusted" as c
 where true
 
 
-  and (
-      a."timestamp" >= (select coalesce(max("timestamp"), 0) - 259200000 from "stedi"."accelerometer_trusted")
-      or not exists (select 1 from "stedi"."accelerometer_trusted" as known where known."user" = a."user")
-  )
+  and a."timestamp" >= (select coalesce(max("timestamp"), 0) - 259200000 from "stedi"."accelerometer_trusted")
+-- The older readings of customers new to this table, as a second part: the few new customers are found first, so
+-- the landing readings outside the window are matched against them instead of each being looked up in this table.
+union all
+select
+    a."user",
+    a."timestamp",
+    a.x,
+    a.y,
+    a.z
+from "stedi"."accelerometer_landing" as a
+inner join (
+    select t.email, t.sharewithresearchasofdate
+    from "stedi"."customer_trusted" as t
+    where not exists (select 1 from "stedi"."accelerometer_trusted" as known where known."user" = t.email)
+) as c
+    on a."user" = c.email
+-- not (inside the window), which keeps a reading without a timestamp, as the one-part condition did
+where (a."timestamp" < (select coalesce(max("timestamp"), 0) - 259200000 from "stedi"."accelerometer_trusted") or a."timestamp" is null)
 ;
 
 -- replace the rows of accelerometer_trusted whose unique key the new rows carry

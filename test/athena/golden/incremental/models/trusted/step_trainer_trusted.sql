@@ -6,12 +6,8 @@ create table "stedi"."step_trainer_trusted__stedi_new_b0ba0002" with (table_type
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (post_hook).
 
-select
-    s.sensorreadingtime,
-    s.serialnumber,
-    s.distancefromobject
-from "stedi"."step_trainer_landing" as s
-inner join (select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
+with devices as (
+select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
 from "stedi"."customer_curated" as d
 where not exists (
     select 1
@@ -19,15 +15,34 @@ where not exists (
     where l.serialnumber = d.serialnumber
       and not exists (select 1 from "stedi"."customer_trusted" as t where t.email = l.email)
 )
-group by d.serialnumber) as d
+group by d.serialnumber
+)
+
+select
+    s.sensorreadingtime,
+    s.serialnumber,
+    s.distancefromobject
+from "stedi"."step_trainer_landing" as s
+inner join devices as d
     on s.serialnumber = d.serialnumber
 where true
 
 
-  and (
-      s.sensorreadingtime >= (select coalesce(max(sensorreadingtime), 0) - 259200000 from "stedi"."step_trainer_trusted")
-      or not exists (select 1 from "stedi"."step_trainer_trusted" as known where known.serialnumber = s.serialnumber)
-  )
+  and s.sensorreadingtime >= (select coalesce(max(sensorreadingtime), 0) - 259200000 from "stedi"."step_trainer_trusted")
+-- The older readings of devices new to this table, as a second part (see accelerometer_trusted).
+union all
+select
+    s.sensorreadingtime,
+    s.serialnumber,
+    s.distancefromobject
+from "stedi"."step_trainer_landing" as s
+inner join (
+    select d.serialnumber, d.consent_from
+    from devices as d
+    where not exists (select 1 from "stedi"."step_trainer_trusted" as known where known.serialnumber = d.serialnumber)
+) as d
+    on s.serialnumber = d.serialnumber
+where (s.sensorreadingtime < (select coalesce(max(sensorreadingtime), 0) - 259200000 from "stedi"."step_trainer_trusted") or s.sensorreadingtime is null)
 ;
 
 -- replace the rows of step_trainer_trusted whose unique key the new rows carry
