@@ -10,6 +10,13 @@ with ranked as (
             order by c.lastupdatedate desc nulls last, coalesce(c.sharewithresearchasofdate, 0) asc, c.serialnumber asc
         ) as recency
     from {{ source('landing', 'customer_landing') }} as c
+    -- Only customers with some record granting consent can be kept, so only their records are ranked (all of them,
+    -- so the newest is still found): a customer who never consented costs no sort.
+    where c.email in (
+        select l.email
+        from {{ source('landing', 'customer_landing') }} as l
+        where {{ has_research_consent('l.sharewithresearchasofdate') }}
+    )
 )
 
 select

@@ -12,6 +12,13 @@ with ranked as (
             order by c.lastupdatedate desc nulls last, coalesce(c.sharewithresearchasofdate, 0) asc, c.serialnumber asc
         ) as recency
     from "stedi"."customer_landing" as c
+    -- Only customers with some record granting consent can be kept, so only their records are ranked (all of them,
+    -- so the newest is still found): a customer who never consented costs no sort.
+    where c.email in (
+        select l.email
+        from "stedi"."customer_landing" as l
+        where (l.sharewithresearchasofdate is not null and l.sharewithresearchasofdate <> 0)
+    )
 )
 
 select
