@@ -48,6 +48,26 @@ function sumStats(...all: Array<Record<string, number> | undefined>): Record<str
   return Object.keys(total).length ? total : undefined;
 }
 
+/**
+ * How many nodes the longest chain of dependents starting at each node holds, itself included: the critical path
+ * still ahead of it, in nodes (the runner knows no node's cost before running it).
+ */
+function chainLengths(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>, dependents: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+  const length = new Map<string, number>();
+  const unresolved = new Map(ids.map((id) => [id, dependents.get(id)!.length]));
+  const resolvable = ids.filter((id) => unresolved.get(id) === 0);
+  while (resolvable.length > 0) {
+    const id = resolvable.pop()!;
+    length.set(id, 1 + dependents.get(id)!.reduce((longest, child) => Math.max(longest, length.get(child)!), 0));
+    for (const parent of deps.get(id) ?? []) {
+      const left = unresolved.get(parent)! - 1;
+      unresolved.set(parent, left);
+      if (left === 0) resolvable.push(parent);
+    }
+  }
+  return length;
+}
+
 function failureMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -65,7 +85,18 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
   for (const [id, parents] of deps) for (const p of parents) dependents.get(p)!.push(id);
   const outcome = new Map<string, NodeResult>();
   const results: NodeResult[] = [];
-  const ready: string[] = ids.filter((id) => waitingOn.get(id)!.size === 0);
+  // Of the nodes ready to start, the one with the longest chain of dependents goes first (then DAG order): a free
+  // thread spent on a short branch while the critical path waits for it makes the whole run longer.
+  const chain = chainLengths(ids, deps, dependents);
+  const position = new Map(ids.map((id, i) => [id, i]));
+  const before = (a: string, b: string) => (chain.get(b) ?? 1) - (chain.get(a) ?? 1) || position.get(a)! - position.get(b)!;
+  const ready: string[] = [];
+  const makeReady = (id: string) => {
+    let at = ready.length;
+    while (at > 0 && before(id, ready[at - 1]!) < 0) at--;
+    ready.splice(at, 0, id);
+  };
+  for (const id of ids) if (waitingOn.get(id)!.size === 0) makeReady(id);
   const controller = new AbortController();
   options.signal?.addEventListener('abort', () => controller.abort(options.signal?.reason), { once: true });
   let started = 0;
@@ -80,7 +111,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     for (const child of dependents.get(result.uniqueId) ?? []) {
       const waiting = waitingOn.get(child)!;
       waiting.delete(result.uniqueId);
-      if (waiting.size === 0) ready.push(child);
+      if (waiting.size === 0) makeReady(child);
     }
   };
 

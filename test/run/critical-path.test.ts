@@ -99,4 +99,28 @@ describe('concurrent execution', () => {
     expect(four).toBeGreaterThanOrEqual(Math.ceil(201 / 4) * latency);
     expect(four).toBeLessThan(201 * latency);
   });
+
+  it('starts the ready node with the longest chain of dependents first, so the critical path never waits for a free thread', async () => {
+    // Two threads; every node takes 100 except accelerometer_landing (150). When customer_landing is done, both
+    // customer_trusted (4 nodes after it) and step_trainer_landing (2 after it) are ready and one thread is free:
+    // taking them in DAG order would start step_trainer_landing and leave customer_trusted waiting until 150 (650 in all).
+    const clock = new VirtualClock();
+    const startedAt = new Map<string, number>();
+    await clock.drive(
+      runNodes({
+        graph: STEDI,
+        ids: STEDI.order,
+        threads: 2,
+        now: () => clock.now,
+        work: async (id) => {
+          startedAt.set(id, clock.now);
+          await clock.sleep(id === 'accelerometer_landing' ? 150 : latency);
+          return { description: id };
+        },
+      }),
+    );
+    expect(startedAt.get('customer_trusted')).toBe(100);
+    expect(startedAt.get('step_trainer_landing')).toBeGreaterThan(100);
+    expect(clock.now).toBe(600);
+  });
 });
