@@ -52,6 +52,11 @@ export interface AdapterCapabilities {
    * tables): an incremental model adds its rows by staging them and merging them in one statement.
    */
   mergeInto?: boolean;
+  /**
+   * A query costs nothing but time (a local engine): the docs may count every relation's rows. Not on Athena, which
+   * bills at least 10 MB for every query.
+   */
+  freeQueries?: boolean;
 }
 
 /** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */

@@ -70,6 +70,8 @@ export type RunResults = z.output<typeof runResultsSchema>;
 /** Columns of one relation as the engine's catalog reports them, in table order. */
 export interface CatalogTable {
   columns: Array<{ name: string; type: string }>;
+  /** Rows in the relation when the docs were generated, where the engine counts for free. */
+  rows?: number;
 }
 
 /** target/catalog.json: what the engine says exists, or why it could not be asked. */

@@ -15,9 +15,9 @@ export function nodeHref(id: string): string {
   return `#node/${encodeURIComponent(id)}`;
 }
 
-/** The second line of a node's box: how it is built and how many rows the last run wrote. */
+/** The second line of a node's box: how it is built and how many rows it holds (else, the last run wrote). */
 export function nodeSummary(node: SiteNode): string {
-  const rows = node.lastRun?.rows;
+  const rows = node.rows ?? node.lastRun?.rows;
   return rows === null || rows === undefined ? node.materialization : `${node.materialization} · ${formatCount(rows)} rows`;
 }
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import type { Adapter } from '../adapters/adapter.js';
+import type { Adapter, AdapterCapabilities } from '../adapters/adapter.js';
 import type { Node } from '../graph/nodes.js';
 import type { Target } from '../project/profiles.js';
 import type { Catalog, CatalogTable } from './docs-artifacts.js';
@@ -19,9 +19,15 @@ const lower = (text: string | undefined) => text?.toLowerCase();
 
 /**
  * Reads the columns of the given relations from the engine's `information_schema.columns` (DuckDB and Athena both
- * have it). A relation that is not there is left out: the site then shows its declared types and says why.
+ * have it). A relation that is not there is left out: the site then shows its declared types and says why. Where
+ * queries are free, each relation's rows are counted too: the last run's count is what that run wrote, which for an
+ * incremental model (or a re-run with nothing new) is not what the table holds.
  */
-export async function readCatalog(adapter: Pick<Adapter, 'query' | 'dialect'>, nodes: readonly Node[], now = () => new Date()): Promise<Catalog> {
+export async function readCatalog(
+  adapter: Pick<Adapter, 'query' | 'dialect'> & { capabilities?: Pick<AdapterCapabilities, 'freeQueries'> },
+  nodes: readonly Node[],
+  now = () => new Date(),
+): Promise<Catalog> {
   const schemas = [...new Set(nodes.map((n) => n.relation.schema))];
   const byKey = new Map<string, Node[]>();
   for (const node of nodes) {
@@ -41,6 +47,14 @@ export async function readCatalog(adapter: Pick<Adapter, 'query' | 'dialect'>, n
       if (node.relation.database && lower(node.relation.database) !== lower(String(row.table_catalog))) continue;
       const table: CatalogTable = (catalog.nodes[node.uniqueId] ??= { columns: [] });
       table.columns.push({ name: String(row.column_name), type: String(row.data_type) });
+    }
+  }
+  if (adapter.capabilities?.freeQueries) {
+    for (const node of nodes) {
+      const table = catalog.nodes[node.uniqueId];
+      if (!table) continue;
+      const [counted] = await adapter.query(`select count(*) as n from ${adapter.dialect.relation(node.relation)}`);
+      table.rows = Number(counted?.n ?? 0);
     }
   }
   return catalog;

@@ -37,7 +37,7 @@ function nodeLinks(ids: readonly string[], byId: ReadonlyMap<string, SiteNode>, 
 function lastRun(node: SiteNode): SafeHtml {
   const run = node.lastRun;
   if (!run) return html`<span class="muted">not in the last run</span>`;
-  const rows = run.rows === null ? '' : ` · ${formatCount(run.rows)} rows`;
+  const rows = run.rows === null ? '' : ` · ${formatCount(run.rows)} rows written`;
   return html`${statusLabel(run.status)}${rows}${run.completedAt ? ` · ${run.completedAt}` : ''}${run.message ? html`<div class="message">${run.message}</div>` : ''}`;
 }
 
@@ -70,6 +70,7 @@ ${descriptionBlock(node.description)}
 <dt>Relation</dt><dd><code>${node.relation}</code></dd>
 <dt>Defined in</dt><dd><code>${node.filePath}</code></dd>
 ${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
+${node.rows === null ? '' : html`<dt>Rows</dt><dd>${formatCount(node.rows)} <span class="muted">(counted when the docs were generated)</span></dd>`}
 <dt>Last run</dt><dd>${lastRun(node)}</dd>
 ${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
 <dt>Tests</dt><dd>${testsSummary(node)}</dd>

@@ -56,6 +56,8 @@ export interface SiteNode {
   location: string | null;
   parents: string[];
   children: string[];
+  /** Rows in the relation when the docs were generated (null where the engine was not asked: Athena, no catalog). */
+  rows: number | null;
   lastRun: SiteRunStatus | null;
   /** Tests declared on the node itself (not on a column), as written, with their last status. */
   tests: TestOnNode[];
@@ -150,6 +152,7 @@ function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, do
     location: node.external?.location ?? null,
     parents: onlyDocumented(manifest.parent_map[node.unique_id]),
     children: onlyDocumented(manifest.child_map[node.unique_id]),
+    rows: input.catalog.nodes[node.unique_id]?.rows ?? null,
     lastRun: result ? { status: result.status, rows: result.rows ?? null, completedAt: result.completed_at ?? null, message: result.message ?? null } : null,
     tests: testsOn(node.unique_id, null),
     testsReadingIt: testsReading(tests, node.unique_id),

@@ -27,6 +27,19 @@ describe('reading the engine catalog', () => {
     expect(queries).toEqual([expect.stringContaining("from information_schema.columns where table_schema in ('stedi')")]);
   });
 
+  it('counts the rows of each relation it found only where queries are free (not on Athena, which bills each one)', async () => {
+    const columns: Row[] = [{ table_catalog: 'stedi', table_schema: 'stedi', table_name: 'ml', column_name: 'x', data_type: 'DOUBLE' }];
+    const answer = (queries: string[]) => async (sql: string) => (queries.push(sql), sql.startsWith('select count(*)') ? [{ n: 43681 }] : columns);
+    const local: string[] = [];
+    const free = await readCatalog({ dialect: duckDbDialect, capabilities: { freeQueries: true }, query: answer(local) }, [node('model.stedi.ml', 'ml', 'stedi'), node('model.stedi.unbuilt', 'unbuilt', 'stedi')], now);
+    expect(free.nodes).toEqual({ 'model.stedi.ml': { columns: [{ name: 'x', type: 'DOUBLE' }], rows: 43681 } });
+    expect(local).toEqual([expect.stringContaining('information_schema.columns'), 'select count(*) as n from "stedi"."stedi"."ml"']);
+    const billed: string[] = [];
+    const athena = await readCatalog({ dialect: duckDbDialect, capabilities: { freeQueries: false }, query: answer(billed) }, [node('model.stedi.ml', 'ml', 'stedi')], now);
+    expect(athena.nodes['model.stedi.ml']!.rows).toBeUndefined();
+    expect(billed).toHaveLength(1);
+  });
+
   it('asks nothing when there is nothing to document', async () => {
     const adapter = { dialect: duckDbDialect, query: async () => expect.fail('no query expected') };
     expect((await readCatalog(adapter, [], now)).nodes).toEqual({});

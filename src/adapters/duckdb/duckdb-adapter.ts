@@ -28,7 +28,7 @@ function engineMessage(error: unknown): string {
 /** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
 export class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb';
-  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true };
+  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true };
   readonly dialect = duckDbDialect;
   private readonly idle: DuckDBConnection[] = [];
 
