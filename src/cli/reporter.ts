@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { NodeResult, RunEvent } from '../run/node-result.js';
 import { secretMasker } from '../project/secrets.js';
 import type { CliIo, OutputStream } from './cli-io.js';
+import { formatCount } from '../format-count.js';
 
 /** How events are printed: lines for people, or one JSON object per line for machines. */
 export type LogFormat = 'text' | 'json';
@@ -28,10 +29,6 @@ const STATUS_WORDS: Record<NodeResult['status'], string> = {
   fail: 'FAIL',
 };
 
-/** A count with thousands separators (1,234,567). Not toLocaleString: its first call loads ICU data, ~10 ms of every run. */
-export function thousands(n: number): string {
-  return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-}
 
 /** Seconds as people read them: `0.12s`, `3.4s`, `2m05s`. */
 export function formatSeconds(seconds: number): string {
@@ -136,7 +133,7 @@ class TextReporter implements Reporter {
         this.running.delete(r.name);
         const word = STATUS_WORDS[r.status];
         const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
-        const rows = r.failures ? `${thousands(r.failures)} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${thousands(r.rows)} rows in `;
+        const rows = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows in `;
         const what = r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
         const tail = ` [${rows}${formatSeconds(r.seconds)}${formatCost(r.stats)}]`;

@@ -39,9 +39,7 @@ export function scriptJson(value: unknown): SafeHtml {
 }
 
 /** A count as the site writes every count: with thousands separators (2,700). */
-export function formatCount(n: number): string {
-  return n.toLocaleString('en-US');
-}
+export { formatCount } from '../format-count.js';
 
 /**
  * An identifier (`machine_learning_curated`, a file path) that may break after `_`, `/` and `.` when its column

@@ -6,6 +6,7 @@ import { planRelation, planSchemas } from '../materialize/plan-node.js';
 import type { BuildContext } from './build-node.js';
 import { NodeFailedError } from './build-node.js';
 import type { NodeOutcome } from './node-result.js';
+import { formatCount } from '../format-count.js';
 
 /**
  * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and
@@ -40,7 +41,7 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
       description: `test ${node.name}`,
       failures,
       sqlPath: compiledPath,
-      message: status === 'pass' ? undefined : `${node.name}: ${failures} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
+      message: status === 'pass' ? undefined : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
     };
   } catch (error) {
     const engineMessage = error instanceof StatementFailedError ? error.engineMessage : error instanceof Error ? error.message : String(error);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { thousands } from '../../src/cli/reporter.js';
+import { formatCount as thousands } from '../../src/format-count.js';
 
 describe('reporter number formatting', () => {
   it('writes counts with thousands separators exactly as en-US does', () => {

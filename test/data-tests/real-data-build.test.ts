@@ -20,6 +20,7 @@ describe.skipIf(!HAS_REAL_LANDING)('stedi-models build on the real STEDI landing
     ]);
     expect(results.filter((r) => r.resource_type === 'data_test').length).toBeGreaterThanOrEqual(32);
     expect(build.run.stdout).toMatch(/WARN test ml_cross_customer_pairs \.* \[2,700 failing rows in/);
+    expect(build.run.stdout).toContain('ml_cross_customer_pairs: 2,700 failing rows (warning). SQL: target/compiled/tests/ml_cross_customer_pairs.sql');
     expect(build.run.stdout).toMatch(/0 failed, 0 skipped, 1 warned\./);
   });
 
