@@ -2,6 +2,7 @@ import { cpSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { fixtureProject } from '../helpers/fixture-project.js';
 import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
 async function count(database: string, sql: string): Promise<unknown[]> {
@@ -140,5 +141,23 @@ describe('retry', () => {
     expect(await count(database, sql)).toEqual(clean);
     expect(retry.stdout).toContain("with its options: --target dev --vars '{consent_cutoff: as_of}' --full-refresh");
     expect(readTargetJson(project, 'run_results.json').metadata.invocation).toEqual({ target: 'dev', vars: '{consent_cutoff: as_of}', full_refresh: true, threads: null });
+  });
+
+  it('selects a failed data test with result:fail, and retry runs it again with the models it gates', async () => {
+    const test = (expression: string) => `version: 2\nmodels:\n  - name: scores\n    tests:\n      - expression_is_true: { expression: '${expression}', name: no_small_scores }\n`;
+    const dir = fixtureProject({
+      'models/scores.sql': 'select * from (values (1), (2)) as t(score)',
+      'models/report.sql': "select count(*) as n from {{ ref('scores') }}",
+      'models/_scores.yml': test('score >= 5'),
+    });
+    expect((await cli(['build'], { cwd: dir })).code).toBe(1);
+    const ls = async (selector: string) => (await cli(['ls', '--select', selector, '--state', path.join(dir, 'target')], { cwd: dir })).stdout.trim();
+    expect(await ls('result:fail')).toBe('test:no_small_scores');
+    expect(await ls('result:skipped')).toBe('report');
+    writeFileSync(path.join(dir, 'models/_scores.yml'), test('score >= 0'));
+    const retry = await cli(['retry'], { cwd: dir });
+    expect(retry.code, retry.stdout).toBe(0);
+    const statuses = Object.fromEntries(readTargetJson(dir, 'run_results.json').results.map((r: { name: string; status: string }) => [r.name, r.status]));
+    expect(statuses).toEqual({ no_small_scores: 'pass', report: 'success' });
   });
 });
