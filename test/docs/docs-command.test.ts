@@ -89,6 +89,8 @@ describe('stedi-models docs generate', () => {
         if (!node!.description.trim()) undescribed.push(name);
         for (const c of node!.columns) if (!c.description.trim()) undescribed.push(`${name}.${c.name}`);
       }
+      for (const unit of site.unitTests) if (!unit.description?.trim()) undescribed.push(`unit test ${unit.name}`);
+      expect(site.unitTests.length).toBeGreaterThanOrEqual(8);
       expect(undescribed).toEqual([]);
     });
 
