@@ -38,9 +38,6 @@ export function scriptJson(value: unknown): SafeHtml {
   return new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
 }
 
-/** A count as the site writes every count: with thousands separators (2,700). */
-export { formatCount } from '../format-count.js';
-
 /**
  * An identifier (`machine_learning_curated`, a file path) that may break after `_`, `/` and `.` when its column
  * is narrow, so it wraps at a word boundary instead of overflowing or breaking mid-word.

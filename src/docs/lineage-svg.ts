@@ -1,4 +1,5 @@
-import { formatCount, html, type SafeHtml } from './html.js';
+import { formatCount } from '../format-count.js';
+import { html, type SafeHtml } from './html.js';
 import type { LineageLayout } from './lineage-layout.js';
 import type { SiteData, SiteNode } from './site-data.js';
 

@@ -1,4 +1,5 @@
-import { formatCount, html, type SafeHtml } from './html.js';
+import { formatCount } from '../format-count.js';
+import { html, type SafeHtml } from './html.js';
 import { laneColor, nodeHref } from './lineage-svg.js';
 import { renderNodeTests, statusLabel, testsSummary } from './render-tests.js';
 import type { SiteData, SiteNode, TestOnNode } from './site-data.js';

@@ -1,4 +1,5 @@
-import { breakable, formatCount, html, type SafeHtml } from './html.js';
+import { formatCount } from '../format-count.js';
+import { breakable, html, type SafeHtml } from './html.js';
 import { nodeHref } from './lineage-svg.js';
 import type { SiteData, SiteNode } from './site-data.js';
 import type { SiteTest, SiteUnitTest } from './site-tests.js';
