@@ -7,6 +7,8 @@ export interface Statement {
   purpose: string;
   /** The statement's result reports the rows it wrote (a CTAS or INSERT): the node's row count. */
   reportsRows?: boolean;
+  /** The rows the statement wrote or deleted are added to the node's stats under this name (e.g. rows_deleted). */
+  countsAs?: string;
   /** The statement is a query whose result rows the plan needs (e.g. per-file load counts). */
   returnsRecords?: boolean;
   /**
@@ -14,6 +16,8 @@ export interface Statement {
    * at its location. Other statements may be retried on transient failures (commit conflicts, internal errors).
    */
   retryable?: boolean;
+  /** Also run when an earlier statement of the plan failed (after the rollback): it drops what the plan staged outside its transaction. */
+  cleanup?: boolean;
 }
 
 /** What the engine reported for one statement. */
@@ -57,6 +61,12 @@ export interface AdapterCapabilities {
    * bills at least 10 MB for every query.
    */
   freeQueries?: boolean;
+  /**
+   * An existing table is cheaper to bring to its model's rows by deleting and inserting only the rows that differ
+   * than by writing it anew (DuckDB, where writing a table's rows into the file dominates rebuilding it). Needs
+   * transactional DDL. Athena replaces tables by a rename swap: a DELETE or INSERT there rewrites files anyway.
+   */
+  tableDifference?: boolean;
 }
 
 /** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */

@@ -8,6 +8,7 @@ import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/n
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
 import { planIncremental } from '../materialize/plan-incremental.js';
+import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import type { NodeOutcome } from './node-result.js';
@@ -95,6 +96,13 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
     return { statements, materialized: 'incremental' };
   }
   const materialized = node.kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : node.kind === 'seed' ? 'table' : 'view';
+  if (node.kind === 'model' && materialized === 'table' && existing === 'table' && !build.fullRefresh && adapter.capabilities.tableDifference && adapter.capabilities.transactionalDdl) {
+    // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
+    const [tableColumns, queryColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql, { signal }) ?? []]);
+    if (sameColumns(tableColumns, queryColumns)) {
+      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, dialect: adapter.dialect, newId: build.newId }), materialized };
+    }
+  }
   const statements = planRelation({ postHooks, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
   return { statements, materialized };
 }
@@ -138,7 +146,8 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     }
     throw error;
   }
-  const rows = results.reduce<number | undefined>((sum, r) => (r.rows === undefined ? sum : (sum ?? 0) + r.rows), undefined);
+  const rows = results.reduce<number | undefined>((sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows), undefined);
+  const counted = countedStats(statements, results);
   const landing = landingReport(node, results, statements);
   // The engine's query stats (cost) are added by the runner: the adapter measures every query it sends.
   return {
@@ -148,6 +157,15 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     description: `${materialized} ${node.relation.schema}.${node.relation.identifier}`,
     rows,
     sqlPath: runPath,
-    stats: landing.stats,
+    stats: landing.stats || counted ? { ...landing.stats, ...counted } : undefined,
   };
+}
+
+/** The rows that statements marked `countsAs` wrote or deleted, summed by name (a table written as a difference). */
+function countedStats(statements: readonly Statement[], results: readonly StatementResult[]): Record<string, number> | undefined {
+  const counts: Record<string, number> = {};
+  statements.forEach((s, i) => {
+    if (s.countsAs) counts[s.countsAs] = (counts[s.countsAs] ?? 0) + (results[i]?.rows ?? 0);
+  });
+  return Object.keys(counts).length ? counts : undefined;
 }

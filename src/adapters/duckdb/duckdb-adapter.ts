@@ -28,7 +28,7 @@ function engineMessage(error: unknown): string {
 /** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
 export class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb';
-  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true };
+  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true, tableDifference: true };
   readonly dialect = duckDbDialect;
   private readonly idle: DuckDBConnection[] = [];
 
@@ -105,6 +105,7 @@ export class DuckDbAdapter implements Adapter {
       } catch (error) {
         // A failed statement inside BEGIN leaves the connection's transaction aborted; end it before reuse.
         await connection.run('rollback').catch(() => undefined);
+        for (const statement of statements.filter((s) => s.cleanup)) await connection.run(statement.sql).catch(() => undefined);
         throw error;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
@@ -118,7 +119,7 @@ export class DuckDbAdapter implements Adapter {
       if (statement.returnsRecords) {
         return { records: reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)]))) };
       }
-      if (!statement.reportsRows) return {};
+      if (!statement.reportsRows && !statement.countsAs) return {};
       // DuckDB answers CREATE TABLE AS and INSERT with one row holding the written row count.
       const count = reader.getRowsJS()[0]?.[0];
       return { rows: Number(count ?? 0) };
