@@ -27,9 +27,10 @@
 
 {#- Devices whose readings may be trusted: owned by a customer of customer_curated, with the consent date their
     readings are checked against, and not also given by a landing record to a customer without consent (such a
-    device cannot be attributed safely). -#}
-{% macro trusted_devices() -%}
-select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
+    device cannot be attributed safely). With consent_date=false, only their serial numbers (never NULL), possibly
+    repeated: enough to test membership, without grouping every curated customer. -#}
+{% macro trusted_devices(consent_date=true) -%}
+select d.serialnumber{% if consent_date %}, max(d.sharewithresearchasofdate) as consent_from{% endif %}
 from {{ ref('customer_curated') }} as d
 where not exists (
     select 1
@@ -37,7 +38,11 @@ where not exists (
     where l.serialnumber = d.serialnumber
       and not exists (select 1 from {{ ref('customer_trusted') }} as t where t.email = l.email)
 )
+{%- if consent_date %}
 group by d.serialnumber
+{%- else %}
+  and d.serialnumber is not null
+{%- endif %}
 {%- endmacro %}
 
 {#- The earliest reading time an incremental run re-reads: the newest reading already loaded, less the lookback

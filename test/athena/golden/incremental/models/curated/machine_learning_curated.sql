@@ -22,24 +22,20 @@ inner join "stedi"."accelerometer_trusted" as a
     on a."timestamp" = s.sensorreadingtime
 
 
-where s.sensorreadingtime in (select changed_at from (select coalesce(expected.at_time, held.at_time) as changed_at
+where s.sensorreadingtime in (select changed_at from (select at_time as changed_at
 from (
-    select s.sensorreadingtime as at_time, count(*) as n,
-           sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    select s.sensorreadingtime as at_time, 1 as side,
+           abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647) as fingerprint
     from "stedi"."step_trainer_trusted" as s
     inner join "stedi"."accelerometer_trusted" as a
         on a."timestamp" = s.sensorreadingtime
     
-    group by s.sensorreadingtime
-) as expected
-full outer join (
-    select sensorreadingtime as at_time, count(*) as n, sum(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)) as fingerprint
+    union all
+    select sensorreadingtime, -1, abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)
     from "stedi"."machine_learning_curated"
-    group by sensorreadingtime
-) as held
-    on held.at_time = expected.at_time
-where expected.n is distinct from held.n
-   or expected.fingerprint is distinct from held.fingerprint) as changed)
+) as both_sides
+group by at_time
+having sum(side) <> 0 or sum(side * fingerprint) <> 0) as changed)
 ;
 
 -- delete the rows of machine_learning_curated that meet replace_where

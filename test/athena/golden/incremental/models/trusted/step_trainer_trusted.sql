@@ -58,8 +58,8 @@ when not matched and not s."__stedi_replaces" then insert ("sensorreadingtime", 
 ;
 
 -- run post-hook 1 of step_trainer_trusted
-delete from "stedi"."step_trainer_trusted" where not exists (
-    select 1 from (select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
+delete from "stedi"."step_trainer_trusted" where serialnumber is null
+   or serialnumber not in (select d.serialnumber
 from "stedi"."customer_curated" as d
 where not exists (
     select 1
@@ -67,10 +67,7 @@ where not exists (
     where l.serialnumber = d.serialnumber
       and not exists (select 1 from "stedi"."customer_trusted" as t where t.email = l.email)
 )
-group by d.serialnumber) as d
-    where d.serialnumber = "stedi"."step_trainer_trusted".serialnumber
-    
-)
+  and d.serialnumber is not null)
 ;
 
 -- drop the staged rows of step_trainer_trusted
