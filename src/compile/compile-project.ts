@@ -82,6 +82,8 @@ export interface CompileOptions {
   hooks?: Map<string, string[]>;
   /** Receives each incremental model's rendered replace_where condition. */
   replaceWhere?: Map<string, string>;
+  /** Receives each incremental model's rendered replace_keys query. */
+  replaceKeys?: Map<string, string>;
   /** `--defer`: where refs to nodes that are not being built point instead (the state's relations). */
   deferredRelation?: (node: Node) => Node['relation'] | undefined;
 }
@@ -105,10 +107,12 @@ export function compileModels(context: ProjectGraph, ids: readonly string[], opt
     // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
     const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
     const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
+    const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
     problems.push(...scope.problems);
     compiled.set(id, sql.trim());
     if (hooks.length > 0) options.hooks?.set(id, hooks);
     if (isIncremental && replaceWhere) options.replaceWhere?.set(id, context.templates.renderString(replaceWhere, scope).trim());
+    if (isIncremental && replaceKeys) options.replaceKeys?.set(id, context.templates.renderString(replaceKeys, scope).trim());
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

@@ -1,7 +1,7 @@
 import type { RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
 import { ProjectError } from '../errors.js';
-import { replaceWhereCondition, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
+import { replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
 import { UnsupportedPlanError } from './plan-node.js';
 import { planRepair } from './plan-rename-swap.js';
 
@@ -80,12 +80,22 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const dropNow: Statement = { sql: `drop table if exists ${ddl.relation(stagedRelation)}`, purpose: `drop the staged rows of ${name}` };
   // The model's query runs once, into a table of its own at a fresh location (a failed attempt may leave files
   // there, so it is never retried). Dropping it later deletes its files: Athena manages an Iceberg table's data.
+  // replace_keys: its keys are staged first, the same way, so the model's query and the MERGE read them (the
+  // `k` suffix keeps the name a staged leftover that the next run would drop).
+  const keysRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, `${id}k`) };
+  const stagedKeys = dialect.relation(keysRelation);
+  const stageKeys: Statement[] =
+    input.replaceKeys === undefined
+      ? []
+      : [{ sql: `create table ${stagedKeys} with (${dialect.tableProperties(keysRelation, `${id}k`)}) as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}`, retryable: false }];
+  const dropKeys: Statement[] = input.replaceKeys === undefined ? [] : [{ sql: `drop table if exists ${ddl.relation(keysRelation)}`, purpose: `drop the staged keys of ${name}` }];
   const stage: Statement = {
-    sql: `create table ${staged} with (${dialect.tableProperties(stagedRelation, id)}) as\n${input.selectSql}`,
+    sql: `create table ${staged} with (${dialect.tableProperties(stagedRelation, id)}) as\n${withReplacedKeys(input.selectSql, stagedKeys)}`,
     purpose: `stage the new rows of ${name}`,
     reportsRows: true,
     retryable: false,
   };
+  const keyHooks = hooks.map((h) => ({ ...h, sql: withReplacedKeys(h.sql, stagedKeys) }));
 
   if (input.strategy === 'replace_where') {
     // Two commits: a reader between them sees the replaced rows missing. A crash between them leaves them missing
@@ -114,19 +124,21 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const missing = keys.filter((k) => !columns.writable.some((c) => c.name.toLowerCase() === k.toLowerCase()));
   if (missing.length > 0) throw new ProjectError(`${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`);
   const markerValues = columns.writable.map((c) => (keySet.has(c.name.toLowerCase()) ? `n.${q(c.name)}` : 'null')).join(', ');
+  const keyList = keys.map((k) => q(k)).join(', ');
+  const markerSource = input.replaceKeys === undefined ? `${staged} as n` : `(select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}) as n`;
   const merge: Statement = {
     sql: [
       `merge into ${target} as t`,
       'using (',
       `    select ${names.map((c) => `n.${c}`).join(', ')}, false as ${flag} from ${staged} as n`,
       '    union all',
-      `    select distinct ${markerValues}, true from ${staged} as n`,
+      `    select distinct ${markerValues}, true from ${markerSource}`,
       ') as s',
       `on s.${flag} and ${keys.map((k) => `s.${q(k)} = t.${q(k)}`).join(' and ')}`,
       'when matched then delete',
       `when not matched and not s.${flag} then insert (${list}) values (${names.map((c) => `s.${c}`).join(', ')})`,
     ].join('\n'),
-    purpose: `replace the rows of ${name} whose unique key the new rows carry`,
+    purpose: `replace the rows of ${name} whose unique key the new rows${input.replaceKeys === undefined ? '' : ' or replace_keys'} carry`,
   };
-  return [...before, stage, ...addColumns, merge, ...hooks, dropNow];
+  return [...before, ...stageKeys, stage, ...addColumns, merge, ...keyHooks, dropNow, ...dropKeys];
 }

@@ -1,7 +1,7 @@
 import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
 import { ProjectError } from '../errors.js';
 import type { Relation } from '../graph/nodes.js';
-import { INCREMENTAL_NEW_ROWS } from '../templating/incremental-new-rows.js';
+import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
@@ -23,6 +23,8 @@ export interface IncrementalInput {
   strategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
   /** For replace_where: the rendered condition on the table's rows to replace (may name incremental_new_rows()). */
   replaceWhere?: string;
+  /** For merge and delete+insert: the rendered query of further unique_key values to replace (replace_keys). */
+  replaceKeys?: string;
   uniqueKey?: readonly string[];
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   /** Columns of the existing table and of the model's new rows. */
@@ -44,6 +46,20 @@ export function replaceWhereCondition(input: Pick<IncrementalInput, 'replaceWher
   return (input.replaceWhere ?? '').split(INCREMENTAL_NEW_ROWS).join(staged);
 }
 
+/** SQL with `incremental_replaced_keys()` resolved to `keys`: the staged keys' relation, or a subquery of them. */
+export function withReplacedKeys(sql: string, keys: string): string {
+  return sql.split(INCREMENTAL_REPLACED_KEYS).join(keys);
+}
+
+/**
+ * The replace_keys query with its columns named as the unique key, by position (`as k(col, ...)`), so the staged
+ * keys can be matched by name whatever the query calls them.
+ */
+export function replaceKeysSelect(input: Pick<IncrementalInput, 'replaceKeys' | 'uniqueKey' | 'dialect'>): string {
+  const names = (input.uniqueKey ?? []).map((k) => input.dialect.quoteIdentifier(k)).join(', ');
+  return `select * from (\n${input.replaceKeys}\n) as k(${names})`;
+}
+
 /**
  * Plans adding a model's new rows to its existing table in one transaction: the rows are staged, the rows they
  * replace (same unique key) deleted, the new ones inserted, then the post-hooks run (a privacy purge of customers
@@ -57,6 +73,15 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   }
   if (input.strategy === 'replace_where' && !input.replaceWhere) {
     throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
+  }
+  if (input.replaceKeys !== undefined && input.strategy !== 'merge' && input.strategy !== 'delete+insert') {
+    throw new ProjectError(`${input.filePath}: ${name} sets replace_keys, which only merge and delete+insert use (they replace rows by unique_key). Use incremental_strategy 'delete+insert', or remove replace_keys.`);
+  }
+  if (input.replaceKeys === undefined && [input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_REPLACED_KEYS))) {
+    throw new ProjectError(`${input.filePath}: ${name} uses incremental_replaced_keys() but sets no replace_keys: add config(replace_keys='<query of the unique_key values to replace>').`);
+  }
+  if ([input.replaceKeys ?? '', input.replaceWhere ?? ''].some((sql) => sql.includes(INCREMENTAL_REPLACED_KEYS)) || (input.replaceKeys ?? '').includes(INCREMENTAL_NEW_ROWS)) {
+    throw new ProjectError(`${input.filePath}: ${name}'s replace_keys or replace_where names incremental_replaced_keys() or incremental_new_rows(), which do not exist yet when it runs. Compute the keys from the model's inputs and {{ this }}.`);
   }
   if ([input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_NEW_ROWS))) {
     throw new ProjectError(`${input.filePath}: ${name} uses incremental_new_rows() outside replace_where. The new rows exist only once they are staged: name them in replace_where.`);
@@ -83,12 +108,21 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   const writable = input.newColumns.filter((c) => existing.has(c.name.toLowerCase()) || input.onSchemaChange === 'append_new_columns');
   if (!input.capabilities.transactionalDdl) return planIncrementalIceberg(input, { writable, added: input.onSchemaChange === 'append_new_columns' ? added : [] });
   const target = dialect.relation(input.relation);
-  const staged = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_new_${input.newId()}`);
+  const id = input.newId();
+  const staged = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_new_${id}`);
+  const keys = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_keys_${id}`);
   const columns = writable.map((c) => dialect.quoteIdentifier(c.name)).join(', ');
-  const keyMatch = (input.uniqueKey ?? []).map((k) => `n.${dialect.quoteIdentifier(k)} = ${target}.${dialect.quoteIdentifier(k)}`).join(' and ');
+  const keyMatch = (alias: string) => (input.uniqueKey ?? []).map((k) => `${alias}.${dialect.quoteIdentifier(k)} = ${target}.${dialect.quoteIdentifier(k)}`).join(' and ');
+  // Two DELETEs rather than one with OR: each is a semi-join whose keys DuckDB also pushes into the scan as a filter.
+  const replaced: Statement[] = [
+    ...(input.replaceKeys === undefined ? [] : [{ sql: `delete from ${target} where exists (select 1 from ${keys} as k where ${keyMatch('k')})`, purpose: `delete the rows of ${name} whose key replace_keys names` }]),
+    { sql: `delete from ${target} where exists (select 1 from ${staged} as n where ${keyMatch('n')})`, purpose: `delete the rows of ${name} that the new rows replace` },
+  ];
+  const resolve = (sql: string) => withReplacedKeys(sql, keys);
   return [
     { sql: 'begin transaction', purpose: `start adding to ${name}` },
-    { sql: `create temp table ${staged} as\n${input.selectSql}`, purpose: `stage the new rows of ${name}` },
+    ...(input.replaceKeys === undefined ? [] : [{ sql: `create temp table ${keys} as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}` }]),
+    { sql: `create temp table ${staged} as\n${resolve(input.selectSql)}`, purpose: `stage the new rows of ${name}` },
     ...(input.onSchemaChange === 'append_new_columns'
       ? added.map((c) => ({ sql: `alter table ${target} add column ${dialect.quoteIdentifier(c.name)} ${c.type}`, purpose: `add column ${c.name} to ${name}` }))
       : []),
@@ -96,10 +130,11 @@ export function planIncremental(input: IncrementalInput): Statement[] {
       ? [{ sql: `delete from ${target} where ${replaceWhereCondition(input, staged)}`, purpose: `delete the rows of ${name} that meet replace_where` }]
       : input.strategy === 'append'
         ? []
-        : [{ sql: `delete from ${target} where exists (select 1 from ${staged} as n where ${keyMatch})`, purpose: `delete the rows of ${name} that the new rows replace` }]),
+        : replaced),
     { sql: `insert into ${target} (${columns})\nselect ${columns} from ${staged}`, purpose: `insert the new rows into ${name}`, reportsRows: true },
-    ...input.postHooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
+    ...input.postHooks.map((sql, i) => ({ sql: resolve(sql), purpose: `run post-hook ${i + 1} of ${name}` })),
     { sql: `drop table ${staged}`, purpose: 'drop the staged rows' },
+    ...(input.replaceKeys === undefined ? [] : [{ sql: `drop table ${keys}`, purpose: 'drop the staged keys' }]),
     { sql: 'commit', purpose: `publish ${name}` },
   ];
 }

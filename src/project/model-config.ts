@@ -22,6 +22,12 @@ export const modelConfigSchema = z
     incremental_strategy: z.enum(['append', 'merge', 'delete+insert', 'replace_where']),
     /** With incremental_strategy replace_where: a condition; the table's rows that meet it are replaced by the new rows. */
     replace_where: z.string(),
+    /**
+     * With merge or delete+insert: a query of unique_key values whose rows are replaced too, beside the keys the new
+     * rows carry (a key whose rows all went away has no new row). Run once, before the model's query, which (like
+     * the hooks) can read the keys as incremental_replaced_keys().
+     */
+    replace_keys: z.string(),
     on_schema_change: z.enum(['fail', 'append_new_columns', 'ignore']),
     /** SQL run after the model is built, in the same transaction (templated; e.g. a privacy purge). */
     post_hook: z.union([z.string(), z.array(z.string())]).transform((h) => (typeof h === 'string' ? [h] : h)),
@@ -45,6 +51,7 @@ export interface ModelConfig {
   uniqueKey?: string[];
   incrementalStrategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
   replaceWhere?: string;
+  replaceKeys?: string;
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
 }
@@ -53,8 +60,9 @@ export interface ModelConfig {
 export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelConfig {
   const merged: ModelConfig = { materialized: 'view', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [] };
   for (const layer of layers) {
-    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, ...rest } = layer;
+    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, replace_keys, ...rest } = layer;
     if (replace_where) merged.replaceWhere = replace_where;
+    if (replace_keys) merged.replaceKeys = replace_keys;
     Object.assign(merged, rest);
     if (unique_key) merged.uniqueKey = unique_key;
     if (incremental_strategy) merged.incrementalStrategy = incremental_strategy;

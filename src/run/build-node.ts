@@ -7,7 +7,7 @@ import { StediError } from '../errors.js';
 import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
-import { planIncremental } from '../materialize/plan-incremental.js';
+import { planIncremental, replaceKeysSelect, withReplacedKeys } from '../materialize/plan-incremental.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
@@ -35,6 +35,8 @@ export interface BuildContext {
   deferredRelation?: (node: Node) => Relation | undefined;
   /** Rendered replace_where conditions by model id. */
   replaceWhere?: ReadonlyMap<string, string>;
+  /** Rendered replace_keys queries by model id. */
+  replaceKeys?: ReadonlyMap<string, string>;
   /** `--full-refresh`: incremental models are rebuilt as tables. */
   fullRefresh?: boolean;
   newId: () => string;
@@ -87,10 +89,13 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
   const postHooks = build.hooks?.get(node.uniqueId) ?? [];
   if (node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh) {
-    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql, { signal }) ?? []]);
     const { config } = node;
+    const replaceKeys = build.replaceKeys?.get(node.uniqueId);
+    // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
+    const described = replaceKeys === undefined ? selectSql : withReplacedKeys(selectSql, `(${replaceKeysSelect({ replaceKeys, uniqueKey: config.uniqueKey, dialect: adapter.dialect })})`);
+    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(described, { signal }) ?? []]);
     const statements = planIncremental({
-      name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId),
+      name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,
       onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
     });
     return { statements, materialized: 'incremental' };

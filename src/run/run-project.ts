@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DryRunAdapter } from '../adapters/dry-run-adapter.js';
 import { openAdapter } from '../adapters/engines.js';
+import { replaceKeysSelect, withReplacedKeys } from '../materialize/plan-incremental.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
@@ -143,17 +144,24 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const hooks = new Map<string, string[]>();
     const replaceWhere = new Map<string, string>();
+    const replaceKeys = new Map<string, string>();
     const deferredRelation = options.defer
       ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
       : undefined;
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, deferredRelation });
-    writeCompiledSql(context, compiled);
-    writeManifest(context, compiled, command);
+    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, deferredRelation });
+    // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
+    const readable = new Map([...compiled].map(([id, sql]) => {
+      const keys = replaceKeys.get(id);
+      const node = context.graph.nodes.get(id);
+      return [id, keys === undefined || node?.kind !== 'model' ? sql : withReplacedKeys(sql, `(${replaceKeysSelect({ replaceKeys: keys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })})`)];
+    }));
+    writeCompiledSql(context, readable);
+    writeManifest(context, readable, command);
     const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
     const schemas = planSchemas(relations, adapter.dialect);
     writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
     await adapter.executePlan(schemas, { signal: options.signal });
-    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, deferredRelation, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
+    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, replaceKeys, deferredRelation, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
     results = await runNodes({
       graph: context.graph,
       ids,

@@ -3,7 +3,7 @@ import { ProjectError } from '../errors.js';
 import type { PartialModelConfig } from '../project/model-config.js';
 import type { ProjectFileText } from '../project/project-files.js';
 import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
-import { INCREMENTAL_NEW_ROWS } from './incremental-new-rows.js';
+import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import {
   CompilerErrorRaised,
@@ -110,7 +110,9 @@ export class TemplateEngine {
       return s.mode === 'compile' && s.resolveSource ? s.resolveSource(String(sourceName), String(tableName)) : `__source__${String(sourceName)}.${String(tableName)}`;
     });
     this.env.addGlobal('config', (...args: unknown[]) => {
-      scope().configs.push(stripKeywords(args).keywords);
+      // A macro's output is a nunjucks SafeString (a String object): config takes its text, e.g. replace_keys=macro().
+      const keywords = Object.entries(stripKeywords(args).keywords).map(([k, v]) => [k, v instanceof String ? v.toString() : v]);
+      scope().configs.push(Object.fromEntries(keywords));
       return '';
     });
     this.env.addGlobal('var', (name: unknown, ...rest: unknown[]) => {
@@ -132,6 +134,7 @@ export class TemplateEngine {
     });
     this.env.addGlobal('is_incremental', () => scope().isIncremental === true);
     this.env.addGlobal('incremental_new_rows', () => INCREMENTAL_NEW_ROWS);
+    this.env.addGlobal('incremental_replaced_keys', () => INCREMENTAL_REPLACED_KEYS);
     this.env.addGlobal('target', target);
     this.env.addGlobal('sql_string', (value: unknown) => {
       // A missing value quoted as 'undefined' would make a test silently compare against that word.

@@ -42,7 +42,7 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
     }
   });
 
-  it('adds to the tables in place: one MERGE per reading table, DELETE then INSERT for machine_learning_curated, the purges, no leftovers', async () => {
+  it('adds to the tables in place: one MERGE per incremental table (machine_learning_curated\'s with its replace_keys), the purges, no leftovers', async () => {
     const project = copyStediProject();
     await run(project, 'b0ba0001');
     const writesBefore = fake.writes.length;
@@ -57,10 +57,9 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
     expect([...missing]).toEqual([]);
     expect(fake.writes.slice(writesBefore).map((w) => `${w.verb} ${w.table}`).sort()).toEqual([
       'delete accelerometer_trusted', // the consent-withdrawal purge (post_hook)
-      'delete machine_learning_curated',
       'delete step_trainer_trusted', // the untrusted-device purge (post_hook)
-      'insert machine_learning_curated',
       'merge accelerometer_trusted',
+      'merge machine_learning_curated', // the changed instants (replace_keys) and the new rows, in one commit
       'merge step_trainer_trusted',
     ]);
     expect(fake.names().filter((n) => n.includes('__'))).toEqual([]);

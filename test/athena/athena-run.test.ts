@@ -47,8 +47,7 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
       'delete from accelerometer_trusted',
       'merge into step_trainer_trusted',
       'delete from step_trainer_trusted',
-      'delete from machine_learning_curated',
-      'insert into machine_learning_curated',
+      'merge into machine_learning_curated',
     ]);
   });
 

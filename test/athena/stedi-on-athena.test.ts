@@ -141,7 +141,7 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
       ['column added', /^alter table `stedi`.`accelerometer_trusted` add columns \(`z_again` \w+\)$/],
       ['merge', /^merge into /],
       ['delete', /^delete from /],
-      ['insert', /^insert into /],
+      ['replace_keys staged', /^create table "stedi"\."machine_learning_curated__stedi_new_\w+k" with \(/],
       ['data test', /^select count\(\*\) as failures from /],
     ];
     for (const [kind, pattern] of kinds) expect(fake.sent.some((sql) => pattern.test(sql)), kind).toBe(true);

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
@@ -70,5 +72,34 @@ describe('incremental models on DuckDB', () => {
     const refresh = await cli(['run', '--full-refresh', '--vars', JSON.stringify({ rows: "(7, 'z')", strategy: 'append' })], { cwd: dir });
     expect(refresh.code, refresh.stdout).toBe(0);
     expect(await rows(dir)).toEqual([[7, 'z']]);
+  });
+});
+
+describe('replace_keys on DuckDB', () => {
+  // `tally` redoes the ids from 2 on and every id that left `raw`; the keys come from a macro, as a config value.
+  const FILES = {
+    'models/raw.sql': "select * from (values {{ var('rows') }}) as t(id, val)",
+    'macros/redo.sql': "{% macro ids_to_redo() %}select id from {{ ref('raw') }} where id >= 2 union select id from {{ this }} where id not in (select id from {{ ref('raw') }}){% endmacro %}",
+    'models/tally.sql': `{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['id'], replace_keys=ids_to_redo()) }}
+select id, val from {{ ref('raw') }}
+{% if is_incremental() %}where id in (select id from {{ incremental_replaced_keys() }}){% endif %}`,
+  };
+
+  it('replaces the rows of every key it names, deleting those that have no new row, and compiles to SQL that runs alone', async () => {
+    const dir = fixtureProject(FILES);
+    const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a'), (2, 'b'), (3, 'c')" })], { cwd: dir });
+    expect(first.code, first.stdout).toBe(0);
+    const second = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'z'), (2, 'B')" })], { cwd: dir });
+    expect(second.code, second.stdout).toBe(0);
+    // 1 is not redone (its new value is not taken), 2 is replaced, 3 left raw and is deleted although it has no new row.
+    const adapter = await DuckDbAdapter.open({ path: 'target/fixture.duckdb', settings: {} }, dir);
+    try {
+      expect((await adapter.query('select id, val from analytics.tally order by id')).map((r) => Object.values(r))).toEqual([[1, 'a'], [2, 'B']]);
+      const compiled = readFileSync(path.join(dir, 'target/compiled/models/tally.sql'), 'utf8');
+      expect(compiled).not.toContain('__stedi_');
+      expect((await adapter.query(`${compiled} order by id`)).map((r) => Object.values(r))).toEqual([[2, 'B']]);
+    } finally {
+      await adapter.close();
+    }
   });
 });

@@ -5,7 +5,8 @@ import type { AdapterCapabilities, RelationType } from '../../src/adapters/adapt
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 import { planIncremental, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
 import { newRenderScope, TemplateEngine } from '../../src/templating/template-engine.js';
-import { INCREMENTAL_NEW_ROWS } from '../../src/templating/incremental-new-rows.js';
+import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../../src/templating/incremental-new-rows.js';
+import { findStagedLeftovers } from '../../src/materialize/plan-incremental-iceberg.js';
 import { athenaSyntaxProblems } from '../athena/athena-grammar.js';
 
 const DUCKDB: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true };
@@ -68,5 +69,58 @@ describe('replace_where naming the new rows with incremental_new_rows()', () => 
   it('refuses incremental_new_rows() in the model query or a post-hook, where no new rows are staged yet', () => {
     expect(() => plan({ selectSql: `select instant, v from ${INCREMENTAL_NEW_ROWS}` })).toThrow(/models\/pairs.sql: pairs uses incremental_new_rows\(\) outside replace_where/);
     expect(() => plan({ postHooks: [`delete from main.pairs where instant in (select instant from ${INCREMENTAL_NEW_ROWS})`] })).toThrow(/outside replace_where/);
+  });
+});
+
+describe('replace_keys: keys to replace beside those the new rows carry', () => {
+  const KEYS = 'select gone from main.gone union all select instant from main.changed';
+  const keyed = (extra: Partial<IncrementalInput> = {}) =>
+    plan({ strategy: 'delete+insert', uniqueKey: ['instant'], replaceWhere: undefined, replaceKeys: KEYS, selectSql: `select instant, v from main.changed where instant in (select instant from ${INCREMENTAL_REPLACED_KEYS})`, ...extra });
+
+  it('stages the keys first, lets the model read them, and deletes every row at a staged key on DuckDB', async () => {
+    const statements = keyed();
+    expect(statements.map((s) => s.purpose)).toEqual([
+      'start adding to pairs',
+      'stage the keys that replace_keys names for pairs',
+      'stage the new rows of pairs',
+      'delete the rows of pairs whose key replace_keys names',
+      'delete the rows of pairs that the new rows replace',
+      'insert the new rows into pairs',
+      'drop the staged rows',
+      'drop the staged keys',
+      'publish pairs',
+    ]);
+    expect(statements[2]!.sql).toContain('where instant in (select instant from "pairs__stedi_keys_n1")');
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    // 4 went away (a key with no new row: only deleted), 2 changed, 1 and 3 stay; the keys query names 4 as `gone`.
+    await connection.run('create table main.pairs (instant bigint, v integer); insert into main.pairs values (1, 10), (2, 20), (3, 30), (4, 40)');
+    await connection.run('create table main.gone as select 4 as gone; create table main.changed as select * from (values (2, 21), (2, 22), (5, 50)) as c(instant, v)');
+    for (const s of statements) await connection.run(s.sql);
+    expect((await connection.runAndReadAll('select instant, v from main.pairs order by all')).getRowsJS()).toEqual([[1n, 10], [2n, 21], [2n, 22], [3n, 30], [5n, 50]]);
+    expect((await connection.runAndReadAll("select count(*) from duckdb_tables() where table_name like 'pairs__stedi_%'")).getRowsJS()).toEqual([[0n]]);
+  });
+
+  it('stages the keys on Athena as a table the next run would drop, and replaces their rows in the one MERGE', () => {
+    const dialect = athenaDialect({ dataDir: 's3://lake/zones/', writeCompression: 'ZSTD' });
+    const statements = keyed({ dialect, capabilities: athenaCapabilities, relation: { schema: 'stedi', identifier: 'pairs' }, postHooks: [`delete from "stedi"."pairs" where instant in (select instant from ${INCREMENTAL_REPLACED_KEYS}) and v < 0`] });
+    expect(statements.map((s) => s.sql.split('\n')[0])).toEqual([
+      expect.stringMatching(/^create table "stedi"."pairs__stedi_new_n1k" with \(.*location = 's3:\/\/lake\/zones\/stedi\/pairs__stedi_new_n1k\/n1k\/'/),
+      expect.stringMatching(/^create table "stedi"."pairs__stedi_new_n1" with/),
+      'merge into "stedi"."pairs" as t',
+      'delete from "stedi"."pairs" where instant in (select instant from "stedi"."pairs__stedi_new_n1k") and v < 0',
+      'drop table if exists `stedi`.`pairs__stedi_new_n1`',
+      'drop table if exists `stedi`.`pairs__stedi_new_n1k`',
+    ]);
+    expect(statements[2]!.sql).toContain('from (select "instant" from "stedi"."pairs__stedi_new_n1" union select "instant" from "stedi"."pairs__stedi_new_n1k") as n');
+    for (const s of statements) expect(athenaSyntaxProblems(s.sql), s.sql).toEqual([]);
+    expect(findStagedLeftovers('pairs', new Map([['pairs__stedi_new_n1k', 'table']]))).toEqual(['pairs__stedi_new_n1k']);
+  });
+
+  it('refuses replace_keys where nothing is replaced by key, and incremental_replaced_keys() without replace_keys', () => {
+    expect(() => keyed({ strategy: 'append' })).toThrow(/models\/pairs.sql: pairs sets replace_keys, which only merge and delete\+insert use/);
+    expect(() => keyed({ strategy: 'replace_where', replaceWhere: 'instant < 0' })).toThrow(/sets replace_keys/);
+    expect(() => keyed({ replaceKeys: undefined })).toThrow(/models\/pairs.sql: pairs uses incremental_replaced_keys\(\) but sets no replace_keys/);
+    expect(() => keyed({ replaceKeys: `select instant from ${INCREMENTAL_NEW_ROWS}` })).toThrow(/do not exist yet when it runs/);
   });
 });

@@ -6,8 +6,8 @@ create table "stedi"."machine_learning_curated" with (table_type = 'ICEBERG', is
 -- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
 -- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
 -- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
--- That comparison reads every table whole, so it runs once, for the new rows; the rows replaced are those at the
--- instants the new rows carry, and at instants that no longer have any pair (changed, but without new rows).
+-- That comparison reads every table whole, so it runs once, as replace_keys: every row at those instants is
+-- replaced, also at an instant that no longer has any pair (it has no new rows, so its rows are only deleted).
 
 select
     s.sensorreadingtime,
