@@ -4,12 +4,13 @@
 -- reading that shares the millisecond); same_customer also requires the phone to belong to the device's owner.
 -- Incremental: a run rebuilds exactly the instants whose pairs changed (a new reading, a late file, a withdrawn
 -- consent), found by comparing each instant's row count and fingerprint with what the trusted tables give now.
--- That comparison reads every table whole, so it runs once, for the new rows; the rows replaced are those at the
--- instants the new rows carry, and at instants that no longer have any pair (changed, but without new rows).
+-- That comparison reads every table whole, so it runs once, as replace_keys: every row at those instants is
+-- replaced, also at an instant that no longer has any pair (it has no new rows, so its rows are only deleted).
 {{ config(
     materialized='incremental',
-    incremental_strategy='replace_where',
-    replace_where="sensorreadingtime in (select sensorreadingtime from " ~ incremental_new_rows() ~ ") or " ~ ml_instant_without_pairs()
+    incremental_strategy='delete+insert',
+    unique_key=['sensorreadingtime'],
+    replace_keys=ml_changed_instants()
 ) }}
 {%- set pairing = var_choice('ml_pairing', ['timestamp', 'same_customer']) %}
 select
@@ -32,5 +33,5 @@ inner join {{ ref('customer_curated') }} as c
    and c.email = a."user"
 {% endif %}
 {% if is_incremental() %}
-where s.sensorreadingtime in (select changed_at from ({{ ml_changed_instants() }}) as changed)
+where s.sensorreadingtime in (select sensorreadingtime from {{ incremental_replaced_keys() }})
 {% endif %}
