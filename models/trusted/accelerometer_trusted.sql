@@ -32,7 +32,8 @@ from {{ source('landing', 'accelerometer_landing') }} as a
 inner join (
     select t.email, t.sharewithresearchasofdate
     from {{ ref('customer_trusted') }} as t
-    where not exists (select 1 from {{ this }} as known where known."user" = t.email)
+    -- grouped first, so the anti-join hashes one row per known customer, not every reading
+    where not exists (select 1 from (select k."user" from {{ this }} as k group by k."user") as known where known."user" = t.email)
 ) as c
     on a."user" = c.email
 -- not (inside the window), which keeps a reading without a timestamp, as the one-part condition did

@@ -32,7 +32,7 @@ from {{ source('landing', 'step_trainer_landing') }} as s
 inner join (
     select d.serialnumber, d.consent_from
     from devices as d
-    where not exists (select 1 from {{ this }} as known where known.serialnumber = d.serialnumber)
+    where not exists (select 1 from (select k.serialnumber from {{ this }} as k group by k.serialnumber) as known where known.serialnumber = d.serialnumber)
 ) as d
     on s.serialnumber = d.serialnumber
 where (s.sensorreadingtime < {{ incremental_window_start('sensorreadingtime') }} or s.sensorreadingtime is null)

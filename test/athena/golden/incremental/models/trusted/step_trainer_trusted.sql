@@ -39,7 +39,7 @@ from "stedi"."step_trainer_landing" as s
 inner join (
     select d.serialnumber, d.consent_from
     from devices as d
-    where not exists (select 1 from "stedi"."step_trainer_trusted" as known where known.serialnumber = d.serialnumber)
+    where not exists (select 1 from (select k.serialnumber from "stedi"."step_trainer_trusted" as k group by k.serialnumber) as known where known.serialnumber = d.serialnumber)
 ) as d
     on s.serialnumber = d.serialnumber
 where (s.sensorreadingtime < (select coalesce(max(sensorreadingtime), 0) - 259200000 from "stedi"."step_trainer_trusted") or s.sensorreadingtime is null)
