@@ -1,7 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
+import { planTableDifference } from '../../src/materialize/plan-table-difference.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { cli } from '../helpers/stedi-project.js';
 
@@ -72,5 +76,31 @@ describe('a table written as the difference to its model (DuckDB)', () => {
     expect(failed.code).toBe(1);
     expect(failed.stdout).toMatch(/Model people \(models\/people\.sql\) failed to run post-hook 1 of people/);
     expect(await people(dir)).toEqual([[1, 'a'], [2, 'b']]);
+  });
+});
+
+describe('the difference plan on any rows (property)', () => {
+  // Rows from small pools, so repeated rows, rows repeated a different number of times and NULLs are frequent.
+  const row = fc.tuple(fc.constantFrom(1, 2, 3, null), fc.constantFrom('a', 'b', null));
+  const rowsSql = (rows: Array<[number | null, string | null]>) =>
+    rows.length === 0 ? 'select 1::integer as id, null::varchar as name where false' : `select * from (values ${rows.map(([id, name]) => `(${id ?? 'null'}::integer, ${name === null ? 'null' : `'${name}'`}::varchar)`).join(', ')}) as t(id, name)`;
+  const sorted = (rows: unknown[][]) => rows.map((r) => JSON.stringify(r)).sort();
+
+  it('leaves the table holding exactly the model rows, as a multiset, whatever it held before', async () => {
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 8 }), fc.array(row, { maxLength: 8 }), async (before, after) => {
+        await connection.run(`create or replace table main.people as ${rowsSql(before)}`);
+        const statements = planTableDifference({
+          name: 'people', relation: { schema: 'main', identifier: 'people' }, selectSql: rowsSql(after),
+          columns: [{ name: 'id', type: 'INTEGER' }, { name: 'name', type: 'VARCHAR' }], dialect: duckDbDialect, newId: () => 'p1',
+        });
+        for (const s of statements) await connection.run(s.sql);
+        const held = (await connection.runAndReadAll('select id, name from main.people')).getRowsJS();
+        expect(sorted(held)).toEqual(sorted(after));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
