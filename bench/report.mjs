@@ -55,7 +55,8 @@ function incremental(i) {
       ['full `build` (scale section)', i.fullBuildSeconds, undefined, ''],
     ]),
     '',
-    `Incremental \`run\`: **${fmt(i.fractionOfFullRun)} of a full run** on the same data and ${fmt(i.fractionOfFullBuild)} of the full build (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild)} of the full build.`,
+    `Incremental \`run\`: **${fmt(i.fractionOfFullBuild, 3)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}) and ${fmt(i.fractionOfFullRun, 3)} of a full run on the same data (median of the alternated pairs' ratios; ≤ ${i.target}: ${verdict(i.fractionOfFullRun <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild, 3)} of the full build.`,
+    ...(i.pairs ? ['', `Alternated pairs (incremental run / full run, s): ${i.pairs.map((p) => `${fmt(p.run, 2)} / ${fmt(p.fullRun, 1)} = ${fmt(p.ratio, 3)}`).join('; ')}. The table shows the median of each.`] : []),
     '',
     `- ${i.command}`,
   ].join('\n');
