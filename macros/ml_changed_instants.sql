@@ -1,13 +1,15 @@
 {#- The instants (sensorreadingtime) at which machine_learning_curated no longer matches the trusted tables: the
     pairs the trusted tables give now differ in count or fingerprint from the rows the table holds. Both sides go
-    through one grouping, the pairs counted +1 and the held rows -1: an instant is unchanged when both sums are 0.
+    through one grouping, the pairs counted +1 with their fingerprint and the held rows -1 with its negation (as
+    bigints: a product of the sign and an unsigned hash would be summed as a wider type): an instant is unchanged
+    when both sums are 0.
     (Two groupings and a full outer join of their ≈ 2.4 M instants each cost ≈ 20 % more at 1,000,000 customers.) -#}
 {% macro ml_changed_instants() -%}
 {%- set columns = ['sensorreadingtime', 'serialnumber', 'distancefromobject', '"timestamp"', 'x', 'y', 'z'] -%}
 select at_time as sensorreadingtime
 from (
     select s.sensorreadingtime as at_time, 1 as side,
-           {{ row_fingerprint(['s.sensorreadingtime', 's.serialnumber', 's.distancefromobject', 'a."timestamp"', 'a.x', 'a.y', 'a.z']) }} as fingerprint
+           cast({{ row_fingerprint(['s.sensorreadingtime', 's.serialnumber', 's.distancefromobject', 'a."timestamp"', 'a.x', 'a.y', 'a.z']) }} as bigint) as fingerprint
     from {{ ref('step_trainer_trusted') }} as s
     inner join {{ ref('accelerometer_trusted') }} as a
         on a."timestamp" = s.sensorreadingtime
@@ -17,9 +19,9 @@ from (
        and c.email = a."user"
     {% endif %}
     union all
-    select sensorreadingtime, -1, {{ row_fingerprint(columns) }}
+    select sensorreadingtime, -1, -cast({{ row_fingerprint(columns) }} as bigint)
     from {{ this }}
 ) as both_sides
 group by at_time
-having sum(side) <> 0 or sum(side * fingerprint) <> 0
+having sum(side) <> 0 or sum(fingerprint) <> 0
 {%- endmacro %}

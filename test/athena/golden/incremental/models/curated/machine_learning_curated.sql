@@ -4,17 +4,17 @@ select * from (
 select at_time as sensorreadingtime
 from (
     select s.sensorreadingtime as at_time, 1 as side,
-           abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647) as fingerprint
+           cast(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647) as bigint) as fingerprint
     from "stedi"."step_trainer_trusted" as s
     inner join "stedi"."accelerometer_trusted" as a
         on a."timestamp" = s.sensorreadingtime
     
     union all
-    select sensorreadingtime, -1, abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647)
+    select sensorreadingtime, -1, -cast(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647) as bigint)
     from "stedi"."machine_learning_curated"
 ) as both_sides
 group by at_time
-having sum(side) <> 0 or sum(side * fingerprint) <> 0
+having sum(side) <> 0 or sum(fingerprint) <> 0
 ) as k("sensorreadingtime")
 ;
 
