@@ -51,12 +51,15 @@ function incremental(i) {
     table(['after 1% new landing data', 'wall (s)', 'CPU (s)', 'slowest nodes'], [
       ['`run` (incremental)', i.run.seconds, i.run.cpuSeconds, slow(i.run)],
       ['`run --full-refresh` (same data)', i.fullRun.seconds, i.fullRun.cpuSeconds, slow(i.fullRun)],
+      ...(i.fullBuild ? [['`build --full-refresh` (same data, every data test)', i.fullBuild.seconds, i.fullBuild.cpuSeconds, slow(i.fullBuild)]] : []),
       ['`build` (incremental, with every data test)', i.build.seconds, i.build.cpuSeconds, slow(i.build)],
-      ['full `build` (scale section)', i.fullBuildSeconds, undefined, ''],
+      ...(i.firstBuildSeconds ? [['first full `build` (scale section, empty database)', i.firstBuildSeconds, undefined, '']] : [['full `build` (scale section)', i.fullBuildSeconds, undefined, '']]),
     ]),
     '',
-    `Incremental \`run\`: **${fmt(i.fractionOfFullBuild, 3)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}) and ${fmt(i.fractionOfFullRun, 3)} of a full run on the same data (median of the alternated pairs' ratios; ≤ ${i.target}: ${verdict(i.fractionOfFullRun <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild, 3)} of the full build.`,
-    ...(i.pairs ? ['', `Alternated pairs (incremental run / full run, s): ${i.pairs.map((p) => `${fmt(p.run, 2)} / ${fmt(p.fullRun, 1)} = ${fmt(p.ratio, 3)}`).join('; ')}. The table shows the median of each.`] : []),
+    `Incremental \`run\`: **${fmt(i.fractionOfFullBuild, 3)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}) and ${fmt(i.fractionOfFullRun, 3)} of a full run on the same data (≤ ${i.target}: ${verdict(i.fractionOfFullRun <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild, 3)} of the full build.`,
+    ...(i.pairs
+      ? ['', `Alternated rounds (incremental run, full run, full build, s): ${i.pairs.map((p) => `${fmt(p.run, 2)}, ${fmt(p.fullRun, 1)}, ${p.fullBuild === undefined ? '–' : fmt(p.fullBuild, 1)}${p.buildRatio === undefined ? '' : ` (${fmt(p.buildRatio, 3)} of the build)`}`).join('; ')}. The table shows the median of each; the fractions are the medians of each round's ratios.`]
+      : []),
     '',
     `- ${i.command}`,
   ].join('\n');

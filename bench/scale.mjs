@@ -57,8 +57,8 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
   await addOnePercent(dir, landing, customers, 4242);
   const build = await timed('build after 1% new landing data', 'build');
   await addOnePercent(dir, landing, customers, 4343);
-  // The incremental run and the full one on the same data, alternated from the same saved database, so that the
-  // machine's drift (other work on a shared 2-core machine moves single timings by 10-20 %) hits both alike.
+  // The incremental run, a full run and a full build on the same data, alternated from the same saved database, so
+  // that the machine's drift (other work on a shared 2-core machine moves single timings by 10-20 %) hits all alike.
   const database = path.join(project, 'stedi.duckdb');
   const saved = path.join(dir, 'before-incremental-run.duckdb');
   copyFileSync(database, saved);
@@ -72,23 +72,28 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
     const run = await timed(`run after another 1% new landing data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'run');
     restore();
     const fullRun = await timed(`run --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'run', ['--full-refresh']);
-    pairs.push({ run, fullRun });
+    restore();
+    const fullBuild = await timed(`build --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'build', ['--full-refresh']);
+    pairs.push({ run, fullRun, fullBuild });
   }
   rmSync(saved, { force: true });
   const medianOf = (key) => pairs.map((p) => p[key]).sort((a, b) => a.seconds - b.seconds)[Math.floor(pairs.length / 2)];
   const run = medianOf('run');
   const fullRun = medianOf('fullRun');
+  const fullBuild = medianOf('fullBuild');
   return {
     run,
     fullRun,
+    fullBuild,
     build,
-    pairs: pairs.map((p) => ({ run: p.run.seconds, fullRun: p.fullRun.seconds, ratio: round(p.run.seconds / p.fullRun.seconds) })),
-    fullBuildSeconds: round(fullBuildSeconds),
+    pairs: pairs.map((p) => ({ run: p.run.seconds, fullRun: p.fullRun.seconds, fullBuild: p.fullBuild.seconds, ratio: round(p.run.seconds / p.fullRun.seconds), buildRatio: round(p.run.seconds / p.fullBuild.seconds) })),
+    fullBuildSeconds: round(fullBuild.seconds),
+    firstBuildSeconds: round(fullBuildSeconds),
     fractionOfFullRun: round(median(pairs.map((p) => p.run.seconds / p.fullRun.seconds))),
-    fractionOfFullBuild: round(run.seconds / fullBuildSeconds),
-    buildFractionOfFullBuild: round(build.seconds / fullBuildSeconds),
+    fractionOfFullBuild: round(median(pairs.map((p) => p.run.seconds / p.fullBuild.seconds))),
+    buildFractionOfFullBuild: round(build.seconds / fullBuild.seconds),
     target: 0.1,
-    command: `after the full build of the scale section: copy generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as new files, build; again with --seed 4343, save the database, then ${INCREMENTAL_PAIRS} times: restore it and run, restore it and run --full-refresh (medians)`,
+    command: `after the full build of the scale section: copy generate-data --customers ${Math.round(customers / 100)} --seed 4242 into the landing folders as new files, build; again with --seed 4343, save the database, then ${INCREMENTAL_PAIRS} times: restore it and run; restore it and run --full-refresh; restore it and build --full-refresh (medians, and medians of each round's ratios)`,
   };
 }
 
