@@ -1,7 +1,6 @@
 import type { RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
-import { ProjectError } from '../errors.js';
-import { replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
+import { IncrementalConfigError, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
 import { UnsupportedPlanError } from './plan-node.js';
 import { planRepair } from './plan-rename-swap.js';
 
@@ -122,7 +121,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const flag = q('__stedi_replaces');
   const keySet = new Set(keys.map((k) => k.toLowerCase()));
   const missing = keys.filter((k) => !columns.writable.some((c) => c.name.toLowerCase() === k.toLowerCase()));
-  if (missing.length > 0) throw new ProjectError(`${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`);
+  if (missing.length > 0) throw new IncrementalConfigError(`${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`);
   const markerValues = columns.writable.map((c) => (keySet.has(c.name.toLowerCase()) ? `n.${q(c.name)}` : 'null')).join(', ');
   const keyList = keys.map((k) => q(k)).join(', ');
   const markerSource = input.replaceKeys === undefined ? `${staged} as n` : `(select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}) as n`;

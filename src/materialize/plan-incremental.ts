@@ -8,6 +8,12 @@ import { UnsupportedPlanError } from './plan-node.js';
 /** The new rows of an incremental model have other columns than its table, and the model says to fail. */
 export class SchemaChangeError extends ProjectError {}
 
+/**
+ * An incremental model's config cannot be planned: a strategy without what it needs (replace_where, unique_key), or
+ * incremental_new_rows() / incremental_replaced_keys() named where that relation does not exist.
+ */
+export class IncrementalConfigError extends ProjectError {}
+
 /** A column as the engine reports it. */
 export interface ColumnShape {
   name: string;
@@ -72,22 +78,22 @@ export function planIncremental(input: IncrementalInput): Statement[] {
     throw new UnsupportedPlanError(`${name}: this engine has neither transactions nor MERGE INTO, so rows cannot be added to a table safely. Materialize it as a table.`);
   }
   if (input.strategy === 'replace_where' && !input.replaceWhere) {
-    throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name} uses incremental_strategy 'replace_where', which needs replace_where: a condition on the rows to replace.`);
   }
   if (input.replaceKeys !== undefined && input.strategy !== 'merge' && input.strategy !== 'delete+insert') {
-    throw new ProjectError(`${input.filePath}: ${name} sets replace_keys, which only merge and delete+insert use (they replace rows by unique_key). Use incremental_strategy 'delete+insert', or remove replace_keys.`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name} sets replace_keys, which only merge and delete+insert use (they replace rows by unique_key). Use incremental_strategy 'delete+insert', or remove replace_keys.`);
   }
   if (input.replaceKeys === undefined && [input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_REPLACED_KEYS))) {
-    throw new ProjectError(`${input.filePath}: ${name} uses incremental_replaced_keys() but sets no replace_keys: add config(replace_keys='<query of the unique_key values to replace>').`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name} uses incremental_replaced_keys() but sets no replace_keys: add config(replace_keys='<query of the unique_key values to replace>').`);
   }
   if ([input.replaceKeys ?? '', input.replaceWhere ?? ''].some((sql) => sql.includes(INCREMENTAL_REPLACED_KEYS)) || (input.replaceKeys ?? '').includes(INCREMENTAL_NEW_ROWS)) {
-    throw new ProjectError(`${input.filePath}: ${name}'s replace_keys or replace_where names incremental_replaced_keys() or incremental_new_rows(), which do not exist yet when it runs. Compute the keys from the model's inputs and {{ this }}.`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name}'s replace_keys or replace_where names incremental_replaced_keys() or incremental_new_rows(), which do not exist yet when it runs. Compute the keys from the model's inputs and {{ this }}.`);
   }
   if ([input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_NEW_ROWS))) {
-    throw new ProjectError(`${input.filePath}: ${name} uses incremental_new_rows() outside replace_where. The new rows exist only once they are staged: name them in replace_where.`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name} uses incremental_new_rows() outside replace_where. The new rows exist only once they are staged: name them in replace_where.`);
   }
   if ((input.strategy === 'merge' || input.strategy === 'delete+insert') && !input.uniqueKey?.length) {
-    throw new ProjectError(`${input.filePath}: ${name} uses incremental_strategy '${input.strategy}', which needs unique_key. Add config(unique_key=['col', ...]) or use 'append'.`);
+    throw new IncrementalConfigError(`${input.filePath}: ${name} uses incremental_strategy '${input.strategy}', which needs unique_key. Add config(unique_key=['col', ...]) or use 'append'.`);
   }
   const existing = new Set(input.tableColumns.map((c) => c.name.toLowerCase()));
   const added = input.newColumns.filter((c) => !existing.has(c.name.toLowerCase()));

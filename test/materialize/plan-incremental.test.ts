@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { athenaCapabilities, athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import type { AdapterCapabilities, RelationType } from '../../src/adapters/adapter.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import { planIncremental, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
+import { IncrementalConfigError, planIncremental, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
 import { newRenderScope, TemplateEngine } from '../../src/templating/template-engine.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../../src/templating/incremental-new-rows.js';
 import { findStagedLeftovers } from '../../src/materialize/plan-incremental-iceberg.js';
@@ -118,6 +118,7 @@ describe('replace_keys: keys to replace beside those the new rows carry', () => 
   });
 
   it('refuses replace_keys where nothing is replaced by key, and incremental_replaced_keys() without replace_keys', () => {
+    expect(() => keyed({ strategy: 'append' })).toThrow(IncrementalConfigError);
     expect(() => keyed({ strategy: 'append' })).toThrow(/models\/pairs.sql: pairs sets replace_keys, which only merge and delete\+insert use/);
     expect(() => keyed({ strategy: 'replace_where', replaceWhere: 'instant < 0' })).toThrow(/sets replace_keys/);
     expect(() => keyed({ replaceKeys: undefined })).toThrow(/models\/pairs.sql: pairs uses incremental_replaced_keys\(\) but sets no replace_keys/);
