@@ -7,7 +7,7 @@ import { StediError } from '../errors.js';
 import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
-import { planIncremental, replaceKeysSelect, withReplacedKeys } from '../materialize/plan-incremental.js';
+import { planIncremental, replaceKeysSelect, withReplacedKeys, type ColumnShape } from '../materialize/plan-incremental.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
@@ -74,6 +74,25 @@ async function planLanding(build: BuildContext, node: SourceNode, inSchema: Read
   return { statements, materialized: mode === 'append' ? (files.length ? 'new landing files into' : 'no new landing files for') : 'table' };
 }
 
+/**
+ * The table's columns and those its model's query returns, to decide how its rows can be written. A query the engine
+ * cannot describe (a typo, a missing table) fails the node here, naming the model, its file and its compiled SQL.
+ */
+async function tableAndQueryColumns(build: BuildContext, node: ModelNode, sql: string, signal: AbortSignal): Promise<[ColumnShape[], ColumnShape[]]> {
+  const { adapter } = build;
+  try {
+    return await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(sql, { signal }) ?? []]);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const compiledPath = nodeSqlPath(build.context, node, 'compiled');
+    throw new NodeFailedError(`${label(node)} failed to read the columns of its query:\n  ${engineText(error).replace(/\n/g, '\n  ')}\n  Compiled SQL: ${compiledPath}`, compiledPath, { cause: error });
+  }
+}
+
+function engineText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** The statements that (re)build a node, with how the node is materialized. */
 async function planNode(build: BuildContext, node: BuildableNode, signal: AbortSignal): Promise<{ statements: Statement[]; materialized: string }> {
   const { adapter, compiled } = build;
@@ -93,7 +112,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
     const replaceKeys = build.replaceKeys?.get(node.uniqueId);
     // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
     const described = replaceKeys === undefined ? selectSql : withReplacedKeys(selectSql, `(${replaceKeysSelect({ replaceKeys, uniqueKey: config.uniqueKey, dialect: adapter.dialect })})`);
-    const [tableColumns, newColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(described, { signal }) ?? []]);
+    const [tableColumns, newColumns] = await tableAndQueryColumns(build, node, described, signal);
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,
       onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
@@ -103,7 +122,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   const materialized = node.kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : node.kind === 'seed' ? 'table' : 'view';
   if (node.kind === 'model' && materialized === 'table' && existing === 'table' && !build.fullRefresh && adapter.capabilities.tableDifference && adapter.capabilities.transactionalDdl) {
     // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
-    const [tableColumns, queryColumns] = await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(selectSql, { signal }) ?? []]);
+    const [tableColumns, queryColumns] = await tableAndQueryColumns(build, node, selectSql, signal);
     if (sameColumns(tableColumns, queryColumns)) {
       return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, dialect: adapter.dialect, newId: build.newId }), materialized };
     }

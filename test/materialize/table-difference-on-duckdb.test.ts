@@ -104,3 +104,15 @@ describe('the difference plan on any rows (property)', () => {
     );
   });
 });
+
+describe('a model query that the engine cannot describe on a later run', () => {
+  it('fails the node naming the model, its file, the step and its compiled SQL, and leaves the table as it was', async () => {
+    const dir = fixtureProject({ 'models/people.sql': "{{ config(materialized='table') }}\nselect * from {{ var('from', '(values (1)) as t(id)') }}" });
+    const first = await cli(['run'], { cwd: dir });
+    expect(first.code, first.stdout).toBe(0);
+    const broken = await cli(['run', '--vars', JSON.stringify({ from: 'no_such_table' })], { cwd: dir });
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toMatch(/Model people \(models\/people\.sql\) failed to read the columns of its query:\n\s+Catalog Error: Table with name no_such_table does not exist[\s\S]*Compiled SQL: target\/compiled\/models\/people\.sql/);
+    expect(await query(dir, 'select id from analytics.people')).toEqual([[1]]);
+  });
+});
