@@ -30,3 +30,8 @@ export function throwIfAny(problems: readonly ProjectError[]): void {
   if (problems.length === 0) return;
   throw new ProjectErrors(problems.flatMap((p) => (p instanceof ProjectErrors ? p.problems : [p])));
 }
+
+/** The message of anything thrown: an Error's message, or the thrown value as text. */
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -3,7 +3,7 @@ import { COUNT_PER_FILE, ledgerRelation, landingLoadMode, planLandingLoad, rejec
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
-import { StediError } from '../errors.js';
+import { messageOf, StediError } from '../errors.js';
 import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
@@ -85,12 +85,8 @@ async function tableAndQueryColumns(build: BuildContext, node: ModelNode, sql: s
   } catch (error) {
     if (signal.aborted) throw error;
     const compiledPath = nodeSqlPath(build.context, node, 'compiled');
-    throw new NodeFailedError(`${label(node)} failed to read the columns of its query:\n  ${engineText(error).replace(/\n/g, '\n  ')}\n  Compiled SQL: ${compiledPath}`, compiledPath, { cause: error });
+    throw new NodeFailedError(`${label(node)} failed to read the columns of its query:\n  ${messageOf(error).replace(/\n/g, '\n  ')}\n  Compiled SQL: ${compiledPath}`, compiledPath, { cause: error });
   }
-}
-
-function engineText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** The statements that (re)build a node, with how the node is materialized. */

@@ -1,5 +1,6 @@
 import type { StatsSink } from '../adapters/adapter.js';
 import type { Graph } from '../graph/graph.js';
+import { messageOf } from '../errors.js';
 import type { NodeOutcome, NodeResult, RunEvent } from './node-result.js';
 
 /** Options of one scheduled run over the DAG. */
@@ -66,10 +67,6 @@ function chainLengths(ids: readonly string[], deps: ReadonlyMap<string, readonly
     }
   }
   return length;
-}
-
-function failureMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /**
@@ -148,7 +145,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
         seconds: (now() - start) / 1000,
         startedAt,
         completedAt: new Date(now()).toISOString(),
-        message: failureMessage(error),
+        message: messageOf(error),
         sqlPath: (error as { sqlPath?: string }).sqlPath,
         // The queries that succeeded before the failure were billed all the same.
         stats: sumStats(...measured),

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { ProjectError } from '../../errors.js';
+import { messageOf, ProjectError } from '../../errors.js';
 import type { DuckDbTarget } from '../../project/profiles.js';
 import type { Relation } from '../../graph/nodes.js';
 import type { Adapter, AdapterCapabilities, RelationType, Row, Statement, StatementResult } from '../adapter.js';
@@ -19,10 +19,6 @@ export class DuckDbOpenError extends ProjectError {}
 function toJs(value: unknown): unknown {
   if (typeof value === 'bigint') return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value.toString();
   return value;
-}
-
-function engineMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 /** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
@@ -44,7 +40,7 @@ export class DuckDbAdapter implements Adapter {
     try {
       return new DuckDbAdapter(await duckdb.DuckDBInstance.create(databasePath, target.settings), databasePath);
     } catch (error) {
-      const message = engineMessage(error);
+      const message = messageOf(error);
       const hint = /lock/i.test(message)
         ? 'Another process has it open: wait for it or close it, or point STEDI_DUCKDB_PATH at another file.'
         : 'Check the path in profiles.yml (or STEDI_DUCKDB_PATH) and that the file is a DuckDB database.';
@@ -86,7 +82,7 @@ export class DuckDbAdapter implements Adapter {
     try {
       await this.query(`attach if not exists ${q(databasePath)} as ${this.dialect.quoteIdentifier(catalog)} (read_only)`);
     } catch (error) {
-      throw new DuckDbOpenError(`Cannot read the state's database ${databasePath}: ${engineMessage(error)}\nIt must exist and not be open for writing by another process.`, { cause: error });
+      throw new DuckDbOpenError(`Cannot read the state's database ${databasePath}: ${messageOf(error)}\nIt must exist and not be open for writing by another process.`, { cause: error });
     }
   }
 
@@ -125,7 +121,7 @@ export class DuckDbAdapter implements Adapter {
       return { rows: Number(count ?? 0) };
     } catch (error) {
       if (signal?.aborted) throw new StatementCancelledError(statement);
-      throw new StatementFailedError(statement, engineMessage(error), { cause: error });
+      throw new StatementFailedError(statement, messageOf(error), { cause: error });
     }
   }
 
