@@ -52,6 +52,18 @@ export function replaceWhereCondition(input: Pick<IncrementalInput, 'replaceWher
   return (input.replaceWhere ?? '').split(INCREMENTAL_NEW_ROWS).join(staged);
 }
 
+/**
+ * Refuses the stand-ins of staged relations in a model built whole (a first build, `--full-refresh`, a table or a
+ * view): nothing is staged then, and the engine would only say that a strange table does not exist.
+ */
+export function refuseStandInsWhenBuiltWhole(node: { filePath: string; name: string }, sqls: readonly string[]): void {
+  for (const [standIn, macro] of [[INCREMENTAL_NEW_ROWS, 'incremental_new_rows()'], [INCREMENTAL_REPLACED_KEYS, 'incremental_replaced_keys()']] as const) {
+    if (sqls.some((sql) => sql.includes(standIn))) {
+      throw new IncrementalConfigError(`${node.filePath}: ${node.name} uses ${macro} where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged. Use it only inside {% if is_incremental() %}.`);
+    }
+  }
+}
+
 /** SQL with `incremental_replaced_keys()` resolved to `keys`: the staged keys' relation, or a subquery of them. */
 export function withReplacedKeys(sql: string, keys: string): string {
   return sql.split(INCREMENTAL_REPLACED_KEYS).join(keys);

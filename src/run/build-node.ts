@@ -7,7 +7,7 @@ import { messageOf, StediError } from '../errors.js';
 import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
-import { planIncremental, replaceKeysSelect, withReplacedKeys, type ColumnShape } from '../materialize/plan-incremental.js';
+import { planIncremental, refuseStandInsWhenBuiltWhole, replaceKeysSelect, withReplacedKeys, type ColumnShape } from '../materialize/plan-incremental.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
@@ -116,6 +116,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
     return { statements, materialized: 'incremental' };
   }
   const materialized = node.kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : node.kind === 'seed' ? 'table' : 'view';
+  if (node.kind === 'model') refuseStandInsWhenBuiltWhole(node, [selectSql, ...postHooks]);
   if (node.kind === 'model' && materialized === 'table' && existing === 'table' && !build.fullRefresh && adapter.capabilities.tableDifference && adapter.capabilities.transactionalDdl) {
     // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
     const [tableColumns, queryColumns] = await tableAndQueryColumns(build, node, selectSql, signal);

@@ -85,6 +85,13 @@ select id, val from {{ ref('raw') }}
 {% if is_incremental() %}where id in (select id from {{ incremental_replaced_keys() }}){% endif %}`,
   };
 
+  it('refuses incremental_replaced_keys() outside is_incremental(), where a first build stages nothing', async () => {
+    const dir = fixtureProject({ ...FILES, 'models/tally.sql': FILES['models/tally.sql'].replace('{% if is_incremental() %}', '').replace('{% endif %}', '') });
+    const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a')" })], { cwd: dir });
+    expect(first.code).toBe(1);
+    expect(first.stdout).toContain('models/tally.sql: tally uses incremental_replaced_keys() where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged.');
+  });
+
   it('replaces the rows of every key it names, deleting those that have no new row, and compiles to SQL that runs alone', async () => {
     const dir = fixtureProject(FILES);
     const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a'), (2, 'b'), (3, 'c')" })], { cwd: dir });

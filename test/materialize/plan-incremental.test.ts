@@ -117,6 +117,21 @@ describe('replace_keys: keys to replace beside those the new rows carry', () => 
     expect(findStagedLeftovers('pairs', new Map([['pairs__stedi_new_n1k', 'table']]))).toEqual(['pairs__stedi_new_n1k']);
   });
 
+  it('matches a key of several columns by position, whatever the query names them', async () => {
+    const statements = keyed({
+      uniqueKey: ['instant', 'v'],
+      replaceKeys: 'select t, w from main.gone',
+      selectSql: `select instant, v from main.changed where (instant, v) in (select instant, v from ${INCREMENTAL_REPLACED_KEYS})`,
+    });
+    const db = await DuckDBInstance.create(':memory:');
+    const connection = await db.connect();
+    // (1, 10) is named and has no new row: deleted. (1, 11) is not named: kept. (2, 20) is named and comes again.
+    await connection.run('create table main.pairs (instant bigint, v integer); insert into main.pairs values (1, 10), (1, 11), (2, 20)');
+    await connection.run('create table main.gone as select * from (values (1, 10), (2, 20)) as g(t, w); create table main.changed as select * from (values (2, 20), (3, 30)) as c(instant, v)');
+    for (const s of statements) await connection.run(s.sql);
+    expect((await connection.runAndReadAll('select instant, v from main.pairs order by all')).getRowsJS()).toEqual([[1n, 11], [2n, 20]]);
+  });
+
   it('refuses replace_keys where nothing is replaced by key, and incremental_replaced_keys() without replace_keys', () => {
     expect(() => keyed({ strategy: 'append' })).toThrow(IncrementalConfigError);
     expect(() => keyed({ strategy: 'append' })).toThrow(/models\/pairs.sql: pairs sets replace_keys, which only merge and delete\+insert use/);
