@@ -116,3 +116,21 @@ describe('a model query that the engine cannot describe on a later run', () => {
     expect(await query(dir, 'select id from analytics.people')).toEqual([[1]]);
   });
 });
+
+describe('the staged rows of a failed difference', () => {
+  it('are dropped after the rollback, although they were created outside the transaction', async () => {
+    const adapter = await DuckDbAdapter.open({ path: ':memory:', settings: {} }, '.');
+    try {
+      await adapter.query("create table main.people as select * from (values (1, 'a')) as t(id, name)");
+      const statements = planTableDifference({
+        name: 'people', relation: { schema: 'main', identifier: 'people' }, selectSql: "select * from (values (2, 'b')) as t(id, name)",
+        columns: [{ name: 'id', type: 'INTEGER' }, { name: 'name', type: 'VARCHAR' }], postHooks: ['select * from no_such_table'], dialect: duckDbDialect, newId: () => 'f1',
+      });
+      await expect(adapter.executePlan(statements)).rejects.toThrow(/no_such_table/);
+      expect(await adapter.query("select table_name from duckdb_tables() where table_name like 'people__stedi_%'")).toEqual([]);
+      expect(await adapter.query('select id, name from main.people')).toEqual([{ id: 1, name: 'a' }]);
+    } finally {
+      await adapter.close();
+    }
+  });
+});
