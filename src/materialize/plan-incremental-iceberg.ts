@@ -77,8 +77,6 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const stagedRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, id) };
   const staged = dialect.relation(stagedRelation);
   const dropNow: Statement = { sql: `drop table if exists ${ddl.relation(stagedRelation)}`, purpose: `drop the staged rows of ${name}` };
-  // The model's query runs once, into a table of its own at a fresh location (a failed attempt may leave files
-  // there, so it is never retried). Dropping it later deletes its files: Athena manages an Iceberg table's data.
   // replace_keys: its keys are staged first, the same way, so the model's query and the MERGE read them (the
   // `k` suffix keeps the name a staged leftover that the next run would drop).
   const keysRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, `${id}k`) };
@@ -88,6 +86,8 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       ? []
       : [{ sql: `create table ${stagedKeys} with (${dialect.tableProperties(keysRelation, `${id}k`)}) as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}`, retryable: false }];
   const dropKeys: Statement[] = input.replaceKeys === undefined ? [] : [{ sql: `drop table if exists ${ddl.relation(keysRelation)}`, purpose: `drop the staged keys of ${name}` }];
+  // The model's query runs once, into a table of its own at a fresh location (a failed attempt may leave files
+  // there, so it is never retried). Dropping it later deletes its files: Athena manages an Iceberg table's data.
   const stage: Statement = {
     sql: `create table ${staged} with (${dialect.tableProperties(stagedRelation, id)}) as\n${withReplacedKeys(input.selectSql, stagedKeys)}`,
     purpose: `stage the new rows of ${name}`,

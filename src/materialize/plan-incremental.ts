@@ -70,6 +70,14 @@ export function withReplacedKeys(sql: string, keys: string): string {
 }
 
 /**
+ * SQL with `incremental_replaced_keys()` written as the replace_keys query itself, before any keys are staged: to
+ * describe the model's columns, and in target/compiled so the file runs on its own.
+ */
+export function withReplacedKeysInline(sql: string, input: Pick<IncrementalInput, 'replaceKeys' | 'uniqueKey' | 'dialect'>): string {
+  return withReplacedKeys(sql, `(${replaceKeysSelect(input)})`);
+}
+
+/**
  * The replace_keys query with its columns named as the unique key, by position (`as k(col, ...)`), so the staged
  * keys can be matched by name whatever the query calls them.
  */

@@ -7,7 +7,7 @@ import { messageOf, StediError } from '../errors.js';
 import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
-import { planIncremental, refuseStandInsWhenBuiltWhole, replaceKeysSelect, withReplacedKeys, type ColumnShape } from '../materialize/plan-incremental.js';
+import { planIncremental, refuseStandInsWhenBuiltWhole, withReplacedKeysInline, type ColumnShape } from '../materialize/plan-incremental.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
@@ -107,7 +107,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
     const { config } = node;
     const replaceKeys = build.replaceKeys?.get(node.uniqueId);
     // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
-    const described = replaceKeys === undefined ? selectSql : withReplacedKeys(selectSql, `(${replaceKeysSelect({ replaceKeys, uniqueKey: config.uniqueKey, dialect: adapter.dialect })})`);
+    const described = replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: config.uniqueKey, dialect: adapter.dialect });
     const [tableColumns, newColumns] = await tableAndQueryColumns(build, node, described, signal);
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DryRunAdapter } from '../adapters/dry-run-adapter.js';
 import { openAdapter } from '../adapters/engines.js';
-import { replaceKeysSelect, withReplacedKeys } from '../materialize/plan-incremental.js';
+import { withReplacedKeysInline } from '../materialize/plan-incremental.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
@@ -153,7 +153,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const readable = new Map([...compiled].map(([id, sql]) => {
       const keys = replaceKeys.get(id);
       const node = context.graph.nodes.get(id);
-      return [id, keys === undefined || node?.kind !== 'model' ? sql : withReplacedKeys(sql, `(${replaceKeysSelect({ replaceKeys: keys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })})`)];
+      return [id, keys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys: keys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
     }));
     writeCompiledSql(context, readable);
     writeManifest(context, readable, command);
