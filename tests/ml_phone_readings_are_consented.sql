@@ -1,3 +1,5 @@
+-- Blocking: it audits machine_learning_curated's new rows before they are published, in run as well as in build.
+{{ config(blocking=true) }}
 -- Every phone reading in the training table is a landing reading of a customer whose newest landing record grants
 -- research consent (and, with consent_cutoff: as_of, was taken on or after it). Checked against the landing zone,
 -- independently of the trusted tables: a consenting record counts only if no record of the same customer at least

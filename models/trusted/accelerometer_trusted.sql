@@ -1,7 +1,7 @@
 -- Phone readings of customers who agreed to share their data for research.
 -- With consent_cutoff: as_of, readings taken before the customer's consent date are excluded too.
 -- Incremental: a run re-reads the readings of the lookback window and every reading of customers new to this table
--- (a customer who just gave consent brings their history); rows of customers who withdrew are purged (post_hook).
+-- (a customer who just gave consent brings their history); rows of customers who withdrew are purged first (purge, in _trusted.yml).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['user', 'timestamp']) }}
 {%- set as_of = var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
 select

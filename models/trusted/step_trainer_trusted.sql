@@ -2,7 +2,7 @@
 -- A serial number that a landing record also gives to a customer without consent cannot be attributed safely,
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
--- purge of devices that are no longer trusted (post_hook).
+-- purge of devices that are no longer trusted (purge, in _trusted.yml).
 {{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['serialnumber', 'sensorreadingtime']) }}
 {%- set as_of = var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
 with devices as (

@@ -16,8 +16,18 @@ export interface Statement {
    * at its location. Other statements may be retried on transient failures (commit conflicts, internal errors).
    */
   retryable?: boolean;
-  /** Also run when an earlier statement of the plan failed (after the rollback): it drops what the plan staged outside its transaction. */
-  cleanup?: boolean;
+  /**
+   * The statement drops what the plan staged outside its transaction or beside the published relation. `always`:
+   * it runs in its place and again after a failure (after the rollback); `on-failure`: only after a failure.
+   */
+  cleanup?: 'always' | 'on-failure';
+  /**
+   * The statement audits the rows about to be published with one data test: a query of one row with `failures` (the
+   * test's failing rows) and `blocks` (true when that count meets the test's error condition). When it blocks, or
+   * answers no row, the adapter fails the plan there (AuditFailedError): nothing after it, the publishing step
+   * included, is sent.
+   */
+  audit?: { test: string };
 }
 
 /** What the engine reported for one statement. */

@@ -133,7 +133,9 @@ class TextReporter implements Reporter {
         this.running.delete(r.name);
         const word = STATUS_WORDS[r.status];
         const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
-        const rows = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows in `;
+        const audited = r.audits?.length ? `audited by ${r.audits.length} test${r.audits.length === 1 ? '' : 's'}` : '';
+        const counted = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows`;
+        const rows = [counted, audited].filter(Boolean).join(', ') + (counted || audited ? ' in ' : '');
         const what = r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
         const tail = ` [${rows}${formatSeconds(r.seconds)}${formatCost(r.stats)}]`;

@@ -60,10 +60,11 @@ export function compileScope(
   file: string,
   self: Node['relation'] | undefined,
   extra: Partial<RenderScope> = {},
-  relationFor: (node: Node) => Node['relation'] = (node) => node.relation,
+  relationFor: (node: Node) => Node['relation'] | RelationValue = (node) => node.relation,
 ): RenderScope {
   const { dialect } = context.engine;
-  const relationOf = (n: Node | undefined) => (n ? new RelationValue(relationFor(n), dialect) : '');
+  const valueOf = (relation: Node['relation'] | RelationValue) => (relation instanceof RelationValue ? relation : new RelationValue(relation, dialect));
+  const relationOf = (n: Node | undefined) => (n ? valueOf(relationFor(n)) : '');
   return newRenderScope('compile', file, {
     self: self ? new RelationValue(self, dialect) : undefined,
     resolveRef: (name) => relationOf(context.lookups.byRefName.get(name)),
@@ -84,6 +85,8 @@ export interface CompileOptions {
   replaceWhere?: Map<string, string>;
   /** Receives each incremental model's rendered replace_keys query. */
   replaceKeys?: Map<string, string>;
+  /** Receives each incremental model's rendered purge condition. */
+  purges?: Map<string, string>;
   /** `--defer`: where refs to nodes that are not being built point instead (the state's relations). */
   deferredRelation?: (node: Node) => Node['relation'] | undefined;
 }
@@ -108,11 +111,14 @@ export function compileModels(context: ProjectGraph, ids: readonly string[], opt
     const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
     const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
     const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
+    const purge = String(inFile('purge') ?? node.config.purge ?? '');
     problems.push(...scope.problems);
     compiled.set(id, sql.trim());
     if (hooks.length > 0) options.hooks?.set(id, hooks);
     if (isIncremental && replaceWhere) options.replaceWhere?.set(id, context.templates.renderString(replaceWhere, scope).trim());
     if (isIncremental && replaceKeys) options.replaceKeys?.set(id, context.templates.renderString(replaceKeys, scope).trim());
+    // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
+    if (isIncremental && purge) options.purges?.set(id, context.templates.renderString(purge, scope).trim());
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

@@ -1,5 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
+import { AUDITED_IDENTIFIER, AUDITED_RELATION } from '../templating/audited-relation.js';
 
 /** A relation as templates see it: prints as the engine's quoted name, and exposes its parts (`this.identifier`). */
 export class RelationValue {
@@ -10,10 +11,17 @@ export class RelationValue {
   constructor(
     relation: Relation,
     private readonly dialect: Dialect,
+    /** What it prints as instead of the quoted name (a stand-in the planner replaces). */
+    private readonly printed?: string,
   ) {
     this.database = relation.database;
     this.schema = relation.schema;
     this.identifier = relation.identifier;
+  }
+
+  /** The audited model inside a test compiled to audit it: prints and names itself by the stand-ins of plan-audit. */
+  static audited(relation: Relation, dialect: Dialect): RelationValue {
+    return new RelationValue({ ...relation, identifier: AUDITED_IDENTIFIER }, dialect, AUDITED_RELATION);
   }
 
   /** dbt's alias of identifier. */
@@ -22,7 +30,7 @@ export class RelationValue {
   }
 
   toString(): string {
-    return this.dialect.relation(this);
+    return this.printed ?? this.dialect.relation(this);
   }
 }
 
@@ -32,11 +40,11 @@ export class RelationValue {
  */
 export class FilteredRelation extends RelationValue {
   constructor(
-    relation: Relation,
+    relation: RelationValue,
     dialect: Dialect,
     private readonly condition: string,
   ) {
-    super(relation, dialect);
+    super(relation, dialect, relation.toString());
   }
 
   override toString(): string {

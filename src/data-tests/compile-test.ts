@@ -10,15 +10,24 @@ export type RelationColumns = Array<{ name: string; type: string }>;
  * Compiles a data test to the SQL that selects its failing rows: a generic test's macro rendered with the tested
  * relation and its arguments, or a singular test's file. Throws every problem at once.
  */
-export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = [], deferredRelation?: (node: Node) => Node['relation'] | undefined): string {
+export function compileDataTest(
+  context: ProjectGraph,
+  node: DataTestNode,
+  columns: RelationColumns | (() => RelationColumns) = [],
+  deferredRelation?: (node: Node) => Node['relation'] | undefined,
+  audited?: string,
+): string {
   const { engine, templates, graph } = context;
-  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns }, (n) => deferredRelation?.(n) ?? n.relation);
+  // Compiled to audit a model before it is published, the test reads that model through the planner's stand-in.
+  const relationFor = (n: Node) => (n.uniqueId === audited ? RelationValue.audited(n.relation, engine.dialect) : (deferredRelation?.(n) ?? n.relation));
+  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: typeof columns === 'function' ? columns : () => columns }, relationFor);
   let sql: string;
   if (node.testName) {
     const attached = graph.nodes.get(node.attachedTo!)!;
-    const relation = new RelationValue(attached.relation, engine.dialect);
+    const target = relationFor(attached);
+    const relation = target instanceof RelationValue ? target : new RelationValue(attached.relation, engine.dialect);
     // `where:` narrows the tested relation; a subquery keeps every test's own SQL unchanged.
-    const model = node.config.where ? new FilteredRelation(attached.relation, engine.dialect, node.config.where) : relation;
+    const model = node.config.where ? new FilteredRelation(relation, engine.dialect, node.config.where) : relation;
     const args = Object.fromEntries(
       Object.entries(node.args).map(([k, v]) => [k, typeof v === 'string' ? templates.renderString(v, scope) : v]),
     );

@@ -78,15 +78,21 @@ export function parseGenericTests(project: LoadedProject, nodes: readonly Node[]
       for (const issue of parsedConfig.error.issues) problems.push(new TestDeclarationError(file, `${keyPath}.${issue.path.join('.')}`, issue.message));
       continue;
     }
-    const config = resolveTestConfig([parsedConfig.data]);
-    if (!config.enabled) continue;
     // Arguments may ref other nodes (relationships: to: ref('x')); the parse render records those dependencies.
     const scope = newRenderScope('parse', file);
     const renderedArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, asTemplate(v)]));
     for (const value of Object.values(renderedArgs)) if (typeof value === 'string') templates.renderString(value, scope);
-    // Rendering the test's own SQL in the parse pass records what its body reads (seeds, sources), as dbt does.
+    // Rendering the test's own SQL in the parse pass records what its body reads (seeds, sources), as dbt does, and
+    // the config() its definition sets: defaults that the declaration overrides.
     templates.renderTest(testName, { ...renderedArgs, model: new RelationValue(attachedTo.relation, dialect), column_name: columnName ? dialect.quoteIdentifier(columnName) : undefined }, scope);
     problems.push(...scope.problems);
+    const definitionLayers = configLayers(scope.configs, (path, message) => problems.push(new TestDeclarationError(file, `${keyPath} (config() in the definition of ${testName}).${path}`, message)));
+    const config = resolveTestConfig([...definitionLayers, parsedConfig.data]);
+    if (!config.enabled) continue;
+    if (config.blocking && config.severity !== 'error') {
+      problems.push(new TestDeclarationError(file, keyPath, `${testName} is blocking (it audits rows before they are published), so its severity must be error, not ${config.severity}.`));
+      continue;
+    }
     let name = typeof customName === 'string' ? customName : [testName, attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name, columnName].filter(Boolean).join('_');
     if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
     usedNames.add(name);
@@ -119,13 +125,9 @@ export function parseSingularTests(project: LoadedProject, templates: TemplateEn
     const scope = newRenderScope('parse', file.path);
     templates.render(file, scope);
     problems.push(...scope.problems);
-    const layers = scope.configs.flatMap((written) => {
-      const parsed = testConfigSchema.safeParse(written);
-      if (parsed.success) return [parsed.data];
-      for (const issue of parsed.error.issues) problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
-      return [];
-    });
+    const layers = configLayers(scope.configs, (path, message) => problems.push(new ConfigFileError(file.path, `config(${path})`, message)));
     const config = resolveTestConfig(layers);
+    if (config.blocking && config.severity !== 'error') problems.push(new ConfigFileError(file.path, 'config(blocking)', `a blocking test audits rows before they are published, so its severity must be error, not ${config.severity}.`));
     return {
       kind: 'data_test' as const,
       uniqueId: testId(project.file.name, name),
@@ -142,5 +144,15 @@ export function parseSingularTests(project: LoadedProject, templates: TemplateEn
       refs: [...new Set(scope.refs)],
       sources: scope.sources,
     };
+  });
+}
+
+/** The config() calls of a test's template as config layers; each invalid key is reported with its path. */
+function configLayers(written: ReadonlyArray<Record<string, unknown>>, report: (path: string, message: string) => void): Array<ReturnType<typeof testConfigSchema.parse>> {
+  return written.flatMap((config) => {
+    const parsed = testConfigSchema.safeParse(config);
+    if (parsed.success) return [parsed.data];
+    for (const issue of parsed.error.issues) report(issue.path.join('.'), issue.message);
+    return [];
   });
 }

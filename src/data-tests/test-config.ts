@@ -17,6 +17,11 @@ export const testConfigSchema = z
     store_failures: z.boolean(),
     tags: z.union([z.string(), z.array(z.string())]).transform((t) => (typeof t === 'string' ? [t] : t)),
     enabled: z.boolean(),
+    /**
+     * The test guards a promise no command may break (consent, identifiers): it audits its model's new rows before
+     * they are published in `run` as well as in `build` (where every error-severity test does). Needs severity error.
+     */
+    blocking: z.boolean(),
   })
   .partial()
   .strict();
@@ -26,7 +31,7 @@ export const TEST_CONFIG_KEYS = new Set(Object.keys(testConfigSchema.shape));
 
 /** A test's full config from partial layers (later wins). */
 export function resolveTestConfig(layers: ReadonlyArray<z.output<typeof testConfigSchema>>): DataTestConfig & { enabled: boolean } {
-  const config: DataTestConfig & { enabled: boolean } = { severity: 'error', warnIf: '!=0', errorIf: '!=0', storeFailures: false, tags: [], enabled: true };
+  const config: DataTestConfig & { enabled: boolean } = { severity: 'error', warnIf: '!=0', errorIf: '!=0', storeFailures: false, tags: [], enabled: true, blocking: false };
   for (const layer of layers) {
     if (layer.severity) config.severity = layer.severity;
     if (layer.warn_if) config.warnIf = layer.warn_if;
@@ -35,6 +40,7 @@ export function resolveTestConfig(layers: ReadonlyArray<z.output<typeof testConf
     if (layer.limit) config.limit = layer.limit;
     if (layer.store_failures !== undefined) config.storeFailures = layer.store_failures;
     if (layer.enabled !== undefined) config.enabled = layer.enabled;
+    if (layer.blocking !== undefined) config.blocking = layer.blocking;
     if (layer.tags) config.tags = [...new Set([...config.tags, ...layer.tags])];
   }
   return config;

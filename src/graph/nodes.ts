@@ -78,6 +78,8 @@ export interface DataTestConfig {
   limit?: number;
   storeFailures: boolean;
   tags: string[];
+  /** Audits its model's new rows before they are published in `run` too, not only in `build` (privacy tests). */
+  blocking: boolean;
 }
 
 /** A data test: SQL that selects failing rows, generic (from a yml declaration) or singular (tests/*.sql). */

@@ -169,7 +169,7 @@ function parseModel(
   const folder = modelFolder(project, file.path);
   const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
-  const hookTexts = [...config.postHook, ...[config.replaceWhere, config.replaceKeys].filter((t): t is string => Boolean(t))];
+  const hookTexts = [...config.postHook, ...[config.replaceWhere, config.replaceKeys, config.purge].filter((t): t is string => Boolean(t))];
   if (hookTexts.length > 0) recordIncrementalUses(templates, scope, (probe) => hookTexts.forEach((text) => templates.renderString(text, probe)));
   const description = inFile.findLast((c) => c.description)?.description ?? entry?.model.description ?? entry?.model.config?.description ?? '';
   return {

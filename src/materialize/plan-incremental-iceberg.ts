@@ -1,6 +1,7 @@
 import type { RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
-import { IncrementalConfigError, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
+import { planAudits } from './plan-audit.js';
+import { IncrementalConfigError, planPurge, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
 import { UnsupportedPlanError } from './plan-node.js';
 import { planRepair } from './plan-rename-swap.js';
 
@@ -61,9 +62,11 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     purpose: `add column ${c.name} to ${name}`,
   }));
   const hooks: Statement[] = input.postHooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
-  const before = [...repair, ...dropStaged];
+  // The purge is its own commit, first: rows of customers who withdrew go even when the write is then refused.
+  const before = [...repair, ...dropStaged, ...planPurge(input)];
+  const audits = input.audits ?? [];
 
-  if (input.strategy === 'append') {
+  if (input.strategy === 'append' && audits.length === 0) {
     // Nothing to remove, so nothing to stage: one INSERT is one commit, and a crash leaves no leftover.
     return [
       ...before,
@@ -95,6 +98,27 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     retryable: false,
   };
   const keyHooks = hooks.map((h) => ({ ...h, sql: withReplacedKeys(h.sql, stagedKeys) }));
+  // Without transactions the new rows are audited as the table will be once they are written: its rows that stay,
+  // and the staged rows. Nothing is written to the table before every audit passed; when one blocks, the staged
+  // tables are dropped.
+  const kept = (condition: string) => `select ${list} from ${target} where ${condition}`;
+  const auditOn = (keptRows: string) => [
+    ...planAudits(audits, { relation: `(\n${keptRows}\nunion all\nselect ${list} from ${staged}\n)`, identifier: relation.identifier }, name),
+    ...(audits.length > 0 ? [{ ...dropNow, purpose: `drop the staged rows of ${name} if an audit refused them`, cleanup: 'on-failure' as const }, ...dropKeys.map((d) => ({ ...d, cleanup: 'on-failure' as const }))] : []),
+  ];
+
+  if (input.strategy === 'append') {
+    // Audited rows are staged once, so that the audits and the INSERT read them without running the model twice.
+    return [
+      ...before,
+      stage,
+      ...addColumns,
+      ...auditOn(kept('true')),
+      { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
+      ...hooks,
+      dropNow,
+    ];
+  }
 
   if (input.strategy === 'replace_where') {
     // Two commits: a reader between them sees the replaced rows missing. A crash between them leaves them missing
@@ -104,6 +128,8 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       ...before,
       stage,
       ...addColumns,
+      // The DELETE removes the rows where the condition is true; a NULL keeps the row, as it does here.
+      ...auditOn(kept(`not coalesce((${replaceWhereCondition(input, staged)}), false)`)),
       { sql: `delete from ${target}\nwhere ${replaceWhereCondition(input, staged)}`, purpose: `delete the rows of ${name} that meet replace_where` },
       { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
       ...hooks,
@@ -139,5 +165,8 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     ].join('\n'),
     purpose: `replace the rows of ${name} whose unique key the new rows${input.replaceKeys === undefined ? '' : ' or replace_keys'} carry`,
   };
-  return [...before, ...stageKeys, stage, ...addColumns, merge, ...keyHooks, dropNow, ...dropKeys];
+  const replacedKeys = input.replaceKeys === undefined ? `select ${keyList} from ${staged}` : `select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}`;
+  const keyMatch = keys.map((k) => `r.${q(k)} = ${target}.${q(k)}`).join(' and ');
+  const audited = auditOn(kept(`not exists (select 1 from (${replacedKeys}) as r where ${keyMatch})`));
+  return [...before, ...stageKeys, stage, ...addColumns, ...audited, merge, ...keyHooks, dropNow, ...dropKeys];
 }

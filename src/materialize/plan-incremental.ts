@@ -2,6 +2,7 @@ import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../a
 import { ProjectError } from '../errors.js';
 import type { Relation } from '../graph/nodes.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
+import { planAudits, type AuditQuery } from './plan-audit.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
@@ -37,6 +38,14 @@ export interface IncrementalInput {
   tableColumns: readonly ColumnShape[];
   newColumns: readonly ColumnShape[];
   postHooks: readonly string[];
+  /**
+   * The rendered `purge` condition: the table's rows that must go before anything is added (a customer who withdrew
+   * consent). Deleted first, in a commit of its own, so that a write that then fails or is refused by an audit does
+   * not keep them.
+   */
+  purge?: string;
+  /** Data tests the table, as it will be after the write, must pass before the write is published. */
+  audits?: readonly AuditQuery[];
   /** Every relation of the schema, by lowercase identifier: where an interrupted run's staged leftovers are found. */
   catalog?: ReadonlyMap<string, RelationType>;
   dialect: Dialect;
@@ -109,6 +118,9 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   if ([input.replaceKeys ?? '', input.replaceWhere ?? ''].some((sql) => sql.includes(INCREMENTAL_REPLACED_KEYS)) || (input.replaceKeys ?? '').includes(INCREMENTAL_NEW_ROWS)) {
     throw new IncrementalConfigError(`${input.filePath}: ${name}'s replace_keys or replace_where names incremental_replaced_keys() or incremental_new_rows(), which do not exist yet when it runs. Compute the keys from the model's inputs and {{ this }}.`);
   }
+  if ((input.purge ?? '').includes(INCREMENTAL_NEW_ROWS) || (input.purge ?? '').includes(INCREMENTAL_REPLACED_KEYS)) {
+    throw new IncrementalConfigError(`${input.filePath}: ${name}'s purge names incremental_new_rows() or incremental_replaced_keys(), which do not exist yet when it runs: a purge runs first. State it with {{ this }} and the model's inputs.`);
+  }
   if ([input.selectSql, ...input.postHooks].some((sql) => sql.includes(INCREMENTAL_NEW_ROWS))) {
     throw new IncrementalConfigError(`${input.filePath}: ${name} uses incremental_new_rows() outside replace_where. The new rows exist only once they are staged: name them in replace_where.`);
   }
@@ -146,6 +158,7 @@ export function planIncremental(input: IncrementalInput): Statement[] {
   ];
   const resolve = (sql: string) => withReplacedKeys(sql, keys);
   return [
+    ...planPurge(input),
     { sql: 'begin transaction', purpose: `start adding to ${name}` },
     ...(input.replaceKeys === undefined ? [] : [{ sql: `create temp table ${keys} as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}` }]),
     { sql: `create temp table ${staged} as\n${resolve(input.selectSql)}`, purpose: `stage the new rows of ${name}` },
@@ -159,8 +172,22 @@ export function planIncremental(input: IncrementalInput): Statement[] {
         : replaced),
     { sql: `insert into ${target} (${columns})\nselect ${columns} from ${staged}`, purpose: `insert the new rows into ${name}`, reportsRows: true },
     ...input.postHooks.map((sql, i) => ({ sql: resolve(sql), purpose: `run post-hook ${i + 1} of ${name}` })),
+    // Inside the transaction the table already holds its rows after the write; nobody else sees them before commit.
+    ...planAudits(input.audits ?? [], { relation: target, identifier: input.relation.identifier }, name),
     { sql: `drop table ${staged}`, purpose: 'drop the staged rows' },
     ...(input.replaceKeys === undefined ? [] : [{ sql: `drop table ${keys}`, purpose: 'drop the staged keys' }]),
     { sql: 'commit', purpose: `publish ${name}` },
   ];
+}
+
+/**
+ * The purge of an incremental model: one DELETE of the rows its `purge` condition names, in a transaction of its own
+ * where the engine has transactions (on Athena a DELETE is one Iceberg commit anyway). Removing rows of customers who
+ * may no longer be there is safe at any moment, so it is committed before the write, whatever happens to the write.
+ */
+export function planPurge(input: Pick<IncrementalInput, 'name' | 'relation' | 'purge' | 'dialect' | 'capabilities'>): Statement[] {
+  if (!input.purge) return [];
+  const del: Statement = { sql: `delete from ${input.dialect.relation(input.relation)}\nwhere ${input.purge}`, purpose: `purge the rows of ${input.name} that may no longer be kept`, countsAs: 'rows_purged' };
+  if (!input.capabilities.transactionalDdl) return [del];
+  return [{ sql: 'begin transaction', purpose: `start purging ${input.name}` }, del, { sql: 'commit', purpose: `commit the purge of ${input.name}` }];
 }

@@ -1,6 +1,7 @@
 import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
 import { StediError } from '../errors.js';
+import { planAudits, type AuditQuery } from './plan-audit.js';
 import { planRenameSwap } from './plan-rename-swap.js';
 
 /** What the planner needs to know about one node to materialize it. */
@@ -20,6 +21,8 @@ export interface PlanInput {
   newId: () => string;
   /** SQL run after the relation is in place, before it is published. */
   postHooks?: readonly string[];
+  /** Data tests the new rows must pass before they are published (write–audit–publish). */
+  audits?: readonly AuditQuery[];
 }
 
 /** The engine lacks an ability a plan needs. */
@@ -58,10 +61,12 @@ export function planRelation(input: PlanInput): Statement[] {
   const target = dialect.relation(relation);
   const begin: Statement = { sql: 'begin transaction', purpose: `start replacing ${name}` };
   const commit: Statement = { sql: 'commit', purpose: `publish ${name}` };
+  // Inside the transaction the relation's name already holds the new rows, and nobody else sees them before commit.
+  const audits = planAudits(input.audits ?? [], { relation: target, identifier: relation.identifier }, name);
   if (input.materialized === 'view') {
     // `create or replace view` cannot replace a table: drop whatever is there unless it is already a view.
     const drop = input.existing === 'table' ? dropExisting(input) : [];
-    return [begin, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, commit];
+    return [begin, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...audits, commit];
   }
   const temporary = sibling(relation, `${relation.identifier}__stedi_tmp_${input.newId()}`);
   return [
@@ -77,6 +82,7 @@ export function planRelation(input: PlanInput): Statement[] {
       purpose: `swap the new ${name} into place`,
     },
     ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
+    ...audits,
     commit,
   ];
 }

@@ -1,5 +1,6 @@
 import type { Dialect, DdlDialect, RelationType, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
+import { planAudits } from './plan-audit.js';
 import { UnsupportedPlanError, type PlanInput } from './plan-node.js';
 
 /** The name a table is built under before it is swapped in: `<name>__tmp_<build id>`. */
@@ -83,9 +84,12 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   const target = dialect.relation(relation);
   // Without transactions, post-hooks run once the relation is in place; a failing hook fails the model after publishing.
   const hooks: Statement[] = (input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
+  const audits = input.audits ?? [];
   if (input.materialized === 'view') {
+    // A view is replaced in place: its query is audited first, as the rows the view will give.
+    const audited = planAudits(audits, { relation: `(\n${input.selectSql}\n)`, identifier: relation.identifier }, name);
     const drop = existing === 'table' ? [dropTable(ddl, relation, `drop the table ${name} that the view replaces`)] : [];
-    return [...repair.statements, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...hooks];
+    return [...repair.statements, ...audited, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...hooks];
   }
   const buildId = input.newId();
   const ctas = (into: Relation, purpose: string): Statement => {
@@ -93,9 +97,18 @@ export function planRenameSwap(input: PlanInput): Statement[] {
     // Never re-run after a failure: its attempt may have left files at the location, and the retry would fail on them.
     return { sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`, purpose, reportsRows: true, retryable: false };
   };
-  if (!existing) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
+  if (!existing && audits.length === 0) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
   const temporary = withIdentifier(relation, temporaryName(relation.identifier, buildId));
   const backup = withIdentifier(relation, backupName(relation.identifier, buildId));
+  // The new rows are audited where they were built, under the temporary name, before anything is renamed. When an
+  // audit blocks, the temporary table is dropped: rows that failed a test are not left readable under another name.
+  const audit = [
+    ...planAudits(audits, { relation: dialect.relation(temporary), identifier: temporary.identifier }, name),
+    ...(audits.length > 0 ? [{ ...dropTable(ddl, temporary, `drop the new ${name} if an audit refused it`), cleanup: 'on-failure' as const }] : []),
+  ];
+  if (!existing) {
+    return [...repair.statements, ctas(temporary, `build table ${name} under a temporary name`), ...audit, rename(ddl, temporary, relation, `publish ${name}`), ...hooks];
+  }
   const moveOldAside: Statement[] =
     existing === 'table'
       ? [rename(ddl, relation, backup, `move the old ${name} aside`)]
@@ -103,6 +116,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   return [
     ...repair.statements,
     ctas(temporary, `build table ${name} beside the old one`),
+    ...audit,
     ...moveOldAside,
     rename(ddl, temporary, relation, `swap the new ${name} into place`),
     ...hooks,

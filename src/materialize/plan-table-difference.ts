@@ -1,5 +1,6 @@
 import type { Dialect, Statement } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
+import { planAudits, type AuditQuery } from './plan-audit.js';
 import type { ColumnShape } from './plan-incremental.js';
 
 /** What rewriting an existing table as the difference to its model's rows needs to know. */
@@ -10,6 +11,8 @@ export interface TableDifferenceInput {
   /** The table's columns, which are also the model's (the caller checks names and types match, in order). */
   columns: readonly ColumnShape[];
   postHooks?: readonly string[];
+  /** Data tests the table's new rows must pass before the transaction publishes them. */
+  audits?: readonly AuditQuery[];
   dialect: Dialect;
   newId: () => string;
 }
@@ -74,10 +77,11 @@ export function planTableDifference(input: TableDifferenceInput): Statement[] {
     { sql: `delete from ${target} where (select rewrite from ${check})`, purpose: `empty ${name} if the check failed`, countsAs: 'rows_deleted' },
     { sql: `insert into ${target} (${list})\nselect ${list} from ${staged} where (select rewrite from ${check})`, purpose: `write every row of ${name} if the check failed`, countsAs: 'rows_inserted' },
     ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
+    ...planAudits(input.audits ?? [], { relation: target, identifier: input.relation.identifier }, name),
     { sql: `drop table ${check}`, purpose: 'drop the check' },
     { sql: `drop table ${pairs}`, purpose: 'drop the pairs' },
     { sql: 'commit', purpose: `publish ${name}` },
     // Also run after a failure: the staged rows were created outside the transaction that the failure rolls back.
-    { sql: `drop table if exists ${staged}`, purpose: 'drop the staged rows', cleanup: true },
+    { sql: `drop table if exists ${staged}`, purpose: 'drop the staged rows', cleanup: 'always' },
   ];
 }

@@ -29,7 +29,13 @@ export const modelConfigSchema = z
      */
     replace_keys: z.string(),
     on_schema_change: z.enum(['fail', 'append_new_columns', 'ignore']),
-    /** SQL run after the model is built, in the same transaction (templated; e.g. a privacy purge). */
+    /**
+     * Incremental models: a condition on the table's rows that must be deleted before new rows are added (templated,
+     * in the model's scope; e.g. the readings of a customer who withdrew consent). Committed first, on its own, so it
+     * holds even when the write fails or an audit refuses it; on Athena it is followed by snapshot expiry.
+     */
+    purge: z.string(),
+    /** SQL run after the model is built, in the same transaction (templated). */
     post_hook: z.union([z.string(), z.array(z.string())]).transform((h) => (typeof h === 'string' ? [h] : h)),
   })
   .partial()
@@ -52,6 +58,7 @@ export interface ModelConfig {
   incrementalStrategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
   replaceWhere?: string;
   replaceKeys?: string;
+  purge?: string;
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
 }

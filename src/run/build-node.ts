@@ -4,7 +4,9 @@ import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { messageOf, StediError } from '../errors.js';
-import type { ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
+import type { DataTestNode, ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
+import { AuditFailedError } from '../adapters/audit-failed-error.js';
+import { auditCounts, compileAudits, notPublished } from './audit-model.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
 import { planIncremental, refuseStandInsWhenBuiltWhole, withReplacedKeysInline, type ColumnShape } from '../materialize/plan-incremental.js';
@@ -37,8 +39,17 @@ export interface BuildContext {
   replaceWhere?: ReadonlyMap<string, string>;
   /** Rendered replace_keys queries by model id. */
   replaceKeys?: ReadonlyMap<string, string>;
+  /** Rendered purge conditions of incremental models by model id. */
+  purges?: ReadonlyMap<string, string>;
   /** `--full-refresh`: incremental models are rebuilt as tables. */
   fullRefresh?: boolean;
+  /** The data tests that audit each model's new rows before they are published, by model id. */
+  audits?: ReadonlyMap<string, readonly DataTestNode[]>;
+  /**
+   * Receives each audit's failure count, and whether it stopped its model from being published: a data test of
+   * `build` then reports it instead of counting again.
+   */
+  onAudited?: (testId: string, failures: number, blocked: boolean, model: string) => void;
   newId: () => string;
 }
 
@@ -103,15 +114,21 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   }
   const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
   const postHooks = build.hooks?.get(node.uniqueId) ?? [];
-  if (node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh) {
+  const replaceKeys = build.replaceKeys?.get(node.uniqueId);
+  const isIncremental = node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh;
+  // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
+  const described = node.kind !== 'model' || replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect });
+  // The engine describes the model's query at most once (on Athena that is a query), when a plan or an audit needs it.
+  let columns: Promise<[ColumnShape[], ColumnShape[]]> | undefined;
+  const tableAndQuery = () => (columns ??= tableAndQueryColumns(build, node as ModelNode, described, signal));
+  const tests = build.audits?.get(node.uniqueId) ?? [];
+  const audits = node.kind === 'model' ? await compileAudits({ context: build.context, dialect: adapter.dialect, tests, deferredRelation: build.deferredRelation }, node, async () => (await tableAndQuery())[1]) : [];
+  if (node.kind === 'model' && isIncremental) {
     const { config } = node;
-    const replaceKeys = build.replaceKeys?.get(node.uniqueId);
-    // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
-    const described = replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: config.uniqueKey, dialect: adapter.dialect });
-    const [tableColumns, newColumns] = await tableAndQueryColumns(build, node, described, signal);
+    const [tableColumns, newColumns] = await tableAndQuery();
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,
-      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
+      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: build.purges?.get(node.uniqueId), audits, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
     });
     return { statements, materialized: 'incremental' };
   }
@@ -119,12 +136,12 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   if (node.kind === 'model') refuseStandInsWhenBuiltWhole(node, [selectSql, ...postHooks]);
   if (node.kind === 'model' && materialized === 'table' && existing === 'table' && !build.fullRefresh && adapter.capabilities.tableDifference && adapter.capabilities.transactionalDdl) {
     // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
-    const [tableColumns, queryColumns] = await tableAndQueryColumns(build, node, selectSql, signal);
+    const [tableColumns, queryColumns] = await tableAndQuery();
     if (sameColumns(tableColumns, queryColumns)) {
-      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, dialect: adapter.dialect, newId: build.newId }), materialized };
+      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, audits, dialect: adapter.dialect, newId: build.newId }), materialized };
     }
   }
-  const statements = planRelation({ postHooks, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
+  const statements = planRelation({ postHooks, audits, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
   return { statements, materialized };
 }
 
@@ -158,6 +175,11 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     results = await adapter.executePlan(statements, { signal });
   } catch (error) {
     const compiledPath = node.kind === 'model' ? nodeSqlPath(context, node, 'compiled') : runPath;
+    if (error instanceof AuditFailedError) {
+      const test = build.audits?.get(node.uniqueId)?.find((t) => t.name === error.test);
+      if (test && error.failures !== undefined) build.onAudited?.(test.uniqueId, error.failures, true, node.name);
+      throw new NodeFailedError(`${label(node)} ${notPublished(node, error, runPath)}`, runPath, { cause: error });
+    }
     if (error instanceof StatementFailedError) {
       throw new NodeFailedError(
         `${label(node)} failed to ${error.statement.purpose}:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}${hint(node, error.engineMessage)}\n  ${node.kind === 'model' ? 'Compiled SQL' : 'Statements'}: ${compiledPath}`,
@@ -168,6 +190,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     throw error;
   }
   const rows = results.reduce<number | undefined>((sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows), undefined);
+  const audited = auditCounts(build.audits?.get(node.uniqueId) ?? [], build.onAudited, node, statements, results);
   const counted = countedStats(statements, results);
   const landing = landingReport(node, results, statements);
   // The engine's query stats (cost) are added by the runner: the adapter measures every query it sends.
@@ -179,6 +202,7 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     rows,
     sqlPath: runPath,
     stats: landing.stats || counted ? { ...landing.stats, ...counted } : undefined,
+    audits: audited.length > 0 ? audited : undefined,
   };
 }
 

@@ -21,6 +21,14 @@ export interface NodeResult {
   stats?: Record<string, number>;
   /** For a landing load: lines loaded and rejected per file. */
   landingFiles?: LandingFileCount[];
+  /** The data tests that audited a model's new rows before they were published, with the failing rows each found. */
+  audits?: AuditCount[];
+}
+
+/** One audit of a model's new rows: the test and the failing rows it counted (below its error condition). */
+export interface AuditCount {
+  test: string;
+  failures: number;
 }
 
 /** Lines of one landing file that were loaded and rejected. */
@@ -40,6 +48,7 @@ export interface NodeOutcome {
   sqlPath?: string;
   stats?: Record<string, number>;
   landingFiles?: LandingFileCount[];
+  audits?: AuditCount[];
 }
 
 /** Events the runner emits while it works, for reporters. */

@@ -6,16 +6,20 @@ import { planRelation, planSchemas } from '../materialize/plan-node.js';
 import type { BuildContext } from './build-node.js';
 import { NodeFailedError } from './build-node.js';
 import type { NodeOutcome } from './node-result.js';
+import type { DataTestNode } from '../graph/nodes.js';
+import type { ProjectGraph } from '../compile/compile-project.js';
 import { formatCount } from '../format-count.js';
 
 /**
  * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and
  * turns the count into pass / warn / fail by the test's severity, warn_if and error_if.
  */
-export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
+export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal, audited?: number): Promise<NodeOutcome> {
   const { context, adapter } = build;
   const node = context.graph.nodes.get(id);
   if (node?.kind !== 'data_test') throw new Error(`runDataTest: ${id} is not a data test`);
+  // The test already counted the rows its model published, as an audit just before publishing them: the same rows.
+  if (audited !== undefined && !node.config.storeFailures) return auditedOutcome(node, audited, nodeSqlPath(context, node, 'compiled'));
   const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
   // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
   const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
@@ -34,17 +38,33 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
     }
     const [row] = await adapter.query(counted, { signal });
     const failures = Number(row?.failures ?? 0);
-    const status = testStatus(failures, node.config);
     const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';
-    return {
-      status,
-      description: `test ${node.name}`,
-      failures,
-      sqlPath: compiledPath,
-      message: status === 'pass' ? undefined : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
-    };
+    return testOutcome(node, failures, compiledPath, stored);
   } catch (error) {
     const engineMessage = error instanceof StatementFailedError ? error.engineMessage : error instanceof Error ? error.message : String(error);
     throw new NodeFailedError(`Test ${node.name} (${node.filePath}) could not run:\n  ${engineMessage}\n  SQL: ${compiledPath}`, compiledPath, { cause: error });
   }
+}
+
+/** A test's outcome from its failure count, by its severity, warn_if and error_if. */
+function testOutcome(node: DataTestNode, failures: number, compiledPath: string, stored = ''): NodeOutcome {
+  const status = testStatus(failures, node.config);
+  return {
+    status,
+    description: `test ${node.name}`,
+    failures,
+    sqlPath: compiledPath,
+    message: status === 'pass' ? undefined : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
+  };
+}
+
+function auditedOutcome(node: DataTestNode, failures: number, compiledPath: string): NodeOutcome {
+  return { ...testOutcome(node, failures, compiledPath), description: `test ${node.name} (audited before publishing)` };
+}
+
+/** The outcome of a test whose audit kept its model from being published: failed, with the rows it found. */
+export function blockedAuditOutcome(context: ProjectGraph, id: string, { failures, model }: { failures: number; model: string }): NodeOutcome {
+  const node = context.graph.nodes.get(id) as DataTestNode;
+  const outcome = testOutcome(node, failures, nodeSqlPath(context, node, 'compiled'));
+  return { ...outcome, description: `test ${node.name} (audited before publishing)`, message: `${outcome.message ?? node.name} Found in the new rows of ${model}, which were not published.` };
 }

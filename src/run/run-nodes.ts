@@ -19,6 +19,11 @@ export interface RunNodesOptions {
   onEvent?: (event: RunEvent) => void;
   signal?: AbortSignal;
   now?: () => number;
+  /**
+   * The outcome of a node whose upstream failed, when its work already happened inside that upstream node (a data
+   * test that audited its model's rows before publishing them); otherwise it is skipped.
+   */
+  outcomeWhenBlocked?: (uniqueId: string) => NodeOutcome | undefined;
 }
 
 /** Each selected node's nearest selected ancestors, looking through nodes that are not selected. */
@@ -115,6 +120,11 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
   const runOne = async (id: string): Promise<void> => {
     const node = graph.nodes.get(id)!;
     const blocked = (deps.get(id) ?? []).map((p) => outcome.get(p)!).find((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail');
+    const doneUpstream = blocked ? options.outcomeWhenBlocked?.(id) : undefined;
+    if (doneUpstream) {
+      finish({ uniqueId: id, name: node.name, kind: node.kind, ...doneUpstream, status: doneUpstream.status ?? 'success', seconds: 0 });
+      return;
+    }
     if (blocked || controller.signal.aborted) {
       finish({
         uniqueId: id,

@@ -6,7 +6,8 @@ import { withReplacedKeysInline } from '../materialize/plan-incremental.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type Node, type Relation } from '../graph/nodes.js';
+import { isRunnable, type DataTestNode, type Node, type Relation } from '../graph/nodes.js';
+import { modelAudits } from './model-audits.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
 import { planSchemas } from '../materialize/plan-node.js';
@@ -14,7 +15,7 @@ import { loadProject, type LoadProjectOptions } from '../project/load-project.js
 import { buildNode, type BuildContext } from './build-node.js';
 import { landingLimitWarnings } from './landing-limit-warnings.js';
 import type { NodeResult, RunEvent } from './node-result.js';
-import { runDataTest } from './run-data-test.js';
+import { blockedAuditOutcome, runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
 import { deferTo, withState } from '../compile/state-selection.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
@@ -83,6 +84,7 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
       message: r.message ?? null,
       sql_path: r.sqlPath ?? null,
       stats: r.stats ?? {},
+      ...(r.audits ? { audits: r.audits } : {}),
       ...(r.landingFiles ? { landing_files: r.landingFiles } : {}),
     })),
   };
@@ -128,12 +130,52 @@ async function existingTables(adapter: Adapter, nodes: readonly Node[]): Promise
   return tables;
 }
 
+/** The audits of each selected model, what waits for what because of them, and the seeds a `run` must load for them. */
+interface AuditPlan {
+  tests: Map<string, DataTestNode[]>;
+  waitFor: Map<string, string[]>;
+  seedsToLoad: string[];
+}
+
+/**
+ * Finds the tests that audit each selected model before it is published. A model waits for the seeds its audits
+ * read where they are built in the same invocation; a `run` loads such a seed first when it does not exist yet (a
+ * privacy audit that cannot read its seed would block the model).
+ */
+async function planModelAudits(graph: Graph, command: ExecuteCommand, ids: readonly string[], adapter: Adapter, dryRun: boolean): Promise<AuditPlan> {
+  const selected = new Set(ids);
+  const plan: AuditPlan = { tests: new Map(), waitFor: new Map(), seedsToLoad: [] };
+  const seeds = new Set<string>();
+  for (const id of ids) {
+    if (graph.nodes.get(id)?.kind !== 'model') continue;
+    const audits = modelAudits(graph, id, command, selected);
+    if (audits.tests.length === 0) continue;
+    plan.tests.set(id, audits.tests);
+    plan.waitFor.set(id, audits.seeds);
+    for (const seed of audits.seeds) seeds.add(seed);
+  }
+  if (command === 'run' && !dryRun) {
+    for (const seed of [...seeds].sort()) {
+      const node = graph.nodes.get(seed)!;
+      const exists = (await adapter.listRelations(node.relation.schema)).has(node.relation.identifier.toLowerCase());
+      if (!exists && !selected.has(seed)) plan.seedsToLoad.push(seed);
+    }
+  }
+  return plan;
+}
+
+function mergeDependencies(...all: ReadonlyArray<ReadonlyMap<string, readonly string[]>>): Map<string, string[]> {
+  const merged = new Map<string, string[]>();
+  for (const map of all) for (const [id, deps] of map) merged.set(id, [...(merged.get(id) ?? []), ...deps]);
+  return merged;
+}
+
 /** Loads and compiles the project, then executes the selected nodes of a command in DAG order. */
 export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
   const context = buildProjectGraph(loadProject(options));
   const selection = withState(context, options, options);
-  const ids = selectNodes(context.graph, selection, ACTS_ON[command]);
+  const ids = [...selectNodes(context.graph, selection, ACTS_ON[command])];
   // --threads bounds the engine's queries as well as the nodes at once (Athena's quota counts queued queries).
   const target = { ...context.project.target, threads: options.threads ?? context.project.target.threads };
   const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
@@ -142,13 +184,16 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
+    const audits = await planModelAudits(context.graph, command, ids, adapter, options.dryRun === true);
+    ids.push(...audits.seedsToLoad);
     const hooks = new Map<string, string[]>();
     const replaceWhere = new Map<string, string>();
     const replaceKeys = new Map<string, string>();
+    const purges = new Map<string, string>();
     const deferredRelation = options.defer
       ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
       : undefined;
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, deferredRelation });
+    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, purges, deferredRelation });
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
     const readable = new Map([...compiled].map(([id, sql]) => {
       const keys = replaceKeys.get(id);
@@ -161,11 +206,15 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const schemas = planSchemas(relations, adapter.dialect);
     writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
     await adapter.executePlan(schemas, { signal: options.signal });
-    const build: BuildContext = { context, adapter, compiled, hooks, replaceWhere, replaceKeys, deferredRelation, fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')) };
+    const audited = new Map<string, { failures: number; blocked: boolean; model: string }>();
+    const build: BuildContext = {
+      context, adapter, compiled, hooks, replaceWhere, replaceKeys, purges, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
+      fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')),
+    };
     results = await runNodes({
       graph: context.graph,
       ids,
-      extraDependencies: command === 'build' ? testGates(context.graph, ids) : undefined,
+      extraDependencies: mergeDependencies(command === 'build' ? testGates(context.graph, ids) : new Map(), audits.waitFor),
       threads: target.threads,
       signal: options.signal,
       onEvent: options.onEvent,
@@ -174,8 +223,10 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
         if (kind === 'unit_test') return runUnitTest(context, id);
         // Each node's queries are measured on their way to the engine, whichever step sends them.
         const nodeBuild = { ...build, adapter: adapter.metered?.(measure) ?? adapter };
-        return kind === 'data_test' ? runDataTest(nodeBuild, id, signal) : buildNode(nodeBuild, id, signal);
+        return kind === 'data_test' ? runDataTest(nodeBuild, id, signal, audited.get(id)?.failures) : buildNode(nodeBuild, id, signal);
       },
+      // A test whose audit kept its model from being published failed there: it is reported as failed, not skipped.
+      outcomeWhenBlocked: (id) => (audited.get(id)?.blocked ? blockedAuditOutcome(context, id, audited.get(id)!) : undefined),
     });
   } finally {
     await adapter.close();

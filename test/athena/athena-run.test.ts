@@ -28,25 +28,26 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     const first = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
-    const zones = ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted'];
+    // identifier_columns: the seed that machine_learning_curated's no_identifiers audit reads, loaded by run when missing.
+    const zones = ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'identifier_columns', 'machine_learning_curated', 'step_trainer_trusted'];
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
     const firstRun = fake.sent.length;
     const second = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[42 rows in/);
+    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[42 rows, audited by 1 test in/);
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
     const sent = fake.sent.slice(firstRun);
     // An unchanged landing declaration is not dropped; the table models are swapped in by rename.
     expect(sent.filter((s) => /^drop table if exists `stedi`.`\w+_landing`/.test(s))).toEqual([]);
     expect(sent.filter((s) => /^alter table .* rename to `stedi`.`(customer_trusted|customer_curated)`$/.test(s))).toHaveLength(2);
-    // The incremental models are never renamed: their new rows are staged, merged (or replaced) and purged in place.
+    // The incremental models are never renamed: they are purged, then their new rows are staged, audited and merged in place.
     expect(sent.filter((s) => /rename to `stedi`.`(accelerometer_trusted|step_trainer_trusted|machine_learning_curated)`/.test(s))).toEqual([]);
     expect(sent.map((s) => /^(merge into|delete from|insert into) "stedi"."(\w+)"/.exec(s)?.slice(1).join(' ')).filter(Boolean)).toEqual([
-      'merge into accelerometer_trusted',
       'delete from accelerometer_trusted',
-      'merge into step_trainer_trusted',
+      'merge into accelerometer_trusted',
       'delete from step_trainer_trusted',
+      'merge into step_trainer_trusted',
       'merge into machine_learning_curated',
     ]);
   });
@@ -55,12 +56,13 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     const dir = copyStediProject();
     const run = await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV });
     expect(run.code).toBe(0);
-    // The fake scans 3 MB per CTAS: billed as the 10 MB minimum, at 5 USD per TB.
+    // The fake scans 3 MB per query that reads (the CTAS and the two consent audits), each billed as the 10 MB
+    // minimum at 5 USD per TB; the rename that publishes the table is DDL, free.
     const cost = (10 * MB / 1024 ** 4) * 5;
-    expect(run.stdout).toMatch(/OK table stedi.customer_trusted \.+ \[42 rows in [\d.]+s, 3.00 MB scanned, \$0.000048\]/);
-    expect(run.stdout).toContain('Athena, 3.00 MB scanned, $0.000048, over 1 queries.');
+    expect(run.stdout).toMatch(/OK table stedi.customer_trusted \.+ \[42 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/);
+    expect(run.stdout).toContain('Athena, 9.00 MB scanned, $0.000143, over 4 queries.');
     const [result] = readTargetJson(dir, 'run_results.json').results;
-    expect(result.stats).toEqual({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB, engine_ms: 1500, queue_ms: 10, cost_usd: cost });
+    expect(result.stats).toEqual({ queries: 4, bytes_scanned: 9 * MB, bytes_billed: 30 * MB, engine_ms: 4 * 1500, queue_ms: 4 * 10, cost_usd: 3 * cost });
   });
 
   it('counts every query a model sends in its cost, the column query of an incremental model too', async () => {
@@ -94,7 +96,7 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
   it('keeps the cost of the statements that succeeded when a later one fails', async () => {
     const dir = copyStediProject();
     expect((await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV })).code).toBe(0);
-    // The next run creates the schema, builds the new table by CTAS (billed), then dies at the first rename.
+    // The next run creates the schema, builds the new table by CTAS (billed), then dies at its first audit.
     fake.crashAt = fake.sent.length + 3;
     const run = await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV });
     expect(run.code).toBe(1);
@@ -107,7 +109,7 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
 
   it('--timeout stops the query in flight with StopQueryExecution, skips what had not started and fails the run', async () => {
     const dir = copyStediProject();
-    fake.hang = /^create table "stedi"."customer_trusted"/;
+    fake.hang = /^create table "stedi"."customer_trusted(__tmp_\w+)?"/;
     const run = await cli(['run', ...ARGS, '--select', 'customer_trusted+', '--timeout', '0.2'], { cwd: dir, env: ENV, timeoutSignal: timeoutWhenHung });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Stopped after --timeout 0.2s: queries in flight were cancelled.');
@@ -116,7 +118,8 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     const results = readTargetJson(dir, 'run_results.json').results;
     expect(results.find((r: { name: string }) => r.name === 'customer_trusted')).toMatchObject({ status: 'error', message: expect.stringMatching(/cancelled/) });
     expect(results.filter((r: { name: string }) => r.name !== 'customer_trusted').map((r: { status: string }) => r.status)).toEqual(expect.arrayContaining(['skipped']));
-    expect(results.every((r: { status: string }) => r.status === 'error' || r.status === 'skipped')).toBe(true);
+    // The seed that machine_learning_curated's audit reads is loaded beside the models; every model stopped.
+    expect(results.filter((r: { resource_type: string }) => r.resource_type === 'model').every((r: { status: string }) => r.status === 'error' || r.status === 'skipped')).toBe(true);
   });
 
   it('--timeout also stops the create schema statement that comes before every node', async () => {

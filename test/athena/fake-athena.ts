@@ -112,6 +112,10 @@ export class FakeAthena {
   private readonly types = new Map<string, StatementType>();
   // Queries that describe a SELECT (`select * from (...) limit 0`), with the columns they return.
   private readonly described = new Map<string, string[]>();
+  /** Failing rows the audit of a test (by name) counts; a test not named here counts none. */
+  readonly auditFailures = new Map<string, number>();
+  // Audit queries by id, with the test they audit.
+  private readonly audits = new Map<string, string>();
 
   constructor() {
     this.mock.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString: string }) => {
@@ -123,6 +127,8 @@ export class FakeAthena {
       const id = `q${this.sent.length}`;
       const describe = /^select \* from \(\n([\s\S]*)\n\) limit 0$/.exec(sql);
       if (describe) this.described.set(id, selectListColumns(describe[1]!));
+      const audit = /^-- audit: ([a-z0-9_]+)\n/i.exec(sql);
+      if (audit) this.audits.set(id, audit[1]!);
       this.types.set(id, describe ? 'DML' : this.apply(sql));
       this.observe?.(this.catalog);
       this.inFlight.add(id);
@@ -147,6 +153,13 @@ export class FakeAthena {
       };
     });
     this.mock.on(GetQueryResultsCommand).callsFake(async (input: { QueryExecutionId: string }) => {
+      const audited = this.audits.get(input.QueryExecutionId);
+      if (audited !== undefined) {
+        const failures = this.auditFailures.get(audited) ?? 0;
+        const columns = [{ Name: 'failures', Type: 'bigint' }, { Name: 'blocks', Type: 'boolean' }];
+        const header = { Data: columns.map((c) => ({ VarCharValue: c.Name })) };
+        return { ResultSet: { Rows: [header, { Data: [{ VarCharValue: String(failures) }, { VarCharValue: String(failures !== 0) }] }], ResultSetMetadata: { ColumnInfo: columns } } };
+      }
       const described = this.described.get(input.QueryExecutionId);
       if (!described) return { UpdateCount: 42, ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
       const columns = described.map((name) => ({ Name: name, Type: /^(x|y|z)$/.test(name) ? 'double' : /time|date|distance/.test(name) ? 'bigint' : 'varchar' }));
@@ -178,7 +191,7 @@ export class FakeAthena {
   }
 
   private apply(sql: string): StatementType {
-    const text = sql.replace(/\s+/g, ' ').trim().toLowerCase();
+    const text = sql.replace(/^(--[^\n]*\n)+/, '').replace(/\s+/g, ' ').trim().toLowerCase();
     let m: RegExpMatchArray | null;
     if ((m = text.match(new RegExp(`^create table ${NAME} with .* as `)))) {
       if (this.catalog.has(m[2]!)) throw new Error(`table ${m[2]} already exists`);

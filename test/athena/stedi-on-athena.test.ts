@@ -48,8 +48,10 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
 
   it('sends only statements that parse: DDL by Hive rules in backticks, everything else by Trino rules', () => {
     const statements = [...runFiles(project).values()].flatMap(statementsOfRunFile);
-    expect(statements.length).toBe(1 + 3 + 5);
-    expect(statements.filter((s) => athenaGrammar(s) === 'hive')).toHaveLength(4);
+    // The schema, 3 external tables, and per table model: a CTAS under a temporary name, its audits (9 in all), a
+    // drop of the new table should an audit refuse it, and the rename that publishes it.
+    expect(statements.length).toBe(1 + 3 + 5 * 3 + 9);
+    expect(statements.filter((s) => athenaGrammar(s) === 'hive')).toHaveLength(4 + 5 * 2);
     for (const sql of statements) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 
@@ -112,8 +114,8 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
     // A changed landing declaration: the external table is dropped and created again.
     edit('models/landing/_landing.yml', (text) => text.replace('        columns:\n', '        columns:\n          - { name: note, json_key: note, data_type: string }\n'));
     await step(['run', ...ARGS, '--select', 'source:landing.customer_landing']);
-    // A swap interrupted between its renames (schema, CTAS, rename aside, then death), repaired by the next run.
-    fake.crashAt = fake.sent.length + 4;
+    // A swap interrupted between its renames (schema, CTAS, two audits, rename aside, then death), repaired by the next run.
+    fake.crashAt = fake.sent.length + 6;
     expect((await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: CLI_ENV })).code).toBe(1);
     fake.crashAt = undefined;
     expect(fake.names().filter((n) => /__(tmp|bkp)_/.test(n))).toHaveLength(2);
@@ -143,6 +145,7 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
       ['delete', /^delete from /],
       ['replace_keys staged', /^create table "stedi"\."machine_learning_curated__stedi_new_\w+k" with \(/],
       ['data test', /^select count\(\*\) as failures from /],
+      ['audit before publishing', /^-- audit: \w+\nselect failures, failures <> 0 as blocks from \(/],
     ];
     for (const [kind, pattern] of kinds) expect(fake.sent.some((sql) => pattern.test(sql)), kind).toBe(true);
     for (const sql of fake.sent) expect(athenaSyntaxProblems(sql), sql).toEqual([]);

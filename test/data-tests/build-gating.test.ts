@@ -35,11 +35,11 @@ async function build(files: Record<string, string>) {
 }
 
 describe('stedi-models build', () => {
-  it("skips everything downstream of a model whose error-severity test fails, runs independent models, and exits 1", async () => {
+  it("does not publish a model whose error-severity test fails on its new rows, skips everything downstream, runs independent models, and exits 1", async () => {
     const run = await build({ 'models/_schema.yml': schema('not_null') });
     expect(run.code).toBe(1);
     expect(run.status).toEqual({
-      raw: 'success',
+      raw: 'error',
       not_null_raw_id: 'fail',
       clean: 'skipped',
       not_null_clean_id: 'skipped',
@@ -47,9 +47,10 @@ describe('stedi-models build', () => {
       report: 'skipped',
       independent: 'success',
     });
-    expect(run.stdout).toMatch(/FAIL test not_null_raw_id /);
+    expect(run.stdout).toMatch(/FAIL test not_null_raw_id \(audited before publishing\) \.+ \[1 failing row in/);
     expect(run.stdout).toMatch(/SKIP clean /);
-    expect(run.results.find((r) => r.name === 'clean')!.message).toContain('not_null_raw_id');
+    expect(run.results.find((r) => r.name === 'raw')!.message).toContain('Model raw (models/raw.sql) was not published: test not_null_raw_id found 1 failing row in its new rows.');
+    expect(run.results.find((r) => r.name === 'clean')!.message).toContain('skipped because upstream raw failed');
   });
 
   it('builds downstream models when the failing test is only a warning, and exits 0', async () => {

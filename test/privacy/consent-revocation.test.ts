@@ -1,21 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
+import { queryDatabase } from '../helpers/query-database.js';
 import { writeLandingData } from '../../src/generate/write-landing-data.js';
 import { readLanding } from '../helpers/landing-files.js';
 import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
 type Row = Record<string, unknown>;
 
-async function query(database: string, sql: string): Promise<Row[]> {
-  const adapter = await DuckDbAdapter.open({ path: database, settings: {} }, '/');
-  try {
-    return await adapter.query(sql);
-  } finally {
-    await adapter.close();
-  }
-}
+const query = queryDatabase;
 
 const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
 

@@ -286,5 +286,5 @@ describe('privacy properties on generated landing sets', () => {
     console.log(`privacy properties: ${cases} landing sets in ${seconds.toFixed(1)} s; cases with a withdrawn consent ${seen.withdrawn}, a lastupdatedate tie ${seen.tie}, a serial shared with a non-consenting customer ${seen.sharedSerial}, readings at one instant ${seen.sameInstant}, rows in machine_learning_curated ${seen.mlRows}`);
     // The generated sets exercise the hard cases often, or the properties prove little.
     for (const [what, count] of Object.entries(seen)) expect(count, what).toBeGreaterThan(RUNS / 20);
-  });
+  }, 600_000); // 300 full builds: minutes on a loaded 2-core machine (a bound on a hung run, not a speed check)
 });

@@ -98,8 +98,9 @@ describe('a run killed with SIGKILL', () => {
 
   it('the two data sets give different contents in every zone relation', () => {
     const differing = [...oldState].filter(([name, old]) => newState.get(name)?.checksum !== old.checksum).map(([name]) => name);
-    // The rejects tables are empty in both; every other relation must differ, or "old or new" would prove nothing.
-    expect(differing.sort()).toEqual([...oldState.keys()].filter((n) => !n.endsWith('_rejects')).sort());
+    // The rejects tables are empty in both, and the seed identifier_columns (loaded for machine_learning_curated's
+    // audit) is the same CSV; every other relation must differ, or "old or new" would prove nothing.
+    expect(differing.sort()).toEqual([...oldState.keys()].filter((n) => !n.endsWith('_rejects') && n !== 'stedi.identifier_columns').sort());
     expect(temporaryRelations(newState)).toEqual([]);
   });
 
@@ -154,5 +155,5 @@ describe('a run killed with SIGKILL', () => {
     expect(newCounts).toContain(0);
     expect(new Set(newCounts).size).toBeGreaterThanOrEqual(4);
     expect(Math.max(...newCounts)).toBeGreaterThanOrEqual(8);
-  });
+  }, 600_000); // 26 killed runs and their recoveries: a bound on a hung run, not a speed check
 });

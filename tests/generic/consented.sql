@@ -3,6 +3,8 @@
     and no landing record for the same key at least as new that lacks consent. With consent_cutoff: as_of, the row's
     reading time must also be on or after that consent. -#}
 {% test consented(model, column_name, key='email', reading_time=none) %}
+{#- Blocking: it audits a model's new rows before they are published, in run as well as in build. -#}
+{{ config(blocking=true) }}
 {%- if key not in ['email', 'serialnumber'] %}{{ exceptions.raise_compiler_error("consented: key must be 'email' or 'serialnumber', got '" ~ key ~ "'") }}{% endif %}
 with consenting as (
     {{ consenting_customers(key) }}

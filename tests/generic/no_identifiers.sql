@@ -1,6 +1,8 @@
 {#- Fails for every column named like a direct identifier (seed identifier_columns) and for every string value
     that equals an email, phone or name of customer_landing. -#}
 {% test no_identifiers(model) %}
+{#- Blocking: it audits a model's new rows before they are published, in run as well as in build. -#}
+{{ config(blocking=true) }}
 select 'column' as finding, c.column_name as detail
 from information_schema.columns as c
 inner join {{ ref('identifier_columns') }} as i

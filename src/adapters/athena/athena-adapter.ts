@@ -10,6 +10,7 @@ import {
 import type { Relation } from '../../graph/nodes.js';
 import type { AthenaTarget } from '../../project/profiles.js';
 import type { Adapter, Dialect, QueryOptions, RelationType, Row, Statement, StatementResult, StatsSink } from '../adapter.js';
+import { checkAudit } from '../audit-failed-error.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
 import { athenaRequestError } from './athena-errors.js';
@@ -138,14 +139,30 @@ export class AthenaAdapter implements Adapter {
     return columns.map((c) => ({ name: c.Name!, type: catalogType(c) }));
   }
 
-  /** Runs a plan's statements one after another. */
+  /**
+   * Runs a plan's statements one after another. When one fails (or an audit blocks), the plan's cleanup statements
+   * still run: they drop what it staged (a table built beside the published one), so rows that failed an audit are
+   * not left readable under another name.
+   */
   async executePlan(statements: readonly Statement[], options: QueryOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
-    for (const statement of statements) {
-      const outcome = await this.run(statement, options.signal);
-      const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId, options.signal) : undefined;
-      const records = statement.returnsRecords ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal) : undefined;
-      results.push({ rows, records });
+    try {
+      for (const statement of statements) {
+        if (statement.cleanup === 'on-failure') {
+          results.push({});
+          continue;
+        }
+        const outcome = await this.run(statement, options.signal);
+        const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId, options.signal) : undefined;
+        const records = statement.returnsRecords || statement.audit ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal) : undefined;
+        checkAudit(statement, records);
+        results.push({ rows, records });
+      }
+    } catch (error) {
+      // An interrupted run sends nothing more; the next run's repair drops what was staged.
+      const notRun = statements.slice(results.length + 1);
+      if (!options.signal?.aborted) for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      throw error;
     }
     return results;
   }

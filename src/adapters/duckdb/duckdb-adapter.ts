@@ -7,6 +7,7 @@ import type { DuckDbTarget } from '../../project/profiles.js';
 import type { Relation } from '../../graph/nodes.js';
 import type { Adapter, AdapterCapabilities, RelationType, Row, Statement, StatementResult } from '../adapter.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
+import { checkAudit } from '../audit-failed-error.js';
 import { duckDbDialect } from './duckdb-dialect.js';
 
 // @duckdb/node-api is CommonJS whose index re-exports ~100 files. An ESM `import` of it has Node lex every one of
@@ -94,8 +95,14 @@ export class DuckDbAdapter implements Adapter {
       options.signal?.addEventListener('abort', onAbort);
       try {
         for (const statement of statements) {
+          if (statement.cleanup === 'on-failure') {
+            results.push({});
+            continue;
+          }
           if (options.signal?.aborted) throw new StatementCancelledError(statement);
-          results.push(await this.run(connection, statement, options.signal));
+          const result = await this.run(connection, statement, options.signal);
+          checkAudit(statement, result.records);
+          results.push(result);
         }
         return results;
       } catch (error) {
@@ -112,7 +119,7 @@ export class DuckDbAdapter implements Adapter {
   private async run(connection: DuckDBConnection, statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
     try {
       const reader = await connection.runAndReadAll(statement.sql);
-      if (statement.returnsRecords) {
+      if (statement.returnsRecords || statement.audit) {
         return { records: reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)]))) };
       }
       if (!statement.reportsRows && !statement.countsAs) return {};

@@ -1,5 +1,5 @@
--- build table machine_learning_curated
-create table "stedi"."machine_learning_curated" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/machine_learning_curated/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
+-- build table machine_learning_curated under a temporary name
+create table "stedi"."machine_learning_curated__tmp_b0ba0001" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/machine_learning_curated/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- The training table: each trusted step trainer reading paired with the trusted phone readings of the same
 -- millisecond. It carries no direct identifier (no email, name, phone or birthday).
 -- ml_pairing: timestamp pairs on time alone (the reference table; a reading may meet another customer's phone
@@ -20,4 +20,95 @@ select
 from "stedi"."step_trainer_trusted" as s
 inner join "stedi"."accelerometer_trusted" as a
     on a."timestamp" = s.sensorreadingtime
+;
+
+-- audit machine_learning_curated with test no_identifiers_machine_learning_curated before publishing
+-- audit: no_identifiers_machine_learning_curated
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+select 'column' as finding, c.column_name as detail
+from information_schema.columns as c
+inner join "stedi"."identifier_columns" as i
+    on lower(c.column_name) like i.pattern
+where c.table_schema = 'stedi'
+  and c.table_name = 'machine_learning_curated__tmp_b0ba0001'
+) as test_failures
+) as audit
+;
+
+-- audit machine_learning_curated with test consented_machine_learning_curated_serialnumber before publishing
+-- audit: consented_machine_learning_curated_serialnumber
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.serialnumber = l.serialnumber
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from "stedi"."machine_learning_curated__tmp_b0ba0001" as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."serialnumber"
+)
+) as test_failures
+) as audit
+;
+
+-- audit machine_learning_curated with test ml_phone_readings_are_consented before publishing
+-- audit: ml_phone_readings_are_consented
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+-- Blocking: it audits machine_learning_curated's new rows before they are published, in run as well as in build.
+
+-- Every phone reading in the training table is a landing reading of a customer whose newest landing record grants
+-- research consent (and, with consent_cutoff: as_of, was taken on or after it). Checked against the landing zone,
+-- independently of the trusted tables: a consenting record counts only if no record of the same customer at least
+-- as new withdraws it.
+with consenting as (
+    select l.email as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.email = l.email
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select ml.*
+from "stedi"."machine_learning_curated__tmp_b0ba0001" as ml
+where not exists (
+    select 1
+    from "stedi"."accelerometer_landing" as a
+    inner join consenting as c
+        on c.customer_key = a."user"
+    where a."timestamp" = ml."timestamp"
+      and a.x = ml.x
+      and a.y = ml.y
+      and a.z = ml.z
+)
+) as test_failures
+) as audit
+;
+
+-- drop the new machine_learning_curated if an audit refused it
+drop table if exists `stedi`.`machine_learning_curated__tmp_b0ba0001`
+;
+
+-- publish machine_learning_curated
+alter table `stedi`.`machine_learning_curated__tmp_b0ba0001` rename to `stedi`.`machine_learning_curated`
 ;

@@ -1,5 +1,5 @@
--- build table customer_trusted
-create table "stedi"."customer_trusted" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/customer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
+-- build table customer_trusted under a temporary name
+create table "stedi"."customer_trusted__tmp_b0ba0001" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/customer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Customers who agreed to share their data for research.
 -- A customer may appear in several landing records (a newer snapshot of the website's export); the newest record
 -- by lastupdatedate is the customer's current state, so a withdrawn consent in a newer record removes the customer.
@@ -36,4 +36,70 @@ from ranked
 where recency = 1
   and email is not null
   and (sharewithresearchasofdate is not null and sharewithresearchasofdate <> 0)
+;
+
+-- audit customer_trusted with test consented_customer_trusted_email before publishing
+-- audit: consented_customer_trusted_email
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.email as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.email = l.email
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from "stedi"."customer_trusted__tmp_b0ba0001" as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."email"
+)
+) as test_failures
+) as audit
+;
+
+-- audit customer_trusted with test consented_customer_trusted_serialnumber before publishing
+-- audit: consented_customer_trusted_serialnumber
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.serialnumber = l.serialnumber
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from "stedi"."customer_trusted__tmp_b0ba0001" as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."serialnumber"
+)
+) as test_failures
+) as audit
+;
+
+-- drop the new customer_trusted if an audit refused it
+drop table if exists `stedi`.`customer_trusted__tmp_b0ba0001`
+;
+
+-- publish customer_trusted
+alter table `stedi`.`customer_trusted__tmp_b0ba0001` rename to `stedi`.`customer_trusted`
 ;

@@ -1,10 +1,10 @@
--- build table step_trainer_trusted
-create table "stedi"."step_trainer_trusted" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
+-- build table step_trainer_trusted under a temporary name
+create table "stedi"."step_trainer_trusted__tmp_b0ba0001" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Step trainer readings of devices whose owner consented and has phone readings (customer_curated).
 -- A serial number that a landing record also gives to a customer without consent cannot be attributed safely,
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
--- purge of devices that are no longer trusted (post_hook).
+-- purge of devices that are no longer trusted (purge, in _trusted.yml).
 
 with devices as (
 select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
@@ -26,4 +26,41 @@ from "stedi"."step_trainer_landing" as s
 inner join devices as d
     on s.serialnumber = d.serialnumber
 where true
+;
+
+-- audit step_trainer_trusted with test consented_step_trainer_trusted_serialnumber before publishing
+-- audit: consented_step_trainer_trusted_serialnumber
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.serialnumber = l.serialnumber
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from "stedi"."step_trainer_trusted__tmp_b0ba0001" as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."serialnumber"
+)
+) as test_failures
+) as audit
+;
+
+-- drop the new step_trainer_trusted if an audit refused it
+drop table if exists `stedi`.`step_trainer_trusted__tmp_b0ba0001`
+;
+
+-- publish step_trainer_trusted
+alter table `stedi`.`step_trainer_trusted__tmp_b0ba0001` rename to `stedi`.`step_trainer_trusted`
 ;

@@ -45,6 +45,117 @@ inner join "stedi"."accelerometer_trusted" as a
 where s.sensorreadingtime in (select sensorreadingtime from "stedi"."machine_learning_curated__stedi_new_b0ba0002k")
 ;
 
+-- audit machine_learning_curated with test no_identifiers_machine_learning_curated before publishing
+-- audit: no_identifiers_machine_learning_curated
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+select 'column' as finding, c.column_name as detail
+from information_schema.columns as c
+inner join "stedi"."identifier_columns" as i
+    on lower(c.column_name) like i.pattern
+where c.table_schema = 'stedi'
+  and c.table_name = 'machine_learning_curated'
+union all
+select 'value in ' || 'serialnumber' as finding, cast(m."serialnumber" as varchar) as detail
+from (
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated" where not exists (select 1 from (select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002" union select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002k") as r where r."sensorreadingtime" = "stedi"."machine_learning_curated"."sensorreadingtime")
+union all
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated__stedi_new_b0ba0002"
+) as m
+where m."serialnumber" in (
+    select email from "stedi"."customer_landing" where email is not null
+    union select phone from "stedi"."customer_landing" where phone is not null
+    union select customername from "stedi"."customer_landing" where customername is not null
+)
+) as test_failures
+) as audit
+;
+
+-- audit machine_learning_curated with test consented_machine_learning_curated_serialnumber before publishing
+-- audit: consented_machine_learning_curated_serialnumber
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.serialnumber = l.serialnumber
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from (
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated" where not exists (select 1 from (select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002" union select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002k") as r where r."sensorreadingtime" = "stedi"."machine_learning_curated"."sensorreadingtime")
+union all
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated__stedi_new_b0ba0002"
+) as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."serialnumber"
+)
+) as test_failures
+) as audit
+;
+
+-- audit machine_learning_curated with test ml_phone_readings_are_consented before publishing
+-- audit: ml_phone_readings_are_consented
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+-- Blocking: it audits machine_learning_curated's new rows before they are published, in run as well as in build.
+
+-- Every phone reading in the training table is a landing reading of a customer whose newest landing record grants
+-- research consent (and, with consent_cutoff: as_of, was taken on or after it). Checked against the landing zone,
+-- independently of the trusted tables: a consenting record counts only if no record of the same customer at least
+-- as new withdraws it.
+with consenting as (
+    select l.email as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.email = l.email
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select ml.*
+from (
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated" where not exists (select 1 from (select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002" union select "sensorreadingtime" from "stedi"."machine_learning_curated__stedi_new_b0ba0002k") as r where r."sensorreadingtime" = "stedi"."machine_learning_curated"."sensorreadingtime")
+union all
+select "sensorreadingtime", "serialnumber", "distancefromobject", "timestamp", "x", "y", "z" from "stedi"."machine_learning_curated__stedi_new_b0ba0002"
+) as ml
+where not exists (
+    select 1
+    from "stedi"."accelerometer_landing" as a
+    inner join consenting as c
+        on c.customer_key = a."user"
+    where a."timestamp" = ml."timestamp"
+      and a.x = ml.x
+      and a.y = ml.y
+      and a.z = ml.z
+)
+) as test_failures
+) as audit
+;
+
+-- drop the staged rows of machine_learning_curated if an audit refused them
+drop table if exists `stedi`.`machine_learning_curated__stedi_new_b0ba0002`
+;
+
+-- drop the staged keys of machine_learning_curated
+drop table if exists `stedi`.`machine_learning_curated__stedi_new_b0ba0002k`
+;
+
 -- replace the rows of machine_learning_curated whose unique key the new rows or replace_keys carry
 merge into "stedi"."machine_learning_curated" as t
 using (

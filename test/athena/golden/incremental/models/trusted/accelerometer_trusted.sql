@@ -1,9 +1,19 @@
+-- purge the rows of accelerometer_trusted that may no longer be kept
+delete from "stedi"."accelerometer_trusted"
+where not exists (
+    select 1 from "stedi"."customer_trusted" as c
+    -- qualified: an unqualified "user" would not reach the deleted row from inside this subquery
+    where c.email = "stedi"."accelerometer_trusted"."user"
+    
+)
+;
+
 -- stage the new rows of accelerometer_trusted
 create table "stedi"."accelerometer_trusted__stedi_new_b0ba0002" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/accelerometer_trusted__stedi_new_b0ba0002/b0ba0002/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Phone readings of customers who agreed to share their data for research.
 -- With consent_cutoff: as_of, readings taken before the customer's consent date are excluded too.
 -- Incremental: a run re-reads the readings of the lookback window and every reading of customers new to this table
--- (a customer who just gave consent brings their history); rows of customers who withdrew are purged (post_hook).
+-- (a customer who just gave consent brings their history); rows of customers who withdrew are purged first (purge, in _trusted.yml).
 
 select
     a."user",
@@ -39,6 +49,43 @@ inner join (
 where (a."timestamp" < (select coalesce(max("timestamp"), 0) - 259200000 from "stedi"."accelerometer_trusted") or a."timestamp" is null)
 ;
 
+-- audit accelerometer_trusted with test consented_accelerometer_trusted_user before publishing
+-- audit: consented_accelerometer_trusted_user
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.email as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.email = l.email
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from (
+select "user", "timestamp", "x", "y", "z" from "stedi"."accelerometer_trusted" where not exists (select 1 from (select "user", "timestamp" from "stedi"."accelerometer_trusted__stedi_new_b0ba0002") as r where r."user" = "stedi"."accelerometer_trusted"."user" and r."timestamp" = "stedi"."accelerometer_trusted"."timestamp")
+union all
+select "user", "timestamp", "x", "y", "z" from "stedi"."accelerometer_trusted__stedi_new_b0ba0002"
+) as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."user"
+)
+) as test_failures
+) as audit
+;
+
+-- drop the staged rows of accelerometer_trusted if an audit refused them
+drop table if exists `stedi`.`accelerometer_trusted__stedi_new_b0ba0002`
+;
+
 -- replace the rows of accelerometer_trusted whose unique key the new rows carry
 merge into "stedi"."accelerometer_trusted" as t
 using (
@@ -49,15 +96,6 @@ using (
 on s."__stedi_replaces" and s."user" = t."user" and s."timestamp" = t."timestamp"
 when matched then delete
 when not matched and not s."__stedi_replaces" then insert ("user", "timestamp", "x", "y", "z") values (s."user", s."timestamp", s."x", s."y", s."z")
-;
-
--- run post-hook 1 of accelerometer_trusted
-delete from "stedi"."accelerometer_trusted" where not exists (
-    select 1 from "stedi"."customer_trusted" as c
-    -- qualified: an unqualified "user" would not reach the deleted row from inside this subquery
-    where c.email = "stedi"."accelerometer_trusted"."user"
-    
-)
 ;
 
 -- drop the staged rows of accelerometer_trusted

@@ -1,10 +1,24 @@
+-- purge the rows of step_trainer_trusted that may no longer be kept
+delete from "stedi"."step_trainer_trusted"
+where serialnumber is null
+   or serialnumber not in (select d.serialnumber
+from "stedi"."customer_curated" as d
+where not exists (
+    select 1
+    from "stedi"."customer_landing" as l
+    where l.serialnumber = d.serialnumber
+      and not exists (select 1 from "stedi"."customer_trusted" as t where t.email = l.email)
+)
+  and d.serialnumber is not null)
+;
+
 -- stage the new rows of step_trainer_trusted
 create table "stedi"."step_trainer_trusted__stedi_new_b0ba0002" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted__stedi_new_b0ba0002/b0ba0002/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Step trainer readings of devices whose owner consented and has phone readings (customer_curated).
 -- A serial number that a landing record also gives to a customer without consent cannot be attributed safely,
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
--- purge of devices that are no longer trusted (post_hook).
+-- purge of devices that are no longer trusted (purge, in _trusted.yml).
 
 with devices as (
 select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
@@ -45,6 +59,43 @@ inner join (
 where (s.sensorreadingtime < (select coalesce(max(sensorreadingtime), 0) - 259200000 from "stedi"."step_trainer_trusted") or s.sensorreadingtime is null)
 ;
 
+-- audit step_trainer_trusted with test consented_step_trainer_trusted_serialnumber before publishing
+-- audit: consented_step_trainer_trusted_serialnumber
+select failures, failures <> 0 as blocks from (
+select count(*) as failures from (
+with consenting as (
+    select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
+from "stedi"."customer_landing" as l
+where l.sharewithresearchasofdate is not null
+  and l.sharewithresearchasofdate <> 0
+  and not exists (
+      select 1
+      from "stedi"."customer_landing" as newer
+      where newer.serialnumber = l.serialnumber
+        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
+        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
+  )
+)
+
+select t.*
+from (
+select "sensorreadingtime", "serialnumber", "distancefromobject" from "stedi"."step_trainer_trusted" where not exists (select 1 from (select "serialnumber", "sensorreadingtime" from "stedi"."step_trainer_trusted__stedi_new_b0ba0002") as r where r."serialnumber" = "stedi"."step_trainer_trusted"."serialnumber" and r."sensorreadingtime" = "stedi"."step_trainer_trusted"."sensorreadingtime")
+union all
+select "sensorreadingtime", "serialnumber", "distancefromobject" from "stedi"."step_trainer_trusted__stedi_new_b0ba0002"
+) as t
+where not exists (
+    select 1
+    from consenting as c
+    where c.customer_key = t."serialnumber"
+)
+) as test_failures
+) as audit
+;
+
+-- drop the staged rows of step_trainer_trusted if an audit refused them
+drop table if exists `stedi`.`step_trainer_trusted__stedi_new_b0ba0002`
+;
+
 -- replace the rows of step_trainer_trusted whose unique key the new rows carry
 merge into "stedi"."step_trainer_trusted" as t
 using (
@@ -55,19 +106,6 @@ using (
 on s."__stedi_replaces" and s."serialnumber" = t."serialnumber" and s."sensorreadingtime" = t."sensorreadingtime"
 when matched then delete
 when not matched and not s."__stedi_replaces" then insert ("sensorreadingtime", "serialnumber", "distancefromobject") values (s."sensorreadingtime", s."serialnumber", s."distancefromobject")
-;
-
--- run post-hook 1 of step_trainer_trusted
-delete from "stedi"."step_trainer_trusted" where serialnumber is null
-   or serialnumber not in (select d.serialnumber
-from "stedi"."customer_curated" as d
-where not exists (
-    select 1
-    from "stedi"."customer_landing" as l
-    where l.serialnumber = d.serialnumber
-      and not exists (select 1 from "stedi"."customer_trusted" as t where t.email = l.email)
-)
-  and d.serialnumber is not null)
 ;
 
 -- drop the staged rows of step_trainer_trusted
