@@ -90,6 +90,21 @@ function concurrency(c) {
   ].join('\n');
 }
 
+function audits(a) {
+  if (!a) return 'not run';
+  if (a.failed) return `**failed:** ${a.failed.split('\n')[0]}`;
+  const rows = a.sets.flatMap((set) =>
+    [set.full, set.incremental].filter(Boolean).map((m) => [m.label, m.pairs.length, m.medianAudited, m.medianUnaudited, m.medianRatio, m.medianCpuRatio ?? '–']),
+  );
+  return [
+    table(['run', 'pairs', 'audited (s)', 'not audited (s)', 'median ratio (wall)', 'median ratio (CPU)'], rows),
+    '',
+    `Pairs (audited, not audited, s): ${a.sets.flatMap((set) => [set.full, set.incremental].filter(Boolean).map((m) => `${m.label}: ${m.pairs.map((p) => `${fmt(p.audited.seconds, 2)}/${fmt(p.unaudited.seconds, 2)}`).join(', ')}`)).join('; ')}.`,
+    '',
+    `- ${a.command}`,
+  ].join('\n');
+}
+
 /** The tables of every section, for the terminal. */
 export function renderTables(r) {
   return [
@@ -98,6 +113,7 @@ export function renderTables(r) {
     '## 3. Incremental', incremental(r.incremental),
     '## 4. Compile speed', compile(r.compile),
     '## 5. Concurrency', concurrency(r.concurrency),
+    '## 6. Audits before publishing', audits(r.audits),
   ].join('\n\n');
 }
 
@@ -151,5 +167,14 @@ ${compile(r.compile)}
 \`runNodes\` (src/run/run-nodes.ts) driving \`buildNode\` exactly as \`stedi-models run\` does, on an engine with a fixed latency per query.
 
 ${concurrency(r.concurrency)}
+
+## 6. Audits before publishing
+
+What write–audit–publish costs \`run\`: the project as shipped, whose privacy tests are blocking (every trusted and
+curated model is audited before it is published), against the same project with \`blocking=true\` taken out of its
+tests (nothing audited in \`run\`, as before audits existed), alternated pair by pair from the same saved database. In
+\`build\` the audits replace the data tests that ran after each model, so they add no queries there.
+
+${audits(r.audits)}
 ${findings ? `\n${findings.trim()}\n` : ''}`;
 }

@@ -2,7 +2,7 @@
 // `npm run bench`: runs every benchmark section, prints a table per section, and writes bench/results.json and
 // BENCHMARKS.md (the numbers, the machine, the commands). Not part of `npm test`; nothing here asserts a time.
 //
-//   node bench/run.mjs [--only overhead,scale,incremental,compile,concurrency] [--quick] [--render]
+//   node bench/run.mjs [--only overhead,scale,incremental,compile,concurrency,audits] [--quick] [--render]
 //
 // --only runs some sections and keeps the others' last numbers from bench/results.json; --quick uses small sizes;
 // --render only rewrites BENCHMARKS.md from bench/results.json and bench/findings.md (the analysis, written by hand).
@@ -16,9 +16,10 @@ import { benchOverhead } from './overhead.mjs';
 import { benchScale } from './scale.mjs';
 import { benchCompileSpeed } from './compile-speed.mjs';
 import { benchConcurrency } from './concurrency.mjs';
+import { benchAuditCost } from './audit-cost.mjs';
 import { renderMarkdown, renderTables } from './report.mjs';
 
-const SECTIONS = ['overhead', 'scale', 'compile', 'concurrency'];
+const SECTIONS = ['overhead', 'scale', 'compile', 'concurrency', 'audits'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a, i) => args[i - 1] === '--only') ?? args.find((a) => a.startsWith('--only='))?.slice(7);
@@ -83,6 +84,7 @@ if (only.includes('scale')) {
 }
 if (only.includes('compile')) results.compile = await section('compile', () => benchCompileSpeed({ sizes: quick ? [1000] : [1000, 10000] }));
 if (only.includes('concurrency')) results.concurrency = await section('concurrency', () => benchConcurrency());
+if (only.includes('audits')) results.audits = await section('audits', () => benchAuditCost({ customers: quick ? 100_000 : 1_000_000, realPairs: quick ? 3 : 10, scalePairs: 3 }));
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 results.benchSeconds = Math.round((Date.now() - started) / 1000);
 results.sectionsRun = only;

@@ -30,7 +30,7 @@ function slowestNodes(projectDir, n = 3) {
 }
 
 /** Copies `generate-data` output for 1% more customers (another seed) into the landing folders as new files. */
-async function addOnePercent(dir, landing, customers, seed) {
+export async function addOnePercent(dir, landing, customers, seed) {
   const extra = path.join(dir, `increment-${customers}-${seed}`);
   await measureProcess('node', [CLI, 'generate-data', '--out', extra, '--customers', String(Math.max(1, Math.round(customers / 100))), '--seed', String(seed)], { sampleMs: 0 });
   for (const file of readdirSync(extra, { recursive: true })) {
