@@ -18,6 +18,12 @@ export interface Statement {
   retryable?: boolean;
   /** Also run when an earlier statement of the plan failed (after the rollback): it drops what the plan staged outside its transaction. */
   cleanup?: boolean;
+  /**
+   * The engine may answer that the statement did part of its work and must be sent again (Athena's VACUUM and
+   * OPTIMIZE fail with ICEBERG_VACUUM_MORE_RUNS_NEEDED on a table with much to do): while its failure names `error`,
+   * the statement is run again, at most `maxRuns` times in all. These runs are not retries and do not use them up.
+   */
+  repeatWhile?: { error: string; maxRuns: number };
 }
 
 /** What the engine reported for one statement. */
