@@ -105,6 +105,11 @@ export interface Dialect {
   ddl?: DdlDialect;
   /** The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena). */
   tableProperties?(relation: Relation, buildId: string): string;
+  /**
+   * A table as the engine's snapshot maintenance statements name it (Athena's VACUUM and OPTIMIZE, which follow
+   * neither its Hive nor its Trino quoting). Engines whose tables keep old snapshots readable have it.
+   */
+  maintenanceRelation?(relation: Relation): string;
 }
 
 /** Rows of a query result, keyed by column name, with JS values. */
