@@ -28,6 +28,12 @@ export interface Statement {
    * included, is sent.
    */
   audit?: { test: string };
+  /**
+   * The engine may answer that the statement did part of its work and must be sent again (Athena's VACUUM and
+   * OPTIMIZE fail with ICEBERG_VACUUM_MORE_RUNS_NEEDED on a table with much to do): while its failure names `error`,
+   * the statement is run again, at most `maxRuns` times in all. These runs are not retries and do not use them up.
+   */
+  repeatWhile?: { error: string; maxRuns: number };
 }
 
 /** What the engine reported for one statement. */
@@ -109,6 +115,11 @@ export interface Dialect {
   ddl?: DdlDialect;
   /** The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena). */
   tableProperties?(relation: Relation, buildId: string): string;
+  /**
+   * A table as the engine's snapshot maintenance statements name it (Athena's VACUUM and OPTIMIZE, which follow
+   * neither its Hive nor its Trino quoting). Engines whose tables keep old snapshots readable have it.
+   */
+  maintenanceRelation?(relation: Relation): string;
 }
 
 /** Rows of a query result, keyed by column name, with JS values. */

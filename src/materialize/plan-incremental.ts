@@ -4,6 +4,8 @@ import type { Relation } from '../graph/nodes.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
 import { planAudits, type AuditQuery } from './plan-audit.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';
+import { planSnapshotExpiry } from './plan-snapshot-expiry.js';
+import { DEFAULT_SNAPSHOT_RETENTION_SECONDS } from '../project/model-config.js';
 import { UnsupportedPlanError } from './plan-node.js';
 
 /** The new rows of an incremental model have other columns than its table, and the model says to fail. */
@@ -44,6 +46,11 @@ export interface IncrementalInput {
    * not keep them.
    */
   purge?: string;
+  /**
+   * How long rows the purge deleted may stay readable by time travel and stored, on engines whose tables keep old
+   * snapshots (Athena): the purge is followed by snapshot expiry (plan-snapshot-expiry.ts).
+   */
+  snapshotRetentionSeconds?: number;
   /** Data tests the table, as it will be after the write, must pass before the write is published. */
   audits?: readonly AuditQuery[];
   /** Every relation of the schema, by lowercase identifier: where an interrupted run's staged leftovers are found. */
@@ -185,9 +192,11 @@ export function planIncremental(input: IncrementalInput): Statement[] {
  * where the engine has transactions (on Athena a DELETE is one Iceberg commit anyway). Removing rows of customers who
  * may no longer be there is safe at any moment, so it is committed before the write, whatever happens to the write.
  */
-export function planPurge(input: Pick<IncrementalInput, 'name' | 'relation' | 'purge' | 'dialect' | 'capabilities'>): Statement[] {
+export function planPurge(input: Pick<IncrementalInput, 'name' | 'relation' | 'purge' | 'snapshotRetentionSeconds' | 'dialect' | 'capabilities'>): Statement[] {
   if (!input.purge) return [];
   const del: Statement = { sql: `delete from ${input.dialect.relation(input.relation)}\nwhere ${input.purge}`, purpose: `purge the rows of ${input.name} that may no longer be kept`, countsAs: 'rows_purged' };
-  if (!input.capabilities.transactionalDdl) return [del];
+  // Where a DELETE leaves the rows in older snapshots (Iceberg), they are expired so the purge reaches storage.
+  const expiry = input.dialect.maintenanceRelation ? planSnapshotExpiry(input.relation, input.snapshotRetentionSeconds ?? DEFAULT_SNAPSHOT_RETENTION_SECONDS, input.dialect) : [];
+  if (!input.capabilities.transactionalDdl) return [del, ...expiry];
   return [{ sql: 'begin transaction', purpose: `start purging ${input.name}` }, del, { sql: 'commit', purpose: `commit the purge of ${input.name}` }];
 }

@@ -4,6 +4,22 @@ import { z } from 'zod';
 export const materializations = ['view', 'table', 'incremental'] as const;
 export type Materialization = (typeof materializations)[number];
 
+/**
+ * How long rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old snapshots
+ * (Athena), by default: 4 hours. No Athena query runs longer (240 minutes is the highest DML timeout AWS grants), so
+ * no reader of an older snapshot and no write still in progress outlives it.
+ */
+export const DEFAULT_SNAPSHOT_RETENTION_SECONDS = 14_400;
+
+/**
+ * The shortest retention accepted: 1 hour, twice Athena's default 30-minute DML timeout. VACUUM also deletes files
+ * in the table's folder that no snapshot names and that are older than the retention, as a write still in progress
+ * has them.
+ */
+export const MIN_SNAPSHOT_RETENTION_SECONDS = 3_600;
+
+const retentionMessage = `must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS} (1 hour); the default is ${DEFAULT_SNAPSHOT_RETENTION_SECONDS} (4 hours)`;
+
 /** Config keys a model may set, in the project file (`+key`), in its schema yml `config:` or with `config()`. */
 export const modelConfigSchema = z
   .object({
@@ -37,6 +53,11 @@ export const modelConfigSchema = z
     purge: z.string(),
     /** SQL run after the model is built, in the same transaction (templated). */
     post_hook: z.union([z.string(), z.array(z.string())]).transform((h) => (typeof h === 'string' ? [h] : h)),
+    /**
+     * Seconds that rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old
+     * snapshots: the Iceberg table property of this name on Athena, as dbt-athena users set it.
+     */
+    vacuum_max_snapshot_age_seconds: z.number(retentionMessage).int(retentionMessage).min(MIN_SNAPSHOT_RETENTION_SECONDS, retentionMessage),
   })
   .partial()
   .strict();
@@ -61,13 +82,24 @@ export interface ModelConfig {
   purge?: string;
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
+  vacuumMaxSnapshotAgeSeconds: number;
 }
 
 /** Merges partial configs in order of precedence (last wins; tags accumulate, as in dbt). */
 export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelConfig {
-  const merged: ModelConfig = { materialized: 'view', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [] };
+  const merged: ModelConfig = {
+    materialized: 'view',
+    tags: [],
+    enabled: true,
+    privacy: [],
+    incrementalStrategy: 'append',
+    onSchemaChange: 'fail',
+    postHook: [],
+    vacuumMaxSnapshotAgeSeconds: DEFAULT_SNAPSHOT_RETENTION_SECONDS,
+  };
   for (const layer of layers) {
-    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, replace_keys, ...rest } = layer;
+    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, replace_keys, vacuum_max_snapshot_age_seconds, ...rest } = layer;
+    if (vacuum_max_snapshot_age_seconds !== undefined) merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
     if (replace_where) merged.replaceWhere = replace_where;
     if (replace_keys) merged.replaceKeys = replace_keys;
     Object.assign(merged, rest);

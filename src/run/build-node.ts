@@ -128,7 +128,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
     const [tableColumns, newColumns] = await tableAndQuery();
     const statements = planIncremental({
       name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,
-      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: build.purges?.get(node.uniqueId), audits, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
+      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: build.purges?.get(node.uniqueId), snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds, audits, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
     });
     return { statements, materialized: 'incremental' };
   }

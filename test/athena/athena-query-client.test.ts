@@ -14,7 +14,7 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AthenaQueryClient, type AthenaQueryClientOptions } from '../../src/adapters/athena/athena-query-client.js';
-import { AthenaQueryFailedError, AthenaRetriesExhaustedError } from '../../src/adapters/athena/athena-errors.js';
+import { AthenaMoreRunsNeededError, AthenaQueryFailedError, AthenaRetriesExhaustedError } from '../../src/adapters/athena/athena-errors.js';
 import { StatementCancelledError } from '../../src/adapters/statement-failed-error.js';
 
 const athena = mockClient(AthenaClient);
@@ -178,6 +178,52 @@ describe('AthenaQueryClient', () => {
     const { client } = queryClient();
     await expect(client.execute({ sql: 'create table x as select 1', purpose: 'build', retryable: false })).rejects.toBeInstanceOf(AthenaQueryFailedError);
     expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+  });
+
+  describe('a statement Athena asks to be sent again (VACUUM on a table with many files to remove)', () => {
+    const vacuum = { sql: 'vacuum stedi.accelerometer_trusted', purpose: 'expire snapshots of accelerometer_trusted', repeatWhile: { error: 'ICEBERG_VACUUM_MORE_RUNS_NEEDED', maxRuns: 3 } };
+    // As Athena answers it (reported in dbt-athena#703): a USER error that Athena itself calls not retryable.
+    const reason = 'ICEBERG_VACUUM_MORE_RUNS_NEEDED: Removed 20000 files in this round of vacuum, but there are more files remaining. Please run another VACUUM command to process the remaining files';
+    const moreRuns = (id: string) => execution(id, 'FAILED', { StateChangeReason: reason, AthenaError: { ErrorCategory: 2, ErrorType: 233, Retryable: false, ErrorMessage: reason } });
+
+    it('is sent again at once while Athena answers ICEBERG_VACUUM_MORE_RUNS_NEEDED: two such answers, three VACUUMs', async () => {
+      athena.on(StartQueryExecutionCommand).resolvesOnce({ QueryExecutionId: 'v1' }).resolvesOnce({ QueryExecutionId: 'v2' }).resolves({ QueryExecutionId: 'v3' });
+      athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'v1' }).resolves(moreRuns('v1'));
+      athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'v2' }).resolves(moreRuns('v2'));
+      athena.on(GetQueryExecutionCommand, { QueryExecutionId: 'v3' }).resolves(execution('v3', 'SUCCEEDED'));
+      // No retries allowed: the runs Athena asks for are not retries of a failure.
+      const { client, sleeps } = queryClient({ maxRetries: 0 });
+      expect((await client.execute(vacuum)).queryExecutionId).toBe('v3');
+      const starts = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input);
+      expect(starts.map((s) => s.QueryString)).toEqual(['vacuum stedi.accelerometer_trusted', 'vacuum stedi.accelerometer_trusted', 'vacuum stedi.accelerometer_trusted']);
+      expect(starts.map((s) => s.ClientRequestToken)).toEqual(['token-1', 'token-2', 'token-3']);
+      expect(sleeps).toEqual([]);
+    });
+
+    it('fails after its most runs, naming the statement, the table and the runs, with Athena\'s answer in full', async () => {
+      athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'v9' });
+      athena.on(GetQueryExecutionCommand).resolves(moreRuns('v9'));
+      const { client } = queryClient();
+      const error = await client.execute(vacuum).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(AthenaMoreRunsNeededError);
+      expect((error as Error).message).toContain('expire snapshots of accelerometer_trusted failed: Athena still answered ICEBERG_VACUUM_MORE_RUNS_NEEDED after 3 runs of `vacuum stedi.accelerometer_trusted`');
+      expect((error as Error).message).toContain('the next stedi-models run goes on from there');
+      expect((error as Error).message).toContain(reason);
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(3);
+    });
+
+    it('is not sent again for any other failure, nor is a statement without repeatWhile for this one', async () => {
+      athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'v5' });
+      athena.on(GetQueryExecutionCommand).resolves(execution('v5', 'FAILED', { StateChangeReason: 'GENERIC_INTERNAL_ERROR: Path missing in file system location: s3://bucket', AthenaError: { ErrorCategory: 2, Retryable: false } }));
+      const { client } = queryClient();
+      await expect(client.execute(vacuum)).rejects.toThrow(/Path missing/);
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+      athena.reset();
+      athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'v6' });
+      athena.on(GetQueryExecutionCommand).resolves(moreRuns('v6'));
+      await expect(client.execute({ sql: vacuum.sql, purpose: vacuum.purpose })).rejects.toBeInstanceOf(AthenaQueryFailedError);
+      expect(athena.commandCalls(StartQueryExecutionCommand)).toHaveLength(1);
+    });
   });
 
   it('fails at once on a request error that is not transient (invalid request)', async () => {

@@ -103,6 +103,13 @@ export class FakeAthena {
   hang?: RegExp;
   /** Called at each status check of a query that hangs (a test's clock can run out there). */
   onHang?: () => void;
+  /**
+   * Runs of maintenance statements (`vacuum`, `optimize`) that fail as Athena does on a table with more work than one
+   * run does (ICEBERG_VACUUM_MORE_RUNS_NEEDED), before one succeeds: e.g. `{ vacuum: 2 }`.
+   */
+  moreRunsNeeded: Partial<Record<'vacuum' | 'optimize', number>> = {};
+  /** Table properties set with ALTER TABLE SET TBLPROPERTIES (Athena keeps an Iceberg table's in its metadata, not in Glue). */
+  readonly icebergProperties = new Map<string, Record<string, string>>();
   /** Ids of queries stopped with StopQueryExecution, in order. */
   readonly stopped: string[] = [];
   /** The most queries there were at once between their start and the status check that saw them end. */
@@ -110,6 +117,7 @@ export class FakeAthena {
   private readonly inFlight = new Set<string>();
   private readonly checks = new Map<string, number>();
   private readonly types = new Map<string, StatementType>();
+  private readonly failures = new Map<string, string>();
   // Queries that describe a SELECT (`select * from (...) limit 0`), with the columns they return.
   private readonly described = new Map<string, string[]>();
   /** Failing rows the audit of a test (by name) counts; a test not named here counts none. */
@@ -130,6 +138,12 @@ export class FakeAthena {
       const audit = /^-- audit: ([a-z0-9_]+)\n/i.exec(sql);
       if (audit) this.audits.set(id, audit[1]!);
       this.types.set(id, describe ? 'DML' : this.apply(sql));
+      const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
+      if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
+        this.moreRunsNeeded[maintenance]!--;
+        // The answer Athena gives (as reported by users: dbt-athena#703), with its AthenaError.
+        this.failures.set(id, `ICEBERG_${maintenance.toUpperCase()}_MORE_RUNS_NEEDED: Removed 20000 files in this round of ${maintenance}, but there are more files remaining. Please run another ${maintenance.toUpperCase()} command to process the remaining files`);
+      }
       this.observe?.(this.catalog);
       this.inFlight.add(id);
       this.mostInFlight = Math.max(this.mostInFlight, this.inFlight.size);
@@ -140,14 +154,16 @@ export class FakeAthena {
       const checks = (this.checks.get(id) ?? 0) + 1;
       this.checks.set(id, checks);
       const sql = this.sent[Number(id.slice(1)) - 1] ?? '';
-      const state = this.stopped.includes(id) ? 'CANCELLED' : this.hang?.test(sql) || checks <= this.runningChecks ? 'RUNNING' : 'SUCCEEDED';
+      const failure = this.failures.get(id);
+      const state = this.stopped.includes(id) ? 'CANCELLED' : this.hang?.test(sql) || checks <= this.runningChecks ? 'RUNNING' : failure ? 'FAILED' : 'SUCCEEDED';
       if (state !== 'RUNNING') this.inFlight.delete(id);
       else if (this.hang?.test(sql)) this.onHang?.();
+      const status = state === 'FAILED' ? { State: state, StateChangeReason: failure, AthenaError: { ErrorCategory: 2, ErrorType: 233, Retryable: false, ErrorMessage: failure } } : { State: state };
       return {
         QueryExecution: {
           QueryExecutionId: id,
           StatementType: this.types.get(id),
-          Status: { State: state },
+          Status: status,
           Statistics: { DataScannedInBytes: this.types.get(id) === 'DDL' ? 0 : 3 * 1024 ** 2, EngineExecutionTimeInMillis: 1500, QueryQueueTimeInMillis: 10 },
         },
       };
@@ -213,6 +229,17 @@ export class FakeAthena {
     if ((m = text.match(new RegExp(`^alter table ${NAME} add columns \\(\`([a-z0-9_]+)\` [a-z0-9(),]+\\)$`)))) {
       this.table(m[2]!, 'alter').columns?.push(m[3]!);
       return 'DDL';
+    }
+    if ((m = text.match(new RegExp(`^alter table ${NAME} set tblproperties \\((.*)\\)$`)))) {
+      this.table(m[2]!, 'alter');
+      const properties = Object.fromEntries([...m[3]!.matchAll(/'([a-z_]+)' = '([^']*)'/g)].map((p) => [p[1]!, p[2]!]));
+      this.icebergProperties.set(m[2]!, { ...this.icebergProperties.get(m[2]!), ...properties });
+      return 'DDL';
+    }
+    // Maintenance of an Iceberg table: it changes no rows. Athena runs it under the DML timeout; its type is assumed.
+    if ((m = text.match(/^(vacuum|optimize) ([a-z0-9_]+)\.`?([a-z0-9_]+)`?( rewrite data using bin_pack)?$/))) {
+      this.table(m[3]!, m[1]!);
+      return 'DML';
     }
     if ((m = text.match(new RegExp(`^alter table ${NAME} rename to ${NAME}$`)))) {
       const from = this.catalog.get(m[2]!);

@@ -10,7 +10,7 @@ function source(name: string): SourceNode {
 function model(name: string, folder: string, refs: string[], sources: string[] = [], tags: string[] = []): ModelNode {
   return {
     kind: 'model', uniqueId: `model.p.${name}`, name, filePath: `models/${folder}/${name}.sql`, description: '', tags, rawSql: '',
-    config: { materialized: 'table', tags, enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [] }, relation: { schema: 's', identifier: name }, columns: [],
+    config: { materialized: 'table', tags, enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [], vacuumMaxSnapshotAgeSeconds: 14_400 }, relation: { schema: 's', identifier: name }, columns: [],
     dependsOn: [], refs, sources: sources.map((s) => ['landing', s]), varsUsed: [], macrosUsed: [], declaredTests: [],
   };
 }

@@ -6,7 +6,7 @@ import { runNodes } from '../../src/run/run-nodes.js';
 function model(name: string, refs: string[]): ModelNode {
   return {
     kind: 'model', uniqueId: name, name, filePath: `models/${name}.sql`, description: '', tags: [], rawSql: '',
-    config: { materialized: 'table', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [] }, relation: { schema: 's', identifier: name }, columns: [],
+    config: { materialized: 'table', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [], vacuumMaxSnapshotAgeSeconds: 14_400 }, relation: { schema: 's', identifier: name }, columns: [],
     dependsOn: [], refs, sources: [], varsUsed: [], macrosUsed: [], declaredTests: [],
   };
 }

@@ -1,6 +1,7 @@
 import type { AdapterCapabilities, DdlDialect, Dialect } from '../adapter.js';
 import type { Relation } from '../../graph/nodes.js';
 import type { ColumnType } from '../../project/schema-file.js';
+import { StediError } from '../../errors.js';
 
 // Trino (queries, CTAS, views) and Hive (DDL) name the same types differently.
 const TRINO_TYPES: Record<ColumnType, string> = {
@@ -65,6 +66,16 @@ export const hiveDdlDialect: DdlDialect = {
   columnType: (type) => HIVE_TYPES[type],
 };
 
+// VACUUM and OPTIMIZE quote by rules of their own: Athena documents backticks around a table name (needed when it
+// starts with _), no backticks around the database, and that double quotes do not work there. Plain names go bare,
+// as dbt-athena sends them.
+function maintenanceRelation(r: Relation): string {
+  const database = r.schema.toLowerCase();
+  const table = r.identifier.toLowerCase();
+  if (!/^[a-z0-9][a-z0-9_]*$/.test(database)) throw new StediError(`Athena's VACUUM and OPTIMIZE cannot name the database ${r.schema}: only a name of letters, digits and _ that does not start with _ can be written there. Rename the database (profiles.yml) or the model's schema.`);
+  return /^[a-z0-9][a-z0-9_]*$/.test(table) ? `${database}.${table}` : `${database}.${hiveIdentifier(table)}`;
+}
+
 /** The S3 folder of one build of a table: fresh per build, so a failed CTAS never blocks the next one. */
 export function tableLocation(storage: AthenaStorage, relation: Relation, buildId: string): string {
   return `${storage.dataDir.replace(/\/+$/, '')}/${relation.schema.toLowerCase()}/${relation.identifier.toLowerCase()}/${buildId}/`;
@@ -81,6 +92,7 @@ export function athenaDialect(storage: AthenaStorage): Dialect {
     relation: (r: Relation) => `${trinoIdentifier(r.schema)}.${trinoIdentifier(r.identifier)}`,
     columnType: (type) => TRINO_TYPES[type],
     ddl: hiveDdlDialect,
+    maintenanceRelation,
     tableProperties: (relation, buildId) =>
       [
         "table_type = 'ICEBERG'",

@@ -28,6 +28,21 @@ export class AthenaQueryFailedError extends StatementFailedError {
   }
 }
 
+/**
+ * Athena still asked for a statement to be sent again (ICEBERG_VACUUM_MORE_RUNS_NEEDED) after the most runs its plan
+ * allows: the table has more files to expire or rewrite than one run waits for.
+ */
+export class AthenaMoreRunsNeededError extends StatementFailedError {
+  constructor(statement: Statement, runs: number, queryExecutionId: string, reason: string | undefined, athenaError: AthenaError | undefined) {
+    super(
+      statement,
+      `Athena still answered ${statement.repeatWhile?.error} after ${runs} runs of \`${statement.sql}\`. Each run did part of ` +
+        'the work: the next stedi-models run goes on from there, or send the statement again in the Athena console until it succeeds.\n' +
+        describeAthenaFailure(queryExecutionId, reason, athenaError),
+    );
+  }
+}
+
 /** Athena kept refusing a request (throttling, internal errors) after every retry. */
 export class AthenaRetriesExhaustedError extends StediError {}
 

@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-athena';
 import type { Row, Statement } from '../adapter.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
-import { AthenaQueryFailedError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
+import { AthenaMoreRunsNeededError, AthenaQueryFailedError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import type { QueryStatistics } from './athena-cost.js';
 import { convertRows, isHeaderRow } from './athena-values.js';
 
@@ -65,8 +65,13 @@ function isRetryableRequestError(error: unknown): boolean {
 // retryable. Anything else is a real error: retrying it would hide it and multiply the cost.
 function isTransientFailure(execution: QueryExecution): boolean {
   const status = execution.Status;
-  if (/ICEBERG_COMMIT_ERROR/.test(`${status?.StateChangeReason ?? ''} ${status?.AthenaError?.ErrorMessage ?? ''}`)) return true;
+  if (failureNames(execution, 'ICEBERG_COMMIT_ERROR')) return true;
   return status?.AthenaError?.ErrorCategory === 1 && status.AthenaError.Retryable === true;
+}
+
+function failureNames(execution: QueryExecution, error: string): boolean {
+  const status = execution.Status;
+  return `${status?.StateChangeReason ?? ''} ${status?.AthenaError?.ErrorMessage ?? ''}`.includes(error);
 }
 
 /** Runs statements on Athena: start with an idempotency token, poll with backoff, retry only what is safe, stop on abort. */
@@ -94,15 +99,25 @@ export class AthenaQueryClient {
     }
     await this.acquire(statement, signal);
     try {
-      for (let attempt = 0; ; attempt++) {
+      let runs = 0;
+      for (let attempt = 0; ; ) {
         const execution = await this.runOnce(statement, signal);
+        runs++;
         const id = execution.QueryExecutionId!;
         const state = execution.Status?.State;
         if (state === 'SUCCEEDED') return { queryExecutionId: id, statistics: statisticsOf(execution) };
         if (state === 'CANCELLED') throw new StatementFailedError(statement, `Athena query ${id} was cancelled outside stedi-models. ${execution.Status?.StateChangeReason ?? ''}`.trim());
-        const failure = new AthenaQueryFailedError(statement, id, execution.Status?.StateChangeReason, execution.Status?.AthenaError);
+        const { StateChangeReason: reason, AthenaError: athenaError } = execution.Status ?? {};
+        // Each such answer means the run made progress (VACUUM removed a batch of files), so it is sent again at
+        // once; the bound only stops a table with more work than one stedi-models run should wait for.
+        const repeat = statement.repeatWhile;
+        if (repeat && failureNames(execution, repeat.error)) {
+          if (runs >= repeat.maxRuns) throw new AthenaMoreRunsNeededError(statement, runs, id, reason, athenaError);
+          continue;
+        }
+        const failure = new AthenaQueryFailedError(statement, id, reason, athenaError);
         if (statement.retryable === false || !isTransientFailure(execution) || attempt >= this.options.maxRetries) throw failure;
-        await this.pause(this.backoff(attempt), statement, signal);
+        await this.pause(this.backoff(attempt++), statement, signal);
       }
     } finally {
       this.release();
