@@ -24,7 +24,7 @@ const relation = { schema: 'stedi', identifier: 'accelerometer_trusted' };
 // The consent purge of accelerometer_trusted as an incremental run sends it (the incremental golden file).
 function consentPurge(): Statement {
   const text = readFileSync(path.join(GOLDEN, 'incremental', 'models', 'trusted', 'accelerometer_trusted.sql'), 'utf8');
-  const chunk = text.split(/^;$/m).find((c) => c.includes('-- run post-hook 1 of accelerometer_trusted'))!;
+  const chunk = text.split(/^;$/m).find((c) => c.includes('-- purge the rows of accelerometer_trusted'))!;
   const [purpose, ...sql] = chunk.trim().split('\n');
   return { purpose: purpose!.replace(/^-- /, ''), sql: sql.join('\n') };
 }
@@ -51,6 +51,9 @@ describe('after a consent purge on Athena, the deleted rows are expired from the
     const statements = planSnapshotExpiry(relation, 14_400, dialect);
     expect(statements.map((s) => athenaGrammar(s.sql))).toEqual(['hive', 'maintenance', 'maintenance']);
     for (const { sql } of [consentPurge(), ...statements]) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
+    // An incremental run sends the expiry right after its purge, before it stages anything.
+    const incremental = readFileSync(path.join(GOLDEN, 'incremental', 'models', 'trusted', 'accelerometer_trusted.sql'), 'utf8');
+    expect(incremental.startsWith(text.trimEnd().replace(/\n;$/, ''))).toBe(true);
   });
 
   it('sends VACUUM again while Athena answers ICEBERG_VACUUM_MORE_RUNS_NEEDED, and counts the queries Athena bills like any other', async () => {

@@ -43,15 +43,16 @@ select count(*) as failures from (
 with consenting as (
     select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
 from "stedi"."customer_landing" as l
+left join (
+    select w.serialnumber as customer_key, max(coalesce(w.lastupdatedate, 0)) as withdrawn_at
+    from "stedi"."customer_landing" as w
+    where w.sharewithresearchasofdate is null or w.sharewithresearchasofdate = 0
+    group by w.serialnumber
+) as withdrawn
+    on withdrawn.customer_key = l.serialnumber
 where l.sharewithresearchasofdate is not null
   and l.sharewithresearchasofdate <> 0
-  and not exists (
-      select 1
-      from "stedi"."customer_landing" as newer
-      where newer.serialnumber = l.serialnumber
-        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
-        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
-  )
+  and (withdrawn.customer_key is null or coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at)
 )
 
 select t.*
@@ -78,15 +79,16 @@ select count(*) as failures from (
 with consenting as (
     select l.email as customer_key, l.sharewithresearchasofdate as consent_from
 from "stedi"."customer_landing" as l
+left join (
+    select w.email as customer_key, max(coalesce(w.lastupdatedate, 0)) as withdrawn_at
+    from "stedi"."customer_landing" as w
+    where w.sharewithresearchasofdate is null or w.sharewithresearchasofdate = 0
+    group by w.email
+) as withdrawn
+    on withdrawn.customer_key = l.email
 where l.sharewithresearchasofdate is not null
   and l.sharewithresearchasofdate <> 0
-  and not exists (
-      select 1
-      from "stedi"."customer_landing" as newer
-      where newer.email = l.email
-        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
-        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
-  )
+  and (withdrawn.customer_key is null or coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at)
 )
 
 select ml.*

@@ -12,6 +12,18 @@ where not exists (
   and d.serialnumber is not null)
 ;
 
+-- keep snapshots of step_trainer_trusted for 4 hours
+alter table `stedi`.`step_trainer_trusted` set tblproperties ('vacuum_max_snapshot_age_seconds' = '14400', 'vacuum_min_snapshots_to_keep' = '1', 'optimize_rewrite_delete_file_threshold' = '1', 'optimize_rewrite_data_file_threshold' = '1')
+;
+
+-- rewrite the data files of step_trainer_trusted that hold deleted rows
+optimize stedi.step_trainer_trusted rewrite data using bin_pack
+;
+
+-- expire snapshots of step_trainer_trusted older than 4 hours and delete their files
+vacuum stedi.step_trainer_trusted
+;
+
 -- stage the new rows of step_trainer_trusted
 create table "stedi"."step_trainer_trusted__stedi_new_b0ba0002" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted__stedi_new_b0ba0002/b0ba0002/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Step trainer readings of devices whose owner consented and has phone readings (customer_curated).
@@ -66,15 +78,16 @@ select count(*) as failures from (
 with consenting as (
     select l.serialnumber as customer_key, l.sharewithresearchasofdate as consent_from
 from "stedi"."customer_landing" as l
+left join (
+    select w.serialnumber as customer_key, max(coalesce(w.lastupdatedate, 0)) as withdrawn_at
+    from "stedi"."customer_landing" as w
+    where w.sharewithresearchasofdate is null or w.sharewithresearchasofdate = 0
+    group by w.serialnumber
+) as withdrawn
+    on withdrawn.customer_key = l.serialnumber
 where l.sharewithresearchasofdate is not null
   and l.sharewithresearchasofdate <> 0
-  and not exists (
-      select 1
-      from "stedi"."customer_landing" as newer
-      where newer.serialnumber = l.serialnumber
-        and coalesce(newer.lastupdatedate, 0) >= coalesce(l.lastupdatedate, 0)
-        and (newer.sharewithresearchasofdate is null or newer.sharewithresearchasofdate = 0)
-  )
+  and (withdrawn.customer_key is null or coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at)
 )
 
 select t.*

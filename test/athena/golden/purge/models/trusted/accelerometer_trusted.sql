@@ -1,5 +1,6 @@
--- run post-hook 1 of accelerometer_trusted
-delete from "stedi"."accelerometer_trusted" where not exists (
+-- purge the rows of accelerometer_trusted that may no longer be kept
+delete from "stedi"."accelerometer_trusted"
+where not exists (
     select 1 from "stedi"."customer_trusted" as c
     -- qualified: an unqualified "user" would not reach the deleted row from inside this subquery
     where c.email = "stedi"."accelerometer_trusted"."user"
