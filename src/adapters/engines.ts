@@ -5,6 +5,8 @@ import { duckDbCatalogName, duckDbDialect } from './duckdb/duckdb-dialect.js';
 
 /** What compiling needs from an engine without connecting to it: its SQL text rules and where relations live. */
 export interface EngineInfo {
+  /** The engine's name as profiles write it (`type:`): the `<type>__` prefix of its macro versions, `target.type` in templates. */
+  type: Target['type'];
   dialect: Dialect;
   /** The catalog to name in relations, when the engine needs it. */
   database?: string;
@@ -18,10 +20,11 @@ export interface EngineInfo {
 export function engineInfo(target: Target): EngineInfo {
   switch (target.type) {
     case 'duckdb':
-      return { dialect: duckDbDialect, database: duckDbCatalogName(target.path), schema: target.schema };
+      return { type: target.type, dialect: duckDbDialect, database: duckDbCatalogName(target.path), schema: target.schema };
     case 'athena':
       // The Glue database is the schema; the catalog is named by the query context, so relations have two parts.
       return {
+        type: target.type,
         dialect: athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression }),
         schema: target.schema ?? target.database,
         capabilities: athenaCapabilities,
@@ -32,6 +35,12 @@ export function engineInfo(target: Target): EngineInfo {
     }
   }
 }
+
+/**
+ * The engine unit tests run on, whatever the target: an in-memory DuckDB. Their models render with its macro versions
+ * and quoting, since that is where their SQL runs.
+ */
+export const UNIT_TEST_ENGINE: EngineInfo = { type: 'duckdb', dialect: duckDbDialect, schema: 'main' };
 
 /**
  * Connects to a target's engine. Each engine's module is imported only when its target is used, so a DuckDB run

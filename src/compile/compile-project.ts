@@ -16,14 +16,14 @@ export interface ProjectGraph {
   lookups: Lookups;
 }
 
-/** Creates the template engine of a project for its target. */
+/** Creates the template engine of a project for the engine its SQL runs on (the target's, or DuckDB for unit tests). */
 export function createTemplateEngine(project: LoadedProject, engine: EngineInfo): TemplateEngine {
   const { target } = project;
   return new TemplateEngine({
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
-    target: { name: target.name, type: target.type, schema: engine.schema, threads: target.threads, database: engine.database },
+    target: { name: target.name, type: engine.type, schema: engine.schema, threads: target.threads, database: engine.database },
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
   });

@@ -10,6 +10,7 @@ import type { ProjectFileText } from '../project/project-files.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
 import { ParseCache } from './parse-cache.js';
+import { unreadVarProblems } from './unread-vars.js';
 import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from './nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
@@ -257,8 +258,9 @@ function parseUnitTests(project: LoadedProject, schemaFiles: ReturnType<typeof p
 
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
- * every problem found (invalid yml, template errors, undefined vars, duplicate names), all at once. Files that have
- * not changed since the previous invocation are not rendered or validated again (target/partial_parse.json).
+ * every problem found (invalid yml, template errors, undefined vars, vars set that nothing reads, duplicate names),
+ * all at once. Files that have not changed since the previous invocation are not rendered or validated again
+ * (target/partial_parse.json).
  */
 export function parseProject(project: LoadedProject, templates: TemplateEngine, engine: EngineInfo): ParsedProject {
   const problems: ProjectError[] = [...templates.macroProblems];
@@ -296,5 +298,6 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
   ];
+  problems.push(...unreadVarProblems(project, schemaFiles, tests));
   return { models, sources, seeds, tests, unitTests: parseUnitTests(project, schemaFiles, byName, problems), problems };
 }

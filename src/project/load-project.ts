@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { ProjectError } from '../errors.js';
 import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
 import { PROFILES_FILE, resolveTarget, type Target } from './profiles.js';
-import { readProjectFile, type ProjectFile } from './project-file.js';
-import { readProjectFiles, type ProjectFiles } from './project-files.js';
+import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
+import { readProjectFiles, type ProjectFileText, type ProjectFiles } from './project-files.js';
 import { throwIfAny } from '../errors.js';
 import { secretMasker, type Masker } from './secrets.js';
 
@@ -27,6 +28,10 @@ export interface LoadedProject {
   files: ProjectFiles;
   target: Target;
   vars: Record<string, unknown>;
+  /** The vars given with `--vars` (also in `vars`, where they override the project file's). */
+  cliVars: Record<string, unknown>;
+  /** stedi_project.yml and profiles.yml as written: their templated values may read vars too. */
+  settingsFiles: ProjectFileText[];
   env: Readonly<Record<string, string | undefined>>;
   /** Hides secret values in everything written from this project's invocation. */
   mask: Masker;
@@ -52,7 +57,8 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
   const dir = path.resolve(options.projectDir);
   const env = options.env ?? process.env;
   const file = readProjectFile(dir);
-  const vars = { ...file.vars, ...parseCliVars(options.vars) };
+  const cliVars = parseCliVars(options.vars);
+  const vars = { ...file.vars, ...cliVars };
   const profilesDir = path.resolve(options.profilesDir ?? env.STEDI_PROFILES_DIR ?? dir);
   // profiles.yml values may use env_var() and var(); they are rendered before any target exists.
   const renderer = new TemplateEngine({
@@ -75,5 +81,9 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
       return value;
     },
   });
-  return { dir, file, files: readProjectFiles(dir, file), target, vars, env, mask: secretMasker(env) };
+  const settingsFiles = [
+    { path: PROJECT_FILE, text: readFileSync(path.join(dir, PROJECT_FILE), 'utf8') },
+    { path: PROFILES_FILE, text: readFileSync(path.join(profilesDir, PROFILES_FILE), 'utf8') },
+  ];
+  return { dir, file, files: readProjectFiles(dir, file), target, vars, cliVars, settingsFiles, env, mask: secretMasker(env) };
 }

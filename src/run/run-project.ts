@@ -178,7 +178,11 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const ids = [...selectNodes(context.graph, selection, ACTS_ON[command])];
   // --threads bounds the engine's queries as well as the nodes at once (Athena's quota counts queued queries).
   const target = { ...context.project.target, threads: options.threads ?? context.project.target.threads };
-  const adapter: Adapter = options.dryRun ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
+  // Unit tests run on their own in-memory DuckDB: when nothing else is selected, an engine whose abilities are known
+  // without connecting (Athena) is not opened, so `test --select test_type:unit` needs no AWS SDK, credentials or network.
+  const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
+  const offline = options.dryRun || (onlyUnitTests && context.engine.capabilities !== undefined);
+  const adapter: Adapter = offline ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
   for (const warning of landingLimitWarnings(ids.map((id) => context.graph.nodes.get(id)!), adapter.capabilities, target.type)) options.onWarning?.(warning);
   let results: NodeResult[];
   try {

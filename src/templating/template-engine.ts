@@ -47,7 +47,7 @@ export function newRenderScope(mode: RenderScope['mode'], file: string, extra: P
 }
 
 /** The engines a macro may be specialised for, as `<engine>__<name>`; `default__<name>` is the fallback. */
-const DISPATCH_PREFIX = /^(?<engine>[a-z]+)__(?<name>[A-Za-z_][A-Za-z0-9_]*)$/;
+export const DISPATCHED_MACRO = /^(?<engine>[a-z]+)__(?<name>[A-Za-z_][A-Za-z0-9_]*)$/;
 
 function stripKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
   const last = args.at(-1);
@@ -169,7 +169,7 @@ export class TemplateEngine {
         for (const [name, fn] of Object.entries(exported)) {
           if (typeof fn !== 'function') continue;
           byName.set(name, fn as (...args: unknown[]) => unknown);
-          const dispatchedName = DISPATCH_PREFIX.exec(name)?.groups?.name;
+          const dispatchedName = DISPATCHED_MACRO.exec(name)?.groups?.name;
           for (const key of [name, dispatchedName].filter((k): k is string => k !== undefined)) {
             this.macroFiles.set(key, new Set([...(this.macroFiles.get(key) ?? []), file.path]));
           }
@@ -181,7 +181,7 @@ export class TemplateEngine {
     const engine = this.options.target.type;
     const dispatched = new Set<string>();
     for (const name of byName.keys()) {
-      const match = DISPATCH_PREFIX.exec(name);
+      const match = DISPATCHED_MACRO.exec(name);
       if (match?.groups?.name) dispatched.add(match.groups.name);
     }
     for (const [name, fn] of byName) this.addMacro(name, fn);

@@ -1,6 +1,7 @@
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { createTemplateEngine } from '../compile/compile-project.js';
 import { DuckDbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
+import { UNIT_TEST_ENGINE } from '../adapters/engines.js';
 import { duckDbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import { ProjectErrors } from '../errors.js';
 import type { ModelNode, Node, UnitTestNode } from '../graph/nodes.js';
@@ -21,8 +22,7 @@ function declaredColumns(node: Node | undefined): FixtureColumn[] {
 /** Compiles the model under test with its refs and sources pointing at the fixtures, and the test's var overrides. */
 function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: ModelNode): { sql: string; fixtures: Array<{ name: string; sql: string }> } {
   const project = { ...context.project, vars: { ...context.project.vars, ...test.varOverrides }, env: { ...context.project.env, ...test.envOverrides } };
-  // Unit tests always run on DuckDB, so per-engine macros resolve to their DuckDB versions.
-  const templates = createTemplateEngine(project, { dialect: duckDbDialect, schema: 'main' });
+  const templates = createTemplateEngine(project, UNIT_TEST_ENGINE);
   const fixtures: Array<{ name: string; sql: string; key: string }> = test.given.map((given, i) => {
     const match = INPUT.exec(given.input)!;
     const key = match[1] === 'ref' ? `ref:${match[3]}` : `source:${match[3]}.${match[5]}`;

@@ -5,6 +5,9 @@ import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { cli, readTargetJson } from '../helpers/stedi-project.js';
 
+// The models read var('greeting'), which the project file sets.
+const GREETING = { vars: { greeting: 'hello' } };
+
 const GOOD = {
   'models/base.sql': "select 1 as id, '{{ var(\"greeting\") }}' as word union all select 2, 'there'",
   'models/doubled.sql': "select id * 2 as id from {{ ref('base') }}",
@@ -23,7 +26,7 @@ async function query(dir: string, sql: string) {
 
 describe('stedi-models run', () => {
   it('builds models in dependency order, prints a line per model and exits 0', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     const run = await cli(['run'], { cwd: dir });
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => / OK /.test(l));
@@ -34,7 +37,7 @@ describe('stedi-models run', () => {
   });
 
   it('skips the descendants of a failed model, runs independent ones, and exits 1 naming the model, file and engine error', async () => {
-    const dir = fixtureProject({ ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" });
+    const dir = fixtureProject({ ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" }, GREETING);
     const run = await cli(['run'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/ERROR .*doubled/);
@@ -73,7 +76,7 @@ describe('stedi-models run', () => {
   });
 
   it('writes manifest.json with nodes, dependencies, config and compiled SQL', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     await cli(['run', '--select', 'doubled'], { cwd: dir, env: {} });
     const manifest = readTargetJson(dir, 'manifest.json');
     const doubled = manifest.nodes['model.fixture.doubled'];
@@ -84,7 +87,7 @@ describe('stedi-models run', () => {
   });
 
   it('prints one JSON event per line with --log-format json', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     const run = await cli(['run', '--log-format', 'json'], { cwd: dir });
     expect(run.code).toBe(0);
     const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
@@ -94,7 +97,7 @@ describe('stedi-models run', () => {
   });
 
   it('exits 2 with a clear message on a usage error or a missing project', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     const usage = await cli(['run', '--no-such-option'], { cwd: dir });
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("unknown option '--no-such-option'");
@@ -110,7 +113,7 @@ describe('stedi-models run', () => {
   });
 
   it('compiles to target/compiled without connecting, and lists nodes as JSON', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     const compiled = await cli(['compile'], { cwd: dir });
     expect(compiled.code).toBe(0);
     expect(readFileSync(path.join(dir, 'target/compiled/models/leaf.sql'), 'utf8')).toContain('from "fixture"."analytics"."doubled"');
@@ -120,7 +123,7 @@ describe('stedi-models run', () => {
   });
 
   it('checks the profile and the connection with debug, and removes target/ with clean', async () => {
-    const dir = fixtureProject(GOOD);
+    const dir = fixtureProject(GOOD, GREETING);
     const debug = await cli(['debug'], { cwd: dir });
     expect(debug.code).toBe(0);
     expect(debug.stdout).toContain('connection: engine=duckdb');

@@ -8,6 +8,9 @@ import { loadProject } from '../../src/project/load-project.js';
 import { TemplateEngine } from '../../src/templating/template-engine.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
+// The models read var('greeting'), which the project file sets.
+const GREETING = { vars: { greeting: 'hello' } };
+
 const FILES = {
   'macros/m.sql': '{% macro plus_one(x) %}{{ x }} + 1{% endmacro %}',
   'models/a.sql': "{{ config(materialized='table', tags=['t']) }}select {{ plus_one(1) }} as id, '{{ var('greeting') }}' as g",
@@ -34,7 +37,7 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('parse cache (target/partial_parse.json)', () => {
   it('renders only the model files that changed since the previous parse, with the same nodes and tests as a full parse', () => {
-    const dir = fixtureProject(FILES);
+    const dir = fixtureProject(FILES, GREETING);
     const cold = parse(dir);
     expect(cold.rendered).toEqual(['models/a.sql', 'models/b.sql', 'models/c.sql']);
     expect(existsSync(path.join(dir, 'target', PARSE_CACHE_FILE))).toBe(true);
@@ -54,7 +57,7 @@ describe('parse cache (target/partial_parse.json)', () => {
   });
 
   it('renders every file again when a var or a macro changes', () => {
-    const dir = fixtureProject(FILES);
+    const dir = fixtureProject(FILES, GREETING);
     parse(dir);
     expect(parse(dir, { vars: '{greeting: hi}' }).rendered).toHaveLength(3);
     writeFileSync(path.join(dir, 'macros', 'm.sql'), '{% macro plus_one(x) %}{{ x }} + 2{% endmacro %}');

@@ -2,11 +2,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './stedi-project.js';
 
-const PROJECT_FILE = `name: fixture
-profile: fixture
-vars:
-  greeting: hello
-`;
+// Vars are set only by the fixtures that read them: a var nothing reads stops every command.
+const projectFile = (vars: Record<string, string>) =>
+  `name: fixture\nprofile: fixture\n${Object.keys(vars).length > 0 ? `vars:\n${Object.entries(vars).map(([k, v]) => `  ${k}: ${v}\n`).join('')}` : ''}`;
 
 const PROFILES = `fixture:
   target: dev
@@ -18,10 +16,10 @@ const PROFILES = `fixture:
       threads: 4
 `;
 
-/** Writes a tiny project into a temp folder: a project file, a DuckDB profile and the given files. */
-export function fixtureProject(files: Record<string, string>, options: { projectFile?: string; profiles?: string } = {}): string {
+/** Writes a tiny project into a temp folder: a project file (with the given vars), a DuckDB profile and the given files. */
+export function fixtureProject(files: Record<string, string>, options: { projectFile?: string; profiles?: string; vars?: Record<string, string> } = {}): string {
   const dir = tempDir('stedi-fixture-');
-  const all = { 'stedi_project.yml': options.projectFile ?? PROJECT_FILE, 'profiles.yml': options.profiles ?? PROFILES, ...files };
+  const all = { 'stedi_project.yml': options.projectFile ?? projectFile(options.vars ?? {}), 'profiles.yml': options.profiles ?? PROFILES, ...files };
   for (const [file, text] of Object.entries(all)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);
