@@ -134,7 +134,9 @@ class TextReporter implements Reporter {
         const word = STATUS_WORDS[r.status];
         const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
         const rows = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'} in ` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows in `;
-        const what = r.status === 'skipped' ? r.name : r.description;
+        // A test that skipped itself says why on its line; a node skipped for another's sake is explained by that one's.
+        const ownSkip = r.skip === 'switched_off';
+        const what = ownSkip ? `${r.description}: ${r.message ?? ''}` : r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
         const tail = ` [${rows}${formatSeconds(r.seconds)}${formatCost(r.stats)}]`;
         // eslint-disable-next-line no-control-regex

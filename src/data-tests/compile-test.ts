@@ -6,13 +6,16 @@ import type { DataTestNode, Node } from '../graph/nodes.js';
 /** Columns of a relation as the engine reports them. */
 export type RelationColumns = Array<{ name: string; type: string }>;
 
+/** A compiled data test: the SQL that selects its failing rows, or why it checks nothing here (skip_test()). */
+export type CompiledTest = { kind: 'query'; sql: string } | { kind: 'switched_off'; reason: string };
+
 /**
  * Compiles a data test to the SQL that selects its failing rows: a generic test's macro rendered with the tested
  * relation and its arguments, or a singular test's file. Throws every problem at once.
  */
-export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = [], deferredRelation?: (node: Node) => Node['relation'] | undefined): string {
+export function compileDataTest(context: ProjectGraph, node: DataTestNode, columns: RelationColumns = [], deferredRelation?: (node: Node) => Node['relation'] | undefined): CompiledTest {
   const { engine, templates, graph } = context;
-  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns }, (n) => deferredRelation?.(n) ?? n.relation);
+  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: () => columns, dataTest: true }, (n) => deferredRelation?.(n) ?? n.relation);
   let sql: string;
   if (node.testName) {
     const attached = graph.nodes.get(node.attachedTo!)!;
@@ -27,5 +30,6 @@ export function compileDataTest(context: ProjectGraph, node: DataTestNode, colum
     sql = templates.render({ path: node.filePath, text: node.rawSql ?? '' }, scope);
   }
   if (scope.problems.length > 0) throw new ProjectErrors(scope.problems);
-  return sql.trim();
+  // What the template rendered besides the skip_test() call is not run: a switched-off test sends no query.
+  return scope.skipReason === undefined ? { kind: 'query', sql: sql.trim() } : { kind: 'switched_off', reason: scope.skipReason };
 }

@@ -1,12 +1,21 @@
 /** How one node of an invocation ended. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail';
 
+/**
+ * Why a node was skipped. The runner skips a node whose upstream failed or was skipped (`upstream`) and what had not
+ * started when the run was stopped (`interrupted`). A data test skips itself when it checks nothing because its author
+ * switched it off with skip_test() (`switched_off`).
+ */
+export type SkipCause = 'upstream' | 'interrupted' | 'switched_off';
+
 /** The outcome of one node: what run_results.json records and the reporter prints. */
 export interface NodeResult {
   uniqueId: string;
   name: string;
   kind: string;
   status: NodeStatus;
+  /** Why it was skipped; set exactly when the status is `skipped`. */
+  skip?: SkipCause;
   /** What was built, as people read it: `table stedi.customer_trusted`. */
   description: string;
   rows?: number;
@@ -30,8 +39,11 @@ export interface LandingFileCount {
   rejected: number;
 }
 
-/** What the work function of a node reports on success. */
-export interface NodeOutcome {
+/** What the work function of a node reports: it ran, or (a data test) it checked nothing and says why. */
+export type NodeOutcome = RanOutcome | SkippedTestOutcome;
+
+/** What the work function of a node that ran reports. */
+export interface RanOutcome {
   status?: 'success' | 'warn' | 'pass' | 'fail' | 'error';
   description: string;
   rows?: number;
@@ -40,6 +52,24 @@ export interface NodeOutcome {
   sqlPath?: string;
   stats?: Record<string, number>;
   landingFiles?: LandingFileCount[];
+}
+
+/** A data test that checked nothing: the message says why, and how to make it check. */
+export interface SkippedTestOutcome {
+  status: 'skipped';
+  skip: 'switched_off';
+  description: string;
+  message: string;
+  sqlPath?: string;
+}
+
+/**
+ * Whether a node that ended this way lets the nodes that wait for it run. A test its author switched off checks
+ * nothing by design and holds nothing back.
+ */
+export function letsDependentsRun(result: Pick<NodeResult, 'status' | 'skip'>): boolean {
+  if (result.status === 'error' || result.status === 'fail') return false;
+  return result.status !== 'skipped' || result.skip === 'switched_off';
 }
 
 /** Events the runner emits while it works, for reporters. */

@@ -10,7 +10,8 @@ import { formatCount } from '../format-count.js';
 
 /**
  * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and
- * turns the count into pass / warn / fail by the test's severity, warn_if and error_if.
+ * turns the count into pass / warn / fail by the test's severity, warn_if and error_if. A test switched off
+ * by skip_test() sends no query and is skipped, saying why.
  */
 export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
   const { context, adapter } = build;
@@ -19,8 +20,14 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
   // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
   const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
-  const sql = compileDataTest(context, node, columns, build.deferredRelation);
+  const compiled = compileDataTest(context, node, columns, build.deferredRelation);
   const compiledPath = nodeSqlPath(context, node, 'compiled');
+  const description = `test ${node.name}`;
+  if (compiled.kind === 'switched_off') {
+    writeArtifact(context, compiledPath, `-- Not run: skip_test() was called.\n${compiled.reason.replace(/^/gm, '-- ')}\n`);
+    return { status: 'skipped', skip: 'switched_off', description, message: compiled.reason, sqlPath: compiledPath };
+  }
+  const { sql } = compiled;
   writeArtifact(context, compiledPath, `${sql}\n`);
   const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;
   const { dialect } = adapter;
@@ -38,7 +45,7 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
     const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';
     return {
       status,
-      description: `test ${node.name}`,
+      description,
       failures,
       sqlPath: compiledPath,
       message: status === 'pass' ? undefined : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
