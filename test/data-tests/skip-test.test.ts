@@ -61,3 +61,39 @@ describe('skip_test(reason) in a data test', () => {
     expect(run.stderr).toMatch(/tests\/quiet\.sql(:\d+:\d+)?: skip_test\(\) needs a reason/);
   });
 });
+
+describe('a data test whose relation does not exist', () => {
+  it('is skipped with the relation and the command that builds it, and the test command exits 1', async () => {
+    const dir = fixtureProject({ ...RAW, 'tests/generic/null_free_when_asked.sql': CHECKED_WHEN_ASKED, 'models/_schema.yml': SCHEMA.replace('null_free_when_asked', 'not_null') });
+    const run = await test(dir, ['--junit', 'junit.xml']);
+    expect(run.code).toBe(1);
+    expect(run.byName.not_null_raw_id).toMatchObject({ status: 'skipped', skip_cause: 'relation_missing', message: 'relation analytics.raw does not exist; run `stedi-models run` first' });
+    expect(run.stdout).toMatch(/SKIP test not_null_raw_id: relation analytics\.raw does not exist; run `stedi-models run` first \.+ \[/);
+    expect(run.stdout).toContain('1 test could not run because a relation it reads does not exist (see the SKIP lines). A check that did not run is not a pass: the run fails.');
+    expect(run.stdout).not.toMatch(/Catalog Error|ERROR/);
+    const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
+    expect(junit).toContain('<skipped message="relation analytics.raw does not exist; run `stedi-models run` first"/>');
+    expect(junit).toContain('errors="0"');
+  });
+
+  it('names every missing relation, and the seed command when a seed is missing', async () => {
+    const dir = fixtureProject({
+      ...RAW,
+      'seeds/codes.csv': 'id\n1\n',
+      'tests/ids_are_codes.sql': "select * from {{ ref('raw') }} where id not in (select id from {{ ref('codes') }})",
+      'tests/codes_present.sql': "select 1 from (select count(*) as n from {{ ref('codes') }}) as c where n = 0",
+    });
+    const run = await test(dir);
+    expect(run.code).toBe(1);
+    expect(run.byName.ids_are_codes!.message).toBe('relations analytics.raw and analytics.codes do not exist; run `stedi-models build` first');
+    expect(run.byName.codes_present!.message).toBe('relation analytics.codes does not exist; run `stedi-models seed` first');
+  });
+
+  it('runs as before once the relations exist', async () => {
+    const dir = fixtureProject({ ...RAW, 'models/_schema.yml': SCHEMA.replace('null_free_when_asked', 'not_null') });
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    const run = await test(dir);
+    expect(run.code).toBe(1);
+    expect(run.byName.not_null_raw_id).toMatchObject({ status: 'fail', message: expect.stringContaining('1 failing row') });
+  });
+});

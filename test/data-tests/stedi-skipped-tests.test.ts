@@ -71,4 +71,22 @@ describe('stedi-models test on an empty database', () => {
     expect(run.stdout).toContain(`SKIP test reference_row_count_customer_trusted: ${SWITCHED_OFF}`);
     expect(readFileSync(path.join(project, 'junit.xml'), 'utf8')).toContain('skipped="8"');
   });
+
+  it('skips every other data test, naming the relations to build, and fails: nothing was checked', async () => {
+    const project = copyStediProject();
+    const run = await stedi(project, path.join(tempDir('stedi-db-'), 'stedi.duckdb'), ['test', '--exclude', 'test_type:unit']);
+    expect(run.code).toBe(1);
+    const others = run.results.filter((r) => !REFERENCE.has(r.name));
+    expect(others.length).toBeGreaterThanOrEqual(24);
+    for (const r of others) {
+      expect(r, r.name).toMatchObject({ status: 'skipped', skip_cause: 'relation_missing' });
+      expect(r.message, r.name).toMatch(/^relations? stedi\.\w+.* (does|do) not exist; run `stedi-models (run|build)` first$/);
+    }
+    const message = (name: string) => run.results.find((r) => r.name === name)!.message;
+    expect(message('consented_customer_trusted_email')).toBe('relations stedi.customer_trusted and stedi.customer_landing do not exist; run `stedi-models run` first');
+    // no_identifiers also reads the seed identifier_columns, which `run` does not load.
+    expect(message('no_identifiers_machine_learning_curated')).toBe('relations stedi.machine_learning_curated and stedi.identifier_columns do not exist; run `stedi-models build` first');
+    expect(run.stdout).toContain(`${others.length} tests could not run because a relation they read does not exist`);
+    expect(run.stdout).not.toMatch(/ERROR|Catalog Error/);
+  });
 });

@@ -67,15 +67,16 @@ describe('runNodes', () => {
     expect(order).toEqual(['a', 'c']);
   });
 
-  it('runs what waits for a test switched off by its author', async () => {
-    // off -> after_off
-    const graph = Graph.build([model('off', []), model('after_off', ['off'])], []).graph!;
+  it('runs what waits for a test switched off by its author, and skips what waits for one that could not run', async () => {
+    // off -> after_off, missing -> after_missing
+    const graph = Graph.build([model('off', []), model('after_off', ['off']), model('missing', []), model('after_missing', ['missing'])], []).graph!;
     const results = await runNodes({
       graph,
       ids: graph.order,
       threads: 2,
       work: async (id) => {
         if (id === 'off') return { status: 'skipped', skip: 'switched_off', description: id, message: 'off by a var' };
+        if (id === 'missing') return { status: 'skipped', skip: 'relation_missing', description: id, message: 'relation s.x does not exist' };
         return { description: id };
       },
     });
@@ -83,6 +84,8 @@ describe('runNodes', () => {
     expect(byName).toEqual({
       off: ['skipped', 'switched_off'],
       after_off: ['success', undefined],
+      missing: ['skipped', 'relation_missing'],
+      after_missing: ['skipped', 'upstream'],
     });
     expect(results.find((r) => r.name === 'off')!.message).toBe('off by a var');
   });
