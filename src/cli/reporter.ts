@@ -136,7 +136,9 @@ class TextReporter implements Reporter {
         const audited = r.audits?.length ? `audited by ${r.audits.length} test${r.audits.length === 1 ? '' : 's'}` : '';
         const counted = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows`;
         const rows = [counted, audited].filter(Boolean).join(', ') + (counted || audited ? ' in ' : '');
-        const what = r.status === 'skipped' ? r.name : r.description;
+        // A test that skipped itself says why on its line; a node skipped for another's sake is explained by that one's.
+        const ownSkip = r.skip === 'switched_off' || r.skip === 'relation_missing';
+        const what = ownSkip ? `${r.description}: ${r.message ?? ''}` : r.status === 'skipped' ? r.name : r.description;
         const head = `${clock()}  ${event.index} of ${event.total} ${painted} ${what} `;
         const tail = ` [${rows}${formatSeconds(r.seconds)}${formatCost(r.stats)}]`;
         // eslint-disable-next-line no-control-regex
@@ -152,6 +154,11 @@ class TextReporter implements Reporter {
         for (const failure of this.failures) {
           const paint = failure.status === 'warn' ? c.yellow : c.red;
           this.io.stdout.write(`\n${paint(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`);
+        }
+        const unchecked = event.results.filter((r) => r.skip === 'relation_missing').length;
+        if (unchecked > 0) {
+          const tests = unchecked === 1 ? '1 test could not run because a relation it reads does' : `${unchecked} tests could not run because a relation they read does`;
+          this.io.stdout.write(`\n${c.red(`${tests} not exist (see the SKIP lines). A check that did not run is not a pass: the run fails.`)}\n`);
         }
         const parts = [`${count('success') + count('pass')} succeeded`, `${count('error') + count('fail')} failed`, `${count('skipped')} skipped`];
         if (count('warn')) parts.push(`${count('warn')} warned`);

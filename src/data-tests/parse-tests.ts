@@ -79,7 +79,7 @@ export function parseGenericTests(project: LoadedProject, nodes: readonly Node[]
       continue;
     }
     // Arguments may ref other nodes (relationships: to: ref('x')); the parse render records those dependencies.
-    const scope = newRenderScope('parse', file);
+    const scope = newRenderScope('parse', file, { dataTest: true });
     const renderedArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, asTemplate(v)]));
     for (const value of Object.values(renderedArgs)) if (typeof value === 'string') templates.renderString(value, scope);
     // Rendering the test's own SQL in the parse pass records what its body reads (seeds, sources), as dbt does, and
@@ -122,7 +122,7 @@ export function parseGenericTests(project: LoadedProject, nodes: readonly Node[]
 export function parseSingularTests(project: LoadedProject, templates: TemplateEngine, problems: ProjectError[], schema: { database?: string; schema: string }): DataTestNode[] {
   return project.files.testSql.map((file) => {
     const name = path.posix.basename(file.path, '.sql');
-    const scope = newRenderScope('parse', file.path);
+    const scope = newRenderScope('parse', file.path, { dataTest: true });
     templates.render(file, scope);
     problems.push(...scope.problems);
     const layers = configLayers(scope.configs, (path, message) => problems.push(new ConfigFileError(file.path, `config(${path})`, message)));

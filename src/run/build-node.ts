@@ -13,7 +13,7 @@ import { planIncremental, refuseStandInsWhenBuiltWhole, withReplacedKeysInline, 
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
-import type { NodeOutcome } from './node-result.js';
+import type { RanOutcome } from './node-result.js';
 
 /** A node could not be built; names the node, its file, the failed step and the engine's own message. */
 export class NodeFailedError extends StediError {
@@ -146,7 +146,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
 }
 
 /** A landing load's per-file counts, and a warning that names the files with rejected lines. */
-function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<NodeOutcome, 'status' | 'message' | 'landingFiles' | 'stats'> {
+function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<RanOutcome, 'status' | 'message' | 'landingFiles' | 'stats'> {
   const index = statements.findIndex((s) => s.purpose === COUNT_PER_FILE);
   if (index < 0) return {};
   const perFile = (results[index]?.records ?? []).map((r) => ({ file: String(r.file), loaded: Number(r.loaded), rejected: Number(r.rejected) }));
@@ -163,7 +163,7 @@ function landingReport(node: BuildableNode, results: readonly StatementResult[],
 }
 
 /** Plans and runs the statements that build one node's relation; returns its outcome or throws NodeFailedError. */
-export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<NodeOutcome> {
+export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<RanOutcome> {
   const { context, adapter } = build;
   const node = context.graph.nodes.get(id)!;
   if (node.kind === 'data_test' || node.kind === 'unit_test') throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);

@@ -1,12 +1,21 @@
 /** How one node of an invocation ended. */
 export type NodeStatus = 'success' | 'error' | 'skipped' | 'warn' | 'pass' | 'fail';
 
+/**
+ * Why a node was skipped. The runner skips a node whose upstream failed or was skipped (`upstream`) and what had not
+ * started when the run was stopped (`interrupted`). A data test skips itself when it checks nothing: its author
+ * switched it off with skip_test() (`switched_off`), or a relation it reads does not exist (`relation_missing`).
+ */
+export type SkipCause = 'upstream' | 'interrupted' | 'switched_off' | 'relation_missing';
+
 /** The outcome of one node: what run_results.json records and the reporter prints. */
 export interface NodeResult {
   uniqueId: string;
   name: string;
   kind: string;
   status: NodeStatus;
+  /** Why it was skipped; set exactly when the status is `skipped`. */
+  skip?: SkipCause;
   /** What was built, as people read it: `table stedi.customer_trusted`. */
   description: string;
   rows?: number;
@@ -38,8 +47,11 @@ export interface LandingFileCount {
   rejected: number;
 }
 
-/** What the work function of a node reports on success. */
-export interface NodeOutcome {
+/** What the work function of a node reports: it ran, or (a data test) it checked nothing and says why. */
+export type NodeOutcome = RanOutcome | SkippedTestOutcome;
+
+/** What the work function of a node that ran reports. */
+export interface RanOutcome {
   status?: 'success' | 'warn' | 'pass' | 'fail' | 'error';
   description: string;
   rows?: number;
@@ -49,6 +61,34 @@ export interface NodeOutcome {
   stats?: Record<string, number>;
   landingFiles?: LandingFileCount[];
   audits?: AuditCount[];
+}
+
+/** A data test that checked nothing: the message says why, and how to make it check. */
+export interface SkippedTestOutcome {
+  status: 'skipped';
+  skip: 'switched_off' | 'relation_missing';
+  description: string;
+  message: string;
+  sqlPath?: string;
+}
+
+/**
+ * Whether a node that ended this way lets the nodes that wait for it run. A test its author switched off checks
+ * nothing by design and holds nothing back. A test that could not run (a relation it reads is missing) holds back
+ * what it guards, as an error does, whatever its severity.
+ */
+export function letsDependentsRun(result: Pick<NodeResult, 'status' | 'skip'>): boolean {
+  if (result.status === 'error' || result.status === 'fail') return false;
+  return result.status !== 'skipped' || result.skip === 'switched_off';
+}
+
+/**
+ * Whether a node that ended this way fails the invocation (exit 1): an error, a failing error-severity test, or a
+ * test that could not run because a relation it reads does not exist (a check that did not run is not a pass; dbt
+ * errors there too). A switched-off test does not; a node skipped for another's sake follows from that one's result.
+ */
+export function failsInvocation(result: Pick<NodeResult, 'status' | 'skip'>): boolean {
+  return result.status === 'error' || result.status === 'fail' || (result.status === 'skipped' && result.skip === 'relation_missing');
 }
 
 /** Events the runner emits while it works, for reporters. */

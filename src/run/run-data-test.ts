@@ -1,6 +1,8 @@
+import type { Adapter } from '../adapters/adapter.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import { compileDataTest } from '../data-tests/compile-test.js';
+import { missingRelationsReason, nodesReadBy } from '../data-tests/relations-read.js';
 import { testStatus } from '../data-tests/test-config.js';
 import { planRelation, planSchemas } from '../materialize/plan-node.js';
 import type { BuildContext } from './build-node.js';
@@ -9,10 +11,19 @@ import type { NodeOutcome } from './node-result.js';
 import type { DataTestNode } from '../graph/nodes.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { formatCount } from '../format-count.js';
+import type { Node } from '../graph/nodes.js';
+
+/** The nodes whose relations do not exist on the engine now, asked of its catalog once per schema. */
+async function missingRelations(adapter: Adapter, nodes: readonly Node[]): Promise<Node[]> {
+  const schemas = [...new Set(nodes.map((n) => n.relation.schema))];
+  const catalogs = new Map(await Promise.all(schemas.map(async (schema) => [schema, await adapter.listRelations(schema)] as const)));
+  return nodes.filter((n) => !catalogs.get(n.relation.schema)!.has(n.relation.identifier.toLowerCase()));
+}
 
 /**
  * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and
- * turns the count into pass / warn / fail by the test's severity, warn_if and error_if.
+ * turns the count into pass / warn / fail by the test's severity, warn_if and error_if. A test that checks nothing
+ * is skipped, saying why: switched off by skip_test(), or reading a relation that does not exist.
  */
 export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal, audited?: number): Promise<NodeOutcome> {
   const { context, adapter } = build;
@@ -23,9 +34,18 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
   // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
   const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
-  const sql = compileDataTest(context, node, columns, build.deferredRelation);
+  const compiled = compileDataTest(context, node, columns, build.deferredRelation);
   const compiledPath = nodeSqlPath(context, node, 'compiled');
+  const description = `test ${node.name}`;
+  if (compiled.kind === 'switched_off') {
+    writeArtifact(context, compiledPath, `-- Not run: skip_test() was called.\n${compiled.reason.replace(/^/gm, '-- ')}\n`);
+    return { status: 'skipped', skip: 'switched_off', description, message: compiled.reason, sqlPath: compiledPath };
+  }
+  const { sql } = compiled;
   writeArtifact(context, compiledPath, `${sql}\n`);
+  // Asked of the catalog rather than read from the engine's error, whose wording differs by engine and version.
+  const missing = await missingRelations(adapter, nodesReadBy(context.graph, node, build.deferredRelation));
+  if (missing.length > 0) return { status: 'skipped', skip: 'relation_missing', description, message: missingRelationsReason(missing), sqlPath: compiledPath };
   const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;
   const { dialect } = adapter;
   let counted = `select count(*) as failures from (\n${failingRows}\n) as test_failures`;

@@ -1,7 +1,7 @@
 import type { StatsSink } from '../adapters/adapter.js';
 import type { Graph } from '../graph/graph.js';
 import { messageOf } from '../errors.js';
-import type { NodeOutcome, NodeResult, RunEvent } from './node-result.js';
+import { letsDependentsRun, type NodeOutcome, type NodeResult, type RunEvent } from './node-result.js';
 
 /** Options of one scheduled run over the DAG. */
 export interface RunNodesOptions {
@@ -76,7 +76,8 @@ function chainLengths(ids: readonly string[], deps: ReadonlyMap<string, readonly
 
 /**
  * Runs the selected nodes in dependency order, up to `threads` at once. A node whose upstream failed or was skipped
- * is `skipped`; independent branches go on. Returns one result per node, in the order they finished.
+ * is `skipped` (not after a test its author switched off: see letsDependentsRun); independent branches go on.
+ * Returns one result per node, in the order they finished.
  */
 export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> {
   const { graph, ids, onEvent, now = Date.now } = options;
@@ -119,7 +120,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
 
   const runOne = async (id: string): Promise<void> => {
     const node = graph.nodes.get(id)!;
-    const blocked = (deps.get(id) ?? []).map((p) => outcome.get(p)!).find((r) => r.status === 'error' || r.status === 'skipped' || r.status === 'fail');
+    const blocked = (deps.get(id) ?? []).map((p) => outcome.get(p)!).find((r) => !letsDependentsRun(r));
     const doneUpstream = blocked ? options.outcomeWhenBlocked?.(id) : undefined;
     if (doneUpstream) {
       finish({ uniqueId: id, name: node.name, kind: node.kind, ...doneUpstream, status: doneUpstream.status ?? 'success', seconds: 0 });
@@ -131,6 +132,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
         name: node.name,
         kind: node.kind,
         status: 'skipped',
+        skip: blocked ? 'upstream' : 'interrupted',
         description: node.name,
         seconds: 0,
         message: blocked ? `skipped because upstream ${blocked.name} ${blocked.status === 'skipped' ? 'was skipped' : 'failed'}` : 'skipped because the run was interrupted',
@@ -143,7 +145,7 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     const measured: Array<Record<string, number>> = [];
     try {
       const done = await options.work(id, controller.signal, (stats) => void measured.push(stats));
-      const stats = sumStats(done.stats, ...measured);
+      const stats = sumStats(done.status === 'skipped' ? undefined : done.stats, ...measured);
       finish({ uniqueId: id, name: node.name, kind: node.kind, ...done, stats, status: done.status ?? 'success', seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
     } catch (error) {
       finish({

@@ -75,6 +75,7 @@ export function writeRunResults(context: ProjectGraph, command: string, outcome:
       name: r.name,
       resource_type: r.kind,
       status: r.status,
+      ...(r.skip ? { skip_cause: r.skip } : {}),
       relation: r.description,
       rows: r.rows ?? null,
       failures: r.failures ?? null,

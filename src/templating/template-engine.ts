@@ -39,6 +39,10 @@ export interface RenderScope {
   isIncremental?: boolean;
   /** Columns of relations read from the engine before rendering (for tests that check every column). */
   columnsOf?: (relation: unknown) => Array<{ name: string; type: string }>;
+  /** The file is a data test (a `{% test %}` block or tests/*.sql): only a test may call skip_test(). */
+  dataTest?: boolean;
+  /** Why the data test checks nothing here, from its first skip_test() call. */
+  skipReason?: string;
 }
 
 /** Creates an empty render scope for one file. */
@@ -72,7 +76,8 @@ export interface TemplateEngineOptions {
 
 /**
  * The nunjucks environment of a project: dbt's context functions (`ref`, `source`, `var`, `env_var`, `config`,
- * `this`, `target`) plus every macro of `macros/`, callable from any model without an import.
+ * `this`, `target`) plus every macro of `macros/`, callable from any model without an import; in data tests also
+ * `skip_test(reason)`.
  */
 export class TemplateEngine {
   private readonly env: nunjucks.Environment;
@@ -143,6 +148,20 @@ export class TemplateEngine {
     });
     this.env.addGlobal('quote_identifier', (value: unknown) => this.options.quoteIdentifier(String(value)));
     this.env.addGlobal('columns_of', (relation: unknown) => scope().columnsOf?.(relation) ?? []);
+    this.env.addGlobal('skip_test', (reason: unknown) => {
+      const s = scope();
+      // A model has no "nothing to check": what it builds is read downstream, so it must be built or fail.
+      if (!s.dataTest) {
+        throw new CompilerErrorRaised(s.file, 'skip_test() can be called only in a data test (a {% test %} block or a tests/*.sql file), not in a model or in a macro a model calls.');
+      }
+      const text = typeof reason === 'string' || reason instanceof String ? reason.toString().trim() : '';
+      if (!text) {
+        throw new CompilerErrorRaised(s.file, 'skip_test() needs a reason: why the test checks nothing here and how to turn it on, e.g. ' +
+          `skip_test("verify_reference_counts is off; turn it on with --vars '{verify_reference_counts: true}'").`);
+      }
+      s.skipReason ??= text;
+      return '';
+    });
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {
         throw new CompilerErrorRaised(scope().file, String(message));

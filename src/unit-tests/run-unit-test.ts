@@ -6,7 +6,7 @@ import { duckDbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import { ProjectErrors } from '../errors.js';
 import type { ModelNode, Node, UnitTestNode } from '../graph/nodes.js';
 import type { ColumnType } from '../project/schema-file.js';
-import type { NodeOutcome } from '../run/node-result.js';
+import type { RanOutcome } from '../run/node-result.js';
 import { newRenderScope } from '../templating/template-engine.js';
 import { canonicalRows, fixtureSelectSql, UnitTestFixtureError, type FixtureColumn } from './fixture-sql.js';
 
@@ -47,7 +47,7 @@ function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: Mode
 }
 
 /** Runs one unit test on an in-memory DuckDB: fixtures as views, the model's SQL over them, rows compared as multisets. */
-export async function runUnitTest(context: ProjectGraph, id: string): Promise<NodeOutcome> {
+export async function runUnitTest(context: ProjectGraph, id: string): Promise<RanOutcome> {
   const test = context.graph.nodes.get(id) as UnitTestNode;
   const model = context.graph.nodes.get(test.attachedTo) as ModelNode;
   const { sql, fixtures } = compileUnderTest(context, test, model);

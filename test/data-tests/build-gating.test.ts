@@ -76,6 +76,30 @@ describe('stedi-models build', () => {
     expect(run.status).toMatchObject({ raw_labels_are_known: 'fail', clean: 'skipped', report: 'skipped', independent: 'success' });
   });
 
+  it('builds what waits for a test switched off with skip_test(), and exits 0', async () => {
+    const run = await build({
+      'models/_schema.yml': schema('not_null: { severity: warn }'),
+      'tests/raw_labels_are_known.sql': "{{ skip_test('labels are checked upstream') }}\nselect * from {{ ref('raw') }} where label not in ('a')",
+    });
+    expect(run.code).toBe(0);
+    expect(run.status).toMatchObject({ raw_labels_are_known: 'skipped', clean: 'success', report: 'success' });
+  });
+
+  it('holds back what waits for a test that could not run because a relation it reads does not exist, and exits 1', async () => {
+    const dir = fixtureProject({
+      ...MODELS,
+      'models/codes.sql': "{{ config(materialized='table') }}\nselect 1 as id",
+      'models/_schema.yml': schema("relationships: { to: ref('codes'), field: id }"),
+    });
+    const run = await cli(['build', '--exclude', 'codes'], { cwd: dir });
+    expect(run.code).toBe(1);
+    const results = readTargetJson(dir, 'run_results.json').results as Result[];
+    const status = Object.fromEntries(results.map((r) => [r.name, r.status]));
+    expect(status).toMatchObject({ raw: 'success', relationships_raw_id: 'skipped', clean: 'skipped', report: 'skipped', independent: 'success' });
+    expect(results.find((r) => r.name === 'relationships_raw_id')!.message).toBe('relation analytics.codes does not exist; run `stedi-models run` first');
+    expect(results.find((r) => r.name === 'clean')!.message).toBe('skipped because upstream relationships_raw_id was skipped');
+  });
+
   it('runs a model only after its tests: a test of a model comes before its children in run_results.json', async () => {
     const run = await build({ 'models/_schema.yml': schema('not_null: { severity: warn }') });
     const order = run.results.map((r) => r.name);

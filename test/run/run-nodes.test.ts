@@ -66,4 +66,46 @@ describe('runNodes', () => {
     });
     expect(order).toEqual(['a', 'c']);
   });
+
+  it('runs what waits for a test switched off by its author, and skips what waits for one that could not run', async () => {
+    // off -> after_off, missing -> after_missing
+    const graph = Graph.build([model('off', []), model('after_off', ['off']), model('missing', []), model('after_missing', ['missing'])], []).graph!;
+    const results = await runNodes({
+      graph,
+      ids: graph.order,
+      threads: 2,
+      work: async (id) => {
+        if (id === 'off') return { status: 'skipped', skip: 'switched_off', description: id, message: 'off by a var' };
+        if (id === 'missing') return { status: 'skipped', skip: 'relation_missing', description: id, message: 'relation s.x does not exist' };
+        return { description: id };
+      },
+    });
+    const byName = Object.fromEntries(results.map((r) => [r.name, [r.status, r.skip]]));
+    expect(byName).toEqual({
+      off: ['skipped', 'switched_off'],
+      after_off: ['success', undefined],
+      missing: ['skipped', 'relation_missing'],
+      after_missing: ['skipped', 'upstream'],
+    });
+    expect(results.find((r) => r.name === 'off')!.message).toBe('off by a var');
+  });
+
+  it('says why it skipped a node: an upstream failure, or the run being stopped', async () => {
+    const controller = new AbortController();
+    const results = await runNodes({
+      graph: fixed,
+      ids: fixed.order,
+      threads: 1,
+      signal: controller.signal,
+      work: async (id) => {
+        if (id === 'a') {
+          controller.abort();
+          throw new Error('a broke');
+        }
+        return { description: id };
+      },
+    });
+    const skips = Object.fromEntries(results.filter((r) => r.status === 'skipped').map((r) => [r.name, r.skip]));
+    expect(skips).toEqual({ b: 'upstream', c: 'upstream', d: 'upstream', e: 'interrupted' });
+  });
 });

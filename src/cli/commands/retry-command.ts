@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { ProjectError } from '../../errors.js';
 import { readProjectFile } from '../../project/project-file.js';
+import { failsInvocation } from '../../run/node-result.js';
 import { executeProject, type ExecuteCommand, type Invocation } from '../../run/run-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
@@ -37,7 +38,7 @@ export function retryCommand(io: CliIo, setExitCode: (code: number) => void): Co
       if (last) reporter.info(`Retrying ${again.length} nodes of the last ${command} with its options: --target ${replay.targetName}${replay.vars ? ` --vars '${replay.vars}'` : ''}${replay.fullRefresh ? ' --full-refresh' : ''}${replay.threads ? ` --threads ${replay.threads}` : ''}`);
       try {
         const outcome = await executeProject(command as ExecuteCommand, { ...load, ...replay, select: [again.join(' ')], onEvent: (e) => reporter.event(e), signal: io.signal });
-        setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
+        setExitCode(outcome.results.some(failsInvocation) ? 1 : 0);
       } finally {
         reporter.close();
       }

@@ -4,6 +4,7 @@ import { writeFileAtomic } from '../../compile/artifacts.js';
 import { StatementCancelledError } from '../../adapters/statement-failed-error.js';
 import { junitReport } from '../../run/junit-report.js';
 import { secretMasker } from '../../project/secrets.js';
+import { failsInvocation } from '../../run/node-result.js';
 import { executeProject, type ExecuteCommand } from '../../run/run-project.js';
 import type { CliIo } from '../cli-io.js';
 import { projectOptions, withProjectOptions, type ProjectCommandOptions } from '../project-options.js';
@@ -12,7 +13,7 @@ import { createReporter } from '../reporter.js';
 const DESCRIPTIONS: Record<ExecuteCommand, string> = {
   run: 'build the selected models (and landing sources) on the target',
   seed: 'load the seeds/*.csv files as tables',
-  test: 'run the data tests of the selected nodes; exit 1 if an error-severity test fails',
+  test: 'run the data tests of the selected nodes; exit 1 if an error-severity test fails or a test cannot run',
   build: 'seeds, models and their tests in DAG order; a failing test skips everything downstream of its model',
 };
 
@@ -48,7 +49,7 @@ export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (co
         // Masked like every other file a run writes: failure messages can quote SQL that holds a secret.
         writeFileAtomic(path.resolve(io.cwd, options.junit), secretMasker(io.env)(junitReport(outcome.results, `stedi-models ${name}`, outcome.seconds)));
       }
-      setExitCode(outcome.results.some((r) => r.status === 'error' || r.status === 'fail') ? 1 : 0);
+      setExitCode(outcome.results.some(failsInvocation) ? 1 : 0);
     } finally {
       reporter.close();
     }

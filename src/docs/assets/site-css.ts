@@ -68,7 +68,7 @@ h4.lane-${c} { color: var(--${c}); } .badge.zone.lane-${c} { background: var(--$
 .note { background: #eff6ff; border-left: 3px solid var(--accent); padding: 6px 10px; }
 .empty { background: var(--bg); border: 1px dashed #d1d5db; padding: 14px; border-radius: 8px; }
 .message { font-size: 12px; color: #991b1b; white-space: pre-wrap; overflow-wrap: anywhere; }
-.message-warn { color: #92400e; } .message-pass, .message-success { color: var(--muted); }
+.message-warn { color: #92400e; } .message-pass, .message-success, .message-skipped { color: var(--muted); }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dl.facts dt { color: var(--muted); } dl.facts dd { margin: 0; }
 table { border-collapse: collapse; width: 100%; }
