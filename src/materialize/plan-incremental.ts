@@ -42,8 +42,8 @@ export interface IncrementalInput {
   postHooks: readonly string[];
   /**
    * The rendered `purge` condition: the table's rows that must go before anything is added (a customer who withdrew
-   * consent). Deleted first, in a commit of its own, so that a write that then fails or is refused by an audit does
-   * not keep them.
+   * consent). Deleted first: in the write's transaction, and committed on its own when the write then fails or an
+   * audit refuses it (on Athena, its own commit before the write), so that a refused write does not keep them.
    */
   purge?: string;
   /**
@@ -164,9 +164,10 @@ export function planIncremental(input: IncrementalInput): Statement[] {
     { sql: `delete from ${target} where exists (select 1 from ${staged} as n where ${keyMatch('n')})`, purpose: `delete the rows of ${name} that the new rows replace` },
   ];
   const resolve = (sql: string) => withReplacedKeys(sql, keys);
+  const purge = planPurge(input);
   return [
-    ...planPurge(input),
     { sql: 'begin transaction', purpose: `start adding to ${name}` },
+    ...purge,
     ...(input.replaceKeys === undefined ? [] : [{ sql: `create temp table ${keys} as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}` }]),
     { sql: `create temp table ${staged} as\n${resolve(input.selectSql)}`, purpose: `stage the new rows of ${name}` },
     ...(input.onSchemaChange === 'append_new_columns'
@@ -184,19 +185,22 @@ export function planIncremental(input: IncrementalInput): Statement[] {
     { sql: `drop table ${staged}`, purpose: 'drop the staged rows' },
     ...(input.replaceKeys === undefined ? [] : [{ sql: `drop table ${keys}`, purpose: 'drop the staged keys' }]),
     { sql: 'commit', purpose: `publish ${name}` },
+    // When the write fails or an audit refuses it, the rollback undoes the purge too: it is committed on its own.
+    ...purge.map((st): Statement => ({ sql: st.sql, purpose: `${st.purpose}, on its own, as the write failed`, cleanup: 'on-failure' })),
   ];
 }
 
 /**
- * The purge of an incremental model: one DELETE of the rows its `purge` condition names, in a transaction of its own
- * where the engine has transactions (on Athena a DELETE is one Iceberg commit anyway). Removing rows of customers who
- * may no longer be there is safe at any moment, so it is committed before the write, whatever happens to the write.
+ * The purge of an incremental model: one DELETE of the rows its `purge` condition names. With transactions it opens
+ * the write's transaction, so a crash leaves the table as before or after the whole run, and the plan commits it on
+ * its own when the write then fails or an audit refuses it. Without transactions (Athena) it is its own commit, before
+ * the write, followed by the expiry of the snapshots that still hold the deleted rows.
  */
 export function planPurge(input: Pick<IncrementalInput, 'name' | 'relation' | 'purge' | 'snapshotRetentionSeconds' | 'dialect' | 'capabilities'>): Statement[] {
   if (!input.purge) return [];
   const del: Statement = { sql: `delete from ${input.dialect.relation(input.relation)}\nwhere ${input.purge}`, purpose: `purge the rows of ${input.name} that may no longer be kept`, countsAs: 'rows_purged' };
+  if (input.capabilities.transactionalDdl) return [del];
   // Where a DELETE leaves the rows in older snapshots (Iceberg), they are expired so the purge reaches storage.
   const expiry = input.dialect.maintenanceRelation ? planSnapshotExpiry(input.relation, input.snapshotRetentionSeconds ?? DEFAULT_SNAPSHOT_RETENTION_SECONDS, input.dialect) : [];
-  if (!input.capabilities.transactionalDdl) return [del, ...expiry];
-  return [{ sql: 'begin transaction', purpose: `start purging ${input.name}` }, del, { sql: 'commit', purpose: `commit the purge of ${input.name}` }];
+  return [del, ...expiry];
 }

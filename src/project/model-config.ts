@@ -47,8 +47,9 @@ export const modelConfigSchema = z
     on_schema_change: z.enum(['fail', 'append_new_columns', 'ignore']),
     /**
      * Incremental models: a condition on the table's rows that must be deleted before new rows are added (templated,
-     * in the model's scope; e.g. the readings of a customer who withdrew consent). Committed first, on its own, so it
-     * holds even when the write fails or an audit refuses it; on Athena it is followed by snapshot expiry.
+     * in the model's scope; e.g. the readings of a customer who withdrew consent). Deleted first, in the write's
+     * transaction, and committed on its own when the write fails or an audit refuses it; on Athena it is its own
+     * commit before the write, followed by snapshot expiry.
      */
     purge: z.string(),
     /** SQL run after the model is built, in the same transaction (templated). */

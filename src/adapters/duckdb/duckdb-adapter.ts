@@ -108,7 +108,9 @@ export class DuckDbAdapter implements Adapter {
       } catch (error) {
         // A failed statement inside BEGIN leaves the connection's transaction aborted; end it before reuse.
         await connection.run('rollback').catch(() => undefined);
-        for (const statement of statements.filter((s) => s.cleanup)) await connection.run(statement.sql).catch(() => undefined);
+        // What a failure leaves to clean up runs now; what only a failed write needs (a purge) not when interrupted.
+        const cleanups = statements.filter((s) => s.cleanup === 'always' || (s.cleanup === 'on-failure' && !options.signal?.aborted));
+        for (const statement of cleanups) await connection.run(statement.sql).catch(() => undefined);
         throw error;
       } finally {
         options.signal?.removeEventListener('abort', onAbort);
