@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
 import type { Relation } from '../graph/nodes.js';
-import { AUDITED_IDENTIFIER, AUDITED_RELATION } from '../templating/audited-relation.js';
+import { AUDITED_RELATION } from '../templating/audited-relation.js';
 
 /** A relation as templates see it: prints as the engine's quoted name, and exposes its parts (`this.identifier`). */
 export class RelationValue {
@@ -19,9 +19,12 @@ export class RelationValue {
     this.identifier = relation.identifier;
   }
 
-  /** The audited model inside a test compiled to audit it: prints and names itself by the stand-ins of plan-audit. */
+  /**
+   * The audited model inside a test compiled to audit it: prints as the stand-in the planner replaces with where the
+   * new rows are, and keeps its parts, so a test's logic on `model.identifier` is the same as when it reads the table.
+   */
   static audited(relation: Relation, dialect: Dialect): RelationValue {
-    return new RelationValue({ ...relation, identifier: AUDITED_IDENTIFIER }, dialect, AUDITED_RELATION);
+    return new RelationValue(relation, dialect, AUDITED_RELATION);
   }
 
   /** dbt's alias of identifier. */

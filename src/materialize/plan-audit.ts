@@ -1,24 +1,16 @@
 import type { Statement } from '../adapters/adapter.js';
-import { AUDITED_IDENTIFIER, AUDITED_RELATION } from '../templating/audited-relation.js';
+import { AUDITED_RELATION } from '../templating/audited-relation.js';
 
 /** One data test compiled to audit a model's rows before they are published. */
 export interface AuditQuery {
   /** The test's name, for people. */
   test: string;
-  /** SQL selecting the test's failing rows, reading the audited rows as AUDITED_RELATION (and AUDITED_IDENTIFIER). */
+  /** SQL selecting the test's failing rows, reading the audited rows as AUDITED_RELATION. */
   sql: string;
   /** The test's error condition on its failure count (`!=0`, `>10`): when it holds, the rows are not published. */
   errorIf: string;
   /** At most this many failing rows are counted (the test's `limit`). */
   limit?: number;
-}
-
-/** Where the rows about to be published are, as the audits read them. */
-export interface AuditedRows {
-  /** A relation name or a parenthesised query holding exactly the rows about to be published. */
-  relation: string;
-  /** The identifier a reader of the catalog finds the rows' columns under. */
-  identifier: string;
 }
 
 // A test's condition (checked to be an operator and a whole number when the project was read) as SQL on `failures`.
@@ -32,11 +24,12 @@ function conditionSql(condition: string): string {
 /**
  * The statements that audit the rows about to be published, one per test: each counts the test's failing rows and
  * says whether they block. Placed by a plan after the rows are written where nobody else can read them yet (inside
- * the transaction, or in a staged table) and before the step that publishes them.
+ * the transaction, or in a staged table) and before the step that publishes them. `rows` is a relation name or a
+ * parenthesised query holding exactly the rows about to be published.
  */
-export function planAudits(audits: readonly AuditQuery[], rows: AuditedRows, name: string): Statement[] {
+export function planAudits(audits: readonly AuditQuery[], rows: string, name: string): Statement[] {
   return audits.map((audit) => {
-    const failing = audit.sql.split(AUDITED_RELATION).join(rows.relation).split(AUDITED_IDENTIFIER).join(rows.identifier);
+    const failing = audit.sql.split(AUDITED_RELATION).join(rows);
     const limited = audit.limit ? `select * from (\n${failing}\n) as failing limit ${audit.limit}` : failing;
     return {
       sql: `-- audit: ${audit.test}\nselect failures, ${conditionSql(audit.errorIf)} as blocks from (\nselect count(*) as failures from (\n${limited}\n) as test_failures\n) as audit`,

@@ -103,7 +103,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   // tables are dropped.
   const kept = (condition: string) => `select ${list} from ${target} where ${condition}`;
   const auditOn = (keptRows: string) => [
-    ...planAudits(audits, { relation: `(\n${keptRows}\nunion all\nselect ${list} from ${staged}\n)`, identifier: relation.identifier }, name),
+    ...planAudits(audits, `(\n${keptRows}\nunion all\nselect ${list} from ${staged}\n)`, name),
     ...(audits.length > 0 ? [{ ...dropNow, purpose: `drop the staged rows of ${name} if an audit refused them`, cleanup: 'on-failure' as const }, ...dropKeys.map((d) => ({ ...d, cleanup: 'on-failure' as const }))] : []),
   ];
 

@@ -181,7 +181,7 @@ export function planIncremental(input: IncrementalInput): Statement[] {
     { sql: `insert into ${target} (${columns})\nselect ${columns} from ${staged}`, purpose: `insert the new rows into ${name}`, reportsRows: true },
     ...input.postHooks.map((sql, i) => ({ sql: resolve(sql), purpose: `run post-hook ${i + 1} of ${name}` })),
     // Inside the transaction the table already holds its rows after the write; nobody else sees them before commit.
-    ...planAudits(input.audits ?? [], { relation: target, identifier: input.relation.identifier }, name),
+    ...planAudits(input.audits ?? [], target, name),
     { sql: `drop table ${staged}`, purpose: 'drop the staged rows' },
     ...(input.replaceKeys === undefined ? [] : [{ sql: `drop table ${keys}`, purpose: 'drop the staged keys' }]),
     { sql: 'commit', purpose: `publish ${name}` },

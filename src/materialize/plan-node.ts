@@ -62,7 +62,7 @@ export function planRelation(input: PlanInput): Statement[] {
   const begin: Statement = { sql: 'begin transaction', purpose: `start replacing ${name}` };
   const commit: Statement = { sql: 'commit', purpose: `publish ${name}` };
   // Inside the transaction the relation's name already holds the new rows, and nobody else sees them before commit.
-  const audits = planAudits(input.audits ?? [], { relation: target, identifier: relation.identifier }, name);
+  const audits = planAudits(input.audits ?? [], target, name);
   if (input.materialized === 'view') {
     // `create or replace view` cannot replace a table: drop whatever is there unless it is already a view.
     const drop = input.existing === 'table' ? dropExisting(input) : [];

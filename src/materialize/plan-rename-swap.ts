@@ -87,7 +87,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   const audits = input.audits ?? [];
   if (input.materialized === 'view') {
     // A view is replaced in place: its query is audited first, as the rows the view will give.
-    const audited = planAudits(audits, { relation: `(\n${input.selectSql}\n)`, identifier: relation.identifier }, name);
+    const audited = planAudits(audits, `(\n${input.selectSql}\n)`, name);
     const drop = existing === 'table' ? [dropTable(ddl, relation, `drop the table ${name} that the view replaces`)] : [];
     return [...repair.statements, ...audited, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...hooks];
   }
@@ -103,7 +103,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   // The new rows are audited where they were built, under the temporary name, before anything is renamed. When an
   // audit blocks, the temporary table is dropped: rows that failed a test are not left readable under another name.
   const audit = [
-    ...planAudits(audits, { relation: dialect.relation(temporary), identifier: temporary.identifier }, name),
+    ...planAudits(audits, dialect.relation(temporary), name),
     ...(audits.length > 0 ? [{ ...dropTable(ddl, temporary, `drop the new ${name} if an audit refused it`), cleanup: 'on-failure' as const }] : []),
   ];
   if (!existing) {

@@ -77,7 +77,7 @@ export function planTableDifference(input: TableDifferenceInput): Statement[] {
     { sql: `delete from ${target} where (select rewrite from ${check})`, purpose: `empty ${name} if the check failed`, countsAs: 'rows_deleted' },
     { sql: `insert into ${target} (${list})\nselect ${list} from ${staged} where (select rewrite from ${check})`, purpose: `write every row of ${name} if the check failed`, countsAs: 'rows_inserted' },
     ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
-    ...planAudits(input.audits ?? [], { relation: target, identifier: input.relation.identifier }, name),
+    ...planAudits(input.audits ?? [], target, name),
     { sql: `drop table ${check}`, purpose: 'drop the check' },
     { sql: `drop table ${pairs}`, purpose: 'drop the pairs' },
     { sql: 'commit', purpose: `publish ${name}` },

@@ -4,7 +4,7 @@ import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import { compileDataTest, type RelationColumns } from '../data-tests/compile-test.js';
 import type { DataTestNode, ModelNode, Node, Relation } from '../graph/nodes.js';
 import type { AuditQuery } from '../materialize/plan-audit.js';
-import { AUDITED_IDENTIFIER, AUDITED_RELATION } from '../templating/audited-relation.js';
+import { AUDITED_RELATION } from '../templating/audited-relation.js';
 import type { Dialect } from '../adapters/adapter.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import type { AuditCount } from './node-result.js';
@@ -29,7 +29,7 @@ export async function compileAudits(
     if (compiledTest.kind === 'switched_off') continue;
     const compiled = compiledTest.sql;
     // target/compiled holds the test as it reads the published relation, so the file runs on its own.
-    const readable = compiled.split(AUDITED_RELATION).join(dialect.relation(node.relation)).split(AUDITED_IDENTIFIER).join(node.relation.identifier);
+    const readable = compiled.split(AUDITED_RELATION).join(dialect.relation(node.relation));
     writeArtifact(context, nodeSqlPath(context, test, 'compiled'), `${readable}\n`);
     audits.push({ test: test.name, sql: compiled, errorIf: test.config.errorIf, limit: test.config.limit });
   }

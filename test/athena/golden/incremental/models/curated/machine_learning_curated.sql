@@ -50,11 +50,9 @@ where s.sensorreadingtime in (select sensorreadingtime from "stedi"."machine_lea
 select failures, failures <> 0 as blocks from (
 select count(*) as failures from (
 select 'column' as finding, c.column_name as detail
-from information_schema.columns as c
+from (values ('sensorreadingtime'), ('serialnumber'), ('distancefromobject'), ('timestamp'), ('x'), ('y'), ('z')) as c(column_name)
 inner join "stedi"."identifier_columns" as i
     on lower(c.column_name) like i.pattern
-where c.table_schema = 'stedi'
-  and c.table_name = 'machine_learning_curated'
 union all
 select 'value in ' || 'serialnumber' as finding, cast(m."serialnumber" as varchar) as detail
 from (
