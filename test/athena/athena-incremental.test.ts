@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import type { AthenaTarget } from '../../src/project/profiles.js';
 import { executeProject, type ExecuteOptions } from '../../src/run/run-project.js';
 import { copyStediProject } from '../helpers/stedi-project.js';
+import { expectGolden } from './golden-file.js';
 import { athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
 
@@ -26,18 +27,14 @@ function runFile(project: string, file: string): string {
 }
 
 describe('incremental models on Athena, a second run against existing Iceberg tables (scripted, no AWS)', () => {
-  it('sends the exact statements of the golden files (UPDATE_GOLDEN=1 rewrites them), all of which parse', async () => {
+  it('sends the exact statements of the golden files (npm run golden:update rewrites them), all of which parse', async () => {
     const project = copyStediProject();
     expect((await run(project, 'b0ba0001')).results.every((r) => r.status === 'success')).toBe(true);
     expect((await run(project, 'b0ba0002')).results.map((r) => `${r.name}: ${r.status} ${r.message ?? ''}`.trim())).not.toContainEqual(expect.stringMatching(/error|skipped/));
     for (const file of INCREMENTAL) {
       const text = runFile(project, file);
       const golden = path.join(GOLDEN, file);
-      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
-        mkdirSync(path.dirname(golden), { recursive: true });
-        writeFileSync(golden, text);
-      }
-      expect(text, file).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, text, file);
       for (const sql of statementsOfRunFile(text)) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
     }
   });

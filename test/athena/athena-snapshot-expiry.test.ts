@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Statement } from '../../src/adapters/adapter.js';
@@ -8,6 +8,7 @@ import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 import { UnsupportedPlanError } from '../../src/materialize/plan-node.js';
 import { planSnapshotExpiry } from '../../src/materialize/plan-snapshot-expiry.js';
 import type { AthenaTarget } from '../../src/project/profiles.js';
+import { expectGolden } from './golden-file.js';
 import { athenaGrammar, athenaSyntaxProblems } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
 
@@ -41,13 +42,9 @@ beforeEach(() => {
 afterEach(() => fake.restore());
 
 describe('after a consent purge on Athena, the deleted rows are expired from the Iceberg table (scripted, no AWS)', () => {
-  it('plans the exact statements of the golden file (UPDATE_GOLDEN=1 rewrites it), each parsing by the grammar Athena reads it with', () => {
+  it('plans the exact statements of the golden file (npm run golden:update rewrites it), each parsing by the grammar Athena reads it with', () => {
     const text = runFile([consentPurge(), ...planSnapshotExpiry(relation, 14_400, dialect)]);
-    if (process.env.UPDATE_GOLDEN || !existsSync(PURGE_GOLDEN)) {
-      mkdirSync(path.dirname(PURGE_GOLDEN), { recursive: true });
-      writeFileSync(PURGE_GOLDEN, text);
-    }
-    expect(text).toBe(readFileSync(PURGE_GOLDEN, 'utf8'));
+    expectGolden(PURGE_GOLDEN, text);
     const statements = planSnapshotExpiry(relation, 14_400, dialect);
     expect(statements.map((s) => athenaGrammar(s.sql))).toEqual(['hive', 'maintenance', 'maintenance']);
     for (const { sql } of [consentPurge(), ...statements]) expect(athenaSyntaxProblems(sql), sql).toEqual([]);

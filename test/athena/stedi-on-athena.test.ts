@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync, mkdirSync, existsSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { executeProject } from '../../src/run/run-project.js';
 import { cli, copyStediProject } from '../helpers/stedi-project.js';
+import { expectGolden } from './golden-file.js';
 import { athenaGrammar, athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
 
@@ -23,7 +24,7 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     await executeProject('run', { projectDir: project, targetName: 'prod', vars: VARS, env: { ...ENV, PATH: process.env.PATH }, dryRun: true, newId: () => 'b0ba0001' });
   });
 
-  it('writes the exact statements of the golden files (UPDATE_GOLDEN=1 rewrites them)', () => {
+  it('writes the exact statements of the golden files (npm run golden:update rewrites them)', () => {
     const files = runFiles(project);
     expect([...files.keys()]).toEqual([
       '_schemas.sql',
@@ -38,11 +39,7 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     ]);
     for (const [file, text] of files) {
       const golden = path.join(GOLDEN, file);
-      if (process.env.UPDATE_GOLDEN || !existsSync(golden)) {
-        mkdirSync(path.dirname(golden), { recursive: true });
-        writeFileSync(golden, text);
-      }
-      expect(text, file).toBe(readFileSync(golden, 'utf8'));
+      expectGolden(golden, text, file);
     }
   });
 
