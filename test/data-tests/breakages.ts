@@ -44,6 +44,18 @@ export const CONSENT_BREAKAGES: Breakage[] = [
     fails: ['consented_customer_trusted_email', 'consented_customer_trusted_serialnumber'],
   },
   {
+    // The tie rule: a landing record without consent, exactly as new as the customer's newest record granting it,
+    // withdraws the consent (when unsure, exclude). The customer has no readings, so only customer_trusted holds them.
+    // Breakage it catches: `>` turned into `>=` in consenting_customers (macros/consent.sql); no other test does.
+    it: 'fails both consented tests of customer_trusted when a record without consent ties with the newest one granting it',
+    tamper: () => [
+      `insert into ${S}.customer_landing
+       select * replace (null as sharewithresearchasofdate) from ${S}.customer_landing
+       where email = (${WITHOUT_READINGS}) order by lastupdatedate desc limit 1`,
+    ],
+    fails: ['consented_customer_trusted_email', 'consented_customer_trusted_serialnumber'],
+  },
+  {
     it: 'fails both consented tests of customer_curated on a customer whose consent is null',
     tamper: (l) => [`insert into ${S}.customer_curated select * from ${S}.customer_landing where email = ${sqlString(l.consentNull.email)}`],
     fails: ['consented_customer_curated_email', 'consented_customer_curated_serialnumber'],
