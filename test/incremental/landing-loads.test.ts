@@ -59,4 +59,36 @@ describe('landing loads', () => {
 
     expect((await run('--full-refresh')).relation).toBe('table stedi.accelerometer_landing');
   });
+
+  it('quarantines the bad lines of a newly appended file with file, line and reason, and its lines = loaded + rejected', async () => {
+    const project = copyStediProject();
+    const root = landing();
+    const database = path.join(project, 'target/r/stedi.duckdb');
+    const run = async () => {
+      const result = await cli(['run', '--select', 'source:landing', '--vars', JSON.stringify({ landing_root: root })], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+      expect(result.code, result.stdout).toBe(0);
+      return result;
+    };
+    await run();
+    // Only the new file is read (append), and one of its three lines is not JSON, one has a fraction where a whole
+    // number belongs: both are kept aside, with the file and line they came from.
+    writeFileSync(path.join(root, 'accelerometer/landing/a-2.json'), `${line('a@x.test', 12)}
+not json
+${line('a@x.test', 13.5)}
+`);
+    const appended = await run();
+    expect(accelerometerLoad(project)).toEqual({ relation: 'new landing files into stedi.accelerometer_landing', files: ['a-2.json'] });
+    expect(appended.stdout).toMatch(/2 landing lines could not be read/);
+    const adapter = await DuckDbAdapter.open({ path: database, settings: {} }, '/');
+    try {
+      const rejects = await adapter.query('select file, line_number, reason from stedi.stedi.accelerometer_landing_rejects order by line_number');
+      expect(rejects.map((r) => [path.basename(String(r.file)), Number(r.line_number)])).toEqual([['a-2.json', 2], ['a-2.json', 3]]);
+      for (const r of rejects) expect(String(r.reason)).not.toBe('');
+      const ledger = await adapter.query(`select loaded, rejected from stedi.stedi.accelerometer_landing__loaded_files where file like '%a-2.json'`);
+      expect(ledger.map((r) => [Number(r.loaded), Number(r.rejected)])).toEqual([[1, 2]]);
+    } finally {
+      await adapter.close();
+    }
+    expect(await count(database, 'accelerometer_landing')).toBe(3);
+  });
 });
