@@ -1,7 +1,8 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
-import { HAS_REAL_LANDING, NO_REAL_LANDING_REASON, REAL_LANDING, cli, copyStediProject } from '../helpers/stedi-project.js';
+import { withRealData } from '../helpers/requirements.js';
+import { REAL_LANDING, cli, copyStediProject } from '../helpers/stedi-project.js';
 
 // The acceptance table of the STEDI project (../shared/README.md), for the default semantics and consent_cutoff: as_of.
 const REFERENCE = {
@@ -41,8 +42,7 @@ async function countRelations(databasePath: string, names: readonly string[]): P
   }
 }
 
-describe.skipIf(!HAS_REAL_LANDING)('the eight STEDI relations on the real landing data', () => {
-  if (!HAS_REAL_LANDING) console.warn(`skipped: ${NO_REAL_LANDING_REASON}`);
+withRealData.describe('the eight STEDI relations on the real landing data', () => {
   let project: string;
   beforeAll(() => {
     project = copyStediProject();

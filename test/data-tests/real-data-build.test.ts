@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HAS_REAL_LANDING, NO_REAL_LANDING_REASON, REAL_LANDING, readTargetJson } from '../helpers/stedi-project.js';
+import { withRealData } from '../helpers/requirements.js';
+import { REAL_LANDING, readTargetJson } from '../helpers/stedi-project.js';
 import { expectedStatuses } from './breakage-suite.js';
 import { buildStedi, notPassing, S, stediTest, tamperedCopy, type StediBuild } from './stedi-build.js';
 
 type Result = { name: string; resource_type: string; status: string; failures: number | null };
 
-describe.skipIf(!HAS_REAL_LANDING)('stedi-models build on the real STEDI landing data with verify_reference_counts', () => {
-  if (!HAS_REAL_LANDING) console.warn(`skipped: ${NO_REAL_LANDING_REASON}`);
+withRealData.describe('stedi-models build on the real STEDI landing data with verify_reference_counts', () => {
   let build: StediBuild;
   beforeAll(async () => {
     build = await buildStedi(REAL_LANDING, { verify_reference_counts: true });

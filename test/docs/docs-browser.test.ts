@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDocsServer } from '../../src/docs/docs-server.js';
+import { needing } from '../helpers/requirements.js';
 import { cli, copyStediProject, REPO_ROOT, tempDir } from '../helpers/stedi-project.js';
 
 // Debian's chromium package; never a browser download. .ci/run installs it where it is missing.
@@ -50,8 +51,7 @@ const screenshot = (name: string) => {
   return path.join(SCREENSHOTS, name);
 };
 
-describe.skipIf(!HAS_CHROMIUM)('the docs site in headless Chromium', () => {
-  if (!HAS_CHROMIUM) console.warn(`skipped: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set STEDI_CHROMIUM)`);
+needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set STEDI_CHROMIUM)`).describe('the docs site in headless Chromium', () => {
   let project: string;
   let context: BrowserContext;
   let indexUrl: string;

@@ -7,7 +7,7 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 /** The repository root: the STEDI project itself lives here. */
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
-/** The real STEDI landing data beside the checkout (CI has it); tests that need it skip when it is absent. */
+/** The real STEDI landing data beside the checkout (CI has it); tests that need it fail in CI and skip elsewhere when it is absent (helpers/requirements.ts). */
 export const REAL_LANDING = path.resolve(process.env.STEDI_LANDING_DIR ?? path.join(REPO_ROOT, '../shared/stedi-landing'));
 export const HAS_REAL_LANDING = existsSync(path.join(REAL_LANDING, 'customer/landing'));
 export const NO_REAL_LANDING_REASON = `real STEDI landing data not found at ${REAL_LANDING} (set STEDI_LANDING_DIR or check out ../shared beside the repo)`;

@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } fro
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
-import { HAS_REAL_LANDING, NO_REAL_LANDING_REASON, REAL_LANDING, cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
+import { withRealData } from '../helpers/requirements.js';
+import { REAL_LANDING, cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
 async function rows(database: string, sql: string) {
   const adapter = await DuckDbAdapter.open({ path: database, settings: {} }, '/');
@@ -162,7 +163,7 @@ describe('landing data that arrives broken', () => {
     await expectNothingLost(project, database, root);
   });
 
-  it.skipIf(!HAS_REAL_LANDING)('keeps the invariant on corrupted copies of the real STEDI files', async () => {
+  withRealData.it('keeps the invariant on corrupted copies of the real STEDI files', async () => {
     const project = copyStediProject();
     const root = path.join(tempDir('stedi-corrupt-'), 'landing');
     for (const dataset of ['customer', 'accelerometer', 'step_trainer']) {
@@ -182,5 +183,4 @@ describe('landing data that arrives broken', () => {
     expect(await rows(database, 'select count(*) as n from stedi.stedi.accelerometer_landing_rejects')).toEqual([{ n: 3 }]);
   });
 
-  it.skipIf(HAS_REAL_LANDING)('on the real data: skipped', () => console.warn(`skipped: ${NO_REAL_LANDING_REASON}`));
 });

@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { queryDatabase } from '../helpers/query-database.js';
 import { writeLandingData } from '../../src/generate/write-landing-data.js';
 import { readLanding } from '../helpers/landing-files.js';
-import { cli, copyStediProject, HAS_REAL_LANDING, NO_REAL_LANDING_REASON, readTargetJson, REAL_LANDING, tempDir } from '../helpers/stedi-project.js';
+import { withRealData } from '../helpers/requirements.js';
+import { cli, copyStediProject, readTargetJson, REAL_LANDING, tempDir } from '../helpers/stedi-project.js';
 import { databaseState } from '../reliability/database-state.js';
 
 
@@ -141,7 +142,7 @@ where a."user" in (select email from {{ source('landing', 'customer_landing') }}
   });
 });
 
-describe.skipIf(!HAS_REAL_LANDING)('write–audit–publish on the real STEDI data', () => {
+withRealData.describe('write–audit–publish on the real STEDI data', () => {
   let vars: string[];
   beforeAll(() => {
     // The real files are read where they are; only the project is copied.
@@ -159,4 +160,3 @@ describe.skipIf(!HAS_REAL_LANDING)('write–audit–publish on the real STEDI da
   }
 });
 
-if (!HAS_REAL_LANDING) console.warn(`skipped: write–audit–publish on the real data: ${NO_REAL_LANDING_REASON}`);
