@@ -1,5 +1,7 @@
 import type { Graph } from '../graph/graph.js';
+import type { Adapter } from '../adapters/adapter.js';
 import type { DataTestNode } from '../graph/nodes.js';
+import { missingRelations } from './missing-relations.js';
 
 /** The data tests that audit one model's new rows before they are published, and the seeds they read. */
 export interface ModelAudits {
@@ -34,4 +36,35 @@ export function modelAudits(graph: Graph, modelId: string, command: 'run' | 'see
     for (const d of others) if (graph.nodes.get(d)?.kind === 'seed') seeds.add(d);
   }
   return { tests, seeds: [...seeds].sort() };
+}
+
+/** The audits of each selected model, what waits for what because of them, and the seeds a `run` must load for them. */
+export interface AuditPlan {
+  tests: Map<string, DataTestNode[]>;
+  waitFor: Map<string, string[]>;
+  seedsToLoad: string[];
+}
+
+/**
+ * Finds the tests that audit each selected model before it is published. A model waits for the seeds its audits
+ * read where they are built in the same invocation; a `run` loads such a seed first when it does not exist yet (a
+ * privacy audit that cannot read its seed would block the model).
+ */
+export async function planModelAudits(graph: Graph, command: 'run' | 'seed' | 'test' | 'build', ids: readonly string[], adapter: Adapter, dryRun: boolean): Promise<AuditPlan> {
+  const selected = new Set(ids);
+  const plan: AuditPlan = { tests: new Map(), waitFor: new Map(), seedsToLoad: [] };
+  const seeds = new Set<string>();
+  for (const id of ids) {
+    if (graph.nodes.get(id)?.kind !== 'model') continue;
+    const audits = modelAudits(graph, id, command, selected);
+    if (audits.tests.length === 0) continue;
+    plan.tests.set(id, audits.tests);
+    plan.waitFor.set(id, audits.seeds);
+    for (const seed of audits.seeds) seeds.add(seed);
+  }
+  if (command === 'run' && !dryRun) {
+    const unselected = [...seeds].sort().filter((seed) => !selected.has(seed)).map((seed) => graph.nodes.get(seed)!);
+    plan.seedsToLoad = (await missingRelations(adapter, unselected)).map((n) => n.uniqueId);
+  }
+  return plan;
 }

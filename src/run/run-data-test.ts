@@ -1,4 +1,3 @@
-import type { Adapter } from '../adapters/adapter.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import { compileDataTest } from '../data-tests/compile-test.js';
@@ -11,14 +10,7 @@ import type { NodeOutcome } from './node-result.js';
 import type { DataTestNode } from '../graph/nodes.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { formatCount } from '../format-count.js';
-import type { Node } from '../graph/nodes.js';
-
-/** The nodes whose relations do not exist on the engine now, asked of its catalog once per schema. */
-async function missingRelations(adapter: Adapter, nodes: readonly Node[]): Promise<Node[]> {
-  const schemas = [...new Set(nodes.map((n) => n.relation.schema))];
-  const catalogs = new Map(await Promise.all(schemas.map(async (schema) => [schema, await adapter.listRelations(schema)] as const)));
-  return nodes.filter((n) => !catalogs.get(n.relation.schema)!.has(n.relation.identifier.toLowerCase()));
-}
+import { missingRelations } from './missing-relations.js';
 
 /**
  * Compiles and runs one data test: counts its failing rows (keeping them in a relation with store_failures) and

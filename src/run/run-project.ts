@@ -6,8 +6,8 @@ import { withReplacedKeysInline } from '../materialize/plan-incremental.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type DataTestNode, type Node, type Relation } from '../graph/nodes.js';
-import { modelAudits } from './model-audits.js';
+import { isRunnable, type Node, type Relation } from '../graph/nodes.js';
+import { planModelAudits } from './model-audits.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
 import { planSchemas } from '../materialize/plan-node.js';
@@ -129,40 +129,6 @@ async function existingTables(adapter: Adapter, nodes: readonly Node[]): Promise
     for (const [identifier, type] of await adapter.listRelations(schema)) if (type === 'table') tables.add(`${schema}.${identifier}`.toLowerCase());
   }
   return tables;
-}
-
-/** The audits of each selected model, what waits for what because of them, and the seeds a `run` must load for them. */
-interface AuditPlan {
-  tests: Map<string, DataTestNode[]>;
-  waitFor: Map<string, string[]>;
-  seedsToLoad: string[];
-}
-
-/**
- * Finds the tests that audit each selected model before it is published. A model waits for the seeds its audits
- * read where they are built in the same invocation; a `run` loads such a seed first when it does not exist yet (a
- * privacy audit that cannot read its seed would block the model).
- */
-async function planModelAudits(graph: Graph, command: ExecuteCommand, ids: readonly string[], adapter: Adapter, dryRun: boolean): Promise<AuditPlan> {
-  const selected = new Set(ids);
-  const plan: AuditPlan = { tests: new Map(), waitFor: new Map(), seedsToLoad: [] };
-  const seeds = new Set<string>();
-  for (const id of ids) {
-    if (graph.nodes.get(id)?.kind !== 'model') continue;
-    const audits = modelAudits(graph, id, command, selected);
-    if (audits.tests.length === 0) continue;
-    plan.tests.set(id, audits.tests);
-    plan.waitFor.set(id, audits.seeds);
-    for (const seed of audits.seeds) seeds.add(seed);
-  }
-  if (command === 'run' && !dryRun) {
-    for (const seed of [...seeds].sort()) {
-      const node = graph.nodes.get(seed)!;
-      const exists = (await adapter.listRelations(node.relation.schema)).has(node.relation.identifier.toLowerCase());
-      if (!exists && !selected.has(seed)) plan.seedsToLoad.push(seed);
-    }
-  }
-  return plan;
 }
 
 function mergeDependencies(...all: ReadonlyArray<ReadonlyMap<string, readonly string[]>>): Map<string, string[]> {
