@@ -40,22 +40,34 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   if (missing.length > 0) return { status: 'skipped', skip: 'relation_missing', description, message: missingRelationsReason(missing), sqlPath: compiledPath };
   const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;
   const { dialect } = adapter;
-  let counted = `select count(*) as failures from (\n${failingRows}\n) as test_failures`;
+  // The comment names the test in the engine's query history (Athena's console lists queries by their text).
+  const named = `-- test: ${node.name}\n`;
+  let counted = `${named}select count(*) as failures from (\n${failingRows}\n) as test_failures`;
   try {
     if (node.config.storeFailures) {
       const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
       const plan = planRelation({ name: node.name, relation: node.relation, materialized: 'table', selectSql: failingRows, existing, dialect, capabilities: adapter.capabilities, newId: build.newId });
       await adapter.executePlan([...planSchemas([node.relation], dialect), ...plan], { signal });
-      counted = `select count(*) as failures from ${dialect.relation(node.relation)}`;
+      counted = `${named}select count(*) as failures from ${dialect.relation(node.relation)}`;
     }
-    const [row] = await adapter.query(counted, { signal });
-    const failures = Number(row?.failures ?? 0);
+    const failures = failureCount(await adapter.query(counted, { signal }));
     const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';
     return testOutcome(node, failures, compiledPath, stored);
   } catch (error) {
     const engineMessage = error instanceof StatementFailedError ? error.engineMessage : error instanceof Error ? error.message : String(error);
     throw new NodeFailedError(`Test ${node.name} (${node.filePath}) could not run:\n  ${engineMessage}\n  SQL: ${compiledPath}`, compiledPath, { cause: error });
   }
+}
+
+/**
+ * The count a test's query answered. An answer without one (no row, or not a number) is an error, never zero
+ * failures: a test that cannot say how many rows failed has not passed.
+ */
+function failureCount(rows: ReadonlyArray<Record<string, unknown>>): number {
+  const value = rows.length === 1 ? rows[0]!.failures : undefined;
+  const failures = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(failures)) throw new Error(`the engine answered the count of failing rows with ${rows.length} row(s) and no count (${JSON.stringify(rows[0] ?? null, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))})`);
+  return failures;
 }
 
 /** A test's outcome from its failure count, by its severity, warn_if and error_if. */

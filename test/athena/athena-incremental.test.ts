@@ -96,6 +96,7 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
       catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, retry_backoff_ms: 1, retry_backoff_max_ms: 1, write_compression: 'ZSTD',
     };
     const adapter = AthenaAdapter.open(target, { sleep: async () => undefined });
+    fake.columnTypes.set('t_time', 'bigint');
     expect(await adapter.describeQuery('select a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a')).toEqual([
       { name: 'user', type: 'string' },
       { name: 'x', type: 'double' },

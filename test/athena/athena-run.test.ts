@@ -32,10 +32,12 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     const zones = ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'identifier_columns', 'machine_learning_curated', 'step_trainer_trusted'];
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
     const firstRun = fake.sent.length;
+    // What Athena answers as the rows the staged CTAS wrote: the run reports it as the model's rows.
+    fake.rowsWritten.set('accelerometer_trusted', 40_981);
     const second = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[42 rows, audited by 1 test in/);
+    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[40,981 rows, audited by 1 test in/);
     expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
     const sent = fake.sent.slice(firstRun);
     // An unchanged landing declaration is not dropped; the table models are swapped in by rename.
@@ -54,12 +56,13 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
 
   it('shows bytes scanned and cost per model and in the summary, and records them in run_results.json', async () => {
     const dir = copyStediProject();
+    fake.rowsWritten.set('customer_trusted', 482);
     const run = await cli(['run', ...ARGS, '--select', 'customer_trusted'], { cwd: dir, env: ENV });
     expect(run.code).toBe(0);
     // The fake scans 3 MB per query that reads (the CTAS and the two consent audits), each billed as the 10 MB
     // minimum at 5 USD per TB; the rename that publishes the table is DDL, free.
     const cost = (10 * MB / 1024 ** 4) * 5;
-    expect(run.stdout).toMatch(/OK table stedi.customer_trusted \.+ \[42 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/);
+    expect(run.stdout).toMatch(/OK table stedi.customer_trusted \.+ \[482 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/);
     expect(run.stdout).toContain('Athena, 9.00 MB scanned, $0.000143, over 4 queries.');
     const [result] = readTargetJson(dir, 'run_results.json').results;
     expect(result.stats).toEqual({ queries: 4, bytes_scanned: 9 * MB, bytes_billed: 30 * MB, engine_ms: 4 * 1500, queue_ms: 4 * 10, cost_usd: 3 * cost });

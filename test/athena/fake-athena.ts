@@ -81,6 +81,13 @@ export function selectListColumns(sql: string): string[] {
   });
 }
 
+// The Athena types of the STEDI models' columns, as a describe query reports them.
+const STEDI_COLUMN_TYPES: Record<string, string> = {
+  ...Object.fromEntries(['x', 'y', 'z'].map((c) => [c, 'double'])),
+  ...Object.fromEntries(['timestamp', 'sensorreadingtime', 'distancefromobject', 'registrationdate', 'lastupdatedate', 'sharewithresearchasofdate', 'sharewithpublicasofdate', 'sharewithfriendsasofdate'].map((c) => [c, 'bigint'])),
+  ...Object.fromEntries(['user', 'serialnumber', 'customername', 'email', 'phone', 'birthday', 'customer_key', 'customer_pseudonym', '__source_file'].map((c) => [c, 'varchar'])),
+};
+
 const NAME = '[`"]?([a-z0-9_]+)[`"]?\\.[`"]?([a-z0-9_]+)[`"]?';
 
 /**
@@ -124,6 +131,26 @@ export class FakeAthena {
   readonly auditFailures = new Map<string, number>();
   // Audit queries by id, with the test they audit.
   private readonly audits = new Map<string, string>();
+  /**
+   * What a data test's count query (`-- test: <name>`) answers: its failing rows, or 'no rows' for an answer without
+   * a count. A test not named here counts none, answered as a row like any other.
+   */
+  readonly testFailures = new Map<string, number | 'no rows'>();
+  // Data-test queries by id, with the test they count.
+  private readonly tests = new Map<string, string>();
+  /**
+   * Rows a statement writes into a relation (CTAS, INSERT, MERGE), by the relation's published name: a table built
+   * as `<name>__tmp_<id>` or staged as `<name>__stedi_new_<id>` counts as <name>. Athena answers every DML with its
+   * row count; a relation not given here has none in the answer, so the run shows no count rather than a made-up one.
+   */
+  readonly rowsWritten = new Map<string, number>();
+  /**
+   * The types a describe query (`select * from (...) limit 0`) reports, by column name: the STEDI models' columns, and
+   * whatever a test adds. A column not listed is refused, named, rather than given a type the engine would not give.
+   */
+  readonly columnTypes = new Map(Object.entries(STEDI_COLUMN_TYPES));
+  // The relation each writing query wrote, by query id.
+  private readonly written = new Map<string, string>();
 
   constructor() {
     this.mock.on(StartQueryExecutionCommand).callsFake(async (input: { QueryString: string }) => {
@@ -137,7 +164,11 @@ export class FakeAthena {
       if (describe) this.described.set(id, selectListColumns(describe[1]!));
       const audit = /^-- audit: ([a-z0-9_]+)\n/i.exec(sql);
       if (audit) this.audits.set(id, audit[1]!);
-      this.types.set(id, describe ? 'DML' : this.apply(sql));
+      const test = /^-- test: ([a-z0-9_]+)\nselect count\(\*\) as failures from /i.exec(sql);
+      if (test) this.tests.set(id, test[1]!);
+      const target = new RegExp(`^(?:create table|insert into|merge into) ${NAME}`, 'i').exec(sql.replace(/^(--[^\n]*\n)+/, ''));
+      if (target) this.written.set(id, target[2]!.toLowerCase().replace(/__(tmp|stedi_new)_\w+$/, ''));
+      this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null));
       const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
       if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
         this.moreRunsNeeded[maintenance]!--;
@@ -176,9 +207,21 @@ export class FakeAthena {
         const header = { Data: columns.map((c) => ({ VarCharValue: c.Name })) };
         return { ResultSet: { Rows: [header, { Data: [{ VarCharValue: String(failures) }, { VarCharValue: String(failures !== 0) }] }], ResultSetMetadata: { ColumnInfo: columns } } };
       }
+      const tested = this.tests.get(input.QueryExecutionId);
+      if (tested !== undefined) {
+        const failures = this.testFailures.get(tested) ?? 0;
+        const columns = [{ Name: 'failures', Type: 'bigint' }];
+        const header = { Data: [{ VarCharValue: 'failures' }] };
+        const rows = failures === 'no rows' ? [header] : [header, { Data: [{ VarCharValue: String(failures) }] }];
+        return { ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columns } } };
+      }
       const described = this.described.get(input.QueryExecutionId);
-      if (!described) return { UpdateCount: 42, ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
-      const columns = described.map((name) => ({ Name: name, Type: /^(x|y|z)$/.test(name) ? 'double' : /time|date|distance/.test(name) ? 'bigint' : 'varchar' }));
+      if (!described) {
+        const table = this.written.get(input.QueryExecutionId);
+        const count = table === undefined ? undefined : this.rowsWritten.get(table);
+        return { ...(count === undefined ? {} : { UpdateCount: count }), ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
+      }
+      const columns = described.map((name) => ({ Name: name, Type: this.columnType(name) }));
       return { ResultSet: { Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }], ResultSetMetadata: { ColumnInfo: columns } } };
     });
     this.mock.on(GetTableMetadataCommand).callsFake(async (input: { TableName: string }) => {
@@ -206,7 +249,7 @@ export class FakeAthena {
     return table;
   }
 
-  private apply(sql: string): StatementType {
+  private apply(sql: string, counts: boolean): StatementType {
     const text = sql.replace(/^(--[^\n]*\n)+/, '').replace(/\s+/g, ' ').trim().toLowerCase();
     let m: RegExpMatchArray | null;
     if ((m = text.match(new RegExp(`^create table ${NAME} with .* as `)))) {
@@ -263,9 +306,15 @@ export class FakeAthena {
       return 'DDL';
     }
     if (/^create schema if not exists /.test(text)) return 'DDL';
-    // A query (a data test's count of failing rows): it reads, changes nothing, and its result has no rows here.
-    if (/^(select|with) /.test(text)) return 'DML';
+    // A data test's count of failing rows, or an audit's: it reads and changes nothing; its answer is scripted.
+    if (counts && /^(select|with) /.test(text)) return 'DML';
     throw new Error(`the fake Athena does not understand: ${text.slice(0, 80)}`);
+  }
+
+  private columnType(name: string): string {
+    const type = this.columnTypes.get(name);
+    if (type === undefined) throw new Error(`the fake Athena has no type for column ${name}: set it in fake.columnTypes`);
+    return type;
   }
 
   /** Names in the catalog, sorted. */
