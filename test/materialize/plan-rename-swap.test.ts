@@ -79,16 +79,30 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
   });
 
   it('recognises only its own leftovers, whatever other names the schema holds', () => {
+    // Names built from the relation's own name, names that share a prefix or suffix with it (customer_trusted_x,
+    // xcustomer_trusted, customer), and random ones; each with or without a swap suffix, some with an empty or
+    // non-alphanumeric id. Random names alone would almost never produce one of its leftovers.
+    const base = fc.oneof(
+      { arbitrary: fc.constant('customer_trusted'), weight: 3 },
+      { arbitrary: fc.constantFrom('customer_trusted_x', 'xcustomer_trusted', 'customer', 'customer_trusted__tmp'), weight: 2 },
+      { arbitrary: fc.stringMatching(/^[a-z_]{1,20}$/), weight: 1 },
+    );
+    const id = fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}$/), weight: 3 }, { arbitrary: fc.stringMatching(/^[a-z0-9-]{0,8}$/), weight: 1 });
+    const suffix = fc.oneof(fc.constant(''), fc.tuple(fc.constantFrom('tmp', 'bkp', 'old'), id).map(([kind, i]) => `__${kind}_${i}`));
+    let ownLeftovers = 0;
     fc.assert(
-      fc.property(fc.array(fc.stringMatching(/^[a-z_]{1,20}(__(tmp|bkp)_[a-z0-9]{1,8})?$/)), (names) => {
+      fc.property(fc.array(fc.tuple(base, suffix).map(([b, s]) => b + s)), (names) => {
         const catalog = new Map(names.map((n) => [n, 'table' as const]));
         const { temporaries, backups } = findLeftovers('customer_trusted', catalog);
         for (const t of temporaries) expect(t).toMatch(/^customer_trusted__tmp_[a-z0-9]+$/);
         for (const b of backups) expect(b).toMatch(/^customer_trusted__bkp_[a-z0-9]+$/);
         const expected = names.filter((n) => /^customer_trusted__(tmp|bkp)_[a-z0-9]+$/.test(n));
+        ownLeftovers += expected.length;
         expect(new Set([...temporaries, ...backups])).toEqual(new Set(expected));
       }),
     );
+    // The runs held leftovers to find, not only names to ignore.
+    expect(ownLeftovers).toBeGreaterThan(20);
   });
 
   it('refuses an engine that can neither transact nor rename', () => {
