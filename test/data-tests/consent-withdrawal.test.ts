@@ -52,9 +52,9 @@ describe('data of a customer whose newest landing record withdraws consent', () 
     expect(notPassing(run)).toEqual(expectedStatuses(consented, ['ml_cross_customer_pairs']));
   });
 
-  // KNOWN GAP (tests/ml_phone_readings_are_consented.sql): it accepts a phone reading when *any* landing record of
-  // the user grants consent, ignoring a newer record that withdraws it, unlike the consented test and the models.
-  // Paired by timestamp with a consenting customer's device, such a row passes every STEDI test.
+  // ml_phone_readings_are_consented judges a phone reading by the user's newest landing record, as the consented
+  // test and the models do: a newer record that withdraws consent outweighs an older one that granted it. Paired by
+  // timestamp with a consenting customer's device, such a row passes every other STEDI test.
   it("fails ml_phone_readings_are_consented on a withdrawn customer's phone reading paired with a consenting device", async () => {
     const database = await tamperedCopy(build, [
       `insert into ${S}.machine_learning_curated

@@ -105,8 +105,8 @@ describe('--junit on a fixture project', () => {
     expect(suite.name).toBe('stedi-models build');
   });
 
-  // KNOWN BUG (src/cli/commands/run-command.ts): the JUnit file is written with writeFileAtomic, not through the
-  // project's secret masker, so an engine message holding a STEDI_SECRET_* value reaches it unmasked.
+  // The JUnit file goes through the project's secret masker like the log and the artifacts: an engine message that
+  // holds a STEDI_SECRET_* value must not carry it into the report a CI system keeps.
   it('keeps secret values out of the JUnit file', async () => {
     const secret = 'junit-secret-3b8e1d';
     const dir = fixtureProject({ ...MODELS, 'tests/leaky.sql': "select * from {{ ref('raw') }} where error('token {{ env_var(\"STEDI_SECRET_TOKEN\") }}') is null" });

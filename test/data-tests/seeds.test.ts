@@ -72,8 +72,8 @@ describe('stedi-models seed', () => {
     expect(run.stdout).toContain('Fix the values or the column_types of seed limits.');
   });
 
-  // KNOWN BUG (src/materialize/seed-select.ts, the `${r + 2}` of the type check): the line is computed from the
-  // record index, so a blank line or a quoted field spanning lines before the bad value shifts it (here: says 3, is 5).
+  // The line named is the physical line of the file, not the record's index plus the header: a blank line and a
+  // quoted field spanning lines come before the bad value here (record 3, line 5).
   it('names the physical line of a bad value that follows a multi-line field and a blank line', async () => {
     const run = await failingSeed(seedProject('relation,max_rows,ratio,active,since,note\ncustomer,1,1,true,2020-01-01,"two\nlines"\n\nreading,lots,1,true,2020-01-01,x\n'));
     expect(run.code).toBe(1);

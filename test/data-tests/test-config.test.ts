@@ -100,9 +100,9 @@ describe('data test config', () => {
     expect(positive.result).toMatchObject({ status: 'pass', failures: 0 });
   });
 
-  // KNOWN BUG (src/data-tests/compile-test.ts, `const model = node.config.where ? \`(select ...)\` : relation`): under
-  // `where`, `model` becomes a plain string, so model.schema and model.identifier are undefined and sql_string()
-  // renders them as 'undefined'. A test reading them (like STEDI's no_identifiers) then checks nothing and passes.
+  // Under `where`, `model` is the narrowed query, yet still answers model.schema and model.identifier with the tested
+  // relation's: a test reading them (like STEDI's no_identifiers) would otherwise check a table named 'undefined',
+  // find nothing and pass.
   it('keeps model.schema and model.identifier of the tested relation under where', async () => {
     const dir = fixtureProject({
       'models/people.sql': 'select 1 as email',
