@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DryRunAdapter } from '../adapters/dry-run-adapter.js';
 import { openAdapter } from '../adapters/engines.js';
-import { withReplacedKeysInline } from '../materialize/plan-incremental.js';
+import { withReplacedKeysInline } from '../materialize/incremental-input.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';

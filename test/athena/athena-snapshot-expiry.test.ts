@@ -5,7 +5,7 @@ import type { Statement } from '../../src/adapters/adapter.js';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import { UnsupportedPlanError } from '../../src/materialize/plan-node.js';
+import { UnsupportedPlanError } from '../../src/materialize/plan-input.js';
 import { planSnapshotExpiry } from '../../src/materialize/plan-snapshot-expiry.js';
 import type { AthenaTarget } from '../../src/project/profiles.js';
 import { expectGolden } from './golden-file.js';
