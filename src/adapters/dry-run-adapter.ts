@@ -1,6 +1,7 @@
 import { ProjectError } from '../errors.js';
 import type { EngineInfo } from './engines.js';
-import type { Adapter, AdapterCapabilities, Dialect, RelationType, Row, Statement, StatementResult } from './adapter.js';
+import type { Adapter, AdapterCapabilities, Dialect } from './adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
 
 /** `--dry-run` on an engine whose abilities are only known after connecting. */
 export class DryRunUnsupportedError extends ProjectError {}

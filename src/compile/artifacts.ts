@@ -1,7 +1,7 @@
 import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { nodeFingerprint } from '../graph/state.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
 
 /** The version written into artifacts, so readers can tell which tool produced them. */

@@ -2,7 +2,7 @@ import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
 import { engineInfo, type EngineInfo } from '../adapters/engines.js';
 import { Graph } from '../graph/graph.js';
 import { parseProject } from '../graph/parse-project.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from './relation-value.js';

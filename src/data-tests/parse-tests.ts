@@ -7,7 +7,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../compile/relation-value.js';
-import { testId, type DataTestNode, type Node } from '../graph/nodes.js';
+import { testId, type DataTestNode, type Node } from '../core/nodes.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */

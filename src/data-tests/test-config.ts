@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { DataTestConfig } from '../graph/nodes.js';
+import type { DataTestConfig } from '../core/nodes.js';
 
 const condition = z
   .union([z.string(), z.number()])

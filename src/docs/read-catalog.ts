@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter, AdapterCapabilities } from '../adapters/adapter.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 import type { Target } from '../project/profiles.js';
 import type { Catalog, CatalogTable } from './docs-artifacts.js';
 

@@ -7,7 +7,7 @@ import type { ProjectFileText } from '../project/project-files.js';
 import { testBlocksToMacros } from '../templating/test-blocks.js';
 import { varReads, type TemplateSource } from '../templating/var-reads.js';
 import { didYouMean } from './graph.js';
-import type { DataTestNode } from './nodes.js';
+import type { DataTestNode } from '../core/nodes.js';
 
 /** A var set with `--vars` or in the project file that no template of the project reads: a typo changes nothing. */
 export class UnreadVarError extends ProjectError {

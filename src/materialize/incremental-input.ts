@@ -1,6 +1,7 @@
-import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
+import type { AdapterCapabilities, Dialect } from '../adapters/adapter.js';
+import type { RelationType, Statement } from '../core/statement.js';
 import { ProjectError } from '../errors.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Relation } from '../core/nodes.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
 import type { AuditQuery } from './plan-audit.js';
 import { planSnapshotExpiry } from './plan-snapshot-expiry.js';

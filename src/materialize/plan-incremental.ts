@@ -1,4 +1,4 @@
-import type { Statement } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
 import { planAudits } from './plan-audit.js';
 import { planIncrementalIceberg } from './plan-incremental-iceberg.js';

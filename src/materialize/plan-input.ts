@@ -1,5 +1,6 @@
-import type { AdapterCapabilities, Dialect, RelationType } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { AdapterCapabilities, Dialect } from '../adapters/adapter.js';
+import type { RelationType } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { StediError } from '../errors.js';
 import type { AuditQuery } from './plan-audit.js';
 

@@ -1,5 +1,6 @@
-import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
-import type { Relation, SourceNode } from '../graph/nodes.js';
+import type { AdapterCapabilities, Dialect } from '../adapters/adapter.js';
+import type { RelationType, Statement } from '../core/statement.js';
+import type { Relation, SourceNode } from '../core/nodes.js';
 import { UnsupportedPlanError } from './plan-input.js';
 
 /** The relation that keeps a landing source's unreadable lines: `<source>_rejects` beside it. */

@@ -1,5 +1,6 @@
-import type { Dialect, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Dialect } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { MIN_SNAPSHOT_RETENTION_SECONDS } from '../project/model-config.js';
 import { UnsupportedPlanError } from './plan-input.js';
 

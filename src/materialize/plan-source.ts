@@ -1,5 +1,5 @@
 import type { Dialect } from '../adapters/adapter.js';
-import type { SourceNode } from '../graph/nodes.js';
+import type { SourceNode } from '../core/nodes.js';
 import { UnsupportedPlanError } from './plan-input.js';
 
 /** The SELECT that reads an external source's landing files with its declared columns (reader-view engines). */

@@ -1,5 +1,6 @@
-import type { Dialect, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Dialect } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { planAudits, type AuditQuery } from './plan-audit.js';
 import type { ColumnShape } from './incremental-input.js';
 

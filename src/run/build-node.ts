@@ -1,10 +1,11 @@
-import type { Adapter, RelationType, Row, Statement, StatementResult } from '../adapters/adapter.js';
+import type { Adapter } from '../adapters/adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
 import { COUNT_PER_FILE, ledgerRelation, landingLoadMode, planLandingLoad, rejectsRelation, type LandingFile } from '../materialize/plan-landing-load.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { messageOf, StediError } from '../errors.js';
-import type { DataTestNode, ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
+import type { DataTestNode, ModelNode, Node, Relation, SeedNode, SourceNode } from '../core/nodes.js';
 import { AuditFailedError } from '../adapters/audit-failed-error.js';
 import { auditCounts, compileAudits, notPublished } from './audit-model.js';
 import { seedSelectSql } from '../materialize/seed-select.js';

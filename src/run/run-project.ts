@@ -6,7 +6,7 @@ import { withReplacedKeysInline } from '../materialize/incremental-input.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type Node, type Relation } from '../graph/nodes.js';
+import { isRunnable, type Node, type Relation } from '../core/nodes.js';
 import { planModelAudits } from './model-audits.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Statement } from '../../src/adapters/adapter.js';
+import type { Statement } from '../../src/core/statement.js';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';

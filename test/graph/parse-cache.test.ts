@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProjectGraph } from '../../src/compile/compile-project.js';
 import { PARSE_CACHE_FILE } from '../../src/graph/parse-cache.js';
-import type { ModelNode } from '../../src/graph/nodes.js';
+import type { ModelNode } from '../../src/core/nodes.js';
 import { loadProject } from '../../src/project/load-project.js';
 import { TemplateEngine } from '../../src/templating/template-engine.js';
 import { fixtureProject } from '../helpers/fixture-project.js';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { Dialect } from '../adapter.js';
-import type { Relation } from '../../graph/nodes.js';
-import type { ColumnType } from '../../project/schema-file.js';
+import type { Relation } from '../../core/nodes.js';
+import type { ColumnType } from '../../core/column-type.js';
 import { jsonLinesSql } from './duckdb-json-lines.js';
 
 const TYPES: Record<ColumnType, string> = {
