@@ -137,6 +137,7 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
 /** Writes target/manifest.json: every node, its config, dependencies and compiled SQL. */
 export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<string, string>, command: string): void {
   const { graph, project } = context;
+  const database = context.engine.definition.localDatabase?.(project.target, project.dir);
   const manifest = {
     metadata: {
       tool: 'stedi-models',
@@ -148,7 +149,7 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
         name: project.target.name,
         type: project.target.type,
         // Where a DuckDB target's database is, so that a later `--state ... --defer` can read its relations.
-        ...(project.target.type === 'duckdb' ? { database_path: path.resolve(project.dir, project.target.path) } : {}),
+        ...(database ? { database_path: database.file } : {}),
       },
     },
     nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),

@@ -1,5 +1,6 @@
 import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
-import { engineInfo, type EngineInfo } from '../adapters/engines.js';
+import { engineInfo } from '../adapters/engines.js';
+import { type EngineInfo } from '../adapters/engine-definition.js';
 import { Graph } from '../graph/graph.js';
 import { parseProject } from '../graph/parse-project.js';
 import type { Node } from '../core/nodes.js';
@@ -23,7 +24,8 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
-    target: { name: target.name, type: engine.type, schema: engine.schema, threads: target.threads, database: engine.database },
+    target: { name: target.name, type: engine.definition.name, schema: engine.schema, threads: target.threads, database: engine.database },
+    macroDispatch: engine.definition.macroDispatch,
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
   });

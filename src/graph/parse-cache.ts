@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { EngineInfo } from '../adapters/engines.js';
+import type { EngineInfo } from '../adapters/engine-definition.js';
 import { TOOL_VERSION, writeFileAtomic } from '../compile/artifacts.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { SECRET_ENV_PREFIX } from '../project/secrets.js';

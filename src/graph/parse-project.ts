@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ProjectError } from '../errors.js';
-import type { EngineInfo } from '../adapters/engines.js';
+import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';

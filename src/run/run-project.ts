@@ -148,8 +148,8 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   // Unit tests run on their own in-memory DuckDB: when nothing else is selected, an engine whose abilities are known
   // without connecting (Athena) is not opened, so `test --select test_type:unit` needs no AWS SDK, credentials or network.
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
-  const offline = options.dryRun || (onlyUnitTests && context.engine.capabilities !== undefined);
-  const adapter: Adapter = offline ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
+  const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
+  const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
   for (const warning of landingLimitWarnings(ids.map((id) => context.graph.nodes.get(id)!), adapter.capabilities, target.type)) options.onWarning?.(warning);
   let results: NodeResult[];
   try {
@@ -162,7 +162,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const replaceKeys = new Map<string, string>();
     const purges = new Map<string, string>();
     const deferredRelation = options.defer
-      ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
+      ? await deferTo(adapter, selection.previous, new Set(ids), context.engine.definition.localDatabase?.(target, context.project.dir).file, options.onWarning)
       : undefined;
     const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, purges, deferredRelation });
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
@@ -188,7 +188,8 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       extraDependencies: mergeDependencies(command === 'build' ? testGates(context.graph, ids) : new Map(), audits.waitFor),
       threads: target.threads,
       signal: options.signal,
-      onEvent: options.onEvent,
+      // The reporter names the engine in its cost line as the engine's definition does.
+      onEvent: options.onEvent && ((event) => options.onEvent!(event.type === 'run_finished' ? { ...event, engine: context.engine.definition.label } : event)),
       work: (id, signal, measure) => {
         const kind = context.graph.nodes.get(id)!.kind;
         if (kind === 'unit_test') return runUnitTest(context, id);

@@ -7,7 +7,7 @@ import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 import { UnsupportedPlanError } from '../../src/materialize/plan-input.js';
 import { planSnapshotExpiry } from '../../src/materialize/plan-snapshot-expiry.js';
-import type { AthenaTarget } from '../../src/project/profiles.js';
+import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { expectGolden } from './golden-file.js';
 import { athenaGrammar, athenaSyntaxProblems } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';

@@ -8,7 +8,7 @@ import {
   type TableMetadata,
 } from '@aws-sdk/client-athena';
 import type { Relation } from '../../core/nodes.js';
-import type { AthenaTarget } from '../../project/profiles.js';
+import type { AthenaTarget } from './athena-target.js';
 import type { Adapter, Dialect, QueryOptions, StatsSink } from '../adapter.js';
 import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { checkAudit } from '../audit-failed-error.js';
