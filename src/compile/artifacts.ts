@@ -1,19 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TOOL_VERSION } from '../core/tool-version.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
 import { nodeFingerprint } from '../graph/state.js';
 import type { Node } from '../core/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
-
-/** The version written into artifacts, so readers can tell which tool produced them. */
-export const TOOL_VERSION = '0.1.0';
-
-/** Writes a file atomically (temp file + rename): a reader never sees a half-written artifact. */
-export function writeFileAtomic(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}
 
 /** Writes a generated file of an invocation, with secret values masked. */
 export function writeArtifact(context: ProjectGraph, file: string, content: string): void {

@@ -2,11 +2,11 @@ import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
 import { engineInfo } from '../adapters/engines.js';
 import { type EngineInfo } from '../adapters/engine-definition.js';
 import { Graph } from '../graph/graph.js';
-import { parseProject } from '../graph/parse-project.js';
+import { parseProject } from '../parse/parse-project.js';
 import type { Node } from '../core/nodes.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
-import { RelationValue } from './relation-value.js';
+import { RelationValue } from '../templating/relation-value.js';
 
 /** A parsed project with a checked graph: what every command starts from. */
 export interface ProjectGraph {

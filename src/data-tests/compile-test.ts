@@ -1,6 +1,6 @@
 import { ProjectErrors } from '../errors.js';
 import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
-import { FilteredRelation, RelationValue } from '../compile/relation-value.js';
+import { FilteredRelation, RelationValue } from '../templating/relation-value.js';
 import type { DataTestNode, Node } from '../core/nodes.js';
 
 /** Columns of a relation as the engine reports them. */

@@ -1,7 +1,7 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.js';
-import type { ProjectFileText } from '../project/project-files.js';
-import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
+import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from './builtin-tests.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import {

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildProjectGraph } from '../../src/compile/compile-project.js';
-import { PARSE_CACHE_FILE } from '../../src/graph/parse-cache.js';
+import { PARSE_CACHE_FILE } from '../../src/parse/parse-cache.js';
 import type { ModelNode } from '../../src/core/nodes.js';
 import { loadProject } from '../../src/project/load-project.js';
 import { TemplateEngine } from '../../src/templating/template-engine.js';

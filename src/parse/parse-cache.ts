@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { EngineInfo } from '../adapters/engine-definition.js';
-import { TOOL_VERSION, writeFileAtomic } from '../compile/artifacts.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
+import { TOOL_VERSION } from '../core/tool-version.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { SECRET_ENV_PREFIX } from '../project/secrets.js';
-import type { ProjectFileText } from '../project/project-files.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
 import type { RenderScope } from '../templating/template-engine.js';
 
 /** The file, under the target path, that keeps what the parse pass learned from each model file. */
