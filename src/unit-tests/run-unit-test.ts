@@ -4,7 +4,6 @@ import { UNIT_TEST_ENGINE } from '../adapters/engines.js';
 import { ProjectErrors } from '../errors.js';
 import type { ModelNode, Node, UnitTestNode } from '../core/nodes.js';
 import type { ColumnType } from '../core/column-type.js';
-import type { RanOutcome } from '../run/node-result.js';
 import { newRenderScope } from '../templating/template-engine.js';
 import { canonicalRows, fixtureSelectSql, UnitTestFixtureError, type FixtureColumn } from './fixture-sql.js';
 
@@ -45,8 +44,16 @@ function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: Mode
   return { sql, fixtures };
 }
 
+/** The result of one unit test: the runner reports it as the node's outcome. */
+export interface UnitTestOutcome {
+  status: 'pass' | 'fail';
+  description: string;
+  failures: number;
+  message?: string;
+}
+
 /** Runs one unit test on an in-memory DuckDB: fixtures as views, the model's SQL over them, rows compared as multisets. */
-export async function runUnitTest(context: ProjectGraph, id: string): Promise<RanOutcome> {
+export async function runUnitTest(context: ProjectGraph, id: string): Promise<UnitTestOutcome> {
   const test = context.graph.nodes.get(id) as UnitTestNode;
   const model = context.graph.nodes.get(test.attachedTo) as ModelNode;
   const { sql, fixtures } = compileUnderTest(context, test, model);
