@@ -5,7 +5,7 @@ import { openAdapter } from '../adapters/engines.js';
 import { withReplacedKeysInline } from '../materialize/incremental-input.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../compile/artifacts.js';
 import { TOOL_VERSION } from '../core/tool-version.js';
-import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
+import { buildProjectGraph, compileModelRecords, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
 import { isRunnable, type Node, type Relation } from '../core/nodes.js';
 import { planModelAudits } from './model-audits.js';
@@ -158,19 +158,14 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const audits = await planModelAudits(context.graph, command, ids, adapter, options.dryRun === true);
     ids.push(...audits.seedsToLoad);
-    const hooks = new Map<string, string[]>();
-    const replaceWhere = new Map<string, string>();
-    const replaceKeys = new Map<string, string>();
-    const purges = new Map<string, string>();
     const deferredRelation = options.defer
       ? await deferTo(adapter, selection.previous, new Set(ids), context.engine.definition.localDatabase?.(target, context.project.dir).file, options.onWarning)
       : undefined;
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, purges, deferredRelation });
+    const compiled = compileModelRecords(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, deferredRelation });
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
-    const readable = new Map([...compiled].map(([id, sql]) => {
-      const keys = replaceKeys.get(id);
+    const readable = new Map([...compiled].map(([id, { sql, replaceKeys }]) => {
       const node = context.graph.nodes.get(id);
-      return [id, keys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys: keys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
+      return [id, replaceKeys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
     }));
     writeCompiledSql(context, readable);
     writeManifest(context, readable, command);
@@ -180,7 +175,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     await adapter.executePlan(schemas, { signal: options.signal });
     const audited = new Map<string, { failures: number; blocked: boolean; model: string }>();
     const build: BuildContext = {
-      context, adapter, compiled, hooks, replaceWhere, replaceKeys, purges, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
+      context, adapter, compiled, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
       fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')),
     };
     results = await runNodes({
