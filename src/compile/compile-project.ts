@@ -92,7 +92,7 @@ export function compileModels(context: ProjectGraph, ids: readonly string[], opt
 }
 
 /** The SQL of compiled models by node id: what target/compiled and the manifest hold. */
-export function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, string> {
+function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, string> {
   return new Map([...models].map(([id, model]) => [id, model.sql]));
 }
 

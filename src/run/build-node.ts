@@ -110,6 +110,7 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   const existing = inSchema.get(node.relation.identifier.toLowerCase());
   const subject = writeSubject(node);
   const facts: CatalogFacts = { existing, fullRefresh: build.fullRefresh === true };
+  // What the catalog alone decides; a table's columns, read below only when they matter, may still choose a difference.
   const early = chooseWriteStrategy(subject, facts, capabilities);
   if (node.kind === 'source' && early.kind === 'load-landing-files') return planLanding(build, node, inSchema, existing);
   if (node.kind === 'source' && early.kind === 'declare-external-table') {
