@@ -20,10 +20,4 @@ export default defineConfig({
     // Error classes name themselves after their class (`new.target.name`): keep those names if bundling renames one.
     keepNames: true,
   },
-  // run-unit-test.ts imports the DuckDB adapter statically, so its dynamic import cannot make a chunk of its own:
-  // harmless, as @duckdb/node-api is external.
-  onLog(level, log, handler) {
-    if (log.code === 'INEFFECTIVE_DYNAMIC_IMPORT') return;
-    handler(level, log);
-  },
 });

@@ -1,4 +1,4 @@
-import type { Row, Statement } from './adapter.js';
+import type { Row, Statement } from '../core/statement.js';
 import { StatementFailedError } from './statement-failed-error.js';
 
 /** A data test found failing rows among the rows about to be published, so the plan stopped before publishing them. */

@@ -1,6 +1,7 @@
 import { ProjectError } from '../errors.js';
-import type { EngineInfo } from './engines.js';
-import type { Adapter, AdapterCapabilities, Dialect, RelationType, Row, Statement, StatementResult } from './adapter.js';
+import type { EngineInfo } from './engine-definition.js';
+import type { Adapter, AdapterCapabilities, Dialect } from './adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
 
 /** `--dry-run` on an engine whose abilities are only known after connecting. */
 export class DryRunUnsupportedError extends ProjectError {}
@@ -16,10 +17,11 @@ export class DryRunAdapter implements Adapter {
   /** Every statement that would have been sent, in order. */
   readonly sent: Statement[] = [];
 
-  constructor(engine: EngineInfo, targetType: string) {
-    if (!engine.capabilities) throw new DryRunUnsupportedError(`--dry-run is not available for ${targetType} targets; run without it (the engine is local).`);
+  constructor(engine: EngineInfo) {
+    const { definition } = engine;
+    if (!definition.plansOffline) throw new DryRunUnsupportedError(`--dry-run is not available for ${definition.name} targets; run without it (the engine is local).`);
     this.dialect = engine.dialect;
-    this.capabilities = engine.capabilities;
+    this.capabilities = definition.capabilities;
   }
 
   async listRelations(): Promise<Map<string, RelationType>> {

@@ -1,5 +1,5 @@
 import { StediError } from '../errors.js';
-import type { Statement } from './adapter.js';
+import type { Statement } from '../core/statement.js';
 
 /** The engine rejected or failed a statement; keeps the engine's own message in full. */
 export class StatementFailedError extends StediError {

@@ -1,7 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ProjectError, StediError } from '../errors.js';
 import { processIo, type CliIo } from './cli-io.js';
-import { TOOL_VERSION } from '../compile/artifacts.js';
+import { TOOL_VERSION } from '../core/tool-version.js';
 import { secretMasker } from '../project/secrets.js';
 
 /**

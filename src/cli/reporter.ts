@@ -164,7 +164,7 @@ class TextReporter implements Reporter {
         if (count('warn')) parts.push(`${count('warn')} warned`);
         this.io.stdout.write(`\n${clock()}  Finished in ${formatSeconds(event.seconds)}: ${parts.join(', ')}.\n`);
         const total = sumStats(event.results);
-        if (total.cost_usd !== undefined) this.io.stdout.write(`${clock()}  Athena${formatCost(total)}, over ${total.queries ?? 0} queries.\n`);
+        if (total.cost_usd !== undefined) this.io.stdout.write(`${clock()}  ${event.engine ?? 'Engine'}${formatCost(total)}, over ${total.queries ?? 0} queries.\n`);
         break;
       }
     }

@@ -1,19 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { TOOL_VERSION } from '../core/tool-version.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
 import { nodeFingerprint } from '../graph/state.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
-
-/** The version written into artifacts, so readers can tell which tool produced them. */
-export const TOOL_VERSION = '0.1.0';
-
-/** Writes a file atomically (temp file + rename): a reader never sees a half-written artifact. */
-export function writeFileAtomic(file: string, content: string): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const temporary = `${file}.${process.pid}.tmp`;
-  writeFileSync(temporary, content);
-  renameSync(temporary, file);
-}
 
 /** Writes a generated file of an invocation, with secret values masked. */
 export function writeArtifact(context: ProjectGraph, file: string, content: string): void {
@@ -137,6 +128,7 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
 /** Writes target/manifest.json: every node, its config, dependencies and compiled SQL. */
 export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<string, string>, command: string): void {
   const { graph, project } = context;
+  const database = context.engine.definition.localDatabase?.(project.target, project.dir);
   const manifest = {
     metadata: {
       tool: 'stedi-models',
@@ -148,7 +140,7 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
         name: project.target.name,
         type: project.target.type,
         // Where a DuckDB target's database is, so that a later `--state ... --defer` can read its relations.
-        ...(project.target.type === 'duckdb' ? { database_path: path.resolve(project.dir, project.target.path) } : {}),
+        ...(database ? { database_path: database.file } : {}),
       },
     },
     nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),

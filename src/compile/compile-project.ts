@@ -1,11 +1,13 @@
 import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
-import { engineInfo, type EngineInfo } from '../adapters/engines.js';
+import { engineInfo } from '../adapters/engines.js';
+import type { EngineInfo } from '../adapters/engine-definition.js';
 import { Graph } from '../graph/graph.js';
-import { parseProject } from '../graph/parse-project.js';
-import type { Node } from '../graph/nodes.js';
+import { parseProject } from '../parse/parse-project.js';
+import type { CompiledModel } from '../core/compiled-model.js';
+import type { Node } from '../core/nodes.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
-import { RelationValue } from './relation-value.js';
+import { RelationValue } from '../templating/relation-value.js';
 
 /** A parsed project with a checked graph: what every command starts from. */
 export interface ProjectGraph {
@@ -23,7 +25,8 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
-    target: { name: target.name, type: engine.type, schema: engine.schema, threads: target.threads, database: engine.database },
+    target: { name: target.name, type: engine.definition.name, schema: engine.schema, threads: target.threads, database: engine.database },
+    macroDispatch: engine.definition.macroDispatch,
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
   });
@@ -79,22 +82,24 @@ export interface CompileOptions {
   tableExists?: (node: Node) => boolean;
   /** `--full-refresh`: incremental models are rebuilt from scratch. */
   fullRefresh?: boolean;
-  /** Receives each model's rendered post-hooks. */
-  hooks?: Map<string, string[]>;
-  /** Receives each incremental model's rendered replace_where condition. */
-  replaceWhere?: Map<string, string>;
-  /** Receives each incremental model's rendered replace_keys query. */
-  replaceKeys?: Map<string, string>;
-  /** Receives each incremental model's rendered purge condition. */
-  purges?: Map<string, string>;
   /** `--defer`: where refs to nodes that are not being built point instead (the state's relations). */
   deferredRelation?: (node: Node) => Node['relation'] | undefined;
 }
 
 /** Compiles the given models; returns SQL by node id, or throws every problem at once. */
 export function compileModels(context: ProjectGraph, ids: readonly string[], options: CompileOptions = {}): Map<string, string> {
+  return compiledSql(compileModelRecords(context, ids, options));
+}
+
+/** The SQL of compiled models by node id: what target/compiled and the manifest hold. */
+function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, string> {
+  return new Map([...models].map(([id, model]) => [id, model.sql]));
+}
+
+/** Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once. */
+export function compileModelRecords(context: ProjectGraph, ids: readonly string[], options: CompileOptions = {}): Map<string, CompiledModel> {
   const problems: ProjectError[] = [];
-  const compiled = new Map<string, string>();
+  const compiled = new Map<string, CompiledModel>();
   const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
@@ -113,12 +118,15 @@ export function compileModels(context: ProjectGraph, ids: readonly string[], opt
     const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
     const purge = String(inFile('purge') ?? node.config.purge ?? '');
     problems.push(...scope.problems);
-    compiled.set(id, sql.trim());
-    if (hooks.length > 0) options.hooks?.set(id, hooks);
-    if (isIncremental && replaceWhere) options.replaceWhere?.set(id, context.templates.renderString(replaceWhere, scope).trim());
-    if (isIncremental && replaceKeys) options.replaceKeys?.set(id, context.templates.renderString(replaceKeys, scope).trim());
-    // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
-    if (isIncremental && purge) options.purges?.set(id, context.templates.renderString(purge, scope).trim());
+    const render = (text: string) => (isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined);
+    compiled.set(id, {
+      sql: sql.trim(),
+      postHooks: hooks,
+      replaceWhere: render(replaceWhere),
+      replaceKeys: render(replaceKeys),
+      // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
+      purge: render(purge),
+    });
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

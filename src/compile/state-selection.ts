@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter } from '../adapters/adapter.js';
-import type { Node, Relation } from '../graph/nodes.js';
+import type { Node, Relation } from '../core/nodes.js';
 import type { SelectionOptions } from '../graph/selection.js';
 import { nodeFingerprint, readState, StateError, type PreviousState } from '../graph/state.js';
 import type { ProjectGraph } from './compile-project.js';

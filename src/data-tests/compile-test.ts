@@ -1,7 +1,7 @@
 import { ProjectErrors } from '../errors.js';
 import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
-import { FilteredRelation, RelationValue } from '../compile/relation-value.js';
-import type { DataTestNode, Node } from '../graph/nodes.js';
+import { FilteredRelation, RelationValue } from '../templating/relation-value.js';
+import type { DataTestNode, Node } from '../core/nodes.js';
 
 /** Columns of a relation as the engine reports them. */
 export type RelationColumns = Array<{ name: string; type: string }>;

@@ -1,5 +1,5 @@
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type DataTestNode, type Node, type Relation } from '../graph/nodes.js';
+import { isRunnable, type DataTestNode, type Node, type Relation } from '../core/nodes.js';
 
 /**
  * The nodes whose relations a data test reads on the target: the tested node and every node it refs or sources. A

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { openAdapter } from '../adapters/engines.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../compile/artifacts.js';
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
-import { isRunnable, type ModelNode, type Node, type SeedNode, type SourceNode } from '../graph/nodes.js';
+import { isRunnable, type ModelNode, type Node, type SeedNode, type SourceNode } from '../core/nodes.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
 import { parseManifest, parseRunResults, type Catalog, type DocsInput, type ProjectExtras } from './docs-artifacts.js';

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Adapter, AdapterCapabilities } from '../adapters/adapter.js';
-import type { Node } from '../graph/nodes.js';
-import type { Target } from '../project/profiles.js';
+import type { Node } from '../core/nodes.js';
+import { engineOf, type Target } from '../adapters/engines.js';
 import type { Catalog, CatalogTable } from './docs-artifacts.js';
 
 /**
@@ -10,9 +10,9 @@ import type { Catalog, CatalogTable } from './docs-artifacts.js';
  * database as a side effect of writing docs, so docs say "not built yet" instead. Only file-based engines have one.
  */
 export function missingDatabaseFile(target: Target, projectDir: string): string | null {
-  if (target.type !== 'duckdb' || target.path === ':memory:') return null;
-  const file = path.resolve(projectDir, target.path);
-  return existsSync(file) ? null : file;
+  const database = engineOf(target).localDatabase?.(target, projectDir);
+  if (!database || database.inMemory) return null;
+  return existsSync(database.file) ? null : database.file;
 }
 
 const lower = (text: string | undefined) => text?.toLowerCase();

@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import toposort from 'toposort';
 import { ProjectError } from '../errors.js';
-import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode, UnitTestNode } from './nodes.js';
+import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode, UnitTestNode } from '../core/nodes.js';
 
 /** A `ref()` or `source()` names no node. */
 export class UnknownRefError extends ProjectError {}

@@ -1,6 +1,6 @@
 import { ProjectError } from '../errors.js';
 import { didYouMean, type Graph } from './graph.js';
-import type { Node } from './nodes.js';
+import type { Node } from '../core/nodes.js';
 import type { PreviousState } from './state.js';
 
 /** A `--select` / `--exclude` expression cannot be understood. */

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ProjectError } from '../errors.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { TemplateEngine } from '../templating/template-engine.js';
-import type { Node } from './nodes.js';
+import type { Node } from '../core/nodes.js';
 
 /** A `--state` folder cannot be used (no manifest, unreadable). */
 export class StateError extends ProjectError {}

@@ -1,4 +1,4 @@
-import type { Statement } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
 import { AUDITED_RELATION } from '../templating/audited-relation.js';
 
 /** One data test compiled to audit a model's rows before they are published. */

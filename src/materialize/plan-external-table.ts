@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { Dialect, RelationType, Statement } from '../adapters/adapter.js';
-import type { SourceNode } from '../graph/nodes.js';
+import type { Dialect } from '../adapters/adapter.js';
+import type { RelationType, Statement } from '../core/statement.js';
+import type { SourceNode } from '../core/nodes.js';
 import { ProjectError } from '../errors.js';
-import { UnsupportedPlanError } from './plan-node.js';
+import { UnsupportedPlanError } from './plan-input.js';
 
 /** The table property that holds a fingerprint of a source's declaration, to tell when it must be recreated. */
 export const DECLARATION_PROPERTY = 'stedi.declaration';

@@ -1,8 +1,8 @@
-import type { RelationType, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { RelationType, Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { planAudits } from './plan-audit.js';
-import { IncrementalConfigError, planPurge, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './plan-incremental.js';
-import { UnsupportedPlanError } from './plan-node.js';
+import { IncrementalConfigError, planPurge, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './incremental-input.js';
+import { UnsupportedPlanError } from './plan-input.js';
 import { planRepair } from './plan-rename-swap.js';
 
 /** The name an incremental run stages its new rows under: `<name>__stedi_new_<id>`. */

@@ -1,6 +1,7 @@
-import type { AdapterCapabilities, Dialect, RelationType, Statement } from '../adapters/adapter.js';
-import type { Relation, SourceNode } from '../graph/nodes.js';
-import { UnsupportedPlanError } from './plan-node.js';
+import type { AdapterCapabilities, Dialect } from '../adapters/adapter.js';
+import type { RelationType, Statement } from '../core/statement.js';
+import type { Relation, SourceNode } from '../core/nodes.js';
+import { UnsupportedPlanError } from './plan-input.js';
 
 /** The relation that keeps a landing source's unreadable lines: `<source>_rejects` beside it. */
 export function rejectsRelation(relation: Relation): Relation {

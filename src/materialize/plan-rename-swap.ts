@@ -1,7 +1,8 @@
-import type { Dialect, DdlDialect, RelationType, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Dialect, DdlDialect } from '../adapters/adapter.js';
+import type { RelationType, Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { planAudits } from './plan-audit.js';
-import { UnsupportedPlanError, type PlanInput } from './plan-node.js';
+import { UnsupportedPlanError, type PlanInput } from './plan-input.js';
 
 /** The name a table is built under before it is swapped in: `<name>__tmp_<build id>`. */
 export function temporaryName(identifier: string, buildId: string): string {

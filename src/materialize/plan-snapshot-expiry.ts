@@ -1,7 +1,8 @@
-import type { Dialect, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Dialect } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { MIN_SNAPSHOT_RETENTION_SECONDS } from '../project/model-config.js';
-import { UnsupportedPlanError } from './plan-node.js';
+import { UnsupportedPlanError } from './plan-input.js';
 
 /** Runs of one OPTIMIZE or VACUUM a plan waits for while Athena answers that more are needed. */
 export const MAX_MAINTENANCE_RUNS = 10;

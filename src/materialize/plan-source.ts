@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
-import type { SourceNode } from '../graph/nodes.js';
-import { UnsupportedPlanError } from './plan-node.js';
+import type { SourceNode } from '../core/nodes.js';
+import { UnsupportedPlanError } from './plan-input.js';
 
 /** The SELECT that reads an external source's landing files with its declared columns (reader-view engines). */
 export function sourceSelectSql(node: SourceNode, dialect: Dialect): string {

@@ -1,7 +1,8 @@
-import type { Dialect, Statement } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
+import type { Dialect } from '../adapters/adapter.js';
+import type { Statement } from '../core/statement.js';
+import type { Relation } from '../core/nodes.js';
 import { planAudits, type AuditQuery } from './plan-audit.js';
-import type { ColumnShape } from './plan-incremental.js';
+import type { ColumnShape } from './incremental-input.js';
 
 /** What rewriting an existing table as the difference to its model's rows needs to know. */
 export interface TableDifferenceInput {

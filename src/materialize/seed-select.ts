@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { ProjectError } from '../errors.js';
 import type { Dialect } from '../adapters/adapter.js';
-import type { SeedNode } from '../graph/nodes.js';
-import type { ColumnType } from '../project/schema-file.js';
+import type { SeedNode } from '../core/nodes.js';
+import type { ColumnType } from '../core/column-type.js';
 
 /** A seed CSV cannot be loaded as declared; names the file, line and column. */
 export class SeedFileError extends ProjectError {}

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { ProjectError } from '../errors.js';
 import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
-import { PROFILES_FILE, resolveTarget, type Target } from './profiles.js';
+import { PROFILES_FILE, resolveTarget } from './profiles.js';
+import { type Target } from '../adapters/engines.js';
 import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
-import { readProjectFiles, type ProjectFileText, type ProjectFiles } from './project-files.js';
+import { readProjectFiles, type ProjectFiles } from './project-files.js';
+import { type ProjectFileText } from '../core/project-file-text.js';
 import { throwIfAny } from '../errors.js';
 import { secretMasker, type Masker } from './secrets.js';
 

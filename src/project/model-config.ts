@@ -1,8 +1,5 @@
 import { z } from 'zod';
-
-/** How a model is materialized on the engine. */
-export const materializations = ['view', 'table', 'incremental'] as const;
-export type Materialization = (typeof materializations)[number];
+import { materializations, type ModelConfig } from '../core/model-config.js';
 
 /**
  * How long rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old snapshots
@@ -66,25 +63,6 @@ export const modelConfigSchema = z
 /** A partial model config as written in one place; later places override earlier ones. */
 export type ModelConfigInput = z.input<typeof modelConfigSchema>;
 export type PartialModelConfig = z.output<typeof modelConfigSchema>;
-
-/** The resolved config of one model. */
-export interface ModelConfig {
-  materialized: Materialization;
-  tags: string[];
-  enabled: boolean;
-  alias?: string;
-  schema?: string;
-  zone?: string;
-  privacy: string[];
-  uniqueKey?: string[];
-  incrementalStrategy: 'append' | 'merge' | 'delete+insert' | 'replace_where';
-  replaceWhere?: string;
-  replaceKeys?: string;
-  purge?: string;
-  onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
-  postHook: string[];
-  vacuumMaxSnapshotAgeSeconds: number;
-}
 
 /** Merges partial configs in order of precedence (last wins; tags accumulate, as in dbt). */
 export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelConfig {

@@ -2,57 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ProjectError, ProjectErrors } from '../errors.js';
+import { targetSchema, type Target } from '../adapters/engines.js';
 import { ConfigFileError } from './config-file-error.js';
 import { readYamlFile } from './read-yaml-file.js';
 
 /** The file that holds connection targets, like dbt's profiles.yml. */
 export const PROFILES_FILE = 'profiles.yml';
-
-const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
-const threads = z.coerce.number().int().min(1).max(64);
-
-const duckDbTargetSchema = z
-  .object({
-    type: z.literal('duckdb'),
-    path: z.string().min(1),
-    schema: identifier.default('stedi'),
-    threads: threads.default(4),
-    /** DuckDB's own settings (memory_limit, threads, temp_directory...), passed when the database opens. */
-    settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).transform(String)).default({}),
-  })
-  .strict();
-
-const athenaTargetSchema = z
-  .object({
-    type: z.literal('athena'),
-    region: z.string().min(1),
-    workgroup: z.string().min(1).default('primary'),
-    s3_staging_dir: z.string().regex(/^s3:\/\//, 'must be an s3:// URI'),
-    s3_data_dir: z.string().regex(/^s3:\/\//, 'must be an s3:// URI'),
-    database: identifier,
-    schema: identifier.optional(),
-    catalog: z.string().default('AwsDataCatalog'),
-    threads: threads.default(4),
-    /** First wait between two status checks of a query; doubles up to poll_interval_max_ms. */
-    poll_interval_ms: z.coerce.number().int().min(1).default(500),
-    poll_interval_max_ms: z.coerce.number().int().min(1).default(5000),
-    /** Retries of a throttled request, an internal error or an ICEBERG_COMMIT_ERROR. */
-    max_retries: z.coerce.number().int().min(0).default(5),
-    /** Most the first retry waits (jittered); doubles per retry up to retry_backoff_max_ms. */
-    retry_backoff_ms: z.coerce.number().int().min(1).default(1000),
-    retry_backoff_max_ms: z.coerce.number().int().min(1).default(30_000),
-    write_compression: z.string().default('ZSTD'),
-  })
-  .strict()
-  .refine((t) => t.poll_interval_max_ms >= t.poll_interval_ms, { path: ['poll_interval_max_ms'], message: 'must be at least poll_interval_ms' })
-  .refine((t) => t.retry_backoff_max_ms >= t.retry_backoff_ms, { path: ['retry_backoff_max_ms'], message: 'must be at least retry_backoff_ms' });
-
-const targetSchema = z.discriminatedUnion('type', [duckDbTargetSchema, athenaTargetSchema]);
-
-/** A target as written in profiles.yml, after its templated values are rendered. */
-export type DuckDbTarget = z.output<typeof duckDbTargetSchema> & { name: string };
-export type AthenaTarget = z.output<typeof athenaTargetSchema> & { name: string };
-export type Target = DuckDbTarget | AthenaTarget;
 
 const profilesSchema = z.record(
   z.string(),

@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { globSync } from 'tinyglobby';
+import type { ProjectFileText } from '../core/project-file-text.js';
 import { ProjectError, throwIfAny } from '../errors.js';
 import type { ProjectFile } from './project-file.js';
-
-/** One text file of the project: its path relative to the project (posix separators) and its content. */
-export interface ProjectFileText {
-  path: string;
-  text: string;
-}
 
 /** Every file stedi-models reads from a project, grouped by role. */
 export interface ProjectFiles {

@@ -1,13 +1,10 @@
 import { z } from 'zod';
+import { columnTypes } from '../core/column-type.js';
 import { modelConfigSchema } from './model-config.js';
 
 const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
 /** Data tests are declared as a name or a one-key mapping `{ test_name: { ...args } }`; checked when tests are built. */
 const dataTests = z.array(z.union([z.string(), z.record(z.string(), z.unknown())])).optional();
-
-/** Column types a source may declare; each engine maps them to its own (Athena's Hive names). */
-export const columnTypes = ['string', 'bigint', 'int', 'double', 'boolean', 'date', 'timestamp'] as const;
-export type ColumnType = (typeof columnTypes)[number];
 
 const columnSchema = z
   .object({

@@ -1,8 +1,8 @@
-import type { StatementResult, Statement } from '../adapters/adapter.js';
+import type { StatementResult, Statement } from '../core/statement.js';
 import type { AuditFailedError } from '../adapters/audit-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import { compileDataTest, type RelationColumns } from '../data-tests/compile-test.js';
-import type { DataTestNode, ModelNode, Node, Relation } from '../graph/nodes.js';
+import type { DataTestNode, ModelNode, Node, Relation } from '../core/nodes.js';
 import type { AuditQuery } from '../materialize/plan-audit.js';
 import { AUDITED_RELATION } from '../templating/audited-relation.js';
 import type { Dialect } from '../adapters/adapter.js';

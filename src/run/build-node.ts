@@ -1,16 +1,20 @@
-import type { Adapter, RelationType, Row, Statement, StatementResult } from '../adapters/adapter.js';
+import type { Adapter } from '../adapters/adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
 import { COUNT_PER_FILE, ledgerRelation, landingLoadMode, planLandingLoad, rejectsRelation, type LandingFile } from '../materialize/plan-landing-load.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { messageOf, StediError } from '../errors.js';
-import type { DataTestNode, ModelNode, Node, Relation, SeedNode, SourceNode } from '../graph/nodes.js';
+import type { DataTestNode, ModelNode, Node, Relation, SeedNode, SourceNode } from '../core/nodes.js';
 import { AuditFailedError } from '../adapters/audit-failed-error.js';
 import { auditCounts, compileAudits, notPublished } from './audit-model.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
-import { planIncremental, refuseStandInsWhenBuiltWhole, withReplacedKeysInline, type ColumnShape } from '../materialize/plan-incremental.js';
+import { planIncremental } from '../materialize/plan-incremental.js';
+import { refuseStandInsWhenBuiltWhole, withReplacedKeysInline, type ColumnShape } from '../materialize/incremental-input.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
+import { chooseWriteStrategy, mayWriteDifference, type CatalogFacts, type WriteSubject } from '../materialize/write-strategy.js';
+import { compiledModelOf, type CompiledModel } from '../core/compiled-model.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
 import type { RanOutcome } from './node-result.js';
@@ -26,21 +30,14 @@ export class NodeFailedError extends StediError {
   }
 }
 
-/** What building nodes needs: the compiled project, a connected engine and the compiled SQL. */
+/** What building nodes needs: the compiled project, a connected engine and the compiled models. */
 export interface BuildContext {
   context: ProjectGraph;
   adapter: Adapter;
-  compiled: ReadonlyMap<string, string>;
-  /** Rendered post-hooks by model id. */
-  hooks?: ReadonlyMap<string, string[]>;
+  /** The compiled models by id (a bare SQL string: a model with no hooks and nothing incremental). */
+  compiled: ReadonlyMap<string, CompiledModel | string>;
   /** `--defer`: the relation a ref to an unselected node reads instead. */
   deferredRelation?: (node: Node) => Relation | undefined;
-  /** Rendered replace_where conditions by model id. */
-  replaceWhere?: ReadonlyMap<string, string>;
-  /** Rendered replace_keys queries by model id. */
-  replaceKeys?: ReadonlyMap<string, string>;
-  /** Rendered purge conditions of incremental models by model id. */
-  purges?: ReadonlyMap<string, string>;
   /** `--full-refresh`: incremental models are rebuilt as tables. */
   fullRefresh?: boolean;
   /** The data tests that audit each model's new rows before they are published, by model id. */
@@ -100,49 +97,68 @@ async function tableAndQueryColumns(build: BuildContext, node: ModelNode, sql: s
   }
 }
 
+/** What the strategy function needs to know of a node. */
+function writeSubject(node: BuildableNode): WriteSubject {
+  return node.kind === 'model' ? { kind: 'model', materialized: node.config.materialized } : { kind: node.kind };
+}
+
 /** The statements that (re)build a node, with how the node is materialized. */
 async function planNode(build: BuildContext, node: BuildableNode, signal: AbortSignal): Promise<{ statements: Statement[]; materialized: string }> {
-  const { adapter, compiled } = build;
+  const { adapter } = build;
+  const { dialect, capabilities } = adapter;
   const inSchema = await adapter.listRelations(node.relation.schema);
   const existing = inSchema.get(node.relation.identifier.toLowerCase());
-  if (node.kind === 'source' && adapter.capabilities.externalSources === 'loaded-table') {
-    return planLanding(build, node, inSchema, existing);
-  }
-  if (node.kind === 'source' && adapter.capabilities.externalSources === 'external-table') {
+  const subject = writeSubject(node);
+  const facts: CatalogFacts = { existing, fullRefresh: build.fullRefresh === true };
+  // What the catalog alone decides; a table's columns, read below only when they matter, may still choose a difference.
+  const early = chooseWriteStrategy(subject, facts, capabilities);
+  if (node.kind === 'source' && early.kind === 'load-landing-files') return planLanding(build, node, inSchema, existing);
+  if (node.kind === 'source' && early.kind === 'declare-external-table') {
     const properties = (await adapter.listTableProperties?.(node.relation.schema))?.get(node.relation.identifier.toLowerCase());
-    return { statements: planExternalTable({ source: node, existing, properties, dialect: adapter.dialect }), materialized: 'external table' };
+    return { statements: planExternalTable({ source: node, existing, properties, dialect }), materialized: 'external table' };
   }
-  const selectSql = node.kind === 'model' ? compiled.get(node.uniqueId)! : node.kind === 'seed' ? seedSelectSql(node, adapter.dialect) : sourceSelectSql(node, adapter.dialect);
-  const postHooks = build.hooks?.get(node.uniqueId) ?? [];
-  const replaceKeys = build.replaceKeys?.get(node.uniqueId);
-  const isIncremental = node.kind === 'model' && node.config.materialized === 'incremental' && existing === 'table' && !build.fullRefresh;
+  const model = node.kind === 'model' ? compiledModelOf(build.compiled.get(node.uniqueId)!) : undefined;
+  const selectSql = model ? model.sql : node.kind === 'seed' ? seedSelectSql(node, dialect) : sourceSelectSql(node as SourceNode, dialect);
+  const postHooks = model?.postHooks ?? [];
+  const replaceKeys = model?.replaceKeys;
   // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
-  const described = node.kind !== 'model' || replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect });
+  const described = node.kind !== 'model' || replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect });
   // The engine describes the model's query at most once (on Athena that is a query), when a plan or an audit needs it.
   let columns: Promise<[ColumnShape[], ColumnShape[]]> | undefined;
   const tableAndQuery = () => (columns ??= tableAndQueryColumns(build, node as ModelNode, described, signal));
   const tests = build.audits?.get(node.uniqueId) ?? [];
-  const audits = node.kind === 'model' ? await compileAudits({ context: build.context, dialect: adapter.dialect, tests, deferredRelation: build.deferredRelation }, node, async () => (await tableAndQuery())[1]) : [];
-  if (node.kind === 'model' && isIncremental) {
-    const { config } = node;
-    const [tableColumns, newColumns] = await tableAndQuery();
-    const statements = planIncremental({
-      name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: build.replaceWhere?.get(node.uniqueId), replaceKeys,
-      onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: build.purges?.get(node.uniqueId), snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds, audits, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId,
-    });
-    return { statements, materialized: 'incremental' };
-  }
-  const materialized = node.kind === 'model' ? (node.config.materialized === 'view' ? 'view' : 'table') : node.kind === 'seed' ? 'table' : 'view';
-  if (node.kind === 'model') refuseStandInsWhenBuiltWhole(node, [selectSql, ...postHooks]);
-  if (node.kind === 'model' && materialized === 'table' && existing === 'table' && !build.fullRefresh && adapter.capabilities.tableDifference && adapter.capabilities.transactionalDdl) {
-    // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
-    const [tableColumns, queryColumns] = await tableAndQuery();
-    if (sameColumns(tableColumns, queryColumns)) {
-      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, audits, dialect: adapter.dialect, newId: build.newId }), materialized };
+  const audits = node.kind === 'model' ? await compileAudits({ context: build.context, dialect, tests, deferredRelation: build.deferredRelation }, node, async () => (await tableAndQuery())[1]) : [];
+  if (early.kind !== 'add-rows' && node.kind === 'model') refuseStandInsWhenBuiltWhole(node, [selectSql, ...postHooks]);
+  // Whether the table's columns still match its query decides whether it can be written as a difference.
+  const sameColumnsNow = mayWriteDifference(subject, facts, capabilities) ? sameColumns(...(await tableAndQuery())) : undefined;
+  const strategy = chooseWriteStrategy(subject, { ...facts, sameColumns: sameColumnsNow }, capabilities);
+  switch (strategy.kind) {
+    case 'add-rows': {
+      const { config } = node as ModelNode;
+      const [tableColumns, newColumns] = await tableAndQuery();
+      const statements = planIncremental({
+        name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: model?.replaceWhere, replaceKeys,
+        onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: model?.purge, snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds, audits, catalog: inSchema, dialect, capabilities, newId: build.newId,
+      });
+      return { statements, materialized: 'incremental' };
+    }
+    case 'write-difference': {
+      const [tableColumns] = await tableAndQuery();
+      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, audits, dialect, newId: build.newId }), materialized: 'table' };
+    }
+    case 'replace': {
+      const { materialized } = strategy;
+      const statements = planRelation({ postHooks, audits, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect, capabilities, newId: build.newId });
+      return { statements, materialized };
+    }
+    case 'load-landing-files':
+    case 'declare-external-table':
+      throw new Error(`planNode: ${node.uniqueId} is a ${node.kind}, not a landing source`);
+    default: {
+      const never: never = strategy;
+      return never;
     }
   }
-  const statements = planRelation({ postHooks, audits, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect: adapter.dialect, capabilities: adapter.capabilities, newId: build.newId });
-  return { statements, materialized };
 }
 
 /** A landing load's per-file counts, and a warning that names the files with rejected lines. */

@@ -1,5 +1,5 @@
 import type { AdapterCapabilities } from '../adapters/adapter.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 
 /**
  * Warnings for the sources whose `max_rejected_rows` / `max_rejected_fraction` an engine cannot enforce: one where

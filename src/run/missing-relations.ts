@@ -1,5 +1,5 @@
 import type { Adapter } from '../adapters/adapter.js';
-import type { Node } from '../graph/nodes.js';
+import type { Node } from '../core/nodes.js';
 
 /** The nodes whose relations do not exist on the engine now, asked of its catalog once per schema. */
 export async function missingRelations(adapter: Adapter, nodes: readonly Node[]): Promise<Node[]> {

@@ -1,6 +1,6 @@
 import type { Graph } from '../graph/graph.js';
 import type { Adapter } from '../adapters/adapter.js';
-import type { DataTestNode } from '../graph/nodes.js';
+import type { DataTestNode } from '../core/nodes.js';
 import { missingRelations } from './missing-relations.js';
 
 /** The data tests that audit one model's new rows before they are published, and the seeds they read. */

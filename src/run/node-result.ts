@@ -96,4 +96,5 @@ export type RunEvent =
   | { type: 'run_started'; total: number; threads: number }
   | { type: 'node_started'; uniqueId: string; name: string; index: number; total: number }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }
-  | { type: 'run_finished'; results: NodeResult[]; seconds: number };
+  /** `engine`: the label of the engine the nodes ran on (its definition's), for the cost line. */
+  | { type: 'run_finished'; results: NodeResult[]; seconds: number; engine?: string };

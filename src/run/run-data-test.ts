@@ -7,7 +7,7 @@ import { planRelation, planSchemas } from '../materialize/plan-node.js';
 import type { BuildContext } from './build-node.js';
 import { NodeFailedError } from './build-node.js';
 import type { NodeOutcome } from './node-result.js';
-import type { DataTestNode } from '../graph/nodes.js';
+import type { DataTestNode } from '../core/nodes.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { formatCount } from '../format-count.js';
 import { missingRelations } from './missing-relations.js';

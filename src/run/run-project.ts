@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { DryRunAdapter } from '../adapters/dry-run-adapter.js';
 import { openAdapter } from '../adapters/engines.js';
-import { withReplacedKeysInline } from '../materialize/plan-incremental.js';
-import { targetDir, writeArtifact, writeCompiledSql, writeManifest, TOOL_VERSION } from '../compile/artifacts.js';
-import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
+import { withReplacedKeysInline } from '../materialize/incremental-input.js';
+import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../compile/artifacts.js';
+import { TOOL_VERSION } from '../core/tool-version.js';
+import { buildProjectGraph, compileModelRecords, type ProjectGraph } from '../compile/compile-project.js';
 import type { Graph } from '../graph/graph.js';
-import { isRunnable, type Node, type Relation } from '../graph/nodes.js';
+import { isRunnable, type Node, type Relation } from '../core/nodes.js';
 import { planModelAudits } from './model-audits.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { selectNodes, type SelectionOptions } from '../graph/selection.js';
@@ -148,8 +149,8 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   // Unit tests run on their own in-memory DuckDB: when nothing else is selected, an engine whose abilities are known
   // without connecting (Athena) is not opened, so `test --select test_type:unit` needs no AWS SDK, credentials or network.
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
-  const offline = options.dryRun || (onlyUnitTests && context.engine.capabilities !== undefined);
-  const adapter: Adapter = offline ? new DryRunAdapter(context.engine, target.type) : await openAdapter(target, context.project.dir);
+  const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
+  const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
   for (const warning of landingLimitWarnings(ids.map((id) => context.graph.nodes.get(id)!), adapter.capabilities, target.type)) options.onWarning?.(warning);
   let results: NodeResult[];
   try {
@@ -157,19 +158,14 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
     const audits = await planModelAudits(context.graph, command, ids, adapter, options.dryRun === true);
     ids.push(...audits.seedsToLoad);
-    const hooks = new Map<string, string[]>();
-    const replaceWhere = new Map<string, string>();
-    const replaceKeys = new Map<string, string>();
-    const purges = new Map<string, string>();
     const deferredRelation = options.defer
-      ? await deferTo(adapter, selection.previous, new Set(ids), target.type === 'duckdb' ? path.resolve(context.project.dir, target.path) : undefined, options.onWarning)
+      ? await deferTo(adapter, selection.previous, new Set(ids), context.engine.definition.localDatabase?.(target, context.project.dir).file, options.onWarning)
       : undefined;
-    const compiled = compileModels(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, hooks, replaceWhere, replaceKeys, purges, deferredRelation });
+    const compiled = compileModelRecords(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, deferredRelation });
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
-    const readable = new Map([...compiled].map(([id, sql]) => {
-      const keys = replaceKeys.get(id);
+    const readable = new Map([...compiled].map(([id, { sql, replaceKeys }]) => {
       const node = context.graph.nodes.get(id);
-      return [id, keys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys: keys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
+      return [id, replaceKeys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
     }));
     writeCompiledSql(context, readable);
     writeManifest(context, readable, command);
@@ -179,7 +175,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
     await adapter.executePlan(schemas, { signal: options.signal });
     const audited = new Map<string, { failures: number; blocked: boolean; model: string }>();
     const build: BuildContext = {
-      context, adapter, compiled, hooks, replaceWhere, replaceKeys, purges, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
+      context, adapter, compiled, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
       fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')),
     };
     results = await runNodes({
@@ -188,7 +184,8 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       extraDependencies: mergeDependencies(command === 'build' ? testGates(context.graph, ids) : new Map(), audits.waitFor),
       threads: target.threads,
       signal: options.signal,
-      onEvent: options.onEvent,
+      // The reporter names the engine in its cost line as the engine's definition does.
+      onEvent: options.onEvent && ((event) => options.onEvent!(event.type === 'run_finished' ? { ...event, engine: context.engine.definition.label } : event)),
       work: (id, signal, measure) => {
         const kind = context.graph.nodes.get(id)!.kind;
         if (kind === 'unit_test') return runUnitTest(context, id);

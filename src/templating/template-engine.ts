@@ -1,8 +1,7 @@
 import nunjucks from 'nunjucks';
 import { ProjectError } from '../errors.js';
-import type { PartialModelConfig } from '../project/model-config.js';
-import type { ProjectFileText } from '../project/project-files.js';
-import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
+import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from './builtin-tests.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import {
@@ -68,6 +67,8 @@ export interface TemplateEngineOptions {
   vars: Readonly<Record<string, unknown>>;
   env: Readonly<Record<string, string | undefined>>;
   target: TargetContext;
+  /** The `<prefix>__` of the macro versions this render picks: the engine's, as its definition names it (else `target.type`). */
+  macroDispatch?: string;
   /** Quotes a value as a SQL string literal by the target engine's rules. */
   quoteString: (value: string) => string;
   /** Quotes an identifier by the target engine's rules. */
@@ -197,7 +198,7 @@ export class TemplateEngine {
         this.macroProblems.push(fromNunjucksError(error, file.path, file.text));
       }
     }
-    const engine = this.options.target.type;
+    const engine = this.options.macroDispatch ?? this.options.target.type;
     const dispatched = new Set<string>();
     for (const name of byName.keys()) {
       const match = DISPATCHED_MACRO.exec(name);

@@ -1,5 +1,5 @@
 import type { Dialect } from '../adapters/adapter.js';
-import type { FixtureRow } from '../graph/nodes.js';
+import type { FixtureRow } from '../core/nodes.js';
 import { ProjectError } from '../errors.js';
 
 /** A unit test's given rows cannot be turned into a relation. */

@@ -1,33 +1,31 @@
 import type { ProjectGraph } from '../compile/compile-project.js';
 import { createTemplateEngine } from '../compile/compile-project.js';
-import { DuckDbAdapter } from '../adapters/duckdb/duckdb-adapter.js';
 import { UNIT_TEST_ENGINE } from '../adapters/engines.js';
-import { duckDbDialect } from '../adapters/duckdb/duckdb-dialect.js';
 import { ProjectErrors } from '../errors.js';
-import type { ModelNode, Node, UnitTestNode } from '../graph/nodes.js';
-import type { ColumnType } from '../project/schema-file.js';
-import type { RanOutcome } from '../run/node-result.js';
+import type { ModelNode, Node, UnitTestNode } from '../core/nodes.js';
+import type { ColumnType } from '../core/column-type.js';
 import { newRenderScope } from '../templating/template-engine.js';
 import { canonicalRows, fixtureSelectSql, UnitTestFixtureError, type FixtureColumn } from './fixture-sql.js';
 
 const INPUT = /^\s*(ref|source)\s*\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\4\s*)?\)\s*$/;
 
 function declaredColumns(node: Node | undefined): FixtureColumn[] {
+  const { dialect } = UNIT_TEST_ENGINE.info;
   if (!node) return [];
-  if (node.kind === 'source' && node.external) return node.external.columns.map((c) => ({ name: c.name, type: duckDbDialect.columnType(c.type) }));
-  if (node.kind === 'seed') return Object.entries(node.columnTypes).map(([name, type]) => ({ name, type: duckDbDialect.columnType(type as ColumnType) }));
+  if (node.kind === 'source' && node.external) return node.external.columns.map((c) => ({ name: c.name, type: dialect.columnType(c.type) }));
+  if (node.kind === 'seed') return Object.entries(node.columnTypes).map(([name, type]) => ({ name, type: dialect.columnType(type as ColumnType) }));
   return node.columns.filter((c) => c.dataType).map((c) => ({ name: c.name, type: c.dataType }));
 }
 
 /** Compiles the model under test with its refs and sources pointing at the fixtures, and the test's var overrides. */
 function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: ModelNode): { sql: string; fixtures: Array<{ name: string; sql: string }> } {
   const project = { ...context.project, vars: { ...context.project.vars, ...test.varOverrides }, env: { ...context.project.env, ...test.envOverrides } };
-  const templates = createTemplateEngine(project, UNIT_TEST_ENGINE);
+  const templates = createTemplateEngine(project, UNIT_TEST_ENGINE.info);
   const fixtures: Array<{ name: string; sql: string; key: string }> = test.given.map((given, i) => {
     const match = INPUT.exec(given.input)!;
     const key = match[1] === 'ref' ? `ref:${match[3]}` : `source:${match[3]}.${match[5]}`;
     const node = match[1] === 'ref' ? context.lookups.byRefName.get(match[3]!) : context.lookups.bySourceKey.get(`${match[3]}.${match[5]}`);
-    return { name: `fixture_${i}`, key, sql: fixtureSelectSql(`${test.filePath}: unit test ${test.name}: given ${given.input}`, given.rows, declaredColumns(node), duckDbDialect) };
+    return { name: `fixture_${i}`, key, sql: fixtureSelectSql(`${test.filePath}: unit test ${test.name}: given ${given.input}`, given.rows, declaredColumns(node), UNIT_TEST_ENGINE.info.dialect) };
   });
   const byKey = new Map(fixtures.map((f) => [f.key, f.name]));
   const missing = new Set<string>();
@@ -46,12 +44,20 @@ function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: Mode
   return { sql, fixtures };
 }
 
+/** The result of one unit test: the runner reports it as the node's outcome. */
+export interface UnitTestOutcome {
+  status: 'pass' | 'fail';
+  description: string;
+  failures: number;
+  message?: string;
+}
+
 /** Runs one unit test on an in-memory DuckDB: fixtures as views, the model's SQL over them, rows compared as multisets. */
-export async function runUnitTest(context: ProjectGraph, id: string): Promise<RanOutcome> {
+export async function runUnitTest(context: ProjectGraph, id: string): Promise<UnitTestOutcome> {
   const test = context.graph.nodes.get(id) as UnitTestNode;
   const model = context.graph.nodes.get(test.attachedTo) as ModelNode;
   const { sql, fixtures } = compileUnderTest(context, test, model);
-  const adapter = await DuckDbAdapter.open({ path: ':memory:', settings: {} }, context.project.dir);
+  const adapter = await UNIT_TEST_ENGINE.open(context.project.dir);
   try {
     await adapter.executePlan(fixtures.map((f) => ({ sql: `create view ${f.name} as ${f.sql}`, purpose: `create fixture ${f.name}` })));
     const actual = await adapter.query(sql);

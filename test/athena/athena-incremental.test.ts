@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import type { AthenaTarget } from '../../src/project/profiles.js';
+import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { executeProject, type ExecuteOptions } from '../../src/run/run-project.js';
 import { copyStediProject } from '../helpers/stedi-project.js';
 import { expectGolden } from './golden-file.js';

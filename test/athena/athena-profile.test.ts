@@ -4,7 +4,8 @@ import { AthenaClient, GetQueryExecutionCommand, StartQueryExecutionCommand, Too
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import { resolveTarget, type AthenaTarget } from '../../src/project/profiles.js';
+import { resolveTarget } from '../../src/project/profiles.js';
+import { type AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { cli, copyStediProject, tempDir } from '../helpers/stedi-project.js';
 
 const athena = mockClient(AthenaClient);

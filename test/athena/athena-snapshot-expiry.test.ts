@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Statement } from '../../src/adapters/adapter.js';
+import type { Statement } from '../../src/core/statement.js';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import { UnsupportedPlanError } from '../../src/materialize/plan-node.js';
+import { UnsupportedPlanError } from '../../src/materialize/plan-input.js';
 import { planSnapshotExpiry } from '../../src/materialize/plan-snapshot-expiry.js';
-import type { AthenaTarget } from '../../src/project/profiles.js';
+import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { expectGolden } from './golden-file.js';
 import { athenaGrammar, athenaSyntaxProblems } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';

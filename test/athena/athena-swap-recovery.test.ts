@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { planRelation } from '../../src/materialize/plan-node.js';
-import type { AthenaTarget } from '../../src/project/profiles.js';
+import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { FakeAthena } from './fake-athena.js';
 
 const TARGET: AthenaTarget = {

@@ -1,7 +1,7 @@
 import { state } from '@aws-sdk/core/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import type { AthenaTarget } from '../../src/project/profiles.js';
+import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 
 // That the CLI never loads the SDK at start-up is test/startup/aws-sdk-not-loaded.test.ts (per command module).
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Row } from '../../src/adapters/adapter.js';
+import type { Row } from '../../src/core/statement.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import type { Node } from '../../src/graph/nodes.js';
+import type { Node } from '../../src/core/nodes.js';
 import { missingDatabaseFile, readCatalog } from '../../src/docs/read-catalog.js';
 import { tempDir } from '../helpers/stedi-project.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/graph/graph.js';
-import type { ModelNode, SourceNode } from '../../src/graph/nodes.js';
+import type { ModelNode, SourceNode } from '../../src/core/nodes.js';
 import { selectNodes, SelectorError } from '../../src/graph/selection.js';
 
 function source(name: string): SourceNode {

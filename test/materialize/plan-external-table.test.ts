@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
-import type { SourceNode } from '../../src/graph/nodes.js';
+import type { SourceNode } from '../../src/core/nodes.js';
 import { DECLARATION_PROPERTY, ExternalSourceError, planExternalTable } from '../../src/materialize/plan-external-table.js';
 
 const dialect = athenaDialect({ dataDir: 's3://lake/zones', writeCompression: 'ZSTD' });

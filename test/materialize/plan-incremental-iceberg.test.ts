@@ -1,8 +1,9 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { athenaCapabilities, athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
-import type { RelationType } from '../../src/adapters/adapter.js';
-import { planIncremental, SchemaChangeError, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
+import type { RelationType } from '../../src/core/statement.js';
+import { planIncremental } from '../../src/materialize/plan-incremental.js';
+import { SchemaChangeError, type IncrementalInput } from '../../src/materialize/incremental-input.js';
 import { findStagedLeftovers } from '../../src/materialize/plan-incremental-iceberg.js';
 import { athenaSyntaxProblems } from '../athena/athena-grammar.js';
 

@@ -1,9 +1,11 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { describe, expect, it } from 'vitest';
 import { athenaCapabilities, athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
-import type { AdapterCapabilities, RelationType } from '../../src/adapters/adapter.js';
+import type { AdapterCapabilities } from '../../src/adapters/adapter.js';
+import type { RelationType } from '../../src/core/statement.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
-import { IncrementalConfigError, planIncremental, type IncrementalInput } from '../../src/materialize/plan-incremental.js';
+import { planIncremental } from '../../src/materialize/plan-incremental.js';
+import { IncrementalConfigError, type IncrementalInput } from '../../src/materialize/incremental-input.js';
 import { newRenderScope, TemplateEngine } from '../../src/templating/template-engine.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../../src/templating/incremental-new-rows.js';
 import { findStagedLeftovers } from '../../src/materialize/plan-incremental-iceberg.js';

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { athenaCapabilities, athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
-import type { RelationType } from '../../src/adapters/adapter.js';
-import { planRelation, planSchemas, UnsupportedPlanError, type PlanInput } from '../../src/materialize/plan-node.js';
+import type { RelationType } from '../../src/core/statement.js';
+import { planRelation, planSchemas } from '../../src/materialize/plan-node.js';
+import { UnsupportedPlanError, type PlanInput } from '../../src/materialize/plan-input.js';
 import { findLeftovers } from '../../src/materialize/plan-rename-swap.js';
 
 const dialect = athenaDialect({ dataDir: 's3://lake/zones/', writeCompression: 'ZSTD' });

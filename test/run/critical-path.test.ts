@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/graph/graph.js';
-import type { ModelNode } from '../../src/graph/nodes.js';
+import type { ModelNode } from '../../src/core/nodes.js';
 import { runNodes } from '../../src/run/run-nodes.js';
 
 /** A clock that only moves when every running query waits on it: wall time measured without waiting. */

@@ -7,9 +7,10 @@ import {
   type ColumnInfo,
   type TableMetadata,
 } from '@aws-sdk/client-athena';
-import type { Relation } from '../../graph/nodes.js';
-import type { AthenaTarget } from '../../project/profiles.js';
-import type { Adapter, Dialect, QueryOptions, RelationType, Row, Statement, StatementResult, StatsSink } from '../adapter.js';
+import type { Relation } from '../../core/nodes.js';
+import type { AthenaTarget } from './athena-target.js';
+import type { Adapter, Dialect, QueryOptions, StatsSink } from '../adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { checkAudit } from '../audit-failed-error.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';

@@ -1,6 +1,6 @@
 import type { AdapterCapabilities, DdlDialect, Dialect } from '../adapter.js';
-import type { Relation } from '../../graph/nodes.js';
-import type { ColumnType } from '../../project/schema-file.js';
+import type { Relation } from '../../core/nodes.js';
+import type { ColumnType } from '../../core/column-type.js';
 import { StediError } from '../../errors.js';
 
 // Trino (queries, CTAS, views) and Hive (DDL) name the same types differently.

@@ -1,6 +1,6 @@
 import type { AthenaError } from '@aws-sdk/client-athena';
 import { ProjectError, StediError } from '../../errors.js';
-import type { Statement } from '../adapter.js';
+import type { Statement } from '../../core/statement.js';
 import { StatementFailedError } from '../statement-failed-error.js';
 
 const CATEGORIES: Record<number, string> = { 1: 'SYSTEM', 2: 'USER', 3: 'OTHER' };

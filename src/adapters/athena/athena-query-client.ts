@@ -9,7 +9,7 @@ import {
   type ColumnInfo,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
-import type { Row, Statement } from '../adapter.js';
+import type { Row, Statement } from '../../core/statement.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
 import { AthenaMoreRunsNeededError, AthenaQueryFailedError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import type { QueryStatistics } from './athena-cost.js';

@@ -1,5 +1,5 @@
 import type { ColumnInfo, Row as AthenaRow } from '@aws-sdk/client-athena';
-import type { Row } from '../adapter.js';
+import type { Row } from '../../core/statement.js';
 
 const INTEGER = new Set(['tinyint', 'smallint', 'integer', 'int', 'bigint']);
 const FLOAT = new Set(['double', 'float', 'real']);

@@ -3,12 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { messageOf, ProjectError } from '../../errors.js';
-import type { DuckDbTarget } from '../../project/profiles.js';
-import type { Relation } from '../../graph/nodes.js';
-import type { Adapter, AdapterCapabilities, RelationType, Row, Statement, StatementResult } from '../adapter.js';
+import type { DuckDbTarget } from './duckdb-target.js';
+import type { Relation } from '../../core/nodes.js';
+import type { Adapter, AdapterCapabilities } from '../adapter.js';
+import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
 import { checkAudit } from '../audit-failed-error.js';
-import { duckDbDialect } from './duckdb-dialect.js';
+import { duckDbCapabilities, duckDbDialect } from './duckdb-dialect.js';
 
 // @duckdb/node-api is CommonJS whose index re-exports ~100 files. An ESM `import` of it has Node lex every one of
 // them for their export names before running them (≈ 0.15 s of every run); `require` just runs them.
@@ -25,7 +26,7 @@ function toJs(value: unknown): unknown {
 /** Runs plans on an embedded DuckDB database file, with one connection per concurrent node. */
 export class DuckDbAdapter implements Adapter {
   readonly type = 'duckdb';
-  readonly capabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true, tableDifference: true };
+  readonly capabilities: AdapterCapabilities = duckDbCapabilities;
   readonly dialect = duckDbDialect;
   private readonly idle: DuckDBConnection[] = [];
 

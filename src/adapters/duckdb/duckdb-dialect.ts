@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Dialect } from '../adapter.js';
-import type { Relation } from '../../graph/nodes.js';
-import type { ColumnType } from '../../project/schema-file.js';
+import type { AdapterCapabilities, Dialect } from '../adapter.js';
+import type { Relation } from '../../core/nodes.js';
+import type { ColumnType } from '../../core/column-type.js';
 import { jsonLinesSql } from './duckdb-json-lines.js';
 
 const TYPES: Record<ColumnType, string> = {
@@ -13,6 +13,9 @@ const TYPES: Record<ColumnType, string> = {
   date: 'DATE',
   timestamp: 'TIMESTAMP',
 };
+
+/** DuckDB builds and swaps tables in transactions, loads landing JSON into tables, and counts rows for free. */
+export const duckDbCapabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true, tableDifference: true };
 
 /** DuckDB names a database file's catalog after the file: `target/stedi.duckdb` is catalog `stedi`. */
 export function duckDbCatalogName(databasePath: string): string {

@@ -1,4 +1,4 @@
-import type { ColumnType } from '../../project/schema-file.js';
+import type { ColumnType } from '../../core/column-type.js';
 
 type Column = { name: string; type: ColumnType; jsonKey: string };
 type Quote = (text: string) => string;

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { writeCompiledSql, writeManifest } from '../../compile/artifacts.js';
 import { buildProjectGraph, compileModels } from '../../compile/compile-project.js';
-import { isRunnable } from '../../graph/nodes.js';
+import { isRunnable } from '../../core/nodes.js';
 import { selectNodes } from '../../graph/selection.js';
 import { withState } from '../../compile/state-selection.js';
 import { loadProject } from '../../project/load-project.js';

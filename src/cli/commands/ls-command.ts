@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { buildProjectGraph } from '../../compile/compile-project.js';
-import type { Node } from '../../graph/nodes.js';
+import type { Node } from '../../core/nodes.js';
 import { selectNodes } from '../../graph/selection.js';
 import { withState } from '../../compile/state-selection.js';
 import { loadProject } from '../../project/load-project.js';

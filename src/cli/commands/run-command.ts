@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import path from 'node:path';
-import { writeFileAtomic } from '../../compile/artifacts.js';
+import { writeFileAtomic } from '../../core/write-file-atomic.js';
 import { StatementCancelledError } from '../../adapters/statement-failed-error.js';
 import { junitReport } from '../../run/junit-report.js';
 import { secretMasker } from '../../project/secrets.js';

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import type { EngineInfo } from '../adapters/engines.js';
-import { TOOL_VERSION, writeFileAtomic } from '../compile/artifacts.js';
+import type { EngineInfo } from '../adapters/engine-definition.js';
+import { writeFileAtomic } from '../core/write-file-atomic.js';
+import { TOOL_VERSION } from '../core/tool-version.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { SECRET_ENV_PREFIX } from '../project/secrets.js';
-import type { ProjectFileText } from '../project/project-files.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
 import type { RenderScope } from '../templating/template-engine.js';
 
 /** The file, under the target path, that keeps what the parse pass learned from each model file. */

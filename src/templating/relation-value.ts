@@ -1,6 +1,6 @@
 import type { Dialect } from '../adapters/adapter.js';
-import type { Relation } from '../graph/nodes.js';
-import { AUDITED_RELATION } from '../templating/audited-relation.js';
+import type { Relation } from '../core/nodes.js';
+import { AUDITED_RELATION } from './audited-relation.js';
 
 /** A relation as templates see it: prints as the engine's quoted name, and exposes its parts (`this.identifier`). */
 export class RelationValue {

@@ -6,9 +6,9 @@ import { ConfigFileError } from '../project/config-file-error.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import type { Dialect } from '../adapters/adapter.js';
-import { RelationValue } from '../compile/relation-value.js';
-import { testId, type DataTestNode, type Node } from '../graph/nodes.js';
-import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config.js';
+import { RelationValue } from '../templating/relation-value.js';
+import { testId, type DataTestNode, type Node } from '../core/nodes.js';
+import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */
 export class TestDeclarationError extends ConfigFileError {}

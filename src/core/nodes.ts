@@ -1,5 +1,5 @@
-import type { ModelConfig } from '../project/model-config.js';
-import type { ColumnType } from '../project/schema-file.js';
+import type { ModelConfig } from './model-config.js';
+import type { ColumnType } from './column-type.js';
 
 /** Where a relation lives on the engine. */
 export interface Relation {

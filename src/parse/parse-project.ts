@@ -1,17 +1,17 @@
 import path from 'node:path';
 import { ProjectError } from '../errors.js';
-import type { EngineInfo } from '../adapters/engines.js';
+import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
 import type { LoadedProject } from '../project/load-project.js';
-import type { ProjectFileText } from '../project/project-files.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
-import { parseGenericTests, parseSingularTests } from '../data-tests/parse-tests.js';
+import { parseGenericTests, parseSingularTests } from './parse-tests.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
-import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from './nodes.js';
+import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from '../core/nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
 export interface ParsedProject {

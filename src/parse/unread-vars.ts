@@ -1,13 +1,13 @@
 import { parseAllDocuments } from 'yaml';
-import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../data-tests/builtin-tests.js';
+import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../templating/builtin-tests.js';
 import { ProjectError } from '../errors.js';
 import { PROJECT_FILE } from '../project/project-file.js';
 import type { LoadedProject } from '../project/load-project.js';
-import type { ProjectFileText } from '../project/project-files.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
 import { testBlocksToMacros } from '../templating/test-blocks.js';
 import { varReads, type TemplateSource } from '../templating/var-reads.js';
-import { didYouMean } from './graph.js';
-import type { DataTestNode } from './nodes.js';
+import { didYouMean } from '../graph/graph.js';
+import type { DataTestNode } from '../core/nodes.js';
 
 /** A var set with `--vars` or in the project file that no template of the project reads: a typo changes nothing. */
 export class UnreadVarError extends ProjectError {

@@ -1,0 +1,46 @@
+/** One SQL statement of a plan, with what it is for (shown in errors and in target/run files). */
+export interface Statement {
+  sql: string;
+  purpose: string;
+  /** The statement's result reports the rows it wrote (a CTAS or INSERT): the node's row count. */
+  reportsRows?: boolean;
+  /** The rows the statement wrote or deleted are added to the node's stats under this name (e.g. rows_deleted). */
+  countsAs?: string;
+  /** The statement is a query whose result rows the plan needs (e.g. per-file load counts). */
+  returnsRecords?: boolean;
+  /**
+   * False when running it again after the engine failed it is unsafe: a CTAS whose failed attempt may have left files
+   * at its location. Other statements may be retried on transient failures (commit conflicts, internal errors).
+   */
+  retryable?: boolean;
+  /**
+   * The statement drops what the plan staged outside its transaction or beside the published relation. `always`:
+   * it runs in its place and again after a failure (after the rollback); `on-failure`: only after a failure.
+   */
+  cleanup?: 'always' | 'on-failure';
+  /**
+   * The statement audits the rows about to be published with one data test: a query of one row with `failures` (the
+   * test's failing rows) and `blocks` (true when that count meets the test's error condition). When it blocks, or
+   * answers no row, the adapter fails the plan there (AuditFailedError): nothing after it, the publishing step
+   * included, is sent.
+   */
+  audit?: { test: string };
+  /**
+   * The engine may answer that the statement did part of its work and must be sent again (Athena's VACUUM and
+   * OPTIMIZE fail with ICEBERG_VACUUM_MORE_RUNS_NEEDED on a table with much to do): while its failure names `error`,
+   * the statement is run again, at most `maxRuns` times in all. These runs are not retries and do not use them up.
+   */
+  repeatWhile?: { error: string; maxRuns: number };
+}
+
+/** What the engine reported for one statement. */
+export interface StatementResult {
+  rows?: number;
+  records?: Row[];
+}
+
+/** The kind of an existing relation in the engine's catalog. */
+export type RelationType = 'table' | 'view';
+
+/** Rows of a query result, keyed by column name, with JS values. */
+export type Row = Record<string, unknown>;
