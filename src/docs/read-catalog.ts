@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import type { Adapter, AdapterCapabilities } from '../adapters/adapter.js';
 import type { Node } from '../core/nodes.js';
 import { engineOf, type Target } from '../adapters/engines.js';

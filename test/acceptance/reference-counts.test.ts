@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { withRealData } from '../helpers/requirements.js';
 import { REAL_LANDING, cli, copyStediProject } from '../helpers/stedi-project.js';

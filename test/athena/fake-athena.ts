@@ -48,9 +48,10 @@ function topLevelPieces(sql: string, separator: RegExp): string[] {
     const c = sql[i]!;
     if (c === "'" || c === '"' || c === '`') i = skipQuoted(sql, i);
     else if (c === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
-    else if (c === '(') (depth++, i++);
-    else if (c === ')') (depth--, i++);
-    else {
+    else if (c === '(' || c === ')') {
+      depth += c === '(' ? 1 : -1;
+      i++;
+    } else {
       const m = depth === 0 ? separator.exec(sql.slice(i)) : null;
       // A keyword separator must start a word; punctuation (a comma) may follow anything.
       if (m && m.index === 0 && (/^\W/.test(m[0]) || /\W/.test(sql[i - 1] ?? ' '))) {

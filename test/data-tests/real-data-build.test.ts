@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import { withRealData } from '../helpers/requirements.js';
 import { REAL_LANDING, readTargetJson } from '../helpers/stedi-project.js';
 import { expectedStatuses } from './breakage-suite.js';

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startDocsServer } from '../../src/docs/docs-server.js';
 import { needing } from '../helpers/requirements.js';
 import { cli, copyStediProject, REPO_ROOT, tempDir } from '../helpers/stedi-project.js';

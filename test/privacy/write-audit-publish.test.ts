@@ -94,7 +94,7 @@ describe('write–audit–publish: a model whose new rows fail a blocking test i
     const project = copyStediProject();
     const run = await cli(['run'], { cwd: project });
     expect(run.code, run.stdout).toBe(0);
-    const audited = (command: string) => readTargetJson(project, 'run_results.json').results.find((r: { name: string }) => r.name === 'customer_trusted').audits.map((a: { test: string }) => a.test).sort();
+    const audited = (_command: string) => readTargetJson(project, 'run_results.json').results.find((r: { name: string }) => r.name === 'customer_trusted').audits.map((a: { test: string }) => a.test).sort();
     expect(audited('run')).toEqual(['consented_customer_trusted_email', 'consented_customer_trusted_serialnumber']);
     const build = await cli(['build', '--select', 'customer_trusted'], { cwd: project });
     expect(build.code, build.stdout).toBe(0);
