@@ -22,9 +22,15 @@ const pathOf = (folder) => (folder === '(root)' ? '^src/[^/]+$' : `^src/${folder
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
   name: `layer-${layer.join('+')}`,
   severity: 'error',
-  comment: `${layer.join(', ')} may not import ${LAYERS.slice(i + 1).flat().join(', ')}: a lower layer imports a higher one (README: "Code layout").`,
+  comment: `${layer.join(', ')} may not import ${LAYERS.slice(i + 1)
+    .flat()
+    .join(', ')}: a lower layer imports a higher one (README: "Code layout").`,
   from: { path: layer.map(pathOf) },
-  to: { path: LAYERS.slice(i + 1).flat().map(pathOf) },
+  to: {
+    path: LAYERS.slice(i + 1)
+      .flat()
+      .map(pathOf),
+  },
 }));
 
 /**
@@ -38,7 +44,8 @@ module.exports = {
     {
       name: 'no-circular',
       severity: 'error',
-      comment: 'Files of src/ import each other in a circle. Move what both need into a file below them (src/core for shared types).',
+      comment:
+        'Files of src/ import each other in a circle. Move what both need into a file below them (src/core for shared types).',
       from: { path: '^src/' },
       to: { circular: true },
     },
@@ -46,7 +53,8 @@ module.exports = {
       name: 'no-circular-folders',
       severity: 'error',
       scope: 'folder',
-      comment: 'Folders of src/ import each other in a circle: a lower layer imports a higher one (README: "Code layout").',
+      comment:
+        'Folders of src/ import each other in a circle: a lower layer imports a higher one (README: "Code layout").',
       from: { path: '^src/' },
       to: { circular: true },
     },
@@ -55,6 +63,9 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default', 'types'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+    },
   },
 };

@@ -20,7 +20,13 @@ function withoutBlockingTests(project) {
 function project(dir, name, { settings, threads, audited }) {
   const folder = path.join(dir, name);
   mkdirSync(folder);
-  copyStediProject(folder, { profiles: duckDbProfiles({ dbPath: path.join(folder, 'stedi.duckdb'), threads, settings: settings && { ...settings, temp_directory: path.join(folder, 'duckdb-tmp') } }) });
+  copyStediProject(folder, {
+    profiles: duckDbProfiles({
+      dbPath: path.join(folder, 'stedi.duckdb'),
+      threads,
+      settings: settings && { ...settings, temp_directory: path.join(folder, 'duckdb-tmp') },
+    }),
+  });
   if (!audited) withoutBlockingTests(folder);
   return folder;
 }
@@ -35,12 +41,18 @@ async function alternate({ label, saved, projects, landing, extra, pairs }) {
       const folder = projects[side];
       copyFileSync(saved, path.join(folder, 'stedi.duckdb'));
       rmSync(path.join(folder, 'stedi.duckdb.wal'), { force: true });
-      const result = await measureProcess('node', [CLI, 'run', '--project-dir', folder, '--vars', `{landing_root: ${landing}}`, '--log-format', 'json', ...extra], { sampleMs: 100 });
+      const result = await measureProcess(
+        'node',
+        [CLI, 'run', '--project-dir', folder, '--vars', `{landing_root: ${landing}}`, '--log-format', 'json', ...extra],
+        { sampleMs: 100 },
+      );
       row[side] = { seconds: round(result.seconds), cpuSeconds: round(result.cpuSeconds) };
     }
     row.ratio = round(row.audited.seconds / row.unaudited.seconds);
     row.cpuRatio = row.audited.cpuSeconds && round(row.audited.cpuSeconds / row.unaudited.cpuSeconds);
-    progress(`audits: ${label} pair ${i + 1}: ${row.audited.seconds}s audited, ${row.unaudited.seconds}s not (${row.ratio})`);
+    progress(
+      `audits: ${label} pair ${i + 1}: ${row.audited.seconds}s audited, ${row.unaudited.seconds}s not (${row.ratio})`,
+    );
     rows.push(row);
   }
   return {
@@ -55,16 +67,37 @@ async function alternate({ label, saved, projects, landing, extra, pairs }) {
 
 /** One data set: a full run and an incremental run after 1 % new data, audited and not, alternated. */
 async function measure({ dir, name, landing, customers, pairs, settings, threads }) {
-  const projects = { audited: project(dir, `${name}-audited`, { settings, threads, audited: true }), unaudited: project(dir, `${name}-unaudited`, { settings, threads, audited: false }) };
+  const projects = {
+    audited: project(dir, `${name}-audited`, { settings, threads, audited: true }),
+    unaudited: project(dir, `${name}-unaudited`, { settings, threads, audited: false }),
+  };
   progress(`audits: first run on ${name}`);
-  await measureProcess('node', [CLI, 'run', '--project-dir', projects.audited, '--vars', `{landing_root: ${landing}}`], { sampleMs: 0 });
+  await measureProcess(
+    'node',
+    [CLI, 'run', '--project-dir', projects.audited, '--vars', `{landing_root: ${landing}}`],
+    { sampleMs: 0 },
+  );
   const saved = path.join(dir, `${name}-saved.duckdb`);
   copyFileSync(path.join(projects.audited, 'stedi.duckdb'), saved);
-  const full = await alternate({ label: `${name}: run --full-refresh`, saved, projects, landing, extra: ['--full-refresh'], pairs });
+  const full = await alternate({
+    label: `${name}: run --full-refresh`,
+    saved,
+    projects,
+    landing,
+    extra: ['--full-refresh'],
+    pairs,
+  });
   let incremental;
   if (customers) {
     await addOnePercent(dir, landing, customers, 4242);
-    incremental = await alternate({ label: `${name}: run after 1 % new data`, saved, projects, landing, extra: [], pairs });
+    incremental = await alternate({
+      label: `${name}: run after 1 % new data`,
+      saved,
+      projects,
+      landing,
+      extra: [],
+      pairs,
+    });
   }
   return { name, full, incremental };
 }
@@ -83,11 +116,26 @@ export async function benchAuditCost({ customers = 1_000_000, realPairs = 10, sc
     }
     const landing = path.join(dir, `landing-${customers}`);
     progress(`audits: generate-data --customers ${customers}`);
-    await measureProcess('node', [CLI, 'generate-data', '--out', landing, '--customers', String(customers), '--seed', '42'], { sampleMs: 0 });
-    sets.push(await measure({ dir, name: `${customers.toLocaleString('en-US')} customers`, landing, customers, pairs: scalePairs, settings: SCALE_SETTINGS, threads: SCALE_NODE_THREADS }));
+    await measureProcess(
+      'node',
+      [CLI, 'generate-data', '--out', landing, '--customers', String(customers), '--seed', '42'],
+      { sampleMs: 0 },
+    );
+    sets.push(
+      await measure({
+        dir,
+        name: `${customers.toLocaleString('en-US')} customers`,
+        landing,
+        customers,
+        pairs: scalePairs,
+        settings: SCALE_SETTINGS,
+        threads: SCALE_NODE_THREADS,
+      }),
+    );
     return {
       sets,
-      command: 'node bin/stedi-models.js run [--full-refresh] --project-dir <copy of the project> --vars \'{landing_root: <dir>}\', the project as shipped against a copy with config(blocking=true) removed from tests/ (nothing audited in run), alternated from the same saved database',
+      command:
+        "node bin/stedi-models.js run [--full-refresh] --project-dir <copy of the project> --vars '{landing_root: <dir>}', the project as shipped against a copy with config(blocking=true) removed from tests/ (nothing audited in run), alternated from the same saved database",
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,11 @@ const TARGETS = { 1000: 1, 10000: 5 };
 
 async function timeCommand(project, command) {
   const result = await measureProcess('node', [CLI, command, '--project-dir', project], { sampleMs: 100 });
-  return { seconds: round(result.seconds), cpuSeconds: round(result.cpuSeconds), peakRssMb: Math.round(result.peakRssMb) };
+  return {
+    seconds: round(result.seconds),
+    cpuSeconds: round(result.cpuSeconds),
+    peakRssMb: Math.round(result.peakRssMb),
+  };
 }
 
 /** Times compile and ls per project size; returns the numbers with the targets. */
@@ -31,9 +35,17 @@ export async function benchCompileSpeed({ sizes = [1000, 10000] } = {}) {
       rmSync(path.join(project, 'target'), { recursive: true, force: true });
       row.ls = await timeCommand(project, 'ls');
       row.lsWarm = await timeCommand(project, 'ls');
-      const worst = Math.max(row.compileCold.seconds, row.compileWarm.seconds, row.compileOneEdited.seconds, row.ls.seconds, row.lsWarm.seconds);
+      const worst = Math.max(
+        row.compileCold.seconds,
+        row.compileWarm.seconds,
+        row.compileOneEdited.seconds,
+        row.ls.seconds,
+        row.lsWarm.seconds,
+      );
       row.met = row.targetSeconds === undefined ? undefined : worst < row.targetSeconds;
-      progress(`compile: ${models} models: compile ${row.compileCold.seconds}s cold / ${row.compileWarm.seconds}s warm / ${row.compileOneEdited.seconds}s one edited, ls ${row.ls.seconds}s`);
+      progress(
+        `compile: ${models} models: compile ${row.compileCold.seconds}s cold / ${row.compileWarm.seconds}s warm / ${row.compileOneEdited.seconds}s one edited, ls ${row.ls.seconds}s`,
+      );
       runs.push(row);
       rmSync(project, { recursive: true, force: true });
     }
@@ -43,7 +55,8 @@ export async function benchCompileSpeed({ sizes = [1000, 10000] } = {}) {
   return {
     runs,
     commands: {
-      generate: 'bench/lib/generate-project.mjs: 20 chains, fan-in of 3 on every 10th model, 3 macros (one dispatched per engine) in every model, not_null on every model and unique on every 10th',
+      generate:
+        'bench/lib/generate-project.mjs: 20 chains, fan-in of 3 on every 10th model, 3 macros (one dispatched per engine) in every model, not_null on every model and unique on every 10th',
       compile: 'node bin/stedi-models.js compile --project-dir <generated project>',
       ls: 'node bin/stedi-models.js ls --project-dir <generated project>',
     },

@@ -36,7 +36,12 @@ async function runDag(label, projectDir, vars) {
     const engine = new LatencyAdapter(LATENCY_MS);
     const accounts = new Map(ids.map((id) => [id, { queries: 0, engineMs: 0 }]));
     let n = 0;
-    const build = { context, adapter: engine.forNode({ queries: 0, engineMs: 0 }), compiled, newId: () => String(++n).padStart(8, '0') };
+    const build = {
+      context,
+      adapter: engine.forNode({ queries: 0, engineMs: 0 }),
+      compiled,
+      newId: () => String(++n).padStart(8, '0'),
+    };
     const started = performance.now();
     const results = await runNodes({
       graph: context.graph,
@@ -46,13 +51,23 @@ async function runDag(label, projectDir, vars) {
     });
     const wallMs = performance.now() - started;
     const failed = results.filter((r) => r.status === 'error');
-    if (failed.length) throw new Error(`${label}: ${failed.length} nodes failed on the latency engine: ${failed[0].message}`);
+    if (failed.length)
+      throw new Error(`${label}: ${failed.length} nodes failed on the latency engine: ${failed[0].message}`);
     const engineMs = new Map([...accounts].map(([id, a]) => [id, a.engineMs]));
     const totalEngineMs = [...engineMs.values()].reduce((a, b) => a + b, 0);
     const pathMs = criticalPathMs(context.graph, ids, engineMs);
     const boundMs = Math.max(pathMs, totalEngineMs / threads);
-    rows.push({ threads, wallSeconds: round(wallMs / 1000), lowerBoundSeconds: round(boundMs / 1000), criticalPathSeconds: round(pathMs / 1000), ratio: round(wallMs / boundMs), queries: engine.queries });
-    progress(`concurrency: ${label} threads ${threads}: ${(wallMs / 1000).toFixed(2)}s, lower bound ${(boundMs / 1000).toFixed(2)}s`);
+    rows.push({
+      threads,
+      wallSeconds: round(wallMs / 1000),
+      lowerBoundSeconds: round(boundMs / 1000),
+      criticalPathSeconds: round(pathMs / 1000),
+      ratio: round(wallMs / boundMs),
+      queries: engine.queries,
+    });
+    progress(
+      `concurrency: ${label} threads ${threads}: ${(wallMs / 1000).toFixed(2)}s, lower bound ${(boundMs / 1000).toFixed(2)}s`,
+    );
   }
   return { dag: label, nodes: ids.length, rows };
 }
@@ -62,11 +77,16 @@ export async function benchConcurrency() {
   const stedi = copyStediProject(tempDir('concurrency-stedi'));
   const generated = tempDir('concurrency-generated');
   generateProject(generated, 200);
-  const dags = [await runDag('STEDI (run: 3 landing sources, 5 models)', stedi, '{landing_root: /nonexistent}'), await runDag('generated, 200 models', generated)];
+  const dags = [
+    await runDag('STEDI (run: 3 landing sources, 5 models)', stedi, '{landing_root: /nonexistent}'),
+    await runDag('generated, 200 models', generated),
+  ];
   for (const dir of [stedi, generated]) rmSync(dir, { recursive: true, force: true });
   return {
     latencyMs: LATENCY_MS,
     dags,
-    commands: { run: `node bench/run.mjs --only concurrency   (bench/concurrency.mjs: runNodes + buildNode on bench/lib/latency-adapter.mjs, ${LATENCY_MS} ms per query)` },
+    commands: {
+      run: `node bench/run.mjs --only concurrency   (bench/concurrency.mjs: runNodes + buildNode on bench/lib/latency-adapter.mjs, ${LATENCY_MS} ms per query)`,
+    },
   };
 }

@@ -7,7 +7,18 @@
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { measureProcess } from './lib/measure-process.mjs';
-import { CLI, LANDING, REPO, copyStediProject, duckDbProfiles, median, progress, readJson, round, tempDir } from './lib/common.mjs';
+import {
+  CLI,
+  LANDING,
+  REPO,
+  copyStediProject,
+  duckDbProfiles,
+  median,
+  progress,
+  readJson,
+  round,
+  tempDir,
+} from './lib/common.mjs';
 
 const THREADS = 4;
 
@@ -21,7 +32,14 @@ function writeReplayPlan(projectDir, planPath) {
     file: path.join(projectDir, r.sql_path),
     deps: (manifest.nodes[r.unique_id]?.depends_on?.nodes ?? []).filter((d) => ran.has(d)),
   }));
-  writeFileSync(planPath, JSON.stringify({ threads: THREADS, schemas: path.join(projectDir, 'target', 'run', '_schemas.sql'), nodes }, null, 2));
+  writeFileSync(
+    planPath,
+    JSON.stringify(
+      { threads: THREADS, schemas: path.join(projectDir, 'target', 'run', '_schemas.sql'), nodes },
+      null,
+      2,
+    ),
+  );
   return nodes.length;
 }
 
@@ -60,7 +78,9 @@ async function measureMode(mode, extraArgs, pairs) {
       replayCpu: round(replay.cpuSeconds),
       cpuRatio: tool.cpuSeconds && replay.cpuSeconds ? round(tool.cpuSeconds / replay.cpuSeconds) : undefined,
     });
-    progress(`overhead (${mode}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`);
+    progress(
+      `overhead (${mode}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`,
+    );
   }
   rmSync(dir, { recursive: true, force: true });
   const cpu = measured[0]?.cpuRatio !== undefined;
@@ -77,7 +97,8 @@ async function measureMode(mode, extraArgs, pairs) {
     medianReplayCpuSeconds: cpu ? round(median(measured.map((p) => p.replayCpu))) : undefined,
     commands: {
       tool: `node bin/stedi-models.js run --project-dir <copy of the project> --vars '{landing_root: ../shared/stedi-landing}'${extraArgs.length ? ` ${extraArgs.join(' ')}` : ''}   (profiles.yml: duckdb, threads ${THREADS})`,
-      replay: 'node bench/replay-statements.mjs <copy of the database> <plan.json: target/run/**.sql of the previous run, in DAG order>',
+      replay:
+        'node bench/replay-statements.mjs <copy of the database> <plan.json: target/run/**.sql of the previous run, in DAG order>',
     },
   };
 }

@@ -13,7 +13,11 @@ const [databasePath, planPath] = process.argv.slice(2);
 const plan = JSON.parse(readFileSync(planPath, 'utf8'));
 
 /** The statements of a target/run file: separated by lines holding only `;`. */
-const statementsOf = (file) => readFileSync(file, 'utf8').split(/\n;\n/).map((s) => s.trim()).filter((s) => s.length > 0 && s !== ';');
+const statementsOf = (file) =>
+  readFileSync(file, 'utf8')
+    .split(/\n;\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0 && s !== ';');
 
 const instance = await DuckDBInstance.create(databasePath, plan.settings ?? {});
 const runFile = async (file) => {
@@ -32,15 +36,18 @@ const acquire = () => (slots.free > 0 ? (slots.free--, Promise.resolve()) : new 
 const release = () => (slots.waiting.length > 0 ? slots.waiting.shift()() : slots.free++);
 const start = (node) => {
   if (!done.has(node.id)) {
-    done.set(node.id, (async () => {
-      await Promise.all(node.deps.map((d) => start(plan.nodes.find((n) => n.id === d))));
-      await acquire();
-      try {
-        await runFile(node.file);
-      } finally {
-        release();
-      }
-    })());
+    done.set(
+      node.id,
+      (async () => {
+        await Promise.all(node.deps.map((d) => start(plan.nodes.find((n) => n.id === d))));
+        await acquire();
+        try {
+          await runFile(node.file);
+        } finally {
+          release();
+        }
+      })(),
+    );
   }
   return done.get(node.id);
 };

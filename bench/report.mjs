@@ -1,7 +1,17 @@
 // Renders bench/results.json as tables: the same tables are printed by `npm run bench` and written to BENCHMARKS.md.
 
-const fmt = (x, digits = 2) => (x === undefined || x === null ? '–' : typeof x === 'number' ? x.toLocaleString('en-US', { maximumFractionDigits: digits }) : String(x));
-const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map((c) => fmt(c)).join(' | ')} |`)].join('\n');
+const fmt = (x, digits = 2) =>
+  x === undefined || x === null
+    ? '–'
+    : typeof x === 'number'
+      ? x.toLocaleString('en-US', { maximumFractionDigits: digits })
+      : String(x);
+const table = (head, rows) =>
+  [
+    `| ${head.join(' | ')} |`,
+    `|${head.map(() => '---').join('|')}|`,
+    ...rows.map((r) => `| ${r.map((c) => fmt(c)).join(' | ')} |`),
+  ].join('\n');
 const verdict = (ok) => (ok === undefined ? '' : ok ? 'met' : '**missed**');
 
 function overhead(o) {
@@ -9,17 +19,34 @@ function overhead(o) {
   if (o.failed) return `**failed:** ${o.failed.split('\n')[0]}`;
   if (o.skipped) return `skipped: ${o.skipped}`;
   const parts = [overheadMode(o, o.target)];
-  if (o.rerun) parts.push('', overheadMode(o.rerun, undefined, "no target: the tool's fixed start-up cost against a replay of almost nothing"));
+  if (o.rerun)
+    parts.push(
+      '',
+      overheadMode(o.rerun, undefined, "no target: the tool's fixed start-up cost against a replay of almost nothing"),
+    );
   return parts.join('\n');
 }
 
 function overheadMode(o, target, note) {
   return [
     ...(o.mode ? [`**${o.mode}**${target ? ` (target ≤ ${target})` : ''}${note ? ` (${note})` : ''}:`, ''] : []),
-    table(['pair', 'stedi-models run (s)', 'replay through @duckdb/node-api (s)', 'ratio', 'CPU s: stedi-models', 'CPU s: replay', 'CPU ratio'], o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio, p.toolCpu, p.replayCpu, p.cpuRatio])),
+    table(
+      [
+        'pair',
+        'stedi-models run (s)',
+        'replay through @duckdb/node-api (s)',
+        'ratio',
+        'CPU s: stedi-models',
+        'CPU s: replay',
+        'CPU ratio',
+      ],
+      o.pairs.map((p, i) => [i + 1, p.tool, p.replay, p.ratio, p.toolCpu, p.replayCpu, p.cpuRatio]),
+    ),
     '',
     `Median wall: stedi-models ${fmt(o.medianToolSeconds)} s, replay ${fmt(o.medianReplaySeconds)} s, **median ratio ${fmt(o.medianRatio)}**${target ? ` (target ≤ ${target}: ${verdict(o.medianRatio <= target)})` : ''}. ${o.nodes} nodes, ${o.threads} threads on both sides.`,
-    o.medianCpuRatio === undefined ? '' : `Median CPU (user + system, GNU time): stedi-models ${fmt(o.medianToolCpuSeconds)} s, replay ${fmt(o.medianReplayCpuSeconds)} s, ratio ${fmt(o.medianCpuRatio)}.`,
+    o.medianCpuRatio === undefined
+      ? ''
+      : `Median CPU (user + system, GNU time): stedi-models ${fmt(o.medianToolCpuSeconds)} s, replay ${fmt(o.medianReplayCpuSeconds)} s, ratio ${fmt(o.medianCpuRatio)}.`,
     '',
     `- stedi-models: \`${o.commands.tool}\``,
     `- baseline: \`${o.commands.replay}\``,
@@ -29,12 +56,52 @@ function overheadMode(o, target, note) {
 function scale(s) {
   if (!s) return 'not run';
   if (s.failed) return `**failed:** ${s.failed.split('\n')[0]}`;
-  const rows = s.runs.map((r) => [r.customers, r.landingRows, r.landingMb, r.generateSeconds, r.buildSeconds ?? r.error, r.buildCpuSeconds, r.rowsPerSecond, r.peakRssMb, (r.slowestNodes ?? []).map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ')]);
+  const rows = s.runs.map((r) => [
+    r.customers,
+    r.landingRows,
+    r.landingMb,
+    r.generateSeconds,
+    r.buildSeconds ?? r.error,
+    r.buildCpuSeconds,
+    r.rowsPerSecond,
+    r.peakRssMb,
+    (r.slowestNodes ?? []).map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', '),
+  ]);
   return [
-    table(['customers', 'landing rows', 'landing MB', 'generate-data (s)', 'build (s)', 'build CPU (s)', 'rows/s', 'peak RSS (MB)', 'slowest nodes'], rows),
+    table(
+      [
+        'customers',
+        'landing rows',
+        'landing MB',
+        'generate-data (s)',
+        'build (s)',
+        'build CPU (s)',
+        'rows/s',
+        'peak RSS (MB)',
+        'slowest nodes',
+      ],
+      rows,
+    ),
     '',
     s.slopes.length
-      ? table(['from → to', 'rows ×', 'wall time ×', 'elasticity of wall time (1 = linear)', 'CPU time ×', 'elasticity of CPU time'], s.slopes.map((x) => [`${fmt(x.from)} → ${fmt(x.to)}`, x.rowsRatio, x.timeRatio, x.elasticity, x.cpuTimeRatio, x.cpuElasticity]))
+      ? table(
+          [
+            'from → to',
+            'rows ×',
+            'wall time ×',
+            'elasticity of wall time (1 = linear)',
+            'CPU time ×',
+            'elasticity of CPU time',
+          ],
+          s.slopes.map((x) => [
+            `${fmt(x.from)} → ${fmt(x.to)}`,
+            x.rowsRatio,
+            x.timeRatio,
+            x.elasticity,
+            x.cpuTimeRatio,
+            x.cpuElasticity,
+          ]),
+        )
       : '',
     '',
     `- generate: \`${s.commands.generate}\``,
@@ -44,21 +111,39 @@ function scale(s) {
 
 function incremental(i) {
   if (!i) return 'not run';
-  if (!i.measured) return `**${i.pending}.** No model in models/ is \`materialized: incremental\` yet. When one is, this measures it: \`${i.command}\` (adds 1% new landing data at 1,000,000 customers and builds again; target ≤ 0.1 of the full build).`;
+  if (!i.measured)
+    return `**${i.pending}.** No model in models/ is \`materialized: incremental\` yet. When one is, this measures it: \`${i.command}\` (adds 1% new landing data at 1,000,000 customers and builds again; target ≤ 0.1 of the full build).`;
   if (i.error) return `incremental models exist, but: ${i.error}`;
   const slow = (r) => r.slowestNodes.map((n) => `${n.name} ${fmt(n.seconds, 1)}s`).join(', ');
   return [
-    table(['after 1% new landing data', 'wall (s)', 'CPU (s)', 'slowest nodes'], [
-      ['`run` (incremental)', i.run.seconds, i.run.cpuSeconds, slow(i.run)],
-      ['`run --full-refresh` (same data)', i.fullRun.seconds, i.fullRun.cpuSeconds, slow(i.fullRun)],
-      ...(i.fullBuild ? [['`build --full-refresh` (same data, every data test)', i.fullBuild.seconds, i.fullBuild.cpuSeconds, slow(i.fullBuild)]] : []),
-      ['`build` (incremental, with every data test)', i.build.seconds, i.build.cpuSeconds, slow(i.build)],
-      ...(i.firstBuildSeconds ? [['first full `build` (scale section, empty database)', i.firstBuildSeconds, undefined, '']] : [['full `build` (scale section)', i.fullBuildSeconds, undefined, '']]),
-    ]),
+    table(
+      ['after 1% new landing data', 'wall (s)', 'CPU (s)', 'slowest nodes'],
+      [
+        ['`run` (incremental)', i.run.seconds, i.run.cpuSeconds, slow(i.run)],
+        ['`run --full-refresh` (same data)', i.fullRun.seconds, i.fullRun.cpuSeconds, slow(i.fullRun)],
+        ...(i.fullBuild
+          ? [
+              [
+                '`build --full-refresh` (same data, every data test)',
+                i.fullBuild.seconds,
+                i.fullBuild.cpuSeconds,
+                slow(i.fullBuild),
+              ],
+            ]
+          : []),
+        ['`build` (incremental, with every data test)', i.build.seconds, i.build.cpuSeconds, slow(i.build)],
+        ...(i.firstBuildSeconds
+          ? [['first full `build` (scale section, empty database)', i.firstBuildSeconds, undefined, '']]
+          : [['full `build` (scale section)', i.fullBuildSeconds, undefined, '']]),
+      ],
+    ),
     '',
     `Incremental \`run\`: **${fmt(i.fractionOfFullBuild, 3)} of the full build** (target ≤ ${i.target}: ${verdict(i.fractionOfFullBuild <= i.target)}) and ${fmt(i.fractionOfFullRun, 3)} of a full run on the same data (≤ ${i.target}: ${verdict(i.fractionOfFullRun <= i.target)}); incremental \`build\`: ${fmt(i.buildFractionOfFullBuild, 3)} of the full build.`,
     ...(i.pairs
-      ? ['', `Alternated rounds (incremental run, full run, full build, s): ${i.pairs.map((p) => `${fmt(p.run, 2)}, ${fmt(p.fullRun, 1)}, ${p.fullBuild === undefined ? '–' : fmt(p.fullBuild, 1)}${p.buildRatio === undefined ? '' : ` (${fmt(p.buildRatio, 3)} of the build)`}`).join('; ')}. The table shows the median of each; the fractions are the medians of each round's ratios.`]
+      ? [
+          '',
+          `Alternated rounds (incremental run, full run, full build, s): ${i.pairs.map((p) => `${fmt(p.run, 2)}, ${fmt(p.fullRun, 1)}, ${p.fullBuild === undefined ? '–' : fmt(p.fullBuild, 1)}${p.buildRatio === undefined ? '' : ` (${fmt(p.buildRatio, 3)} of the build)`}`).join('; ')}. The table shows the median of each; the fractions are the medians of each round's ratios.`,
+        ]
       : []),
     '',
     `- ${i.command}`,
@@ -68,9 +153,32 @@ function incremental(i) {
 function compile(c) {
   if (!c) return 'not run';
   if (c.failed) return `**failed:** ${c.failed.split('\n')[0]}`;
-  const rows = c.runs.map((r) => [r.models, r.dataTests, r.compileCold.seconds, r.compileWarm.seconds, r.compileOneEdited.seconds, r.ls.seconds, r.lsWarm.seconds, Math.max(r.compileCold.peakRssMb, r.ls.peakRssMb), `< ${r.targetSeconds} s: ${verdict(r.met)}`]);
+  const rows = c.runs.map((r) => [
+    r.models,
+    r.dataTests,
+    r.compileCold.seconds,
+    r.compileWarm.seconds,
+    r.compileOneEdited.seconds,
+    r.ls.seconds,
+    r.lsWarm.seconds,
+    Math.max(r.compileCold.peakRssMb, r.ls.peakRssMb),
+    `< ${r.targetSeconds} s: ${verdict(r.met)}`,
+  ]);
   return [
-    table(['models', 'data tests', 'compile cold (s)', 'compile again (s)', 'compile, 1 model edited (s)', 'ls cold (s)', 'ls again (s)', 'peak RSS (MB)', 'target'], rows),
+    table(
+      [
+        'models',
+        'data tests',
+        'compile cold (s)',
+        'compile again (s)',
+        'compile, 1 model edited (s)',
+        'ls cold (s)',
+        'ls again (s)',
+        'peak RSS (MB)',
+        'target',
+      ],
+      rows,
+    ),
     '',
     `- project: ${c.commands.generate}`,
     `- \`${c.commands.compile}\`; \`${c.commands.ls}\``,
@@ -80,11 +188,25 @@ function compile(c) {
 function concurrency(c) {
   if (!c) return 'not run';
   if (c.failed) return `**failed:** ${c.failed.split('\n')[0]}`;
-  const rows = c.dags.flatMap((d) => d.rows.map((r) => [d.dag, d.nodes, r.threads, r.queries, r.wallSeconds, r.criticalPathSeconds, r.lowerBoundSeconds, r.ratio]));
+  const rows = c.dags.flatMap((d) =>
+    d.rows.map((r) => [
+      d.dag,
+      d.nodes,
+      r.threads,
+      r.queries,
+      r.wallSeconds,
+      r.criticalPathSeconds,
+      r.lowerBoundSeconds,
+      r.ratio,
+    ]),
+  );
   return [
     `Engine: ${c.latencyMs} ms per query (a timer; bench/lib/latency-adapter.mjs). Lower bound = max(critical path of engine time, total engine time / threads), from the engine time each node's queries actually took.`,
     '',
-    table(['DAG', 'nodes', 'threads', 'queries', 'wall (s)', 'critical path (s)', 'lower bound (s)', 'wall / bound'], rows),
+    table(
+      ['DAG', 'nodes', 'threads', 'queries', 'wall (s)', 'critical path (s)', 'lower bound (s)', 'wall / bound'],
+      rows,
+    ),
     '',
     `- \`${c.commands.run}\``,
   ].join('\n');
@@ -94,7 +216,16 @@ function audits(a) {
   if (!a) return 'not run';
   if (a.failed) return `**failed:** ${a.failed.split('\n')[0]}`;
   const rows = a.sets.flatMap((set) =>
-    [set.full, set.incremental].filter(Boolean).map((m) => [m.label, m.pairs.length, m.medianAudited, m.medianUnaudited, m.medianRatio, m.medianCpuRatio ?? '–']),
+    [set.full, set.incremental]
+      .filter(Boolean)
+      .map((m) => [
+        m.label,
+        m.pairs.length,
+        m.medianAudited,
+        m.medianUnaudited,
+        m.medianRatio,
+        m.medianCpuRatio ?? '–',
+      ]),
   );
   return [
     table(['run', 'pairs', 'audited (s)', 'not audited (s)', 'median ratio (wall)', 'median ratio (CPU)'], rows),
@@ -108,12 +239,18 @@ function audits(a) {
 /** The tables of every section, for the terminal. */
 export function renderTables(r) {
   return [
-    '## 1. Overhead on the real STEDI data', overhead(r.overhead),
-    '## 2. Scale', scale(r.scale),
-    '## 3. Incremental', incremental(r.incremental),
-    '## 4. Compile speed', compile(r.compile),
-    '## 5. Concurrency', concurrency(r.concurrency),
-    '## 6. Audits before publishing', audits(r.audits),
+    '## 1. Overhead on the real STEDI data',
+    overhead(r.overhead),
+    '## 2. Scale',
+    scale(r.scale),
+    '## 3. Incremental',
+    incremental(r.incremental),
+    '## 4. Compile speed',
+    compile(r.compile),
+    '## 5. Concurrency',
+    concurrency(r.concurrency),
+    '## 6. Audits before publishing',
+    audits(r.audits),
   ].join('\n\n');
 }
 

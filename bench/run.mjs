@@ -61,7 +61,9 @@ if (args.includes('--render')) {
 const started = Date.now();
 const previous = existsSync(RESULTS) ? readJson(RESULTS) : {};
 const results = { ...previous, generatedAt: new Date().toISOString(), quick, machine: machine() };
-progress(`machine: ${results.machine.cpus} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}, DuckDB ${results.machine.duckdb}; sections: ${only.join(', ')}`);
+progress(
+  `machine: ${results.machine.cpus} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}, DuckDB ${results.machine.duckdb}; sections: ${only.join(', ')}`,
+);
 
 /** Runs one section; a section that fails is recorded as failed and the others still run. */
 async function section(name, run) {
@@ -74,17 +76,28 @@ async function section(name, run) {
 }
 
 const incremental = hasIncrementalModels();
-if (only.includes('overhead')) results.overhead = await section('overhead', () => benchOverhead({ pairs: quick ? 3 : 10 }));
+if (only.includes('overhead'))
+  results.overhead = await section('overhead', () => benchOverhead({ pairs: quick ? 3 : 10 }));
 if (only.includes('scale')) {
-  results.scale = await section('scale', () => benchScale({ sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], incremental }));
+  results.scale = await section('scale', () =>
+    benchScale({ sizes: quick ? [10_000, 100_000] : [10_000, 100_000, 1_000_000], incremental }),
+  );
   const last = results.scale.runs?.at(-1);
   results.incremental = incremental
     ? { measured: true, ...(last?.incremental ?? { error: 'the largest scale build did not finish' }) }
-    : { measured: false, pending: 'pending: incremental models (issue 6)', command: 'npm run bench -- --only incremental' };
+    : {
+        measured: false,
+        pending: 'pending: incremental models (issue 6)',
+        command: 'npm run bench -- --only incremental',
+      };
 }
-if (only.includes('compile')) results.compile = await section('compile', () => benchCompileSpeed({ sizes: quick ? [1000] : [1000, 10000] }));
+if (only.includes('compile'))
+  results.compile = await section('compile', () => benchCompileSpeed({ sizes: quick ? [1000] : [1000, 10000] }));
 if (only.includes('concurrency')) results.concurrency = await section('concurrency', () => benchConcurrency());
-if (only.includes('audits')) results.audits = await section('audits', () => benchAuditCost({ customers: quick ? 100_000 : 1_000_000, realPairs: quick ? 3 : 10, scalePairs: 3 }));
+if (only.includes('audits'))
+  results.audits = await section('audits', () =>
+    benchAuditCost({ customers: quick ? 100_000 : 1_000_000, realPairs: quick ? 3 : 10, scalePairs: 3 }),
+  );
 results.machine.loadAverageAtEnd = os.loadavg().map((x) => Number(x.toFixed(2)));
 results.benchSeconds = Math.round((Date.now() - started) / 1000);
 results.sectionsRun = only;

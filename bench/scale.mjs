@@ -14,7 +14,10 @@ const INCREMENTAL_PAIRS = 3;
 
 /** Bytes of the files under a folder. */
 function bytesUnder(dir) {
-  return readdirSync(dir, { recursive: true }).reduce((sum, f) => sum + (statSync(path.join(dir, f)).isFile() ? statSync(path.join(dir, f)).size : 0), 0);
+  return readdirSync(dir, { recursive: true }).reduce(
+    (sum, f) => sum + (statSync(path.join(dir, f)).isFile() ? statSync(path.join(dir, f)).size : 0),
+    0,
+  );
 }
 
 /** Landing rows the build read: the row counts of the landing source nodes in target/run_results.json. */
@@ -26,16 +29,33 @@ function landingRows(projectDir) {
 /** The slowest nodes of the build, to show where the time goes at each size. */
 function slowestNodes(projectDir, n = 3) {
   const { results } = readJson(path.join(projectDir, 'target', 'run_results.json'));
-  return [...results].sort((a, b) => b.execution_seconds - a.execution_seconds).slice(0, n).map((r) => ({ name: r.name, seconds: r.execution_seconds }));
+  return [...results]
+    .sort((a, b) => b.execution_seconds - a.execution_seconds)
+    .slice(0, n)
+    .map((r) => ({ name: r.name, seconds: r.execution_seconds }));
 }
 
 /** Copies `generate-data` output for 1% more customers (another seed) into the landing folders as new files. */
 export async function addOnePercent(dir, landing, customers, seed) {
   const extra = path.join(dir, `increment-${customers}-${seed}`);
-  await measureProcess('node', [CLI, 'generate-data', '--out', extra, '--customers', String(Math.max(1, Math.round(customers / 100))), '--seed', String(seed)], { sampleMs: 0 });
+  await measureProcess(
+    'node',
+    [
+      CLI,
+      'generate-data',
+      '--out',
+      extra,
+      '--customers',
+      String(Math.max(1, Math.round(customers / 100))),
+      '--seed',
+      String(seed),
+    ],
+    { sampleMs: 0 },
+  );
   for (const file of readdirSync(extra, { recursive: true })) {
     const from = path.join(extra, file);
-    if (statSync(from).isFile()) copyFileSync(from, path.join(landing, path.dirname(file), `increment-${seed}-${path.basename(file)}`));
+    if (statSync(from).isFile())
+      copyFileSync(from, path.join(landing, path.dirname(file), `increment-${seed}-${path.basename(file)}`));
   }
   rmSync(extra, { recursive: true, force: true });
 }
@@ -50,9 +70,17 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
   const timed = async (label, command, extra = []) => {
     progress(`incremental: ${label} at ${customers} customers`);
     const [cli, ...rest] = base;
-    const result = await measureProcess('node', [cli, command, ...rest, ...extra], { sampleMs: 200, okCodes: [0, 1], timeoutMs });
+    const result = await measureProcess('node', [cli, command, ...rest, ...extra], {
+      sampleMs: 200,
+      okCodes: [0, 1],
+      timeoutMs,
+    });
     progress(`incremental: ${label}: ${result.seconds.toFixed(1)}s`);
-    return { seconds: round(result.seconds), cpuSeconds: round(result.cpuSeconds), slowestNodes: slowestNodes(project) };
+    return {
+      seconds: round(result.seconds),
+      cpuSeconds: round(result.cpuSeconds),
+      slowestNodes: slowestNodes(project),
+    };
   };
   await addOnePercent(dir, landing, customers, 4242);
   const build = await timed('build after 1% new landing data', 'build');
@@ -71,13 +99,18 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
     restore();
     const run = await timed(`run after another 1% new landing data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'run');
     restore();
-    const fullRun = await timed(`run --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'run', ['--full-refresh']);
+    const fullRun = await timed(`run --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'run', [
+      '--full-refresh',
+    ]);
     restore();
-    const fullBuild = await timed(`build --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'build', ['--full-refresh']);
+    const fullBuild = await timed(`build --full-refresh on the same data (${i + 1} of ${INCREMENTAL_PAIRS})`, 'build', [
+      '--full-refresh',
+    ]);
     pairs.push({ run, fullRun, fullBuild });
   }
   rmSync(saved, { force: true });
-  const medianOf = (key) => pairs.map((p) => p[key]).sort((a, b) => a.seconds - b.seconds)[Math.floor(pairs.length / 2)];
+  const medianOf = (key) =>
+    pairs.map((p) => p[key]).sort((a, b) => a.seconds - b.seconds)[Math.floor(pairs.length / 2)];
   const run = medianOf('run');
   const fullRun = medianOf('fullRun');
   const fullBuild = medianOf('fullBuild');
@@ -86,7 +119,13 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
     fullRun,
     fullBuild,
     build,
-    pairs: pairs.map((p) => ({ run: p.run.seconds, fullRun: p.fullRun.seconds, fullBuild: p.fullBuild.seconds, ratio: round(p.run.seconds / p.fullRun.seconds), buildRatio: round(p.run.seconds / p.fullBuild.seconds) })),
+    pairs: pairs.map((p) => ({
+      run: p.run.seconds,
+      fullRun: p.fullRun.seconds,
+      fullBuild: p.fullBuild.seconds,
+      ratio: round(p.run.seconds / p.fullRun.seconds),
+      buildRatio: round(p.run.seconds / p.fullBuild.seconds),
+    })),
     fullBuildSeconds: round(fullBuild.seconds),
     firstBuildSeconds: round(fullBuildSeconds),
     fractionOfFullRun: round(median(pairs.map((p) => p.run.seconds / p.fullRun.seconds))),
@@ -98,26 +137,56 @@ async function measureIncremental({ dir, landing, project, customers, fullBuildS
 }
 
 /** Generates and builds each size in turn; a size that exceeds its time budget is reported as such. */
-export async function benchScale({ sizes = [10_000, 100_000, 1_000_000], buildTimeoutSeconds = 900, incremental = false } = {}) {
+export async function benchScale({
+  sizes = [10_000, 100_000, 1_000_000],
+  buildTimeoutSeconds = 900,
+  incremental = false,
+} = {}) {
   const dir = tempDir('scale');
   const runs = [];
   try {
     for (const customers of sizes) {
       const landing = path.join(dir, `landing-${customers}`);
       progress(`scale: generate-data --customers ${customers}`);
-      const generate = await measureProcess('node', [CLI, 'generate-data', '--out', landing, '--customers', String(customers), '--seed', '42'], { sampleMs: 200 });
+      const generate = await measureProcess(
+        'node',
+        [CLI, 'generate-data', '--out', landing, '--customers', String(customers), '--seed', '42'],
+        { sampleMs: 200 },
+      );
       const project = path.join(dir, `project-${customers}`);
       mkdirSync(project);
-      const profiles = duckDbProfiles({ dbPath: path.join(project, 'stedi.duckdb'), threads: SCALE_NODE_THREADS, settings: { ...SCALE_SETTINGS, temp_directory: path.join(project, 'duckdb-tmp') } });
+      const profiles = duckDbProfiles({
+        dbPath: path.join(project, 'stedi.duckdb'),
+        threads: SCALE_NODE_THREADS,
+        settings: { ...SCALE_SETTINGS, temp_directory: path.join(project, 'duckdb-tmp') },
+      });
       copyStediProject(project, { profiles });
       progress(`scale: build on ${customers} customers (budget ${buildTimeoutSeconds}s)`);
-      const args = [CLI, 'build', '--project-dir', project, '--vars', `{landing_root: ${landing}}`, '--log-format', 'json'];
+      const args = [
+        CLI,
+        'build',
+        '--project-dir',
+        project,
+        '--vars',
+        `{landing_root: ${landing}}`,
+        '--log-format',
+        'json',
+      ];
       let build;
       try {
         // Exit 1 is a failed data test, not a failed benchmark: generated data is not the reference data.
-        build = await measureProcess('node', args, { sampleMs: 200, okCodes: [0, 1], timeoutMs: buildTimeoutSeconds * 1000 });
+        build = await measureProcess('node', args, {
+          sampleMs: 200,
+          okCodes: [0, 1],
+          timeoutMs: buildTimeoutSeconds * 1000,
+        });
       } catch (error) {
-        runs.push({ customers, generateSeconds: round(generate.seconds), error: `build did not finish: ${String(error.message).split('\n')[0]}`, buildSeconds: error.result ? round(error.result.seconds) : null });
+        runs.push({
+          customers,
+          generateSeconds: round(generate.seconds),
+          error: `build did not finish: ${String(error.message).split('\n')[0]}`,
+          buildSeconds: error.result ? round(error.result.seconds) : null,
+        });
         progress(`scale: build on ${customers} customers did not finish within ${buildTimeoutSeconds}s`);
         break;
       }
@@ -134,9 +203,18 @@ export async function benchScale({ sizes = [10_000, 100_000, 1_000_000], buildTi
         peakRssMb: Math.round(build.peakRssMb),
         slowestNodes: slowestNodes(project),
       });
-      progress(`scale: ${customers} customers: ${rows.toLocaleString('en-US')} landing rows built in ${build.seconds.toFixed(1)}s, peak RSS ${Math.round(build.peakRssMb)} MB`);
+      progress(
+        `scale: ${customers} customers: ${rows.toLocaleString('en-US')} landing rows built in ${build.seconds.toFixed(1)}s, peak RSS ${Math.round(build.peakRssMb)} MB`,
+      );
       if (incremental && customers === sizes.at(-1)) {
-        runs.at(-1).incremental = await measureIncremental({ dir, landing, project, customers, fullBuildSeconds: build.seconds, timeoutMs: buildTimeoutSeconds * 1000 });
+        runs.at(-1).incremental = await measureIncremental({
+          dir,
+          landing,
+          project,
+          customers,
+          fullBuildSeconds: build.seconds,
+          timeoutMs: buildTimeoutSeconds * 1000,
+        });
       }
       rmSync(landing, { recursive: true, force: true });
       rmSync(project, { recursive: true, force: true });
@@ -153,9 +231,14 @@ export async function benchScale({ sizes = [10_000, 100_000, 1_000_000], buildTi
     to: r.customers,
     timeRatio: round(r.buildSeconds / done[i].buildSeconds, 2),
     rowsRatio: round(r.landingRows / done[i].landingRows, 2),
-    elasticity: round(Math.log(r.buildSeconds / done[i].buildSeconds) / Math.log(r.landingRows / done[i].landingRows), 2),
+    elasticity: round(
+      Math.log(r.buildSeconds / done[i].buildSeconds) / Math.log(r.landingRows / done[i].landingRows),
+      2,
+    ),
     cpuTimeRatio: r.buildCpuSeconds ? round(r.buildCpuSeconds / done[i].buildCpuSeconds, 2) : undefined,
-    cpuElasticity: r.buildCpuSeconds ? round(Math.log(r.buildCpuSeconds / done[i].buildCpuSeconds) / Math.log(r.landingRows / done[i].landingRows), 2) : undefined,
+    cpuElasticity: r.buildCpuSeconds
+      ? round(Math.log(r.buildCpuSeconds / done[i].buildCpuSeconds) / Math.log(r.landingRows / done[i].landingRows), 2)
+      : undefined,
   }));
   return {
     settings: SCALE_SETTINGS,

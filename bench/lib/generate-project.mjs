@@ -60,7 +60,14 @@ ${joins}
 function schemaYml(from, to) {
   const lines = ['version: 2', '', 'models:'];
   for (let i = from; i < to; i++) {
-    lines.push(`  - name: ${modelName(i)}`, `    description: Generated model ${i}.`, '    columns:', '      - name: id', '        tests:', '          - not_null');
+    lines.push(
+      `  - name: ${modelName(i)}`,
+      `    description: Generated model ${i}.`,
+      '    columns:',
+      '      - name: id',
+      '        tests:',
+      '          - not_null',
+    );
     if (i % 10 === 0) lines.push('          - unique');
   }
   return `${lines.join('\n')}\n`;
@@ -87,6 +94,11 @@ export function generateProject(dir, models) {
 
 /** Appends a comment to one model, as an edit between two invocations. */
 export function touchModel(dir, i) {
-  const file = path.join(dir, 'models', `g${String(Math.floor(i / MODELS_PER_FOLDER)).padStart(3, '0')}`, `${modelName(i)}.sql`);
+  const file = path.join(
+    dir,
+    'models',
+    `g${String(Math.floor(i / MODELS_PER_FOLDER)).padStart(3, '0')}`,
+    `${modelName(i)}.sql`,
+  );
   writeFileSync(file, `${modelSql(i)}-- edited ${Date.now()}\n`);
 }

@@ -52,8 +52,14 @@ export function measureProcess(command, args, { cwd, env, sampleMs = 50, okCodes
     // GNU time reports the CPU the command and its children used: a number other processes on a shared machine
     // disturb far less than wall time.
     const timeFile = path.join(tmpdir(), `stedi-bench-time-${process.pid}-${++runs}.txt`);
-    const wrapped = HAS_GNU_TIME ? ['/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...args]] : [command, args];
-    const child = spawn(wrapped[0], wrapped[1], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const wrapped = HAS_GNU_TIME
+      ? ['/usr/bin/time', ['-f', '%U %S', '-o', timeFile, command, ...args]]
+      : [command, args];
+    const child = spawn(wrapped[0], wrapped[1], {
+      cwd,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -77,7 +83,9 @@ export function measureProcess(command, args, { cwd, env, sampleMs = 50, okCodes
       }
       const result = { seconds, cpuSeconds, peakRssMb: peakKb / 1024, code, signal, stdout, stderr };
       if (!okCodes.includes(code)) {
-        const error = new Error(`${command} ${args.join(' ')} exited with ${code ?? signal}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`);
+        const error = new Error(
+          `${command} ${args.join(' ')} exited with ${code ?? signal}\n${stdout.slice(-2000)}\n${stderr.slice(-2000)}`,
+        );
         error.result = result;
         reject(error);
       } else resolve(result);

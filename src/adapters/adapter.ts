@@ -61,7 +61,10 @@ export interface Dialect {
    * A SELECT over every line of newline-delimited JSON files: `file`, `line_number`, `raw_line`, `reason` (NULL when
    * the line reads as declared, else why not) and the declared columns (loaded-table engines).
    */
-  parseJsonLines?(filesOrLocation: string | readonly string[], columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
+  parseJsonLines?(
+    filesOrLocation: string | readonly string[],
+    columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>,
+  ): string;
   /** A query listing the landing files under a location: `file`, `size`, `modified_ms` (loaded-table engines). */
   listLandingFiles?(location: string): string;
   /** A statement that fails, naming the location, when no landing file is there (a mistyped landing_root must not load nothing). */

@@ -8,7 +8,10 @@ export class AuditFailedError extends StatementFailedError {
     readonly test: string,
     readonly failures: number | undefined,
   ) {
-    const found = failures === undefined ? 'answered no count, so the rows could not be checked' : `found ${failures} failing row${failures === 1 ? '' : 's'}`;
+    const found =
+      failures === undefined
+        ? 'answered no count, so the rows could not be checked'
+        : `found ${failures} failing row${failures === 1 ? '' : 's'}`;
     super(statement, `test ${test} ${found}`);
   }
 }
@@ -20,7 +23,8 @@ export class AuditFailedError extends StatementFailedError {
 export function checkAudit(statement: Statement, records: readonly Row[] | undefined): void {
   if (!statement.audit) return;
   const [row] = records ?? [];
-  const failures = row === undefined || row.failures === null || row.failures === undefined ? undefined : Number(row.failures);
+  const failures =
+    row === undefined || row.failures === null || row.failures === undefined ? undefined : Number(row.failures);
   const blocks = row?.blocks;
   if (failures === undefined || Number.isNaN(failures) || blocks === true || blocks === 'true' || blocks === 1) {
     throw new AuditFailedError(statement, statement.audit.test, failures);

@@ -19,7 +19,10 @@ export class DryRunAdapter implements Adapter {
 
   constructor(engine: EngineInfo) {
     const { definition } = engine;
-    if (!definition.plansOffline) throw new DryRunUnsupportedError(`--dry-run is not available for ${definition.name} targets; run without it (the engine is local).`);
+    if (!definition.plansOffline)
+      throw new DryRunUnsupportedError(
+        `--dry-run is not available for ${definition.name} targets; run without it (the engine is local).`,
+      );
     this.dialect = engine.dialect;
     this.capabilities = definition.capabilities;
   }
@@ -34,7 +37,9 @@ export class DryRunAdapter implements Adapter {
   }
 
   async query(sql: string): Promise<Row[]> {
-    throw new DryRunUnsupportedError(`a dry run sends no queries, so it cannot read results (${sql.slice(0, 60)}...). Run data tests without --dry-run.`);
+    throw new DryRunUnsupportedError(
+      `a dry run sends no queries, so it cannot read results (${sql.slice(0, 60)}...). Run data tests without --dry-run.`,
+    );
   }
 
   async describe(): Promise<Record<string, string>> {

@@ -17,12 +17,16 @@ export type Target = TargetOf<(typeof ENGINES)[number]>;
 export const UNIT_TEST_ENGINE: ScratchEngine = duckDbScratch;
 
 /** A target of profiles.yml on any engine, told apart by `type:`. */
-export const targetSchema = z.discriminatedUnion('type', [ENGINES[0].targetSchema, ...ENGINES.slice(1).map((e) => e.targetSchema)]);
+export const targetSchema = z.discriminatedUnion('type', [
+  ENGINES[0].targetSchema,
+  ...ENGINES.slice(1).map((e) => e.targetSchema),
+]);
 
 /** The engine a target runs on. */
 export function engineOf(target: Target): EngineDefinition<Target> {
   const engine = ENGINES.find((e) => e.name === target.type);
-  if (!engine) throw new Error(`no engine named '${target.type}' (profiles.yml is validated against the registered engines)`);
+  if (!engine)
+    throw new Error(`no engine named '${target.type}' (profiles.yml is validated against the registered engines)`);
   // The target was validated by this engine's own schema (`type:` picked it), so it is the engine's target type.
   return engine as EngineDefinition<Target>;
 }

@@ -38,7 +38,10 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
   { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
-  { names: ['generate-data'], load: async () => (await import('./commands/generate-data-command.js')).generateDataCommand },
+  {
+    names: ['generate-data'],
+    load: async () => (await import('./commands/generate-data-command.js')).generateDataCommand,
+  },
   { names: ['docs'], load: async () => (await import('./commands/docs-command.js')).docsCommand },
 ];
 
@@ -61,7 +64,11 @@ async function buildProgram(argv: readonly string[], io: CliIo, setExitCode: (co
   const wanted = new Set(commandsToLoad(argv));
   const factories = await Promise.all(COMMANDS.filter((c) => wanted.has(c.names[0]!)).map((c) => c.load()));
   for (const factory of factories) {
-    program.addCommand(factory(io, setExitCode).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+    program.addCommand(
+      factory(io, setExitCode)
+        .exitOverride()
+        .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
+    );
   }
   return program;
 }
@@ -97,7 +104,17 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
   return exitCode;
 }
 
-const PATH_ERRORS = new Set(['ENOENT', 'ENOTDIR', 'EISDIR', 'EACCES', 'EPERM', 'EROFS', 'ENOSPC', 'EEXIST', 'ENAMETOOLONG']);
+const PATH_ERRORS = new Set([
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOSPC',
+  'EEXIST',
+  'ENAMETOOLONG',
+]);
 
 /** A file system error about a path (Node's errors carry the code and the path in their message). */
 function isPathError(error: unknown): error is NodeJS.ErrnoException {
@@ -122,7 +139,9 @@ function reportError(error: unknown, rawIo: CliIo): number {
   }
   if (isPathError(error)) {
     // A file or folder named on the command line or in the project cannot be read or written: the user can fix that.
-    io.stderr.write(`error: ${error.message}\nCheck that the path exists, is a folder where one is needed, and is writable.\n`);
+    io.stderr.write(
+      `error: ${error.message}\nCheck that the path exists, is a folder where one is needed, and is writable.\n`,
+    );
     return EXIT.usage;
   }
   const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);

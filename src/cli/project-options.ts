@@ -21,7 +21,8 @@ export interface ProjectCommandOptions {
 
 function positiveInt(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got '${value}'`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a whole number of at least 1, got '${value}'`);
   return n;
 }
 
@@ -30,22 +31,32 @@ export function withProjectOptions(command: Command, { selection = true } = {}):
   command
     .option('--project-dir <dir>', 'folder with stedi_project.yml (default: current folder)')
     .option('--profiles-dir <dir>', 'folder with profiles.yml (default: $STEDI_PROFILES_DIR or the project folder)')
-    .option('-t, --target <name>', 'target in profiles.yml (default: the profile\'s target)')
+    .option('-t, --target <name>', "target in profiles.yml (default: the profile's target)")
     .option('--vars <yaml>', "vars as a YAML or JSON mapping, e.g. '{consent_cutoff: as_of}'")
-    .addOption(new Option('--log-format <format>', 'text for people, json for one event per line').choices(['text', 'json']).default('text'));
+    .addOption(
+      new Option('--log-format <format>', 'text for people, json for one event per line')
+        .choices(['text', 'json'])
+        .default('text'),
+    );
   if (selection) {
     command
-      .option('-s, --select <selector...>', 'nodes to include: name, +name, name+, tag:x, path:models/x, source:x; space = union, comma = intersection')
+      .option(
+        '-s, --select <selector...>',
+        'nodes to include: name, +name, name+, tag:x, path:models/x, source:x; space = union, comma = intersection',
+      )
       .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
-      .option('--threads <n>', 'how many nodes run at once (default: the target\'s threads)', positiveInt)
-      .option('--state <dir>', 'a previous run\'s target/ folder, for state:new, state:modified and result: selectors')
-      .option('--defer', 'with --state: refs to models that are not selected read the state\'s relations');
+      .option('--threads <n>', "how many nodes run at once (default: the target's threads)", positiveInt)
+      .option('--state <dir>', "a previous run's target/ folder, for state:new, state:modified and result: selectors")
+      .option('--defer', "with --state: refs to models that are not selected read the state's relations");
   }
   return command;
 }
 
 /** Turns parsed command options into project-loading and selection options. */
-export function projectOptions(options: ProjectCommandOptions, io: CliIo): LoadProjectOptions & SelectionOptions & { statePath?: string; defer?: boolean } {
+export function projectOptions(
+  options: ProjectCommandOptions,
+  io: CliIo,
+): LoadProjectOptions & SelectionOptions & { statePath?: string; defer?: boolean } {
   return {
     projectDir: path.resolve(io.cwd, options.projectDir ?? '.'),
     profilesDir: options.profilesDir ? path.resolve(io.cwd, options.profilesDir) : undefined,

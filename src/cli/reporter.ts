@@ -29,7 +29,6 @@ const STATUS_WORDS: Record<NodeResult['status'], string> = {
   fail: 'FAIL',
 };
 
-
 /** Seconds as people read them: `0.12s`, `3.4s`, `2m05s`. */
 export function formatSeconds(seconds: number): string {
   if (seconds < 10) return `${seconds.toFixed(2)}s`;
@@ -123,7 +122,9 @@ class TextReporter implements Reporter {
     const c = this.color;
     switch (event.type) {
       case 'run_started':
-        this.line(`${clock()}  Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`);
+        this.line(
+          `${clock()}  Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`,
+        );
         if (this.live) this.timer = setInterval(() => (this.clearStatus(), this.drawStatus()), 1000).unref();
         break;
       case 'node_started':
@@ -135,9 +136,20 @@ class TextReporter implements Reporter {
         const r = event.result;
         this.running.delete(r.name);
         const word = STATUS_WORDS[r.status];
-        const painted = r.status === 'success' || r.status === 'pass' ? c.green(word) : r.status === 'skipped' ? c.yellow(word) : r.status === 'warn' ? c.yellow(word) : c.red(word);
+        const painted =
+          r.status === 'success' || r.status === 'pass'
+            ? c.green(word)
+            : r.status === 'skipped'
+              ? c.yellow(word)
+              : r.status === 'warn'
+                ? c.yellow(word)
+                : c.red(word);
         const audited = r.audits?.length ? `audited by ${r.audits.length} test${r.audits.length === 1 ? '' : 's'}` : '';
-        const counted = r.failures ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}` : r.rows === undefined ? '' : `${formatCount(r.rows)} rows`;
+        const counted = r.failures
+          ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}`
+          : r.rows === undefined
+            ? ''
+            : `${formatCount(r.rows)} rows`;
         const rows = [counted, audited].filter(Boolean).join(', ') + (counted || audited ? ' in ' : '');
         // A test that skipped itself says why on its line; a node skipped for another's sake is explained by that one's.
         const ownSkip = r.skip === 'switched_off' || r.skip === 'relation_missing';
@@ -156,18 +168,32 @@ class TextReporter implements Reporter {
         const count = (s: NodeResult['status']) => event.results.filter((r) => r.status === s).length;
         for (const failure of this.failures) {
           const paint = failure.status === 'warn' ? c.yellow : c.red;
-          this.io.stdout.write(`\n${paint(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`);
+          this.io.stdout.write(
+            `\n${paint(`${STATUS_WORDS[failure.status]} in ${failure.name}`)}\n  ${failure.message ?? ''}\n`,
+          );
         }
         const unchecked = event.results.filter((r) => r.skip === 'relation_missing').length;
         if (unchecked > 0) {
-          const tests = unchecked === 1 ? '1 test could not run because a relation it reads does' : `${unchecked} tests could not run because a relation they read does`;
-          this.io.stdout.write(`\n${c.red(`${tests} not exist (see the SKIP lines). A check that did not run is not a pass: the run fails.`)}\n`);
+          const tests =
+            unchecked === 1
+              ? '1 test could not run because a relation it reads does'
+              : `${unchecked} tests could not run because a relation they read does`;
+          this.io.stdout.write(
+            `\n${c.red(`${tests} not exist (see the SKIP lines). A check that did not run is not a pass: the run fails.`)}\n`,
+          );
         }
-        const parts = [`${count('success') + count('pass')} succeeded`, `${count('error') + count('fail')} failed`, `${count('skipped')} skipped`];
+        const parts = [
+          `${count('success') + count('pass')} succeeded`,
+          `${count('error') + count('fail')} failed`,
+          `${count('skipped')} skipped`,
+        ];
         if (count('warn')) parts.push(`${count('warn')} warned`);
         this.io.stdout.write(`\n${clock()}  Finished in ${formatSeconds(event.seconds)}: ${parts.join(', ')}.\n`);
         const total = sumStats(event.results);
-        if (total.cost_usd !== undefined) this.io.stdout.write(`${clock()}  ${event.engine ?? 'Engine'}${formatCost(total)}, over ${total.queries ?? 0} queries.\n`);
+        if (total.cost_usd !== undefined)
+          this.io.stdout.write(
+            `${clock()}  ${event.engine ?? 'Engine'}${formatCost(total)}, over ${total.queries ?? 0} queries.\n`,
+          );
         break;
       }
     }

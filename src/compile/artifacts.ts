@@ -27,7 +27,7 @@ export function nodeSqlPath(context: ProjectGraph, node: Node, stage: 'compiled'
           ? `tests/${node.name}.sql`
           : node.kind === 'unit_test'
             ? `unit_tests/${node.name}.sql`
-          : `seeds/${node.name}.sql`;
+            : `seeds/${node.name}.sql`;
   return path.posix.join(context.project.file.targetPath, stage, file);
 }
 
@@ -74,7 +74,11 @@ export function writeCompiledSql(context: ProjectGraph, compiled: ReadonlyMap<st
   }
 }
 
-function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<string, string>): Record<string, unknown> {
+function manifestNode(
+  context: ProjectGraph,
+  node: Node,
+  compiled: ReadonlyMap<string, string>,
+): Record<string, unknown> {
   const { dialect } = context.engine;
   const common = {
     unique_id: node.uniqueId,
@@ -88,7 +92,9 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
     database: node.relation.database ?? null,
     schema: node.relation.schema,
     alias: node.relation.identifier,
-    columns: Object.fromEntries(node.columns.map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }])),
+    columns: Object.fromEntries(
+      node.columns.map((c) => [c.name, { name: c.name, description: c.description, data_type: c.dataType ?? null }]),
+    ),
     depends_on: { nodes: [...(context.graph.parents.get(node.uniqueId) ?? [])] },
   };
   if (node.kind === 'source') {
@@ -97,7 +103,13 @@ function manifestNode(context: ProjectGraph, node: Node, compiled: ReadonlyMap<s
   const sql = compiled.get(node.uniqueId);
   if (node.kind === 'seed') return { ...common, column_types: node.columnTypes };
   if (node.kind === 'unit_test') {
-    return { ...common, attached_node: node.attachedTo, given: node.given, expect: node.expectRows, overrides: { vars: node.varOverrides } };
+    return {
+      ...common,
+      attached_node: node.attachedTo,
+      given: node.given,
+      expect: node.expectRows,
+      overrides: { vars: node.varOverrides },
+    };
   }
   if (node.kind === 'data_test') {
     return {

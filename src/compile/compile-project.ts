@@ -25,7 +25,13 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
-    target: { name: target.name, type: engine.definition.name, schema: engine.schema, threads: target.threads, database: engine.database },
+    target: {
+      name: target.name,
+      type: engine.definition.name,
+      schema: engine.schema,
+      threads: target.threads,
+      database: engine.database,
+    },
     macroDispatch: engine.definition.macroDispatch,
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
@@ -66,7 +72,8 @@ export function compileScope(
   relationFor: (node: Node) => Node['relation'] | RelationValue = (node) => node.relation,
 ): RenderScope {
   const { dialect } = context.engine;
-  const valueOf = (relation: Node['relation'] | RelationValue) => (relation instanceof RelationValue ? relation : new RelationValue(relation, dialect));
+  const valueOf = (relation: Node['relation'] | RelationValue) =>
+    relation instanceof RelationValue ? relation : new RelationValue(relation, dialect);
   const relationOf = (n: Node | undefined) => (n ? valueOf(relationFor(n)) : '');
   return newRenderScope('compile', file, {
     self: self ? new RelationValue(self, dialect) : undefined,
@@ -87,7 +94,11 @@ export interface CompileOptions {
 }
 
 /** Compiles the given models; returns SQL by node id, or throws every problem at once. */
-export function compileModels(context: ProjectGraph, ids: readonly string[], options: CompileOptions = {}): Map<string, string> {
+export function compileModels(
+  context: ProjectGraph,
+  ids: readonly string[],
+  options: CompileOptions = {},
+): Map<string, string> {
   return compiledSql(compileModelRecords(context, ids, options));
 }
 
@@ -97,28 +108,40 @@ function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, st
 }
 
 /** Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once. */
-export function compileModelRecords(context: ProjectGraph, ids: readonly string[], options: CompileOptions = {}): Map<string, CompiledModel> {
+export function compileModelRecords(
+  context: ProjectGraph,
+  ids: readonly string[],
+  options: CompileOptions = {},
+): Map<string, CompiledModel> {
   const problems: ProjectError[] = [];
   const compiled = new Map<string, CompiledModel>();
   const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
-    const isIncremental = node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
+    const isIncremental =
+      node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
     const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
     const scope = compileScope(context, node.filePath, node.relation, { isIncremental }, relationFor);
     const sql = context.templates.render(files.get(node.filePath)!, scope);
     // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
-    const inFile = (key: string) => scope.configs.map((c) => c[key]).filter((v) => v !== undefined).at(-1);
+    const inFile = (key: string) =>
+      scope.configs
+        .map((c) => c[key])
+        .filter((v) => v !== undefined)
+        .at(-1);
     const writtenHooks = inFile('post_hook');
     const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
     // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
-    const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+    const hooks = hookTemplates
+      .map((hook) => context.templates.renderString(hook, scope).trim())
+      .filter((h) => h !== '');
     const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
     const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
     const purge = String(inFile('purge') ?? node.config.purge ?? '');
     problems.push(...scope.problems);
-    const render = (text: string) => (isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined);
+    const render = (text: string) =>
+      isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
     compiled.set(id, {
       sql: sql.trim(),
       postHooks: hooks,

@@ -16,13 +16,22 @@ export interface StateOptions {
 export const STATE_CATALOG = 'stedi_state';
 
 /** Adds the previous invocation's state (from `--state`) to the selection options, for `state:` and `result:`. */
-export function withState(context: ProjectGraph, selection: SelectionOptions, options: StateOptions): SelectionOptions & { previous?: PreviousState } {
+export function withState(
+  context: ProjectGraph,
+  selection: SelectionOptions,
+  options: StateOptions,
+): SelectionOptions & { previous?: PreviousState } {
   if (!options.statePath) {
-    if (options.defer) throw new StateError('--defer needs --state <folder with the manifest.json of the target to defer to>.');
+    if (options.defer)
+      throw new StateError('--defer needs --state <folder with the manifest.json of the target to defer to>.');
     return selection;
   }
   const previous = readState(options.statePath);
-  return { ...selection, previous, state: { previous, fingerprint: (node: Node) => nodeFingerprint(node, context.project, context.templates) } };
+  return {
+    ...selection,
+    previous,
+    state: { previous, fingerprint: (node: Node) => nodeFingerprint(node, context.project, context.templates) },
+  };
 }
 
 /**
@@ -40,9 +49,12 @@ export async function deferTo(
   let database: string | undefined;
   const statePath = previous.databasePath && stateDatabaseFile(previous.databasePath, previous.dir);
   if (statePath && statePath === currentDatabasePath) {
-    onWarning(`--defer: the state's database is this target's own database (${statePath}), so the selected models are rebuilt in it. For a pull-request check, give the build a database of its own, e.g. STEDI_DUCKDB_PATH=target/pr.duckdb.`);
+    onWarning(
+      `--defer: the state's database is this target's own database (${statePath}), so the selected models are rebuilt in it. For a pull-request check, give the build a database of its own, e.g. STEDI_DUCKDB_PATH=target/pr.duckdb.`,
+    );
   } else if (statePath) {
-    if (!adapter.attachReadOnly) throw new StateError(`--defer: this engine cannot read the state's database ${statePath}.`);
+    if (!adapter.attachReadOnly)
+      throw new StateError(`--defer: this engine cannot read the state's database ${statePath}.`);
     await adapter.attachReadOnly(statePath, STATE_CATALOG);
     database = STATE_CATALOG;
   }
@@ -50,7 +62,11 @@ export async function deferTo(
     if (selected.has(node.uniqueId)) return undefined;
     const relation = previous.relations.get(node.uniqueId);
     if (!relation) return undefined;
-    return { database: database ?? relation.database ?? undefined, schema: relation.schema, identifier: relation.identifier };
+    return {
+      database: database ?? relation.database ?? undefined,
+      schema: relation.schema,
+      identifier: relation.identifier,
+    };
   };
 }
 
@@ -62,5 +78,7 @@ function stateDatabaseFile(recorded: string, stateDir: string): string {
   if (existsSync(recorded)) return recorded;
   const beside = path.join(stateDir, path.basename(recorded));
   if (existsSync(beside)) return beside;
-  throw new StateError(`--defer: the state's database ${recorded} does not exist, nor does ${beside}. Copy the database file into the --state folder, or run where the state's database is.`);
+  throw new StateError(
+    `--defer: the state's database ${recorded} does not exist, nor does ${beside}. Copy the database file into the --state folder, or run where the state's database is.`,
+  );
 }

@@ -22,8 +22,15 @@ export function compileDataTest(
 ): CompiledTest {
   const { engine, templates, graph } = context;
   // Compiled to audit a model before it is published, the test reads that model through the planner's stand-in.
-  const relationFor = (n: Node) => (n.uniqueId === audited ? RelationValue.audited(n.relation, engine.dialect) : (deferredRelation?.(n) ?? n.relation));
-  const scope = compileScope(context, node.filePath, node.relation, { columnsOf: typeof columns === 'function' ? columns : () => columns, dataTest: true }, relationFor);
+  const relationFor = (n: Node) =>
+    n.uniqueId === audited ? RelationValue.audited(n.relation, engine.dialect) : (deferredRelation?.(n) ?? n.relation);
+  const scope = compileScope(
+    context,
+    node.filePath,
+    node.relation,
+    { columnsOf: typeof columns === 'function' ? columns : () => columns, dataTest: true },
+    relationFor,
+  );
   let sql: string;
   if (node.testName) {
     const attached = graph.nodes.get(node.attachedTo!)!;
@@ -34,11 +41,17 @@ export function compileDataTest(
     const args = Object.fromEntries(
       Object.entries(node.args).map(([k, v]) => [k, typeof v === 'string' ? templates.renderString(v, scope) : v]),
     );
-    sql = templates.renderTest(node.testName, { ...args, model, column_name: node.columnName ? engine.dialect.quoteIdentifier(node.columnName) : undefined }, scope);
+    sql = templates.renderTest(
+      node.testName,
+      { ...args, model, column_name: node.columnName ? engine.dialect.quoteIdentifier(node.columnName) : undefined },
+      scope,
+    );
   } else {
     sql = templates.render({ path: node.filePath, text: node.rawSql ?? '' }, scope);
   }
   if (scope.problems.length > 0) throw new ProjectErrors(scope.problems);
   // What the template rendered besides the skip_test() call is not run: a switched-off test sends no query.
-  return scope.skipReason === undefined ? { kind: 'query', sql: sql.trim() } : { kind: 'switched_off', reason: scope.skipReason };
+  return scope.skipReason === undefined
+    ? { kind: 'query', sql: sql.trim() }
+    : { kind: 'switched_off', reason: scope.skipReason };
 }

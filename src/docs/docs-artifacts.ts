@@ -22,7 +22,13 @@ const manifestNodeSchema = z.looseObject({
   schema: z.string().default(''),
   alias: z.string().default(''),
   columns: z.record(z.string(), columnSchema).default({}),
-  config: z.looseObject({ materialized: z.string().optional(), zone: z.string().optional(), privacy: z.array(z.string()).optional() }).optional(),
+  config: z
+    .looseObject({
+      materialized: z.string().optional(),
+      zone: z.string().optional(),
+      privacy: z.array(z.string()).optional(),
+    })
+    .optional(),
   raw_code: z.string().nullable().optional(),
   compiled_code: z.string().nullable().optional(),
   source_name: z.string().optional(),
@@ -109,7 +115,9 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, file: string, fix: s
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.slice(0, 5).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-  throw new ArtifactFormatError(`${file}: not a file this version of stedi-models can read (${problems.join('; ')}). ${fix}`);
+  throw new ArtifactFormatError(
+    `${file}: not a file this version of stedi-models can read (${problems.join('; ')}). ${fix}`,
+  );
 }
 
 /** Checks a parsed target/manifest.json. */

@@ -49,7 +49,9 @@ function respond(root: string, request: IncomingMessage, response: ServerRespons
   response.setHeader('X-Content-Type-Options', 'nosniff');
   response.setHeader('Cache-Control', 'no-store');
   if (request.method !== 'GET' && request.method !== 'HEAD') {
-    response.writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' }).end('Method not allowed\n');
+    response
+      .writeHead(405, { Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' })
+      .end('Method not allowed\n');
     return;
   }
   const file = resolveRequestPath(root, request.url ?? '/');
@@ -73,8 +75,9 @@ function respond(root: string, request: IncomingMessage, response: ServerRespons
  */
 export async function startDocsServer({ dir, port }: DocsServerOptions): Promise<DocsServer> {
   const root = path.resolve(dir);
-  const server = createServer({ requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 2_000 }, (request, response) =>
-    respond(root, request, response),
+  const server = createServer(
+    { requestTimeout: 10_000, headersTimeout: 5_000, keepAliveTimeout: 2_000 },
+    (request, response) => respond(root, request, response),
   );
   server.maxConnections = 32;
   await new Promise<void>((resolve, reject) => {

@@ -28,15 +28,18 @@ export interface GenerateDocsOutcome {
 }
 
 /** The nodes the site documents as relations; data tests (and unit tests) are listed by what they test. */
-const documented = (n: Node): n is ModelNode | SourceNode | SeedNode => n.kind === 'model' || n.kind === 'source' || n.kind === 'seed';
+const documented = (n: Node): n is ModelNode | SourceNode | SeedNode =>
+  n.kind === 'model' || n.kind === 'source' || n.kind === 'seed';
 
 /** Tests and SQL the manifest does not carry, from the parsed project. */
 export function projectExtras(context: ProjectGraph): ProjectExtras {
   const extras: ProjectExtras = { declaredTests: {}, sourceSql: {} };
   for (const node of [...context.graph.nodes.values()].filter(documented)) {
     const columns = Object.fromEntries(node.columns.filter((c) => c.tests.length > 0).map((c) => [c.name, c.tests]));
-    if (node.declaredTests.length > 0 || Object.keys(columns).length > 0) extras.declaredTests[node.uniqueId] = { node: node.declaredTests, columns };
-    if (node.kind === 'source' && node.external && context.engine.dialect.readJson) extras.sourceSql[node.uniqueId] = sourceSelectSql(node, context.engine.dialect);
+    if (node.declaredTests.length > 0 || Object.keys(columns).length > 0)
+      extras.declaredTests[node.uniqueId] = { node: node.declaredTests, columns };
+    if (node.kind === 'source' && node.external && context.engine.dialect.readJson)
+      extras.sourceSql[node.uniqueId] = sourceSelectSql(node, context.engine.dialect);
   }
   return extras;
 }
@@ -45,7 +48,10 @@ async function catalogOf(context: ProjectGraph, emptyCatalog: boolean): Promise<
   if (emptyCatalog) return unavailableCatalog('--empty-catalog was given, so the engine was not asked');
   const { target, dir } = context.project;
   const missing = missingDatabaseFile(target, dir);
-  if (missing) return unavailableCatalog(`there is no database at ${path.relative(dir, missing) || missing} yet; run \`stedi-models run\` to build it`);
+  if (missing)
+    return unavailableCatalog(
+      `there is no database at ${path.relative(dir, missing) || missing} yet; run \`stedi-models run\` to build it`,
+    );
   try {
     const adapter = await openAdapter(target, dir);
     try {
@@ -64,14 +70,18 @@ function readRunResults(file: string): Pick<DocsInput, 'runResults' | 'runResult
   try {
     return { runResults: parseRunResults(JSON.parse(readFileSync(file, 'utf8'))) };
   } catch (error) {
-    return { runResultsProblem: `target/run_results.json could not be read, so no statuses are shown: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      runResultsProblem: `target/run_results.json could not be read, so no statuses are shown: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 
 /** Compiles the project, reads the engine's catalog and the last run, and writes target/docs/index.html. */
 export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsOutcome> {
   const context = buildProjectGraph(loadProject(options));
-  const models = [...context.graph.nodes.values()].filter((n) => n.kind === 'model' && isRunnable(n)).map((n) => n.uniqueId);
+  const models = [...context.graph.nodes.values()]
+    .filter((n) => n.kind === 'model' && isRunnable(n))
+    .map((n) => n.uniqueId);
   const compiled = compileModels(context, models);
   writeCompiledSql(context, compiled);
   writeManifest(context, compiled, 'docs generate');
@@ -79,7 +89,12 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
   const manifest = parseManifest(JSON.parse(readFileSync(path.join(target, 'manifest.json'), 'utf8')));
   const catalog = await catalogOf(context, options.emptyCatalog ?? false);
   writeArtifact(context, path.join(target, 'catalog.json'), `${JSON.stringify(catalog, null, 2)}\n`);
-  const site = buildSiteData({ manifest, catalog, ...readRunResults(path.join(target, 'run_results.json')), extras: projectExtras(context) });
+  const site = buildSiteData({
+    manifest,
+    catalog,
+    ...readRunResults(path.join(target, 'run_results.json')),
+    extras: projectExtras(context),
+  });
   const indexFile = path.join(target, 'docs', 'index.html');
   writeArtifact(context, indexFile, renderSite(site));
   const notes = [site.catalogNote, site.runResultsNote].filter((n): n is string => n !== null);

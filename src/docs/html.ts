@@ -35,7 +35,12 @@ export function html(strings: TemplateStringsArray, ...values: Part[]): SafeHtml
  * and U+2028/U+2029 so the text stays valid if it is ever read as JavaScript.
  */
 export function scriptJson(value: unknown): SafeHtml {
-  return new SafeHtml(JSON.stringify(value).replace(/</g, '\\u003c').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029'));
+  return new SafeHtml(
+    JSON.stringify(value)
+      .replace(/</g, '\\u003c')
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029'),
+  );
 }
 
 /**

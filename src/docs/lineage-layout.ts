@@ -150,7 +150,9 @@ function attachToSides(routed: readonly Routed[], boxes: ReadonlyMap<string, Nod
   for (const [key, list] of ends) {
     const box = boxes.get(key.split('|')[0]!)!;
     list.sort((a, b) => a.towards - b.towards);
-    list.forEach(({ r }, i) => portY.set(`${key}|${routed.indexOf(r)}`, box.y + (box.height * (i + 1)) / (list.length + 1)));
+    list.forEach(({ r }, i) =>
+      portY.set(`${key}|${routed.indexOf(r)}`, box.y + (box.height * (i + 1)) / (list.length + 1)),
+    );
   }
   return new Map(
     routed.map((r, k) => {
@@ -165,7 +167,11 @@ function attachToSides(routed: readonly Routed[], boxes: ReadonlyMap<string, Nod
 }
 
 /** Boxes of the aside zones, a row per zone below the flow, and their bands. */
-function asideBands(site: SiteData, zones: readonly string[], top: number): { lanes: Lane[]; nodes: NodeBox[]; width: number } {
+function asideBands(
+  site: SiteData,
+  zones: readonly string[],
+  top: number,
+): { lanes: Lane[]; nodes: NodeBox[]; width: number } {
   const lanes: Lane[] = [];
   const nodes: NodeBox[] = [];
   let y = top;
@@ -203,14 +209,18 @@ export function layoutLineage(site: SiteData): LineageLayout {
   const laneOf = new Map(inFlow.map((n) => [n.id, flowZones.indexOf(n.zone)]));
   const layers = layerNodes(flowSite, flowZones);
   const columnWidth = new Map<number, number>();
-  for (const n of inFlow) columnWidth.set(layers.get(n.id)!, Math.max(columnWidth.get(layers.get(n.id)!) ?? 0, nodeWidth(n.name)));
+  for (const n of inFlow)
+    columnWidth.set(layers.get(n.id)!, Math.max(columnWidth.get(layers.get(n.id)!) ?? 0, nodeWidth(n.name)));
   const g = new dagre.graphlib.Graph();
   // ranker 'none' keeps the preset ranks; dagre doubles ranks internally to make room for edge labels.
   g.setGraph({ rankdir: 'LR', ranker: 'none', nodesep: 24, ranksep: 56, marginx: MARGIN, marginy: MARGIN });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of inFlow) g.setNode(n.id, { width: columnWidth.get(layers.get(n.id)!)!, height: NODE_HEIGHT, rank: 2 * layers.get(n.id)! });
+  for (const n of inFlow)
+    g.setNode(n.id, { width: columnWidth.get(layers.get(n.id)!)!, height: NODE_HEIGHT, rank: 2 * layers.get(n.id)! });
   const isBackward = (e: { from: string; to: string }) => laneOf.get(e.from)! > laneOf.get(e.to)!;
-  const routedEdges = site.edges.map((edge) => (isBackward(edge) ? { edge, left: edge.to, right: edge.from } : { edge, left: edge.from, right: edge.to }));
+  const routedEdges = site.edges.map((edge) =>
+    isBackward(edge) ? { edge, left: edge.to, right: edge.from } : { edge, left: edge.from, right: edge.to },
+  );
   for (const r of routedEdges) g.setEdge(r.left, r.right);
   dagre.layout(g);
 
@@ -221,10 +231,18 @@ export function layoutLineage(site: SiteData): LineageLayout {
   const flowHeight = Math.ceil((g.graph().height ?? 0) + HEADER);
   const aside = asideBands(site, asideZones, flowHeight);
   const boxes = new Map([...nodes, ...aside.nodes].map((b) => [b.id, b]));
-  const routed: Routed[] = routedEdges.map((r) => ({ ...r, points: ((g.edge(r.left, r.right) as EdgeLabel | undefined)?.points ?? []).map((p: Point) => ({ x: p.x, y: p.y + HEADER })) }));
+  const routed: Routed[] = routedEdges.map((r) => ({
+    ...r,
+    points: ((g.edge(r.left, r.right) as EdgeLabel | undefined)?.points ?? []).map((p: Point) => ({
+      x: p.x,
+      y: p.y + HEADER,
+    })),
+  }));
   const attached = attachToSides(routed, boxes);
 
-  const width = Math.ceil(Math.max((g.graph().width ?? 0) + MARGIN, aside.width, ...nodes.map((b) => b.x + b.width + LANE_PADDING)));
+  const width = Math.ceil(
+    Math.max((g.graph().width ?? 0) + MARGIN, aside.width, ...nodes.map((b) => b.x + b.width + LANE_PADDING)),
+  );
   const spans = flowZones.map((_, k) => {
     const members = nodes.filter((b) => laneOf.get(b.id) === k);
     return { left: Math.min(...members.map((b) => b.x)), right: Math.max(...members.map((b) => b.x + b.width)) };
@@ -235,7 +253,11 @@ export function layoutLineage(site: SiteData): LineageLayout {
     const right = k === spans.length - 1 ? width : (s.right + spans[k + 1]!.left) / 2;
     return { zone: flowZones[k]!, x: left, y: 0, width: right - left, height: flowHeight, aside: false };
   });
-  const edges: EdgePath[] = routed.map((r) => ({ ...r.edge, backward: isBackward(r.edge), d: smoothPath(attached.get(r)!) }));
+  const edges: EdgePath[] = routed.map((r) => ({
+    ...r.edge,
+    backward: isBackward(r.edge),
+    d: smoothPath(attached.get(r)!),
+  }));
   return {
     width,
     height: flowHeight + aside.lanes.reduce((sum, l) => sum + l.height, 0),

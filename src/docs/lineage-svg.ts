@@ -19,7 +19,9 @@ export function nodeHref(id: string): string {
 /** The second line of a node's box: how it is built and how many rows it holds (else, the last run wrote). */
 export function nodeSummary(node: SiteNode): string {
   const rows = node.rows ?? node.lastRun?.rows;
-  return rows === null || rows === undefined ? node.materialization : `${node.materialization} · ${formatCount(rows)} rows`;
+  return rows === null || rows === undefined
+    ? node.materialization
+    : `${node.materialization} · ${formatCount(rows)} rows`;
 }
 
 function nodeBox(node: SiteNode, box: LineageLayout['nodes'][number], lane: number): SafeHtml {
@@ -62,7 +64,8 @@ export function renderLineageSvg(site: SiteData, layout: LineageLayout): SafeHtm
 </g>`;
   });
   const edges = layout.edges.map(
-    (e) => html`<path class="edge${e.backward ? ' backward' : ''}" data-from="${e.from}" data-to="${e.to}" d="${e.d}"${e.backward ? html` marker-start="url(#arrow)"` : html` marker-end="url(#arrow)"`}><title>${byId.get(e.from)?.name ?? e.from} → ${byId.get(e.to)?.name ?? e.to}${e.backward ? ' (reads a later zone)' : ''}</title></path>`,
+    (e) =>
+      html`<path class="edge${e.backward ? ' backward' : ''}" data-from="${e.from}" data-to="${e.to}" d="${e.d}"${e.backward ? html` marker-start="url(#arrow)"` : html` marker-end="url(#arrow)"`}><title>${byId.get(e.from)?.name ?? e.from} → ${byId.get(e.to)?.name ?? e.to}${e.backward ? ' (reads a later zone)' : ''}</title></path>`,
   );
   const nodes = layout.nodes.map((box) => {
     const node = byId.get(box.id)!;

@@ -6,13 +6,19 @@ import type { SiteData, SiteNode, TestOnNode } from './site-data.js';
 
 /** What each privacy property promises, in the words a data scientist needs. */
 export const PRIVACY_BADGES: Record<string, { label: string; meaning: string }> = {
-  consent_filtered: { label: 'Consent-filtered', meaning: 'Only customers who agreed to share their data for research.' },
+  consent_filtered: {
+    label: 'Consent-filtered',
+    meaning: 'Only customers who agreed to share their data for research.',
+  },
   identifier_free: { label: 'Identifier-free', meaning: 'No direct identifier (name, email, phone, birthday).' },
 };
 
 /** A privacy badge; an unknown property is still shown, under its own name. */
 export function privacyBadge(property: string): SafeHtml {
-  const badge = PRIVACY_BADGES[property] ?? { label: property, meaning: 'A privacy property declared in the model config.' };
+  const badge = PRIVACY_BADGES[property] ?? {
+    label: property,
+    meaning: 'A privacy property declared in the model config.',
+  };
   return html`<span class="badge privacy" title="${badge.meaning}">${badge.label}</span>`;
 }
 
@@ -43,7 +49,9 @@ function lastRun(node: SiteNode): SafeHtml {
 }
 
 function columnsTable(node: SiteNode): SafeHtml {
-  const note = node.columnsNote ? html`<p class="note">${node.columnsNote}</p>` : html`<p class="muted small">Types as the engine reports them.</p>`;
+  const note = node.columnsNote
+    ? html`<p class="note">${node.columnsNote}</p>`
+    : html`<p class="muted small">Types as the engine reports them.</p>`;
   if (node.columns.length === 0) return html`${note}<p class="muted">No columns documented.</p>`;
   const rows = node.columns.map(
     (c) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}>
@@ -62,7 +70,10 @@ function sqlBlock(title: string, sql: string | null, open: boolean): SafeHtml {
 /** The page of one model, source or seed: everything a reader needs without opening the SQL files. */
 export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number): SafeHtml {
   const byId = new Map(site.nodes.map((n) => [n.id, n]));
-  const privacy = node.privacy.length > 0 ? node.privacy.map(privacyBadge) : html`<span class="muted small">no privacy promise declared</span>`;
+  const privacy =
+    node.privacy.length > 0
+      ? node.privacy.map(privacyBadge)
+      : html`<span class="muted small">no privacy promise declared</span>`;
   return html`<section class="page node-page" id="page-${node.id}" data-page="node" data-id="${node.id}" hidden>
 <header class="page-head"><h2>${node.name}</h2>
 <div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}</div></header>

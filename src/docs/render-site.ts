@@ -37,9 +37,10 @@ ${notes.map((n) => html`<p class="note">${n}</p>`)}
 
 function sidebar(site: SiteData, lanes: readonly string[]): SafeHtml {
   const groups = lanes.map(
-    (zone, k) => html`<h4 class="lane-${laneColor(k)}">${zone}</h4><ul>${site.nodes
-      .filter((n) => n.zone === zone)
-      .map((n) => html`<li><a href="${nodeHref(n.id)}" data-nav="${n.id}">${n.name}</a></li>`)}</ul>`,
+    (zone, k) =>
+      html`<h4 class="lane-${laneColor(k)}">${zone}</h4><ul>${site.nodes
+        .filter((n) => n.zone === zone)
+        .map((n) => html`<li><a href="${nodeHref(n.id)}" data-nav="${n.id}">${n.name}</a></li>`)}</ul>`,
   );
   return html`<nav class="sidebar"><label class="search"><span>Search models and columns</span>
 <input id="search" type="search" placeholder="e.g. email, timestamp" autocomplete="off" spellcheck="false"></label>
@@ -60,14 +61,21 @@ export const CONTENT_SECURITY_POLICY = `default-src 'none'; script-src ${sha256(
 export function renderSite(site: SiteData): string {
   const layout = layoutLineage(site);
   const laneIndex = new Map(layout.lanes.map((l, k) => [l.zone, k]));
-  const clientData = { nodes: site.nodes.map((n) => ({ id: n.id, name: n.name })), edges: site.edges, search: searchIndex(site) };
+  const clientData = {
+    nodes: site.nodes.map((n) => ({ id: n.id, name: n.name })),
+    edges: site.edges,
+    search: searchIndex(site),
+  };
   const page = html`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">
 <title>${site.project} · stedi-models docs</title><style>${new SafeHtml(SITE_CSS)}</style></head>
 <body><header class="top"><h1>${site.project} <span>documentation</span></h1>
 <p class="muted">target ${site.target} · generated ${site.generatedAt}${site.lastRunAt ? ` · last run ${site.lastRunAt}` : ' · not run yet'}</p></header>
-<div class="layout">${sidebar(site, layout.lanes.map((l) => l.zone))}
+<div class="layout">${sidebar(
+    site,
+    layout.lanes.map((l) => l.zone),
+  )}
 <main><section class="lineage-panel" id="lineage-panel"><div class="lineage-scroll">${renderLineageSvg(site, layout)}</div></section>
 ${overviewPage(site)}${renderTestsPage(site)}${site.nodes.map((n) => renderNodePage(n, site, laneIndex.get(n.zone) ?? 0))}</main></div>
 <script type="application/json" id="site-data">${scriptJson(clientData)}</script>
@@ -75,4 +83,3 @@ ${overviewPage(site)}${renderTestsPage(site)}${site.nodes.map((n) => renderNodeP
 `;
   return page.text;
 }
-

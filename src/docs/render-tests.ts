@@ -76,8 +76,10 @@ export function renderTestsPage(site: SiteData): SafeHtml {
 /** What a data test checks, as its relation's page says it: on which column, or which other relations it reads. */
 function checksOf(t: SiteTest, node: SiteNode, byId: ReadonlyMap<string, SiteNode>): SafeHtml {
   const declaration = html`<code class="test">${breakable(t.definition)}</code>`;
-  if (t.on === node.id) return t.column ? html`column <code>${t.column}</code>: ${declaration}` : html`the relation: ${declaration}`;
-  if (t.on) return html`declared on ${relationLinks([t.on], byId)}${t.column ? html`<code>${t.column}</code>` : ''}: ${declaration}`;
+  if (t.on === node.id)
+    return t.column ? html`column <code>${t.column}</code>: ${declaration}` : html`the relation: ${declaration}`;
+  if (t.on)
+    return html`declared on ${relationLinks([t.on], byId)}${t.column ? html`<code>${t.column}</code>` : ''}: ${declaration}`;
   const others = t.reads.filter((id) => id !== node.id && byId.has(id));
   return html`${declaration}${others.length > 0 ? html` <span class="muted">also reads</span> ${relationLinks(others, byId)}` : ''}`;
 }
@@ -87,20 +89,24 @@ export function testsSummary(node: SiteNode): SafeHtml {
   const all = [...node.testsReadingIt, ...node.unitTests];
   if (all.length === 0) return html`<span class="muted">no test reads it</span>`;
   const what = [`${node.testsReadingIt.length} data test${node.testsReadingIt.length === 1 ? '' : 's'}`];
-  if (node.unitTests.length > 0) what.push(`${node.unitTests.length} unit test${node.unitTests.length === 1 ? '' : 's'}`);
+  if (node.unitTests.length > 0)
+    what.push(`${node.unitTests.length} unit test${node.unitTests.length === 1 ? '' : 's'}`);
   return html`${what.join(' and ')} · ${statusCounts(all)} <span class="muted">(listed under Tests below)</span>`;
 }
 
 /** Every test that reads a relation, data tests and its unit tests, with status and failing rows. */
 export function renderNodeTests(node: SiteNode, site: SiteData): SafeHtml {
   const byId = new Map(site.nodes.map((n) => [n.id, n]));
-  if (node.testsReadingIt.length === 0 && node.unitTests.length === 0) return html`<p class="muted">No test reads this relation.</p>`;
+  if (node.testsReadingIt.length === 0 && node.unitTests.length === 0)
+    return html`<p class="muted">No test reads this relation.</p>`;
   const dataRows = node.testsReadingIt.map(
     (t) => html`<tr data-test="${t.name}"><td><code>${breakable(t.name)}</code></td><td>${checksOf(t, node, byId)}</td>
 <td>${statusWithMessage(t.status, t.message)}</td><td class="num">${count(t.failures)}</td></tr>`,
   );
   const unitRows = node.unitTests.map(
-    (u) => html`<tr data-unit-test="${u.name}"><td><code>${breakable(u.name)}</code></td><td><span class="badge">unit test</span> ${u.description || html`<span class="muted">no description</span>`}</td>
+    (
+      u,
+    ) => html`<tr data-unit-test="${u.name}"><td><code>${breakable(u.name)}</code></td><td><span class="badge">unit test</span> ${u.description || html`<span class="muted">no description</span>`}</td>
 <td>${statusWithMessage(u.status, u.message)}</td><td class="num">${count(u.failures)}</td></tr>`,
   );
   return html`<table class="tests node-tests"><colgroup><col class="c-name"><col class="c-checks"><col class="c-status"><col class="c-rows"></colgroup>

@@ -84,7 +84,9 @@ export interface SiteData {
 }
 
 function documentedKind(node: ManifestNode): DocumentedKind | null {
-  return node.resource_type === 'model' || node.resource_type === 'source' || node.resource_type === 'seed' ? node.resource_type : null;
+  return node.resource_type === 'model' || node.resource_type === 'source' || node.resource_type === 'seed'
+    ? node.resource_type
+    : null;
 }
 
 /** The lane of a node: its configured zone; sources land raw data, seeds are reference data the project ships. */
@@ -100,27 +102,48 @@ function materializationOf(node: ManifestNode, kind: DocumentedKind): string {
   return node.config?.materialized ?? 'view';
 }
 
-function columnsOf(node: ManifestNode, input: DocsInput, testsOn: TestsOn): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
+function columnsOf(
+  node: ManifestNode,
+  input: DocsInput,
+  testsOn: TestsOn,
+): Pick<SiteNode, 'columns' | 'columnsFrom' | 'columnsNote'> {
   const declared = Object.values(node.columns);
   const testsOf = (name: string) => testsOn(node.unique_id, name);
   const declaredType = (c: (typeof declared)[number]) => c.data_type ?? node.column_types?.[c.name] ?? null;
-  const fromYml = (c: (typeof declared)[number]): SiteColumn => ({ name: c.name, type: declaredType(c), description: c.description.trim(), tests: testsOf(c.name), missingFromRelation: false });
+  const fromYml = (c: (typeof declared)[number]): SiteColumn => ({
+    name: c.name,
+    type: declaredType(c),
+    description: c.description.trim(),
+    tests: testsOf(c.name),
+    missingFromRelation: false,
+  });
   const table = input.catalog.nodes[node.unique_id];
   if (!table) {
     const reason =
       input.catalog.status === 'unavailable'
         ? `the engine's catalog could not be read (${input.catalog.message ?? 'no reason given'})`
         : 'the relation does not exist on the engine yet (run `stedi-models run` to build it)';
-    return { columns: declared.map(fromYml), columnsFrom: 'declared', columnsNote: `Column types are as declared in yml: ${reason}.` };
+    return {
+      columns: declared.map(fromYml),
+      columnsFrom: 'declared',
+      columnsNote: `Column types are as declared in yml: ${reason}.`,
+    };
   }
   const byName = new Map(declared.map((c) => [c.name.toLowerCase(), c]));
   const built = new Set(table.columns.map((c) => c.name.toLowerCase()));
   const columns: SiteColumn[] = table.columns.map((c) => {
     const doc = byName.get(c.name.toLowerCase());
-    return { name: c.name, type: c.type, description: doc?.description.trim() ?? '', tests: testsOf(doc?.name ?? c.name), missingFromRelation: false };
+    return {
+      name: c.name,
+      type: c.type,
+      description: doc?.description.trim() ?? '',
+      tests: testsOf(doc?.name ?? c.name),
+      missingFromRelation: false,
+    };
   });
   // Documented columns the relation lacks stay visible, marked, so a stale yml is noticed rather than hidden.
-  for (const c of declared) if (!built.has(c.name.toLowerCase())) columns.push({ ...fromYml(c), missingFromRelation: true });
+  for (const c of declared)
+    if (!built.has(c.name.toLowerCase())) columns.push({ ...fromYml(c), missingFromRelation: true });
   return { columns, columnsFrom: 'catalog', columnsNote: null };
 }
 
@@ -131,7 +154,13 @@ interface ProjectTests {
   unitTests: readonly SiteUnitTest[];
 }
 
-function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, documented: ReadonlySet<string>, { testsOn, tests, unitTests }: ProjectTests): SiteNode {
+function siteNode(
+  node: ManifestNode,
+  kind: DocumentedKind,
+  input: DocsInput,
+  documented: ReadonlySet<string>,
+  { testsOn, tests, unitTests }: ProjectTests,
+): SiteNode {
   const { manifest, runResults, extras } = input;
   const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
   const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
@@ -153,7 +182,14 @@ function siteNode(node: ManifestNode, kind: DocumentedKind, input: DocsInput, do
     parents: onlyDocumented(manifest.parent_map[node.unique_id]),
     children: onlyDocumented(manifest.child_map[node.unique_id]),
     rows: input.catalog.nodes[node.unique_id]?.rows ?? null,
-    lastRun: result ? { status: result.status, rows: result.rows ?? null, completedAt: result.completed_at ?? null, message: result.message ?? null } : null,
+    lastRun: result
+      ? {
+          status: result.status,
+          rows: result.rows ?? null,
+          completedAt: result.completed_at ?? null,
+          message: result.message ?? null,
+        }
+      : null,
     tests: testsOn(node.unique_id, null),
     testsReadingIt: testsReading(tests, node.unique_id),
     unitTests: unitTests.filter((u) => u.model === node.unique_id),
@@ -172,17 +208,27 @@ export function buildSiteData(input: DocsInput): SiteData {
   const tests = siteTests(input);
   const testsOn: TestsOn = (nodeId, column) =>
     tests
-      .filter((t) => t.on === nodeId && (column === null ? t.column === null : t.column?.toLowerCase() === column.toLowerCase()))
+      .filter(
+        (t) =>
+          t.on === nodeId && (column === null ? t.column === null : t.column?.toLowerCase() === column.toLowerCase()),
+      )
       .map((t) => ({ definition: t.definition, status: t.status }));
   const unitTests = siteUnitTests(input);
-  const nodes = [...kinds].map(([id, kind]) => siteNode(manifest.nodes[id]!, kind, input, documented, { testsOn, tests, unitTests }));
+  const nodes = [...kinds].map(([id, kind]) =>
+    siteNode(manifest.nodes[id]!, kind, input, documented, { testsOn, tests, unitTests }),
+  );
   return {
     project: manifest.metadata.project_name,
     target: `${manifest.metadata.target.name} (${manifest.metadata.target.type})`,
     generatedAt: manifest.metadata.generated_at,
     lastRunAt: runResults?.metadata.generated_at ?? null,
-    catalogNote: catalog.status === 'read' ? null : `The engine's catalog could not be read, so column types are as declared: ${catalog.message ?? 'no reason given'}.`,
-    runResultsNote: input.runResultsProblem ?? (runResults ? null : 'No run yet: row counts and statuses appear after `stedi-models run`.'),
+    catalogNote:
+      catalog.status === 'read'
+        ? null
+        : `The engine's catalog could not be read, so column types are as declared: ${catalog.message ?? 'no reason given'}.`,
+    runResultsNote:
+      input.runResultsProblem ??
+      (runResults ? null : 'No run yet: row counts and statuses appear after `stedi-models run`.'),
     nodes,
     edges: nodes.flatMap((n) => n.parents.map((p) => ({ from: p, to: n.id }))),
     tests,

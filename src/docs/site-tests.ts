@@ -46,7 +46,8 @@ export function withRelationNames(value: unknown): unknown {
   const name = (_call: string, first: string, second: string | undefined) => second ?? first;
   if (typeof value === 'string') return value.replace(BARE_RELATION_CALL, name).replace(RELATION_CALL, name);
   if (Array.isArray(value)) return value.map(withRelationNames);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRelationNames(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withRelationNames(v)]));
   return value;
 }
 
@@ -76,7 +77,8 @@ function testNameOf(item: unknown): string {
   return item !== null && typeof item === 'object' ? (Object.keys(item)[0] ?? '') : '';
 }
 
-const matchKey = (on: string | null, column: string | null, testName: string) => `${on ?? ''}|${column ?? ''}|${testName}`;
+const matchKey = (on: string | null, column: string | null, testName: string) =>
+  `${on ?? ''}|${column ?? ''}|${testName}`;
 
 function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
   const result = input.runResults?.results.find((r) => r.unique_id === node.unique_id);
@@ -84,7 +86,9 @@ function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
   return {
     id: node.unique_id,
     name: node.name,
-    definition: node.test_name ? describeDeclaredTest({ [node.test_name]: Object.keys(args).length > 0 ? args : null }) : `singular test ${node.original_file_path}`,
+    definition: node.test_name
+      ? describeDeclaredTest({ [node.test_name]: Object.keys(args).length > 0 ? args : null })
+      : `singular test ${node.original_file_path}`,
     on: node.attached_node ?? null,
     column: node.column_name ?? null,
     reads: input.manifest.parent_map[node.unique_id] ?? [],
@@ -112,7 +116,17 @@ export function siteTests(input: DocsInput): SiteTest[] {
     const left = unanswered.get(key) ?? 0;
     if (left > 0) return unanswered.set(key, left - 1);
     const name = `${testNameOf(item)}_${input.manifest.nodes[on]?.name ?? on}${column ? `_${column}` : ''}`;
-    tests.push({ id: null, name, definition: describeDeclaredTest(item), on, column, reads: [on], status: null, failures: null, message: null });
+    tests.push({
+      id: null,
+      name,
+      definition: describeDeclaredTest(item),
+      on,
+      column,
+      reads: [on],
+      status: null,
+      failures: null,
+      message: null,
+    });
   };
   for (const [on, declared] of Object.entries(input.extras.declaredTests)) {
     for (const item of declared.node) declare(on, null, item);

@@ -68,13 +68,56 @@ const CUSTOMER_SALT = 0x5ced1;
 const BLOCK_SALT = 0xb10c;
 
 const FIRST_NAMES = [
-  'Ada', 'Bruno', 'Chiara', 'Dmitri', 'Elif', 'Farid', 'Greta', 'Hiro', 'Ines', 'Jonas', 'Kemal', 'Lena',
-  'Mateo', 'Nadia', 'Oskar', 'Priya', 'Quentin', 'Rosa', 'Sven', 'Tamar', 'Umar', 'Vera', 'Wen', 'Yara',
+  'Ada',
+  'Bruno',
+  'Chiara',
+  'Dmitri',
+  'Elif',
+  'Farid',
+  'Greta',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemal',
+  'Lena',
+  'Mateo',
+  'Nadia',
+  'Oskar',
+  'Priya',
+  'Quentin',
+  'Rosa',
+  'Sven',
+  'Tamar',
+  'Umar',
+  'Vera',
+  'Wen',
+  'Yara',
 ] as const;
 const LAST_NAMES = [
-  'Abbott', 'Brennan', 'Castillo', 'Dunmore', 'Eriksen', 'Fairweather', 'Gallo', 'Hartley', 'Ivers', 'Jansen',
-  'Kowal', 'Lindqvist', 'Moreau', 'Nakamura', 'Okafor', 'Pellegrini', 'Quist', 'Rahman', 'Sato', 'Thorne',
-  'Umber', 'Valdez', 'Whitlock', 'Zeller',
+  'Abbott',
+  'Brennan',
+  'Castillo',
+  'Dunmore',
+  'Eriksen',
+  'Fairweather',
+  'Gallo',
+  'Hartley',
+  'Ivers',
+  'Jansen',
+  'Kowal',
+  'Lindqvist',
+  'Moreau',
+  'Nakamura',
+  'Okafor',
+  'Pellegrini',
+  'Quist',
+  'Rahman',
+  'Sato',
+  'Thorne',
+  'Umber',
+  'Valdez',
+  'Whitlock',
+  'Zeller',
 ] as const;
 
 /** The records of customer `index` for `seed`; the same (seed, index) always gives the same data. */
@@ -101,14 +144,18 @@ export function generateCustomerLandingData(seed: number, index: number): Custom
   if (random.chance(ORPHAN_PROBABILITY)) {
     const user = `Unregistered.Phone.${index}@unknown.example.test`;
     for (let n = random.int(1, 3); n > 0; n--) {
-      orphanAccelerometer.push(accelerometerRecord(user, windowStart + random.int(0, READING_WINDOW_MS - 1), random.int(0, 26)));
+      orphanAccelerometer.push(
+        accelerometerRecord(user, windowStart + random.int(0, READING_WINDOW_MS - 1), random.int(0, 26)),
+      );
     }
   }
   const orphanStepTrainer: StepTrainerRecord[] = [];
   if (random.chance(ORPHAN_PROBABILITY)) {
     const serialNumber = serialNumberOf(random, index, '0000');
     for (let n = random.int(1, 3); n > 0; n--) {
-      orphanStepTrainer.push(stepTrainerRecord(serialNumber, windowStart + random.int(0, READING_WINDOW_MS - 1), random));
+      orphanStepTrainer.push(
+        stepTrainerRecord(serialNumber, windowStart + random.int(0, READING_WINDOW_MS - 1), random),
+      );
     }
   }
   return { index, customer, accelerometer, stepTrainer, orphanAccelerometer, orphanStepTrainer };
@@ -166,7 +213,9 @@ function readingTimes(random: SeededRandom, ticks: readonly number[], windowStar
   if (random.chance(NO_READINGS_PROBABILITY)) return [];
   const times = new Set<number>();
   for (let n = random.int(1, MAX_READING_TIMES); n > 0; n--) {
-    times.add(random.chance(SHARED_TICK_PROBABILITY) ? random.pick(ticks) : windowStart + random.int(0, READING_WINDOW_MS - 1));
+    times.add(
+      random.chance(SHARED_TICK_PROBABILITY) ? random.pick(ticks) : windowStart + random.int(0, READING_WINDOW_MS - 1),
+    );
   }
   return [...times].sort((a, b) => b - a);
 }

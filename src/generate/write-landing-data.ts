@@ -82,7 +82,11 @@ export async function writeLandingData(options: WriteLandingDataOptions): Promis
   }
 }
 
-function validateOptions(options: WriteLandingDataOptions): { customers: number; seed: number; maxLinesPerFile: number } {
+function validateOptions(options: WriteLandingDataOptions): {
+  customers: number;
+  seed: number;
+  maxLinesPerFile: number;
+} {
   const { customers, seed, maxLinesPerFile = DEFAULT_MAX_LINES_PER_FILE } = options;
   if (!Number.isSafeInteger(customers) || customers < 0) {
     throw new InvalidGenerateOptionError('--customers', customers, 'a whole number of customers, 0 or more');
@@ -103,7 +107,8 @@ async function findLandingFiles(outDir: string): Promise<string[]> {
   if (!outDirStat.isDirectory()) throw new OutputPathNotADirectoryError(outDir);
   const found: string[] = [];
   for (const dataset of LANDING_DATASETS) {
-    const entries: Dirent[] = (await readdir(join(outDir, dataset, 'landing'), { withFileTypes: true }).catch(ignoreMissing)) ?? [];
+    const entries: Dirent[] =
+      (await readdir(join(outDir, dataset, 'landing'), { withFileTypes: true }).catch(ignoreMissing)) ?? [];
     for (const entry of entries) {
       if (entry.isFile() && entry.name.endsWith('.json')) found.push(`${dataset}/landing/${entry.name}`);
     }

@@ -73,7 +73,11 @@ export class Graph {
         if (target) deps.add(target.uniqueId);
         else {
           const hint = didYouMean(`${sourceName}.${table}`, [...sourcesByKey.keys()]);
-          problems.push(new UnknownRefError(`${model.filePath}: source('${sourceName}', '${table}') matches no source table declared in a schema yml.${hint}`));
+          problems.push(
+            new UnknownRefError(
+              `${model.filePath}: source('${sourceName}', '${table}') matches no source table declared in a schema yml.${hint}`,
+            ),
+          );
         }
       }
       if (model.kind === 'data_test' && model.attachedTo) deps.add(model.attachedTo);

@@ -6,7 +6,18 @@ import type { PreviousState } from './state.js';
 /** A `--select` / `--exclude` expression cannot be understood. */
 export class SelectorError extends ProjectError {}
 
-const METHODS = ['tag', 'path', 'source', 'resource_type', 'fqn', 'test_type', 'test_name', 'state', 'result', 'unique_id'] as const;
+const METHODS = [
+  'tag',
+  'path',
+  'source',
+  'resource_type',
+  'fqn',
+  'test_type',
+  'test_name',
+  'state',
+  'result',
+  'unique_id',
+] as const;
 
 interface Criterion {
   text: string;
@@ -21,7 +32,10 @@ const PATTERN = /^(?<at>@)?(?:(?<pd>\d*)(?<p>\+))?(?<body>[^+]+?)(?:(?<c>\+)(?<c
 
 function parseCriterion(text: string): Criterion {
   const match = PATTERN.exec(text);
-  if (!match?.groups?.body) throw new SelectorError(`Cannot read selector '${text}'. Examples: customer_trusted, +machine_learning_curated, customer_trusted+, tag:trusted, path:models/curated.`);
+  if (!match?.groups?.body)
+    throw new SelectorError(
+      `Cannot read selector '${text}'. Examples: customer_trusted, +machine_learning_curated, customer_trusted+, tag:trusted, path:models/curated.`,
+    );
   const g = match.groups;
   const body = g.body!;
   const colon = body.indexOf(':');
@@ -35,12 +49,18 @@ function parseCriterion(text: string): Criterion {
     method = m as Criterion['method'];
     value = body.slice(colon + 1);
   }
-  const depth = (plus: string | undefined, digits: string | undefined) => (plus ? (digits ? Number(digits) : Infinity) : 0);
+  const depth = (plus: string | undefined, digits: string | undefined) =>
+    plus ? (digits ? Number(digits) : Infinity) : 0;
   return { text, atOperator: Boolean(g.at), parents: depth(g.p, g.pd), children: depth(g.c, g.cd), method, value };
 }
 
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*').replaceAll('?', '.')}$`);
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replaceAll('*', '.*')
+      .replaceAll('?', '.')}$`,
+  );
 }
 
 function matches(node: Node, criterion: Criterion, options: SelectionOptions): boolean {
@@ -54,7 +74,9 @@ function matches(node: Node, criterion: Criterion, options: SelectionOptions): b
       return node.tags.some((t) => globToRegExp(value).test(t));
     case 'path': {
       const prefix = value.replace(/\/+$/, '');
-      return node.filePath === prefix || node.filePath.startsWith(`${prefix}/`) || globToRegExp(prefix).test(node.filePath);
+      return (
+        node.filePath === prefix || node.filePath.startsWith(`${prefix}/`) || globToRegExp(prefix).test(node.filePath)
+      );
     }
     case 'source':
       return node.kind === 'source' && (node.sourceName === value || `${node.sourceName}.${node.name}` === value);
@@ -73,7 +95,10 @@ function matches(node: Node, criterion: Criterion, options: SelectionOptions): b
     case 'state':
     case 'result': {
       const state = options.state;
-      if (!state) throw new SelectorError(`'${method}:${value}' compares with a previous run: pass --state <folder with its manifest.json>, e.g. --state prod-artifacts/.`);
+      if (!state)
+        throw new SelectorError(
+          `'${method}:${value}' compares with a previous run: pass --state <folder with its manifest.json>, e.g. --state prod-artifacts/.`,
+        );
       if (method === 'result') return state.previous.results.get(node.uniqueId) === value;
       const before = state.previous.fingerprints.get(node.uniqueId);
       if (value === 'new') return before === undefined;
@@ -109,11 +134,21 @@ function refuseMistypedName(graph: Graph, { method, value, text }: Criterion): v
   if (/[*?]/.test(value)) return;
   if (method === 'name') {
     const names = [...new Set([...graph.nodes.values()].map((n) => n.name))];
-    throw new SelectorError(`Selector '${text}' matches no node.${didYouMean(value, names) || ' Run `stedi-models ls` to see the names.'}`);
+    throw new SelectorError(
+      `Selector '${text}' matches no node.${didYouMean(value, names) || ' Run `stedi-models ls` to see the names.'}`,
+    );
   }
   if (method === 'path') {
-    const folders = [...new Set([...graph.nodes.values()].flatMap((n) => n.filePath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'))))];
-    throw new SelectorError(`Selector '${text}' matches no file or folder of the project.${didYouMean(value.replace(/\/+$/, ''), folders)}`);
+    const folders = [
+      ...new Set(
+        [...graph.nodes.values()].flatMap((n) =>
+          n.filePath.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+        ),
+      ),
+    ];
+    throw new SelectorError(
+      `Selector '${text}' matches no file or folder of the project.${didYouMean(value.replace(/\/+$/, ''), folders)}`,
+    );
   }
 }
 
@@ -144,13 +179,16 @@ function addTestsOfChosen(graph: Graph, chosen: Set<string>): void {
   for (const node of graph.nodes.values()) {
     if (node.kind === 'unit_test' && chosen.has(node.attachedTo)) chosen.add(node.uniqueId);
     if (node.kind !== 'data_test' || chosen.has(node.uniqueId)) continue;
-    if (node.attachedTo ? chosen.has(node.attachedTo) : node.dependsOn.some((p) => chosen.has(p))) chosen.add(node.uniqueId);
+    if (node.attachedTo ? chosen.has(node.attachedTo) : node.dependsOn.some((p) => chosen.has(p)))
+      chosen.add(node.uniqueId);
   }
 }
 
 /** The ids chosen by `--select` minus `--exclude`, from the given candidates, in graph order. */
 export function selectNodes(graph: Graph, options: SelectionOptions, candidates: (node: Node) => boolean): string[] {
-  const chosen = options.select?.length ? selectExpression(graph, options.select, options) : new Set(graph.nodes.keys());
+  const chosen = options.select?.length
+    ? selectExpression(graph, options.select, options)
+    : new Set(graph.nodes.keys());
   addTestsOfChosen(graph, chosen);
   const excluded = options.exclude?.length ? selectExpression(graph, options.exclude, options) : new Set<string>();
   return graph.order.filter((id) => chosen.has(id) && !excluded.has(id) && candidates(graph.nodes.get(id)!));

@@ -19,11 +19,22 @@ function definition(node: Node): unknown {
     case 'model':
       return { sql: node.rawSql, config: node.config, relation: node.relation };
     case 'source':
-      return { external: node.external ?? null, relation: node.relation, columns: node.columns.map((c) => [c.name, c.dataType ?? null]) };
+      return {
+        external: node.external ?? null,
+        relation: node.relation,
+        columns: node.columns.map((c) => [c.name, c.dataType ?? null]),
+      };
     case 'seed':
       return { csv: node.csvText, types: node.columnTypes, relation: node.relation };
     case 'data_test':
-      return { test: node.testName ?? null, sql: node.rawSql ?? null, args: node.args, config: node.config, on: node.attachedTo ?? null, column: node.columnName ?? null };
+      return {
+        test: node.testName ?? null,
+        sql: node.rawSql ?? null,
+        args: node.args,
+        config: node.config,
+        on: node.attachedTo ?? null,
+        column: node.columnName ?? null,
+      };
     case 'unit_test':
       return { given: node.given, expect: node.expectRows, vars: node.varOverrides, on: node.attachedTo };
     default: {
@@ -38,11 +49,18 @@ function definition(node: Node): unknown {
  * files of the macros it calls (a generic test: its test macro's file).
  */
 export function nodeFingerprint(node: Node, project: LoadedProject, templates: TemplateEngine): string {
-  const macroNames = node.kind === 'model' ? node.macrosUsed : node.kind === 'data_test' && node.testName ? [`test_${node.testName}`] : [];
+  const macroNames =
+    node.kind === 'model'
+      ? node.macrosUsed
+      : node.kind === 'data_test' && node.testName
+        ? [`test_${node.testName}`]
+        : [];
   const macroFiles = [...new Set(macroNames.flatMap((m) => [...(templates.macroFiles.get(m) ?? [])]))].sort();
   const hashes = macroFileHashes(project);
   const vars = node.kind === 'model' ? Object.fromEntries(node.varsUsed.map((v) => [v, project.vars[v] ?? null])) : {};
-  return sha(JSON.stringify({ definition: definition(node), vars, macros: macroFiles.map((f) => [f, hashes.get(f) ?? sha(f)]) }));
+  return sha(
+    JSON.stringify({ definition: definition(node), vars, macros: macroFiles.map((f) => [f, hashes.get(f) ?? sha(f)]) }),
+  );
 }
 
 const macroHashesByFiles = new WeakMap<LoadedProject['files']['macroSql'], Map<string, string>>();
@@ -75,9 +93,14 @@ export interface PreviousState {
 export function readState(dir: string): PreviousState {
   const manifestPath = path.join(dir, 'manifest.json');
   if (!existsSync(manifestPath)) {
-    throw new StateError(`--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`);
+    throw new StateError(
+      `--state ${dir}: no manifest.json there. Point --state at the target/ folder of the run to compare with (e.g. production's artifacts).`,
+    );
   }
-  let manifest: { metadata?: { target?: { database_path?: string } }; nodes?: Record<string, { fingerprint?: string; database?: string | null; schema: string; alias: string }> };
+  let manifest: {
+    metadata?: { target?: { database_path?: string } };
+    nodes?: Record<string, { fingerprint?: string; database?: string | null; schema: string; alias: string }>;
+  };
   try {
     manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   } catch (error) {
@@ -86,12 +109,18 @@ export function readState(dir: string): PreviousState {
   const nodes = Object.entries(manifest.nodes ?? {});
   const resultsPath = path.join(dir, 'run_results.json');
   const results = existsSync(resultsPath)
-    ? new Map((JSON.parse(readFileSync(resultsPath, 'utf8')).results as Array<{ unique_id: string; status: string }>).map((r) => [r.unique_id, r.status]))
+    ? new Map(
+        (JSON.parse(readFileSync(resultsPath, 'utf8')).results as Array<{ unique_id: string; status: string }>).map(
+          (r) => [r.unique_id, r.status],
+        ),
+      )
     : new Map<string, string>();
   return {
     dir,
     fingerprints: new Map(nodes.filter(([, n]) => n.fingerprint).map(([id, n]) => [id, n.fingerprint!])),
-    relations: new Map(nodes.map(([id, n]) => [id, { database: n.database ?? null, schema: n.schema, identifier: n.alias }])),
+    relations: new Map(
+      nodes.map(([id, n]) => [id, { database: n.database ?? null, schema: n.schema, identifier: n.alias }]),
+    ),
     databasePath: manifest.metadata?.target?.database_path,
     results,
   };

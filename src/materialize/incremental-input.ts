@@ -72,9 +72,14 @@ export function replaceWhereCondition(input: Pick<IncrementalInput, 'replaceWher
  * view): nothing is staged then, and the engine would only say that a strange table does not exist.
  */
 export function refuseStandInsWhenBuiltWhole(node: { filePath: string; name: string }, sqls: readonly string[]): void {
-  for (const [standIn, macro] of [[INCREMENTAL_NEW_ROWS, 'incremental_new_rows()'], [INCREMENTAL_REPLACED_KEYS, 'incremental_replaced_keys()']] as const) {
+  for (const [standIn, macro] of [
+    [INCREMENTAL_NEW_ROWS, 'incremental_new_rows()'],
+    [INCREMENTAL_REPLACED_KEYS, 'incremental_replaced_keys()'],
+  ] as const) {
     if (sqls.some((sql) => sql.includes(standIn))) {
-      throw new IncrementalConfigError(`${node.filePath}: ${node.name} uses ${macro} where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged. Use it only inside {% if is_incremental() %}.`);
+      throw new IncrementalConfigError(
+        `${node.filePath}: ${node.name} uses ${macro} where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged. Use it only inside {% if is_incremental() %}.`,
+      );
     }
   }
 }
@@ -88,7 +93,10 @@ export function withReplacedKeys(sql: string, keys: string): string {
  * SQL with `incremental_replaced_keys()` written as the replace_keys query itself, before any keys are staged: to
  * describe the model's columns, and in target/compiled so the file runs on its own.
  */
-export function withReplacedKeysInline(sql: string, input: Pick<IncrementalInput, 'replaceKeys' | 'uniqueKey' | 'dialect'>): string {
+export function withReplacedKeysInline(
+  sql: string,
+  input: Pick<IncrementalInput, 'replaceKeys' | 'uniqueKey' | 'dialect'>,
+): string {
   return withReplacedKeys(sql, `(${replaceKeysSelect(input)})`);
 }
 
@@ -107,11 +115,26 @@ export function replaceKeysSelect(input: Pick<IncrementalInput, 'replaceKeys' | 
  * its own when the write then fails or an audit refuses it. Without transactions (Athena) it is its own commit, before
  * the write, followed by the expiry of the snapshots that still hold the deleted rows.
  */
-export function planPurge(input: Pick<IncrementalInput, 'name' | 'relation' | 'purge' | 'snapshotRetentionSeconds' | 'dialect' | 'capabilities'>): Statement[] {
+export function planPurge(
+  input: Pick<
+    IncrementalInput,
+    'name' | 'relation' | 'purge' | 'snapshotRetentionSeconds' | 'dialect' | 'capabilities'
+  >,
+): Statement[] {
   if (!input.purge) return [];
-  const del: Statement = { sql: `delete from ${input.dialect.relation(input.relation)}\nwhere ${input.purge}`, purpose: `purge the rows of ${input.name} that may no longer be kept`, countsAs: 'rows_purged' };
+  const del: Statement = {
+    sql: `delete from ${input.dialect.relation(input.relation)}\nwhere ${input.purge}`,
+    purpose: `purge the rows of ${input.name} that may no longer be kept`,
+    countsAs: 'rows_purged',
+  };
   if (input.capabilities.transactionalDdl) return [del];
   // Where a DELETE leaves the rows in older snapshots (Iceberg), they are expired so the purge reaches storage.
-  const expiry = input.dialect.maintenanceRelation ? planSnapshotExpiry(input.relation, input.snapshotRetentionSeconds ?? DEFAULT_SNAPSHOT_RETENTION_SECONDS, input.dialect) : [];
+  const expiry = input.dialect.maintenanceRelation
+    ? planSnapshotExpiry(
+        input.relation,
+        input.snapshotRetentionSeconds ?? DEFAULT_SNAPSHOT_RETENTION_SECONDS,
+        input.dialect,
+      )
+    : [];
   return [del, ...expiry];
 }

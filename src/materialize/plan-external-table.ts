@@ -30,7 +30,11 @@ export interface ExternalTableInput {
 
 function declarationFingerprint(source: SourceNode): string {
   const external = source.external!;
-  const declaration = { serde: JSON_SERDE, location: external.location, columns: external.columns.map((c) => [c.name.toLowerCase(), c.type]) };
+  const declaration = {
+    serde: JSON_SERDE,
+    location: external.location,
+    columns: external.columns.map((c) => [c.name.toLowerCase(), c.type]),
+  };
   return createHash('sha256').update(JSON.stringify(declaration)).digest('hex').slice(0, 16);
 }
 
@@ -58,18 +62,32 @@ function checkDeclaration(source: SourceNode): void {
  */
 export function planExternalTable(input: ExternalTableInput): Statement[] {
   const { source, dialect, existing } = input;
-  if (!source.external) throw new UnsupportedPlanError(`${source.filePath}: source ${source.sourceName}.${source.name} has no external location to declare.`);
+  if (!source.external)
+    throw new UnsupportedPlanError(
+      `${source.filePath}: source ${source.sourceName}.${source.name} has no external location to declare.`,
+    );
   checkDeclaration(source);
   const ddl = dialect.ddl ?? dialect;
   const fingerprint = declarationFingerprint(source);
   const target = ddl.relation(source.relation);
-  const stale = existing === 'view' || (existing === 'table' && input.properties?.[DECLARATION_PROPERTY] !== fingerprint);
+  const stale =
+    existing === 'view' || (existing === 'table' && input.properties?.[DECLARATION_PROPERTY] !== fingerprint);
   const drop: Statement[] = stale
-    ? [existing === 'view'
-        ? { sql: `drop view if exists ${dialect.relation(source.relation)}`, purpose: `drop the view ${source.name} that the external table replaces` }
-        : { sql: `drop table if exists ${target}`, purpose: `drop the external table ${source.name}: its declaration changed` }]
+    ? [
+        existing === 'view'
+          ? {
+              sql: `drop view if exists ${dialect.relation(source.relation)}`,
+              purpose: `drop the view ${source.name} that the external table replaces`,
+            }
+          : {
+              sql: `drop table if exists ${target}`,
+              purpose: `drop the external table ${source.name}: its declaration changed`,
+            },
+      ]
     : [];
-  const columns = source.external.columns.map((c) => `  ${ddl.quoteIdentifier(c.name)} ${ddl.columnType(c.type)}`).join(',\n');
+  const columns = source.external.columns
+    .map((c) => `  ${ddl.quoteIdentifier(c.name)} ${ddl.columnType(c.type)}`)
+    .join(',\n');
   // CREATE EXTERNAL TABLE is DDL: its string literals follow the DDL grammar where the engine has one (Athena's Hive).
   const q = ddl.quoteString ?? dialect.quoteString;
   const create = [

@@ -1,7 +1,15 @@
 import type { RelationType, Statement } from '../core/statement.js';
 import type { Relation } from '../core/nodes.js';
 import { planAudits } from './plan-audit.js';
-import { IncrementalConfigError, planPurge, replaceKeysSelect, replaceWhereCondition, withReplacedKeys, type ColumnShape, type IncrementalInput } from './incremental-input.js';
+import {
+  IncrementalConfigError,
+  planPurge,
+  replaceKeysSelect,
+  replaceWhereCondition,
+  withReplacedKeys,
+  type ColumnShape,
+  type IncrementalInput,
+} from './incremental-input.js';
 import { UnsupportedPlanError } from './plan-input.js';
 import { planRepair } from './plan-rename-swap.js';
 
@@ -38,8 +46,12 @@ export interface IncrementalColumns {
 export function planIncrementalIceberg(input: IncrementalInput, columns: IncrementalColumns): Statement[] {
   const { dialect, name, relation } = input;
   const ddl = dialect.ddl ?? dialect;
-  if (!dialect.tableProperties) throw new UnsupportedPlanError(`${name}: this engine cannot stage rows in a table of its own location.`);
-  if (columns.writable.length === 0) throw new UnsupportedPlanError(`${name}: the columns of its new rows are unknown (the engine cannot describe a query), so they cannot be added.`);
+  if (!dialect.tableProperties)
+    throw new UnsupportedPlanError(`${name}: this engine cannot stage rows in a table of its own location.`);
+  if (columns.writable.length === 0)
+    throw new UnsupportedPlanError(
+      `${name}: the columns of its new rows are unknown (the engine cannot describe a query), so they cannot be added.`,
+    );
   const q = dialect.quoteIdentifier;
   const target = dialect.relation(relation);
   const names = columns.writable.map((c) => q(c.name));
@@ -49,7 +61,17 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   // a previous run left staged is dropped first (and a swap's __tmp_/__bkp_ leftovers of a --full-refresh too).
   const catalog = input.catalog ?? new Map<string, RelationType>();
   const repair = planRepair(
-    { name, relation, materialized: 'table', selectSql: input.selectSql, existing: 'table', catalog, dialect, capabilities: input.capabilities, newId: input.newId },
+    {
+      name,
+      relation,
+      materialized: 'table',
+      selectSql: input.selectSql,
+      existing: 'table',
+      catalog,
+      dialect,
+      capabilities: input.capabilities,
+      newId: input.newId,
+    },
     ddl,
   ).statements;
   const dropStaged = findStagedLeftovers(relation.identifier, catalog).map((leftover) => ({
@@ -71,7 +93,11 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     return [
       ...before,
       ...addColumns,
-      { sql: `insert into ${target} (${list})\nselect ${list} from (\n${input.selectSql}\n) as n`, purpose: `insert the new rows into ${name}`, reportsRows: true },
+      {
+        sql: `insert into ${target} (${list})\nselect ${list} from (\n${input.selectSql}\n) as n`,
+        purpose: `insert the new rows into ${name}`,
+        reportsRows: true,
+      },
       ...hooks,
     ];
   }
@@ -79,7 +105,10 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const id = input.newId();
   const stagedRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, id) };
   const staged = dialect.relation(stagedRelation);
-  const dropNow: Statement = { sql: `drop table if exists ${ddl.relation(stagedRelation)}`, purpose: `drop the staged rows of ${name}` };
+  const dropNow: Statement = {
+    sql: `drop table if exists ${ddl.relation(stagedRelation)}`,
+    purpose: `drop the staged rows of ${name}`,
+  };
   // replace_keys: its keys are staged first, the same way, so the model's query and the MERGE read them (the
   // `k` suffix keeps the name a staged leftover that the next run would drop).
   const keysRelation: Relation = { ...relation, identifier: stagedName(relation.identifier, `${id}k`) };
@@ -87,8 +116,17 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const stageKeys: Statement[] =
     input.replaceKeys === undefined
       ? []
-      : [{ sql: `create table ${stagedKeys} with (${dialect.tableProperties(keysRelation, `${id}k`)}) as\n${replaceKeysSelect(input)}`, purpose: `stage the keys that replace_keys names for ${name}`, retryable: false }];
-  const dropKeys: Statement[] = input.replaceKeys === undefined ? [] : [{ sql: `drop table if exists ${ddl.relation(keysRelation)}`, purpose: `drop the staged keys of ${name}` }];
+      : [
+          {
+            sql: `create table ${stagedKeys} with (${dialect.tableProperties(keysRelation, `${id}k`)}) as\n${replaceKeysSelect(input)}`,
+            purpose: `stage the keys that replace_keys names for ${name}`,
+            retryable: false,
+          },
+        ];
+  const dropKeys: Statement[] =
+    input.replaceKeys === undefined
+      ? []
+      : [{ sql: `drop table if exists ${ddl.relation(keysRelation)}`, purpose: `drop the staged keys of ${name}` }];
   // The model's query runs once, into a table of its own at a fresh location (a failed attempt may leave files
   // there, so it is never retried). Dropping it later deletes its files: Athena manages an Iceberg table's data.
   const stage: Statement = {
@@ -104,7 +142,16 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const kept = (condition: string) => `select ${list} from ${target} where ${condition}`;
   const auditOn = (keptRows: string) => [
     ...planAudits(audits, `(\n${keptRows}\nunion all\nselect ${list} from ${staged}\n)`, name),
-    ...(audits.length > 0 ? [{ ...dropNow, purpose: `drop the staged rows of ${name} if an audit refused them`, cleanup: 'on-failure' as const }, ...dropKeys.map((d) => ({ ...d, cleanup: 'on-failure' as const }))] : []),
+    ...(audits.length > 0
+      ? [
+          {
+            ...dropNow,
+            purpose: `drop the staged rows of ${name} if an audit refused them`,
+            cleanup: 'on-failure' as const,
+          },
+          ...dropKeys.map((d) => ({ ...d, cleanup: 'on-failure' as const })),
+        ]
+      : []),
   ];
 
   if (input.strategy === 'append') {
@@ -114,7 +161,10 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       stage,
       ...addColumns,
       ...auditOn(kept('true')),
-      { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
+      {
+        sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`,
+        purpose: `insert the new rows into ${name}`,
+      },
       ...hooks,
       dropNow,
     ];
@@ -130,8 +180,14 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       ...addColumns,
       // The DELETE removes the rows where the condition is true; a NULL keeps the row, as it does here.
       ...auditOn(kept(`not coalesce((${replaceWhereCondition(input, staged)}), false)`)),
-      { sql: `delete from ${target}\nwhere ${replaceWhereCondition(input, staged)}`, purpose: `delete the rows of ${name} that meet replace_where` },
-      { sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`, purpose: `insert the new rows into ${name}` },
+      {
+        sql: `delete from ${target}\nwhere ${replaceWhereCondition(input, staged)}`,
+        purpose: `delete the rows of ${name} that meet replace_where`,
+      },
+      {
+        sql: `insert into ${target} (${list})\nselect ${list} from ${staged}`,
+        purpose: `insert the new rows into ${name}`,
+      },
       ...hooks,
       dropNow,
     ];
@@ -147,10 +203,18 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const flag = q('__stedi_replaces');
   const keySet = new Set(keys.map((k) => k.toLowerCase()));
   const missing = keys.filter((k) => !columns.writable.some((c) => c.name.toLowerCase() === k.toLowerCase()));
-  if (missing.length > 0) throw new IncrementalConfigError(`${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`);
-  const markerValues = columns.writable.map((c) => (keySet.has(c.name.toLowerCase()) ? `n.${q(c.name)}` : 'null')).join(', ');
+  if (missing.length > 0)
+    throw new IncrementalConfigError(
+      `${input.filePath}: ${name}'s unique_key ${missing.join(', ')} is not a column the model selects. Name columns of the model in unique_key.`,
+    );
+  const markerValues = columns.writable
+    .map((c) => (keySet.has(c.name.toLowerCase()) ? `n.${q(c.name)}` : 'null'))
+    .join(', ');
   const keyList = keys.map((k) => q(k)).join(', ');
-  const markerSource = input.replaceKeys === undefined ? `${staged} as n` : `(select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}) as n`;
+  const markerSource =
+    input.replaceKeys === undefined
+      ? `${staged} as n`
+      : `(select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}) as n`;
   const merge: Statement = {
     sql: [
       `merge into ${target} as t`,
@@ -165,7 +229,10 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     ].join('\n'),
     purpose: `replace the rows of ${name} whose unique key the new rows${input.replaceKeys === undefined ? '' : ' or replace_keys'} carry`,
   };
-  const replacedKeys = input.replaceKeys === undefined ? `select ${keyList} from ${staged}` : `select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}`;
+  const replacedKeys =
+    input.replaceKeys === undefined
+      ? `select ${keyList} from ${staged}`
+      : `select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}`;
   const keyMatch = keys.map((k) => `r.${q(k)} = ${target}.${q(k)}`).join(' and ');
   const audited = auditOn(kept(`not exists (select 1 from (${replacedKeys}) as r where ${keyMatch})`));
   return [...before, ...stageKeys, stage, ...addColumns, ...audited, merge, ...keyHooks, dropNow, ...dropKeys];

@@ -40,11 +40,21 @@ export const COUNT_PER_FILE = 'count loaded and rejected lines per file';
  * Decides how to load a landing source: only the new files when every file loaded before is still there unchanged
  * (same size and time), else everything again — a changed or removed file may have changed rows already loaded.
  */
-export function landingLoadMode(listed: readonly LandingFile[], loaded: readonly LandingFile[] | undefined): { mode: 'full' | 'append'; files: LandingFile[]; reason: string } {
+export function landingLoadMode(
+  listed: readonly LandingFile[],
+  loaded: readonly LandingFile[] | undefined,
+): { mode: 'full' | 'append'; files: LandingFile[]; reason: string } {
   if (!loaded) return { mode: 'full', files: [...listed], reason: 'first load' };
   const now = new Map(listed.map((f) => [f.file, f]));
-  const changed = loaded.filter((f) => now.get(f.file)?.size !== f.size || now.get(f.file)?.modifiedMs !== f.modifiedMs);
-  if (changed.length > 0) return { mode: 'full', files: [...listed], reason: `${changed.length} loaded file(s) changed or removed, e.g. ${changed[0]!.file}` };
+  const changed = loaded.filter(
+    (f) => now.get(f.file)?.size !== f.size || now.get(f.file)?.modifiedMs !== f.modifiedMs,
+  );
+  if (changed.length > 0)
+    return {
+      mode: 'full',
+      files: [...listed],
+      reason: `${changed.length} loaded file(s) changed or removed, e.g. ${changed[0]!.file}`,
+    };
   const known = new Set(loaded.map((f) => f.file));
   const fresh = listed.filter((f) => !known.has(f.file));
   return { mode: 'append', files: fresh, reason: `${fresh.length} new file(s)` };
@@ -68,13 +78,30 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   const target = source.relation;
   const rejects = rejectsRelation(target);
   const ledger = ledgerRelation(target);
-  const write = (relation: Relation, old: RelationType | undefined, select: string, purpose: string, reportsRows: boolean): Statement[] => {
-    if (input.mode === 'append') return [{ sql: `insert into ${dialect.relation(relation)}\n${select}`, purpose, reportsRows }];
+  const write = (
+    relation: Relation,
+    old: RelationType | undefined,
+    select: string,
+    purpose: string,
+    reportsRows: boolean,
+  ): Statement[] => {
+    if (input.mode === 'append')
+      return [{ sql: `insert into ${dialect.relation(relation)}\n${select}`, purpose, reportsRows }];
     const temporary = { ...relation, identifier: `${relation.identifier}__stedi_tmp_${id}` };
     return [
       { sql: `create table ${dialect.relation(temporary)} as\n${select}`, purpose, reportsRows },
-      ...(old ? [{ sql: `drop ${old} if exists ${dialect.relation(relation)}`, purpose: `drop the old ${relation.identifier}` }] : []),
-      { sql: `alter table ${dialect.relation(temporary)} rename to ${dialect.quoteIdentifier(relation.identifier)}`, purpose: `swap the new ${relation.identifier} into place` },
+      ...(old
+        ? [
+            {
+              sql: `drop ${old} if exists ${dialect.relation(relation)}`,
+              purpose: `drop the old ${relation.identifier}`,
+            },
+          ]
+        : []),
+      {
+        sql: `alter table ${dialect.relation(temporary)} rename to ${dialect.quoteIdentifier(relation.identifier)}`,
+        purpose: `swap the new ${relation.identifier} into place`,
+      },
     ];
   };
   const limits: string[] = [];
@@ -90,25 +117,47 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   return [
     { sql: 'begin transaction', purpose: `start loading ${source.name}` },
     ...(dialect.checkLandingFiles && input.mode === 'full'
-      ? [{ sql: dialect.checkLandingFiles(external.location, source.name), purpose: `check that ${source.name} has landing files` }]
+      ? [
+          {
+            sql: dialect.checkLandingFiles(external.location, source.name),
+            purpose: `check that ${source.name} has landing files`,
+          },
+        ]
       : []),
     {
-      sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(input.files.map((f) => f.file), external.columns)}`,
+      sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(
+        input.files.map((f) => f.file),
+        external.columns,
+      )}`,
       purpose: `read and check the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name}`,
     },
     ...(limits.length
-      ? [{
-          sql: `select case when ${limits.join(' or ')} then error(${message} || rejected || ' of ' || total) end as verdict\nfrom (select count(*) filter (where reason is not null) as rejected, count(*) as total from ${parsed}) as counts`,
-          purpose: `check the rejected lines of ${source.name} against its limit`,
-        }]
+      ? [
+          {
+            sql: `select case when ${limits.join(' or ')} then error(${message} || rejected || ' of ' || total) end as verdict\nfrom (select count(*) filter (where reason is not null) as rejected, count(*) as total from ${parsed}) as counts`,
+            purpose: `check the rejected lines of ${source.name} against its limit`,
+          },
+        ]
       : []),
     {
       sql: `select file, count(*) filter (where reason is null) as loaded, count(*) filter (where reason is not null) as rejected\nfrom ${parsed}\ngroup by file\norder by file`,
       purpose: COUNT_PER_FILE,
       returnsRecords: true,
     },
-    ...write(target, existing.table, `select ${columns} from ${parsed} where reason is null`, `load the readable lines into ${source.name}`, true),
-    ...write(rejects, existing.rejects, `select file, line_number, raw_line, reason from ${parsed} where reason is not null`, `keep the unreadable lines in ${rejects.identifier}`, false),
+    ...write(
+      target,
+      existing.table,
+      `select ${columns} from ${parsed} where reason is null`,
+      `load the readable lines into ${source.name}`,
+      true,
+    ),
+    ...write(
+      rejects,
+      existing.rejects,
+      `select file, line_number, raw_line, reason from ${parsed} where reason is not null`,
+      `keep the unreadable lines in ${rejects.identifier}`,
+      false,
+    ),
     ...write(
       ledger,
       existing.ledger,

@@ -12,7 +12,12 @@ function sibling(relation: Relation, identifier: string): Relation {
 function dropExisting(input: PlanInput): Statement[] {
   if (!input.existing) return [];
   const kind = input.existing === 'view' ? 'view' : 'table';
-  return [{ sql: `drop ${kind} if exists ${input.dialect.relation(input.relation)}`, purpose: `drop the old ${kind} ${input.name}` }];
+  return [
+    {
+      sql: `drop ${kind} if exists ${input.dialect.relation(input.relation)}`,
+      purpose: `drop the old ${kind} ${input.name}`,
+    },
+  ];
 }
 
 /** Statements that create every schema the run writes to. */
@@ -22,7 +27,10 @@ export function planSchemas(relations: readonly Relation[], dialect: Dialect): S
   return [...seen.values()].map((r) => {
     // Creating a schema is DDL: on engines with a DDL grammar of their own (Athena's Hive), it is quoted by its rules.
     const quote = (dialect.ddl ?? dialect).quoteIdentifier;
-    const name = [r.database, r.schema].filter((p): p is string => p !== undefined).map(quote).join('.');
+    const name = [r.database, r.schema]
+      .filter((p): p is string => p !== undefined)
+      .map(quote)
+      .join('.');
     return { sql: `create schema if not exists ${name}`, purpose: `create schema ${r.schema}` };
   });
 }
@@ -43,7 +51,13 @@ export function planRelation(input: PlanInput): Statement[] {
   if (input.materialized === 'view') {
     // `create or replace view` cannot replace a table: drop whatever is there unless it is already a view.
     const drop = input.existing === 'table' ? dropExisting(input) : [];
-    return [begin, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...audits, commit];
+    return [
+      begin,
+      ...drop,
+      { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` },
+      ...audits,
+      commit,
+    ];
   }
   const temporary = sibling(relation, `${relation.identifier}__stedi_tmp_${input.newId()}`);
   return [

@@ -43,8 +43,16 @@ function dropTable(ddl: DdlDialect, relation: Relation, purpose: string): Statem
 }
 
 // A view is a Trino object on Athena: it is dropped with Trino's quoting, unlike a table.
-function dropViewOrTable(dialect: Dialect, ddl: DdlDialect, relation: Relation, type: RelationType, purpose: string): Statement {
-  return type === 'view' ? { sql: `drop view if exists ${dialect.relation(relation)}`, purpose } : dropTable(ddl, relation, purpose);
+function dropViewOrTable(
+  dialect: Dialect,
+  ddl: DdlDialect,
+  relation: Relation,
+  type: RelationType,
+  purpose: string,
+): Statement {
+  return type === 'view'
+    ? { sql: `drop view if exists ${dialect.relation(relation)}`, purpose }
+    : dropTable(ddl, relation, purpose);
 }
 
 /**
@@ -52,7 +60,10 @@ function dropViewOrTable(dialect: Dialect, ddl: DdlDialect, relation: Relation, 
  * published version) is renamed back; every other leftover is dropped. Planned from the catalog as it is now, so a
  * repair that is itself interrupted is finished by the next run. Returns what exists under the name afterwards.
  */
-export function planRepair(input: PlanInput, ddl: DdlDialect): { statements: Statement[]; existing: RelationType | undefined } {
+export function planRepair(
+  input: PlanInput,
+  ddl: DdlDialect,
+): { statements: Statement[]; existing: RelationType | undefined } {
   const { relation, name } = input;
   const { temporaries, backups } = findLeftovers(relation.identifier, input.catalog ?? new Map());
   const statements: Statement[] = [];
@@ -60,11 +71,20 @@ export function planRepair(input: PlanInput, ddl: DdlDialect): { statements: Sta
   const remainingBackups = [...backups];
   if (!existing && remainingBackups.length > 0) {
     const restored = remainingBackups.shift()!;
-    statements.push(rename(ddl, withIdentifier(relation, restored), relation, `repair an interrupted swap: restore ${name} from ${restored}`));
+    statements.push(
+      rename(
+        ddl,
+        withIdentifier(relation, restored),
+        relation,
+        `repair an interrupted swap: restore ${name} from ${restored}`,
+      ),
+    );
     existing = 'table';
   }
   for (const leftover of [...remainingBackups, ...temporaries]) {
-    statements.push(dropTable(ddl, withIdentifier(relation, leftover), `repair an interrupted swap: drop the leftover ${leftover}`));
+    statements.push(
+      dropTable(ddl, withIdentifier(relation, leftover), `repair an interrupted swap: drop the leftover ${leftover}`),
+    );
   }
   return { statements, existing };
 }
@@ -78,25 +98,42 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   const { dialect, relation, name } = input;
   const ddl = dialect.ddl ?? dialect;
   if (!input.capabilities.renameTable) {
-    throw new UnsupportedPlanError(`${name}: this engine has neither transactional DDL nor table renames, so a table cannot be replaced safely.`);
+    throw new UnsupportedPlanError(
+      `${name}: this engine has neither transactional DDL nor table renames, so a table cannot be replaced safely.`,
+    );
   }
   const repair = planRepair(input, ddl);
   const existing = repair.existing;
   const target = dialect.relation(relation);
   // Without transactions, post-hooks run once the relation is in place; a failing hook fails the model after publishing.
-  const hooks: Statement[] = (input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
+  const hooks: Statement[] = (input.postHooks ?? []).map((sql, i) => ({
+    sql,
+    purpose: `run post-hook ${i + 1} of ${name}`,
+  }));
   const audits = input.audits ?? [];
   if (input.materialized === 'view') {
     // A view is replaced in place: its query is audited first, as the rows the view will give.
     const audited = planAudits(audits, `(\n${input.selectSql}\n)`, name);
-    const drop = existing === 'table' ? [dropTable(ddl, relation, `drop the table ${name} that the view replaces`)] : [];
-    return [...repair.statements, ...audited, ...drop, { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` }, ...hooks];
+    const drop =
+      existing === 'table' ? [dropTable(ddl, relation, `drop the table ${name} that the view replaces`)] : [];
+    return [
+      ...repair.statements,
+      ...audited,
+      ...drop,
+      { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` },
+      ...hooks,
+    ];
   }
   const buildId = input.newId();
   const ctas = (into: Relation, purpose: string): Statement => {
     const properties = dialect.tableProperties ? ` with (${dialect.tableProperties(relation, buildId)})` : '';
     // Never re-run after a failure: its attempt may have left files at the location, and the retry would fail on them.
-    return { sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`, purpose, reportsRows: true, retryable: false };
+    return {
+      sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`,
+      purpose,
+      reportsRows: true,
+      retryable: false,
+    };
   };
   if (!existing && audits.length === 0) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
   const temporary = withIdentifier(relation, temporaryName(relation.identifier, buildId));
@@ -105,10 +142,23 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   // audit blocks, the temporary table is dropped: rows that failed a test are not left readable under another name.
   const audit = [
     ...planAudits(audits, dialect.relation(temporary), name),
-    ...(audits.length > 0 ? [{ ...dropTable(ddl, temporary, `drop the new ${name} if an audit refused it`), cleanup: 'on-failure' as const }] : []),
+    ...(audits.length > 0
+      ? [
+          {
+            ...dropTable(ddl, temporary, `drop the new ${name} if an audit refused it`),
+            cleanup: 'on-failure' as const,
+          },
+        ]
+      : []),
   ];
   if (!existing) {
-    return [...repair.statements, ctas(temporary, `build table ${name} under a temporary name`), ...audit, rename(ddl, temporary, relation, `publish ${name}`), ...hooks];
+    return [
+      ...repair.statements,
+      ctas(temporary, `build table ${name} under a temporary name`),
+      ...audit,
+      rename(ddl, temporary, relation, `publish ${name}`),
+      ...hooks,
+    ];
   }
   const moveOldAside: Statement[] =
     existing === 'table'

@@ -23,9 +23,12 @@ export const MAX_MAINTENANCE_RUNS = 10;
  * after the retention has passed, so at the next run that is at least that much later.
  */
 export function planSnapshotExpiry(relation: Relation, retentionSeconds: number, dialect: Dialect): Statement[] {
-  if (!dialect.maintenanceRelation) throw new UnsupportedPlanError(`${relation.identifier}: this engine keeps no table snapshots to expire.`);
+  if (!dialect.maintenanceRelation)
+    throw new UnsupportedPlanError(`${relation.identifier}: this engine keeps no table snapshots to expire.`);
   if (!Number.isInteger(retentionSeconds) || retentionSeconds < MIN_SNAPSHOT_RETENTION_SECONDS) {
-    throw new RangeError(`snapshot retention must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS}; got ${retentionSeconds}`);
+    throw new RangeError(
+      `snapshot retention must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS}; got ${retentionSeconds}`,
+    );
   }
   const ddl = dialect.ddl ?? dialect;
   const quote = ddl.quoteString ?? dialect.quoteString;
@@ -37,10 +40,15 @@ export function planSnapshotExpiry(relation: Relation, retentionSeconds: number,
     optimize_rewrite_delete_file_threshold: 1,
     optimize_rewrite_data_file_threshold: 1,
   };
-  const list = Object.entries(properties).map(([key, value]) => `${quote(key)} = ${quote(String(value))}`).join(', ');
+  const list = Object.entries(properties)
+    .map(([key, value]) => `${quote(key)} = ${quote(String(value))}`)
+    .join(', ');
   return [
     // Set on every run rather than at creation: a retention changed in the project applies to existing tables too.
-    { sql: `alter table ${ddl.relation(relation)} set tblproperties (${list})`, purpose: `keep snapshots of ${name} for ${hours(retentionSeconds)}` },
+    {
+      sql: `alter table ${ddl.relation(relation)} set tblproperties (${list})`,
+      purpose: `keep snapshots of ${name} for ${hours(retentionSeconds)}`,
+    },
     {
       sql: `optimize ${table} rewrite data using bin_pack`,
       purpose: `rewrite the data files of ${name} that hold deleted rows`,

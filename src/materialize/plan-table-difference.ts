@@ -23,7 +23,10 @@ export function sameColumns(table: readonly ColumnShape[], query: readonly Colum
   return (
     table.length > 0 &&
     table.length === query.length &&
-    table.every((c, i) => c.name.toLowerCase() === query[i]!.name.toLowerCase() && c.type.toLowerCase() === query[i]!.type.toLowerCase())
+    table.every(
+      (c, i) =>
+        c.name.toLowerCase() === query[i]!.name.toLowerCase() && c.type.toLowerCase() === query[i]!.type.toLowerCase(),
+    )
   );
 }
 
@@ -51,9 +54,14 @@ export function planTableDifference(input: TableDifferenceInput): Statement[] {
   const pairs = dialect.quoteIdentifier(`${input.relation.identifier}__stedi_pairs_${id}`);
   const columns = input.columns.map((c) => dialect.quoteIdentifier(c.name));
   const list = columns.join(', ');
-  const sameRow = (a: string, b: string) => columns.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(' and ');
+  const sameRow = (a: string, b: string) =>
+    columns.map((c) => `${a}.${c} is not distinct from ${b}.${c}`).join(' and ');
   return [
-    { sql: `create temp table ${staged} as\n${input.selectSql}`, purpose: `compute the rows of ${name}`, reportsRows: true },
+    {
+      sql: `create temp table ${staged} as\n${input.selectSql}`,
+      purpose: `compute the rows of ${name}`,
+      reportsRows: true,
+    },
     { sql: 'begin transaction', purpose: `start updating ${name}` },
     // One full outer join pairs equal rows; the unpaired ones are the difference, named by rowid (stable inside the
     // transaction). Cheaper than an anti-join each way, which would hash both sides' rows twice.
@@ -75,8 +83,16 @@ export function planTableDifference(input: TableDifferenceInput): Statement[] {
       sql: `create temp table ${check} as select (select count(*) from ${target}) <> (select count(*) from ${staged}) or (select count(distinct hash(${list})) from ${staged}) <> (select count(*) from ${staged}) as rewrite`,
       purpose: `check that ${name} now holds exactly the model's rows (no row given twice)`,
     },
-    { sql: `delete from ${target} where (select rewrite from ${check})`, purpose: `empty ${name} if the check failed`, countsAs: 'rows_deleted' },
-    { sql: `insert into ${target} (${list})\nselect ${list} from ${staged} where (select rewrite from ${check})`, purpose: `write every row of ${name} if the check failed`, countsAs: 'rows_inserted' },
+    {
+      sql: `delete from ${target} where (select rewrite from ${check})`,
+      purpose: `empty ${name} if the check failed`,
+      countsAs: 'rows_deleted',
+    },
+    {
+      sql: `insert into ${target} (${list})\nselect ${list} from ${staged} where (select rewrite from ${check})`,
+      purpose: `write every row of ${name} if the check failed`,
+      countsAs: 'rows_inserted',
+    },
     ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
     ...planAudits(input.audits ?? [], target, name),
     { sql: `drop table ${check}`, purpose: 'drop the check' },

@@ -51,7 +51,11 @@ function wholeMaterialization(subject: WriteSubject): 'table' | 'view' {
  * Whether the table could be written as a difference, so that the choice depends on its columns: a model's table
  * that exists, outside --full-refresh, on an engine where that is cheaper and runs in one transaction.
  */
-export function mayWriteDifference(subject: WriteSubject, facts: Pick<CatalogFacts, 'existing' | 'fullRefresh'>, capabilities: AdapterCapabilities): boolean {
+export function mayWriteDifference(
+  subject: WriteSubject,
+  facts: Pick<CatalogFacts, 'existing' | 'fullRefresh'>,
+  capabilities: AdapterCapabilities,
+): boolean {
   return (
     subject.kind === 'model' &&
     wholeMaterialization(subject) === 'table' &&
@@ -64,12 +68,25 @@ export function mayWriteDifference(subject: WriteSubject, facts: Pick<CatalogFac
 }
 
 /** Chooses how a node's relation is written, from the node, what the catalog holds and what the engine can do. */
-export function chooseWriteStrategy(subject: WriteSubject, facts: CatalogFacts, capabilities: AdapterCapabilities): WriteStrategy {
+export function chooseWriteStrategy(
+  subject: WriteSubject,
+  facts: CatalogFacts,
+  capabilities: AdapterCapabilities,
+): WriteStrategy {
   if (subject.kind === 'source') {
-    return capabilities.externalSources === 'loaded-table' ? { kind: 'load-landing-files' } : { kind: 'declare-external-table' };
+    return capabilities.externalSources === 'loaded-table'
+      ? { kind: 'load-landing-files' }
+      : { kind: 'declare-external-table' };
   }
-  if (subject.kind === 'model' && subject.materialized === 'incremental' && facts.existing === 'table' && !facts.fullRefresh) return { kind: 'add-rows' };
+  if (
+    subject.kind === 'model' &&
+    subject.materialized === 'incremental' &&
+    facts.existing === 'table' &&
+    !facts.fullRefresh
+  )
+    return { kind: 'add-rows' };
   // A changed column (name, type or order) cannot be written as a difference: the table is rebuilt.
-  if (mayWriteDifference(subject, facts, capabilities) && facts.sameColumns === true) return { kind: 'write-difference' };
+  if (mayWriteDifference(subject, facts, capabilities) && facts.sameColumns === true)
+    return { kind: 'write-difference' };
   return { kind: 'replace', materialized: wholeMaterialization(subject) };
 }

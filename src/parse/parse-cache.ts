@@ -14,7 +14,10 @@ import type { RenderScope } from '../templating/template-engine.js';
 export const PARSE_CACHE_FILE = 'partial_parse.json';
 
 /** What the parse pass records while rendering a model file: all that parsing keeps from the render. */
-export type ParsedTemplate = Pick<RenderScope, 'refs' | 'sources' | 'configs'> & { varsUsed: string[]; macrosUsed: string[] };
+export type ParsedTemplate = Pick<RenderScope, 'refs' | 'sources' | 'configs'> & {
+  varsUsed: string[];
+  macrosUsed: string[];
+};
 
 /** One cached file: a model's parse-pass result, or a schema yml's validated content. */
 type CacheEntry = { hash: string; parsed: ParsedTemplate } | { hash: string; schema: unknown };
@@ -37,7 +40,9 @@ const ENV_VAR_LITERAL = /env_var\s*\(\s*(['"])([^'"]+)\1/g;
 function envOf(text: string, env: LoadedProject['env']): Array<[string, string | null]> | undefined {
   const literal = [...text.matchAll(ENV_VAR_LITERAL)].map((m) => m[2]!);
   if (literal.length !== (text.match(ENV_VAR_CALL)?.length ?? 0)) return undefined;
-  return [...new Set(literal)].sort().map((name) => [name, name.startsWith(SECRET_ENV_PREFIX) ? (env[name] ? 'set' : null) : (env[name] ?? null)]);
+  return [...new Set(literal)]
+    .sort()
+    .map((name) => [name, name.startsWith(SECRET_ENV_PREFIX) ? (env[name] ? 'set' : null) : (env[name] ?? null)]);
 }
 
 /**
@@ -53,7 +58,13 @@ function cacheKey(project: LoadedProject, engine: EngineInfo): string {
       format: 2,
       macros: project.files.macroSql.map((f) => [f.path, sha256(f.text), envOf(f.text, project.env)]),
       vars: project.vars,
-      target: { name: target.name, type: target.type, threads: target.threads, schema: engine.schema, database: engine.database ?? null },
+      target: {
+        name: target.name,
+        type: target.type,
+        threads: target.threads,
+        schema: engine.schema,
+        database: engine.database ?? null,
+      },
     }),
   );
 }
@@ -130,17 +141,26 @@ export class ParseCache {
   set(source: ProjectFileText, scope: RenderScope): void {
     const hash = this.hashOf(source);
     if (!this.enabled || !hash || scope.problems.length > 0) return;
-    const parsed: ParsedTemplate = { refs: scope.refs, sources: scope.sources, configs: scope.configs, varsUsed: [...scope.varsUsed], macrosUsed: [...scope.macrosUsed] };
+    const parsed: ParsedTemplate = {
+      refs: scope.refs,
+      sources: scope.sources,
+      configs: scope.configs,
+      varsUsed: [...scope.varsUsed],
+      macrosUsed: [...scope.macrosUsed],
+    };
     // A config value JSON cannot hold as it is (undefined, a function, an object of a class) is not cached. The other
     // fields are strings; checking only the configs keeps a cold parse of many files cheap.
-    if (scope.configs.length > 0 && !isDeepStrictEqual(JSON.parse(JSON.stringify(scope.configs)), scope.configs)) return;
+    if (scope.configs.length > 0 && !isDeepStrictEqual(JSON.parse(JSON.stringify(scope.configs)), scope.configs))
+      return;
     this.next[source.path] = { hash, parsed };
   }
 
   /** Writes the cache when its content changed: files added, edited or removed. */
   save(): void {
     if (!this.enabled) return;
-    const unchanged = Object.keys(this.next).length === Object.keys(this.previous).length && Object.entries(this.next).every(([p, e]) => this.previous[p] === e);
+    const unchanged =
+      Object.keys(this.next).length === Object.keys(this.previous).length &&
+      Object.entries(this.next).every(([p, e]) => this.previous[p] === e);
     if (unchanged) return;
     writeFileAtomic(this.file, `${JSON.stringify({ key: this.key, files: this.next } satisfies CacheDocument)}\n`);
   }

@@ -11,7 +11,17 @@ import { newRenderScope, type RenderScope, type TemplateEngine } from '../templa
 import { parseGenericTests, parseSingularTests } from './parse-tests.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
-import { modelId, seedId, sourceId, type ColumnInfo, type DataTestNode, type ModelNode, type SeedNode, type SourceNode, type UnitTestNode } from '../core/nodes.js';
+import {
+  modelId,
+  seedId,
+  sourceId,
+  type ColumnInfo,
+  type DataTestNode,
+  type ModelNode,
+  type SeedNode,
+  type SourceNode,
+  type UnitTestNode,
+} from '../core/nodes.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
 export interface ParsedProject {
@@ -59,7 +69,11 @@ function folderConfigs(project: LoadedProject, folder: string): PartialModelConf
     .map((c) => c.config);
 }
 
-function parseSchemaFiles(project: LoadedProject, problems: ProjectError[], cache: ParseCache): Array<{ file: string; content: SchemaFile }> {
+function parseSchemaFiles(
+  project: LoadedProject,
+  problems: ProjectError[],
+  cache: ParseCache,
+): Array<{ file: string; content: SchemaFile }> {
   const parsed: Array<{ file: string; content: SchemaFile }> = [];
   for (const file of project.files.schemaYml) {
     try {
@@ -95,11 +109,20 @@ function parseSources(
           const location = templates.renderString(table.external.location, scope);
           const columns = table.columns.map((c, i) => {
             if (!c.data_type) {
-              problems.push(new ConfigFileError(file, `${keyPath}.columns[${i}].data_type`, `column ${c.name} of external source ${table.name} needs a data_type (landing schemas are declared, never inferred)`));
+              problems.push(
+                new ConfigFileError(
+                  file,
+                  `${keyPath}.columns[${i}].data_type`,
+                  `column ${c.name} of external source ${table.name} needs a data_type (landing schemas are declared, never inferred)`,
+                ),
+              );
             }
             return { name: c.name, type: c.data_type ?? 'string', jsonKey: c.json_key ?? c.name };
           });
-          if (columns.length === 0) problems.push(new ConfigFileError(file, `${keyPath}.columns`, `external source ${table.name} declares no columns`));
+          if (columns.length === 0)
+            problems.push(
+              new ConfigFileError(file, `${keyPath}.columns`, `external source ${table.name} declares no columns`),
+            );
           external = {
             location: resolveLocation(project.dir, location),
             format: table.external.format,
@@ -117,7 +140,11 @@ function parseSources(
           filePath: file,
           description: table.description ?? '',
           tags: [...(source.tags ?? []), ...(table.tags ?? [])],
-          relation: { database: engine.database, schema: source.schema ?? engine.schema, identifier: table.identifier ?? table.name },
+          relation: {
+            database: engine.database,
+            schema: source.schema ?? engine.schema,
+            identifier: table.identifier ?? table.name,
+          },
           columns: columnsOf(table.columns),
           external,
           declaredTests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
@@ -134,7 +161,11 @@ function parseSources(
  * Renders those parts once more with is_incremental() true and records what they use too; problems found there are
  * left to the compile pass, which renders the branch that really runs.
  */
-function recordIncrementalUses(templates: TemplateEngine, scope: RenderScope, render: (probe: RenderScope) => void): void {
+function recordIncrementalUses(
+  templates: TemplateEngine,
+  scope: RenderScope,
+  render: (probe: RenderScope) => void,
+): void {
   const probe = newRenderScope('parse', scope.file, { isIncremental: true });
   render(probe);
   for (const name of probe.varsUsed) scope.varsUsed.add(name);
@@ -154,10 +185,17 @@ function parseModel(
   const scope = newRenderScope('parse', file.path);
   const cached = cache.get(file);
   if (cached) {
-    Object.assign(scope, { refs: cached.refs, sources: cached.sources, configs: cached.configs, varsUsed: new Set(cached.varsUsed), macrosUsed: new Set(cached.macrosUsed) });
+    Object.assign(scope, {
+      refs: cached.refs,
+      sources: cached.sources,
+      configs: cached.configs,
+      varsUsed: new Set(cached.varsUsed),
+      macrosUsed: new Set(cached.macrosUsed),
+    });
   } else {
     templates.render(file, scope);
-    if (file.text.includes('is_incremental')) recordIncrementalUses(templates, scope, (probe) => templates.render(file, probe));
+    if (file.text.includes('is_incremental'))
+      recordIncrementalUses(templates, scope, (probe) => templates.render(file, probe));
     cache.set(file, scope);
   }
   problems.push(...scope.problems);
@@ -165,14 +203,26 @@ function parseModel(
   for (const written of scope.configs) {
     const parsed = modelConfigSchema.safeParse(written);
     if (parsed.success) inFile.push(parsed.data);
-    else for (const issue of parsed.error.issues) problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
+    else
+      for (const issue of parsed.error.issues)
+        problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
   }
   const folder = modelFolder(project, file.path);
   const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
-  const hookTexts = [...config.postHook, ...[config.replaceWhere, config.replaceKeys, config.purge].filter((t): t is string => Boolean(t))];
-  if (hookTexts.length > 0) recordIncrementalUses(templates, scope, (probe) => hookTexts.forEach((text) => templates.renderString(text, probe)));
-  const description = inFile.findLast((c) => c.description)?.description ?? entry?.model.description ?? entry?.model.config?.description ?? '';
+  const hookTexts = [
+    ...config.postHook,
+    ...[config.replaceWhere, config.replaceKeys, config.purge].filter((t): t is string => Boolean(t)),
+  ];
+  if (hookTexts.length > 0)
+    recordIncrementalUses(templates, scope, (probe) =>
+      hookTexts.forEach((text) => templates.renderString(text, probe)),
+    );
+  const description =
+    inFile.findLast((c) => c.description)?.description ??
+    entry?.model.description ??
+    entry?.model.config?.description ??
+    '';
   return {
     kind: 'model',
     uniqueId: modelId(project.file.name, name),
@@ -194,8 +244,15 @@ function parseModel(
   };
 }
 
-function parseSeeds(project: LoadedProject, schemaFiles: ReturnType<typeof parseSchemaFiles>, engine: EngineInfo, problems: ProjectError[]): SeedNode[] {
-  const entries = new Map(schemaFiles.flatMap(({ file, content }) => content.seeds.map((seed) => [seed.name, { file, seed }] as const)));
+function parseSeeds(
+  project: LoadedProject,
+  schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  engine: EngineInfo,
+  problems: ProjectError[],
+): SeedNode[] {
+  const entries = new Map(
+    schemaFiles.flatMap(({ file, content }) => content.seeds.map((seed) => [seed.name, { file, seed }] as const)),
+  );
   const seeds = project.files.seedCsv.map((file): SeedNode => {
     const name = path.posix.basename(file.path, '.csv');
     const entry = entries.get(name);
@@ -216,42 +273,63 @@ function parseSeeds(project: LoadedProject, schemaFiles: ReturnType<typeof parse
     };
   });
   for (const [name, { file }] of entries) {
-    problems.push(new ConfigFileError(file, `seeds.${name}`, `describes a seed '${name}' but no seeds/**/${name}.csv exists.`));
+    problems.push(
+      new ConfigFileError(file, `seeds.${name}`, `describes a seed '${name}' but no seeds/**/${name}.csv exists.`),
+    );
   }
   return seeds;
 }
 
-function parseUnitTests(project: LoadedProject, schemaFiles: ReturnType<typeof parseSchemaFiles>, models: ReadonlyMap<string, ModelNode>, problems: ProjectError[]): UnitTestNode[] {
+function parseUnitTests(
+  project: LoadedProject,
+  schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  models: ReadonlyMap<string, ModelNode>,
+  problems: ProjectError[],
+): UnitTestNode[] {
   const seen = new Set<string>();
   return schemaFiles.flatMap(({ file, content }) =>
     content.unit_tests.flatMap((entry, i): UnitTestNode[] => {
       const model = models.get(entry.model);
       if (!model) {
-        problems.push(new ConfigFileError(file, `unit_tests[${i}].model`, `unit test ${entry.name} names model '${entry.model}', which does not exist.`));
+        problems.push(
+          new ConfigFileError(
+            file,
+            `unit_tests[${i}].model`,
+            `unit test ${entry.name} names model '${entry.model}', which does not exist.`,
+          ),
+        );
         return [];
       }
       const uniqueId = `unit_test.${project.file.name}.${entry.model}.${entry.name}`;
       if (seen.has(uniqueId)) {
-        problems.push(new ConfigFileError(file, `unit_tests[${i}].name`, `two unit tests of ${entry.model} are named '${entry.name}'; names must be unique per model.`));
+        problems.push(
+          new ConfigFileError(
+            file,
+            `unit_tests[${i}].name`,
+            `two unit tests of ${entry.model} are named '${entry.name}'; names must be unique per model.`,
+          ),
+        );
         return [];
       }
       seen.add(uniqueId);
-      return [{
-        kind: 'unit_test',
-        uniqueId,
-        name: entry.name,
-        filePath: file,
-        description: entry.description ?? '',
-        tags: [...model.tags, ...(entry.config?.tags ?? [])],
-        relation: model.relation,
-        columns: [],
-        attachedTo: model.uniqueId,
-        given: entry.given,
-        expectRows: entry.expect.rows,
-        varOverrides: entry.overrides?.vars ?? {},
-        envOverrides: entry.overrides?.env_vars ?? {},
-        dependsOn: [],
-      }];
+      return [
+        {
+          kind: 'unit_test',
+          uniqueId,
+          name: entry.name,
+          filePath: file,
+          description: entry.description ?? '',
+          tags: [...model.tags, ...(entry.config?.tags ?? [])],
+          relation: model.relation,
+          columns: [],
+          attachedTo: model.uniqueId,
+          given: entry.given,
+          expectRows: entry.expect.rows,
+          varOverrides: entry.overrides?.vars ?? {},
+          envOverrides: entry.overrides?.env_vars ?? {},
+          dependsOn: [],
+        },
+      ];
     }),
   );
 }
@@ -273,10 +351,22 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
   const models: ModelNode[] = [];
   const byName = new Map<string, ModelNode>();
   for (const file of project.files.modelSql) {
-    const model = parseModel(project, file, entries.get(path.posix.basename(file.path, '.sql')), templates, engine, problems, cache);
+    const model = parseModel(
+      project,
+      file,
+      entries.get(path.posix.basename(file.path, '.sql')),
+      templates,
+      engine,
+      problems,
+      cache,
+    );
     const other = byName.get(model.name);
     if (other) {
-      problems.push(new DuplicateModelError(`Two models are named '${model.name}': ${other.filePath} and ${model.filePath}. Model names must be unique; rename one of the files.`));
+      problems.push(
+        new DuplicateModelError(
+          `Two models are named '${model.name}': ${other.filePath} and ${model.filePath}. Model names must be unique; rename one of the files.`,
+        ),
+      );
       continue;
     }
     byName.set(model.name, model);
@@ -284,14 +374,25 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
   }
   for (const [name, { file }] of entries) {
     if (!byName.has(name)) {
-      problems.push(new ConfigFileError(file, `models.${name}`, `describes a model '${name}' but no models/**/${name}.sql exists. Fix the name or remove the entry.`));
+      problems.push(
+        new ConfigFileError(
+          file,
+          `models.${name}`,
+          `describes a model '${name}' but no models/**/${name}.sql exists. Fix the name or remove the entry.`,
+        ),
+      );
     }
   }
   const sources = parseSources(project, schemaFiles, templates, engine, problems);
   const seeds = parseSeeds(project, schemaFiles, engine, problems);
   for (const seed of seeds) {
     const model = byName.get(seed.name);
-    if (model) problems.push(new DuplicateModelError(`A model and a seed are both named '${seed.name}': ${model.filePath} and ${seed.filePath}. Rename one.`));
+    if (model)
+      problems.push(
+        new DuplicateModelError(
+          `A model and a seed are both named '${seed.name}': ${model.filePath} and ${seed.filePath}. Rename one.`,
+        ),
+      );
   }
   cache.save();
   const tests = [

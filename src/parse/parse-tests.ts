@@ -30,7 +30,13 @@ function declarationsOf(node: Node): Declaration[] {
   const base = node.kind === 'source' ? `sources.${node.sourceName}.tables.${node.name}` : `${node.kind}s.${node.name}`;
   const own = node.declaredTests.map((item, i) => ({ file, keyPath: `${base}.tests[${i}]`, item, attachedTo: node }));
   const columns = node.columns.flatMap((c) =>
-    c.tests.map((item, i) => ({ file, keyPath: `${base}.columns.${c.name}.tests[${i}]`, item, attachedTo: node, columnName: c.name })),
+    c.tests.map((item, i) => ({
+      file,
+      keyPath: `${base}.columns.${c.name}.tests[${i}]`,
+      item,
+      attachedTo: node,
+      columnName: c.name,
+    })),
   );
   return [...own, ...columns];
 }
@@ -44,56 +50,115 @@ function asTemplate(value: unknown): unknown {
 }
 
 /** Builds the generic data tests declared in schema ymls (`tests:` / `data_tests:` on nodes and columns). */
-export function parseGenericTests(project: LoadedProject, nodes: readonly Node[], templates: TemplateEngine, dialect: Dialect, problems: ProjectError[]): DataTestNode[] {
+export function parseGenericTests(
+  project: LoadedProject,
+  nodes: readonly Node[],
+  templates: TemplateEngine,
+  dialect: Dialect,
+  problems: ProjectError[],
+): DataTestNode[] {
   const tests: DataTestNode[] = [];
   const usedNames = new Set<string>();
   for (const declaration of nodes.flatMap(declarationsOf)) {
     const { file, keyPath, item, attachedTo, columnName } = declaration;
-    const [testName, body] = typeof item === 'string' ? [item, {}] : (Object.entries(item as Record<string, unknown>)[0] ?? ['', {}]);
+    const [testName, body] =
+      typeof item === 'string' ? [item, {}] : (Object.entries(item as Record<string, unknown>)[0] ?? ['', {}]);
     if (typeof item === 'object' && item !== null && Object.keys(item).length !== 1) {
-      problems.push(new TestDeclarationError(file, keyPath, 'a test is a name or a mapping with exactly one key: { test_name: { arguments... } }'));
+      problems.push(
+        new TestDeclarationError(
+          file,
+          keyPath,
+          'a test is a name or a mapping with exactly one key: { test_name: { arguments... } }',
+        ),
+      );
       continue;
     }
     const signature = templates.tests.get(testName);
     if (!signature) {
       const names = [...templates.tests.keys()];
       const best = names.length ? closest(testName, names) : '';
-      const hint = best && distance(testName, best) <= 3 ? ` Did you mean '${best}'?` : ` Known tests: ${names.sort().join(', ')}.`;
+      const hint =
+        best && distance(testName, best) <= 3
+          ? ` Did you mean '${best}'?`
+          : ` Known tests: ${names.sort().join(', ')}.`;
       problems.push(new TestDeclarationError(file, keyPath, `no generic test named '${testName}'.${hint}`));
       continue;
     }
     const written = (body ?? {}) as Record<string, unknown>;
     const { config: nested, name: customName, ...rest } = written;
-    const configInput = { ...Object.fromEntries(Object.entries(rest).filter(([k]) => TEST_CONFIG_KEYS.has(k))), ...((nested as object) ?? {}) };
+    const configInput = {
+      ...Object.fromEntries(Object.entries(rest).filter(([k]) => TEST_CONFIG_KEYS.has(k))),
+      ...((nested as object) ?? {}),
+    };
     const args = Object.fromEntries(Object.entries(rest).filter(([k]) => !TEST_CONFIG_KEYS.has(k)));
     const unknown = Object.keys(args).filter((k) => !signature.params.includes(k));
     const missing = signature.required.filter((k) => !(k in args));
     if (unknown.length || missing.length) {
-      const what = [unknown.length ? `unknown argument ${unknown.map((u) => `'${u}'`).join(', ')}` : '', missing.length ? `missing argument ${missing.map((m) => `'${m}'`).join(', ')}` : ''].filter(Boolean).join('; ');
-      problems.push(new TestDeclarationError(file, keyPath, `${testName}: ${what}. It takes: ${signature.params.join(', ') || 'no arguments'} (and config: ${[...TEST_CONFIG_KEYS].join(', ')}).`));
+      const what = [
+        unknown.length ? `unknown argument ${unknown.map((u) => `'${u}'`).join(', ')}` : '',
+        missing.length ? `missing argument ${missing.map((m) => `'${m}'`).join(', ')}` : '',
+      ]
+        .filter(Boolean)
+        .join('; ');
+      problems.push(
+        new TestDeclarationError(
+          file,
+          keyPath,
+          `${testName}: ${what}. It takes: ${signature.params.join(', ') || 'no arguments'} (and config: ${[...TEST_CONFIG_KEYS].join(', ')}).`,
+        ),
+      );
       continue;
     }
     const parsedConfig = testConfigSchema.safeParse(configInput);
     if (!parsedConfig.success) {
-      for (const issue of parsedConfig.error.issues) problems.push(new TestDeclarationError(file, `${keyPath}.${issue.path.join('.')}`, issue.message));
+      for (const issue of parsedConfig.error.issues)
+        problems.push(new TestDeclarationError(file, `${keyPath}.${issue.path.join('.')}`, issue.message));
       continue;
     }
     // Arguments may ref other nodes (relationships: to: ref('x')); the parse render records those dependencies.
     const scope = newRenderScope('parse', file, { dataTest: true });
     const renderedArgs = Object.fromEntries(Object.entries(args).map(([k, v]) => [k, asTemplate(v)]));
-    for (const value of Object.values(renderedArgs)) if (typeof value === 'string') templates.renderString(value, scope);
+    for (const value of Object.values(renderedArgs))
+      if (typeof value === 'string') templates.renderString(value, scope);
     // Rendering the test's own SQL in the parse pass records what its body reads (seeds, sources), as dbt does, and
     // the config() its definition sets: defaults that the declaration overrides.
-    templates.renderTest(testName, { ...renderedArgs, model: new RelationValue(attachedTo.relation, dialect), column_name: columnName ? dialect.quoteIdentifier(columnName) : undefined }, scope);
+    templates.renderTest(
+      testName,
+      {
+        ...renderedArgs,
+        model: new RelationValue(attachedTo.relation, dialect),
+        column_name: columnName ? dialect.quoteIdentifier(columnName) : undefined,
+      },
+      scope,
+    );
     problems.push(...scope.problems);
-    const definitionLayers = configLayers(scope.configs, (path, message) => problems.push(new TestDeclarationError(file, `${keyPath} (config() in the definition of ${testName}).${path}`, message)));
+    const definitionLayers = configLayers(scope.configs, (path, message) =>
+      problems.push(
+        new TestDeclarationError(file, `${keyPath} (config() in the definition of ${testName}).${path}`, message),
+      ),
+    );
     const config = resolveTestConfig([...definitionLayers, parsedConfig.data]);
     if (!config.enabled) continue;
     if (config.blocking && config.severity !== 'error') {
-      problems.push(new TestDeclarationError(file, keyPath, `${testName} is blocking (it audits rows before they are published), so its severity must be error, not ${config.severity}.`));
+      problems.push(
+        new TestDeclarationError(
+          file,
+          keyPath,
+          `${testName} is blocking (it audits rows before they are published), so its severity must be error, not ${config.severity}.`,
+        ),
+      );
       continue;
     }
-    let name = typeof customName === 'string' ? customName : [testName, attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name, columnName].filter(Boolean).join('_');
+    let name =
+      typeof customName === 'string'
+        ? customName
+        : [
+            testName,
+            attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name,
+            columnName,
+          ]
+            .filter(Boolean)
+            .join('_');
     if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
     usedNames.add(name);
     tests.push({
@@ -119,15 +184,29 @@ export function parseGenericTests(project: LoadedProject, nodes: readonly Node[]
 }
 
 /** Builds the singular tests: `tests/*.sql` files that select failing rows. */
-export function parseSingularTests(project: LoadedProject, templates: TemplateEngine, problems: ProjectError[], schema: { database?: string; schema: string }): DataTestNode[] {
+export function parseSingularTests(
+  project: LoadedProject,
+  templates: TemplateEngine,
+  problems: ProjectError[],
+  schema: { database?: string; schema: string },
+): DataTestNode[] {
   return project.files.testSql.map((file) => {
     const name = path.posix.basename(file.path, '.sql');
     const scope = newRenderScope('parse', file.path, { dataTest: true });
     templates.render(file, scope);
     problems.push(...scope.problems);
-    const layers = configLayers(scope.configs, (path, message) => problems.push(new ConfigFileError(file.path, `config(${path})`, message)));
+    const layers = configLayers(scope.configs, (path, message) =>
+      problems.push(new ConfigFileError(file.path, `config(${path})`, message)),
+    );
     const config = resolveTestConfig(layers);
-    if (config.blocking && config.severity !== 'error') problems.push(new ConfigFileError(file.path, 'config(blocking)', `a blocking test audits rows before they are published, so its severity must be error, not ${config.severity}.`));
+    if (config.blocking && config.severity !== 'error')
+      problems.push(
+        new ConfigFileError(
+          file.path,
+          'config(blocking)',
+          `a blocking test audits rows before they are published, so its severity must be error, not ${config.severity}.`,
+        ),
+      );
     return {
       kind: 'data_test' as const,
       uniqueId: testId(project.file.name, name),
@@ -148,7 +227,10 @@ export function parseSingularTests(project: LoadedProject, templates: TemplateEn
 }
 
 /** The config() calls of a test's template as config layers; each invalid key is reported with its path. */
-function configLayers(written: ReadonlyArray<Record<string, unknown>>, report: (path: string, message: string) => void): Array<ReturnType<typeof testConfigSchema.parse>> {
+function configLayers(
+  written: ReadonlyArray<Record<string, unknown>>,
+  report: (path: string, message: string) => void,
+): Array<ReturnType<typeof testConfigSchema.parse>> {
   return written.flatMap((config) => {
     const parsed = testConfigSchema.safeParse(config);
     if (parsed.success) return [parsed.data];

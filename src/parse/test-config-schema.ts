@@ -4,7 +4,10 @@ import type { DataTestConfig } from '../core/nodes.js';
 const condition = z
   .union([z.string(), z.number()])
   .transform(String)
-  .refine((c) => /^\s*(==|=|!=|<>|>=|<=|>|<)\s*\d+\s*$/.test(c), 'must be a comparison with a whole number, e.g. ">0", "!=0", ">=10"');
+  .refine(
+    (c) => /^\s*(==|=|!=|<>|>=|<=|>|<)\s*\d+\s*$/.test(c),
+    'must be a comparison with a whole number, e.g. ">0", "!=0", ">=10"',
+  );
 
 /** Config keys a data test may set, in yml (at the top of the test or under `config:`) or with `config()`. */
 export const testConfigSchema = z
@@ -30,8 +33,18 @@ export const testConfigSchema = z
 export const TEST_CONFIG_KEYS = new Set(Object.keys(testConfigSchema.shape));
 
 /** A test's full config from partial layers (later wins). */
-export function resolveTestConfig(layers: ReadonlyArray<z.output<typeof testConfigSchema>>): DataTestConfig & { enabled: boolean } {
-  const config: DataTestConfig & { enabled: boolean } = { severity: 'error', warnIf: '!=0', errorIf: '!=0', storeFailures: false, tags: [], enabled: true, blocking: false };
+export function resolveTestConfig(
+  layers: ReadonlyArray<z.output<typeof testConfigSchema>>,
+): DataTestConfig & { enabled: boolean } {
+  const config: DataTestConfig & { enabled: boolean } = {
+    severity: 'error',
+    warnIf: '!=0',
+    errorIf: '!=0',
+    storeFailures: false,
+    tags: [],
+    enabled: true,
+    blocking: false,
+  };
   for (const layer of layers) {
     if (layer.severity) config.severity = layer.severity;
     if (layer.warn_if) config.warnIf = layer.warn_if;

@@ -35,7 +35,8 @@ function literalVarCalls(text: string): string[] {
 function templatedStrings(file: string, content: unknown): TemplateSource[] {
   const strings: TemplateSource[] = [];
   const collect = (value: unknown): void => {
-    if (typeof value === 'string' && (value.includes('{{') || value.includes('{%'))) strings.push({ file, text: value });
+    if (typeof value === 'string' && (value.includes('{{') || value.includes('{%')))
+      strings.push({ file, text: value });
     else if (Array.isArray(value)) value.forEach(collect);
     else if (value && typeof value === 'object') Object.values(value).forEach(collect);
   };
@@ -64,13 +65,19 @@ export interface ParsedSchemaFile {
  * Every template of the project that can read a var: SQL files whole, yml files by their templated strings.
  * Undefined when a yml file could not be read, so its templates are unknown.
  */
-function projectTemplates(project: LoadedProject, schemaFiles: readonly ParsedSchemaFile[]): TemplateSource[] | undefined {
+function projectTemplates(
+  project: LoadedProject,
+  schemaFiles: readonly ParsedSchemaFile[],
+): TemplateSource[] | undefined {
   const { files } = project;
   if (schemaFiles.length !== files.schemaYml.length) return undefined;
   const sql = [
     ...files.modelSql,
     ...files.testSql,
-    ...[...files.macroSql, { path: BUILTIN_TESTS_FILE, text: BUILTIN_TESTS_SQL }].map((f) => ({ path: f.path, text: testBlocksToMacros(f.text, f.path).text })),
+    ...[...files.macroSql, { path: BUILTIN_TESTS_FILE, text: BUILTIN_TESTS_SQL }].map((f) => ({
+      path: f.path,
+      text: testBlocksToMacros(f.text, f.path).text,
+    })),
   ].map((f) => ({ file: f.path, text: f.text }));
   const settings = project.settingsFiles.map(settingsTemplates);
   if (!settings.every((t) => t !== undefined)) return undefined;
@@ -83,11 +90,21 @@ function projectTemplates(project: LoadedProject, schemaFiles: readonly ParsedSc
  * names var() is given can be traced to it (see varReads); when a var name cannot be traced, every var may be read
  * and none is reported.
  */
-export function unreadVarProblems(project: LoadedProject, schemaFiles: readonly ParsedSchemaFile[], tests: readonly DataTestNode[]): UnreadVarError[] {
+export function unreadVarProblems(
+  project: LoadedProject,
+  schemaFiles: readonly ParsedSchemaFile[],
+  tests: readonly DataTestNode[],
+): UnreadVarError[] {
   const setVars = Object.keys(project.vars);
   if (setVars.length === 0) return [];
   const { files } = project;
-  const sqlAndYml = [...files.modelSql, ...files.testSql, ...files.macroSql, ...files.schemaYml, ...project.settingsFiles];
+  const sqlAndYml = [
+    ...files.modelSql,
+    ...files.testSql,
+    ...files.macroSql,
+    ...files.schemaYml,
+    ...project.settingsFiles,
+  ];
   // Most projects name every var they set literally: then no template needs parsing.
   const literal = new Set(sqlAndYml.flatMap((f) => literalVarCalls(f.text)));
   if (setVars.every((name) => literal.has(name))) return [];
@@ -100,7 +117,14 @@ export function unreadVarProblems(project: LoadedProject, schemaFiles: readonly 
   return setVars
     .filter((name) => !read.has(name))
     .map((name) => {
-      const setIn = [Object.hasOwn(project.cliVars, name) && '--vars', Object.hasOwn(project.file.vars, name) && `${PROJECT_FILE} (vars.${name})`];
-      return new UnreadVarError(name, setIn.filter((s): s is string => s !== false), didYouMean(name, [...read]));
+      const setIn = [
+        Object.hasOwn(project.cliVars, name) && '--vars',
+        Object.hasOwn(project.file.vars, name) && `${PROJECT_FILE} (vars.${name})`,
+      ];
+      return new UnreadVarError(
+        name,
+        setIn.filter((s): s is string => s !== false),
+        didYouMean(name, [...read]),
+      );
     });
 }

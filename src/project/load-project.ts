@@ -46,10 +46,14 @@ export function parseCliVars(text: string | undefined): Record<string, unknown> 
   try {
     value = parseYamlText(text);
   } catch (error) {
-    throw new ProjectError(`--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: --vars '{consent_cutoff: as_of}'`);
+    throw new ProjectError(
+      `--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: --vars '{consent_cutoff: as_of}'`,
+    );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProjectError(`--vars: expected a mapping of names to values, e.g. --vars '{consent_cutoff: as_of}', got ${JSON.stringify(value)}`);
+    throw new ProjectError(
+      `--vars: expected a mapping of names to values, e.g. --vars '{consent_cutoff: as_of}', got ${JSON.stringify(value)}`,
+    );
   }
   return value as Record<string, unknown>;
 }
@@ -87,5 +91,15 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     { path: PROJECT_FILE, text: readFileSync(path.join(dir, PROJECT_FILE), 'utf8') },
     { path: PROFILES_FILE, text: readFileSync(path.join(profilesDir, PROFILES_FILE), 'utf8') },
   ];
-  return { dir, file, files: readProjectFiles(dir, file), target, vars, cliVars, settingsFiles, env, mask: secretMasker(env) };
+  return {
+    dir,
+    file,
+    files: readProjectFiles(dir, file),
+    target,
+    vars,
+    cliVars,
+    settingsFiles,
+    env,
+    mask: secretMasker(env),
+  };
 }

@@ -55,7 +55,10 @@ export const modelConfigSchema = z
      * Seconds that rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old
      * snapshots: the Iceberg table property of this name on Athena, as dbt-athena users set it.
      */
-    vacuum_max_snapshot_age_seconds: z.number(retentionMessage).int(retentionMessage).min(MIN_SNAPSHOT_RETENTION_SECONDS, retentionMessage),
+    vacuum_max_snapshot_age_seconds: z
+      .number(retentionMessage)
+      .int(retentionMessage)
+      .min(MIN_SNAPSHOT_RETENTION_SECONDS, retentionMessage),
   })
   .partial()
   .strict();
@@ -77,8 +80,21 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     vacuumMaxSnapshotAgeSeconds: DEFAULT_SNAPSHOT_RETENTION_SECONDS,
   };
   for (const layer of layers) {
-    const { tags, privacy, description: _description, unique_key, incremental_strategy, on_schema_change, post_hook, replace_where, replace_keys, vacuum_max_snapshot_age_seconds, ...rest } = layer;
-    if (vacuum_max_snapshot_age_seconds !== undefined) merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
+    const {
+      tags,
+      privacy,
+      description: _description,
+      unique_key,
+      incremental_strategy,
+      on_schema_change,
+      post_hook,
+      replace_where,
+      replace_keys,
+      vacuum_max_snapshot_age_seconds,
+      ...rest
+    } = layer;
+    if (vacuum_max_snapshot_age_seconds !== undefined)
+      merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
     if (replace_where) merged.replaceWhere = replace_where;
     if (replace_keys) merged.replaceKeys = replace_keys;
     Object.assign(merged, rest);

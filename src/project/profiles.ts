@@ -63,7 +63,9 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
   const { profilesDir, profileName, targetName, render } = options;
   const absPath = path.join(profilesDir, PROFILES_FILE);
   if (!existsSync(absPath)) {
-    throw new ProjectError(`No ${PROFILES_FILE} found in ${profilesDir}. Create one (see README: "Targets") or pass --profiles-dir <folder>.`);
+    throw new ProjectError(
+      `No ${PROFILES_FILE} found in ${profilesDir}. Create one (see README: "Targets") or pass --profiles-dir <folder>.`,
+    );
   }
   const profiles = readYamlFile(absPath, PROFILES_FILE, profilesSchema);
   for (const keyPath of plaintextSecrets(profiles)) {
@@ -74,18 +76,30 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
   }
   const profile = profiles[profileName];
   if (!profile) {
-    throw new ConfigFileError(PROFILES_FILE, profileName, `no profile named '${profileName}' (the project's profile). Profiles found: ${Object.keys(profiles).join(', ') || 'none'}.`);
+    throw new ConfigFileError(
+      PROFILES_FILE,
+      profileName,
+      `no profile named '${profileName}' (the project's profile). Profiles found: ${Object.keys(profiles).join(', ') || 'none'}.`,
+    );
   }
   const name = targetName ?? profile.target;
   const raw = profile.outputs[name];
   if (!raw) {
-    throw new ConfigFileError(PROFILES_FILE, `${profileName}.outputs`, `no target named '${name}'. Targets: ${Object.keys(profile.outputs).join(', ')}. Pick one with --target.`);
+    throw new ConfigFileError(
+      PROFILES_FILE,
+      `${profileName}.outputs`,
+      `no target named '${name}'. Targets: ${Object.keys(profile.outputs).join(', ')}. Pick one with --target.`,
+    );
   }
   const keyPath = `${profileName}.outputs.${name}`;
   const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath));
   if (!parsed.success) {
     // Every problem of the target at once, each with its key path, so one edit fixes them all.
-    throw new ProjectErrors(parsed.error.issues.map((issue) => new ConfigFileError(PROFILES_FILE, [keyPath, ...issue.path.map(String)].join('.'), issue.message)));
+    throw new ProjectErrors(
+      parsed.error.issues.map(
+        (issue) => new ConfigFileError(PROFILES_FILE, [keyPath, ...issue.path.map(String)].join('.'), issue.message),
+      ),
+    );
   }
   return { ...parsed.data, name } as Target;
 }

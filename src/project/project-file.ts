@@ -46,7 +46,11 @@ export interface ProjectFile {
   folderConfigs: Array<{ folder: string; config: PartialModelConfig }>;
 }
 
-function flattenFolderConfigs(tree: FolderConfigTree, file: string, prefix: string[] = []): ProjectFile['folderConfigs'] {
+function flattenFolderConfigs(
+  tree: FolderConfigTree,
+  file: string,
+  prefix: string[] = [],
+): ProjectFile['folderConfigs'] {
   const own: Record<string, unknown> = {};
   const children: ProjectFile['folderConfigs'] = [];
   for (const [key, value] of Object.entries(tree)) {
@@ -54,7 +58,11 @@ function flattenFolderConfigs(tree: FolderConfigTree, file: string, prefix: stri
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
       children.push(...flattenFolderConfigs(value as FolderConfigTree, file, [...prefix, key]));
     } else {
-      throw new ConfigFileError(file, ['models', ...prefix, key].join('.'), 'expected a folder (a mapping) or a `+key` config value; write config keys with a leading +, e.g. `+materialized: table`');
+      throw new ConfigFileError(
+        file,
+        ['models', ...prefix, key].join('.'),
+        'expected a folder (a mapping) or a `+key` config value; write config keys with a leading +, e.g. `+materialized: table`',
+      );
     }
   }
   const parsed = modelConfigSchema.safeParse(own);

@@ -37,8 +37,16 @@ function badlyNamed(files: readonly ProjectFileText[], what: string): ProjectErr
   return files.flatMap((file) => {
     const name = path.posix.basename(file.path).replace(/\.[^.]*$/, '');
     if (NAME.test(name)) return [];
-    const suggestion = name.replace(/[^A-Za-z0-9_]+/g, '_').replace(/^(?=[0-9])/, '_').replace(/^_+$/, '') || 'a_name';
-    return [new ProjectError(`${file.path}: a ${what}'s name comes from its file name and must be letters, digits and _ only, not starting with a digit; got '${name}'. Rename the file, e.g. to ${suggestion}${path.posix.extname(file.path)}.`)];
+    const suggestion =
+      name
+        .replace(/[^A-Za-z0-9_]+/g, '_')
+        .replace(/^(?=[0-9])/, '_')
+        .replace(/^_+$/, '') || 'a_name';
+    return [
+      new ProjectError(
+        `${file.path}: a ${what}'s name comes from its file name and must be letters, digits and _ only, not starting with a digit; got '${name}'. Rename the file, e.g. to ${suggestion}${path.posix.extname(file.path)}.`,
+      ),
+    ];
   });
 }
 
@@ -47,10 +55,18 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
   const files: ProjectFiles = {
     modelSql: readAll(projectDir, project.modelPaths, ['**/*.sql']),
     schemaYml: readAll(projectDir, [...project.modelPaths, ...project.seedPaths], ['**/*.yml', '**/*.yaml']),
-    macroSql: readAll(projectDir, [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)], ['**/*.sql']),
+    macroSql: readAll(
+      projectDir,
+      [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)],
+      ['**/*.sql'],
+    ),
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
   };
-  throwIfAny([...badlyNamed(files.modelSql, 'model'), ...badlyNamed(files.seedCsv, 'seed'), ...badlyNamed(files.testSql, 'singular test')]);
+  throwIfAny([
+    ...badlyNamed(files.modelSql, 'model'),
+    ...badlyNamed(files.seedCsv, 'seed'),
+    ...badlyNamed(files.testSql, 'singular test'),
+  ]);
   return files;
 }

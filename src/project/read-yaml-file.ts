@@ -6,9 +6,7 @@ import { ConfigFileError } from './config-file-error.js';
 
 /** Formats a zod issue path as the user sees the YAML: `models[2].columns[0].name`. */
 export function formatKeyPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 function lineOf(doc: Document, counter: LineCounter, path: readonly PropertyKey[]): number | undefined {

@@ -95,7 +95,9 @@ const unitTestSchema = z
       .array(
         z
           .object({
-            input: z.string().regex(/^\s*(ref|source)\s*\(.*\)\s*$/, "must be ref('model') or source('source', 'table')"),
+            input: z
+              .string()
+              .regex(/^\s*(ref|source)\s*\(.*\)\s*$/, "must be ref('model') or source('source', 'table')"),
             rows: fixtureRows,
           })
           .strict(),
@@ -109,7 +111,10 @@ const unitTestSchema = z
       })
       .strict()
       .optional(),
-    config: z.object({ tags: z.array(z.string()).optional() }).strict().optional(),
+    config: z
+      .object({ tags: z.array(z.string()).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

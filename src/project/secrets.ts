@@ -27,9 +27,13 @@ function writtenForms(secret: string): string[] {
 
 /** A masker for the secret env vars of an environment (values of STEDI_SECRET_* variables). */
 export function secretMasker(env: Readonly<Record<string, string | undefined>>): Masker {
-  const secrets = [...new Set(Object.entries(env)
-    .filter(([name, value]) => name.startsWith(SECRET_ENV_PREFIX) && value !== undefined && value.length > 0)
-    .flatMap(([, value]) => writtenForms(value!)))]
+  const secrets = [
+    ...new Set(
+      Object.entries(env)
+        .filter(([name, value]) => name.startsWith(SECRET_ENV_PREFIX) && value !== undefined && value.length > 0)
+        .flatMap(([, value]) => writtenForms(value!)),
+    ),
+  ]
     // Longest first, so a secret (or a form of it) that contains another is masked whole.
     .sort((a, b) => b.length - a.length);
   if (secrets.length === 0) return (text) => text;

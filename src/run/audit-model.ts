@@ -14,12 +14,18 @@ import type { AuditCount } from './node-result.js';
  * looks at every column (no_identifiers) gets the columns of the model's query, which the engine describes only then.
  */
 export async function compileAudits(
-  build: { context: ProjectGraph; dialect: Dialect; tests: readonly DataTestNode[]; deferredRelation?: (node: Node) => Relation | undefined },
+  build: {
+    context: ProjectGraph;
+    dialect: Dialect;
+    tests: readonly DataTestNode[];
+    deferredRelation?: (node: Node) => Relation | undefined;
+  },
   node: ModelNode,
   queryColumns: () => Promise<RelationColumns>,
 ): Promise<AuditQuery[]> {
   const { context, dialect, tests } = build;
-  const compile = (test: DataTestNode, columns: RelationColumns | (() => RelationColumns)) => compileDataTest(context, test, columns, build.deferredRelation, node.uniqueId);
+  const compile = (test: DataTestNode, columns: RelationColumns | (() => RelationColumns)) =>
+    compileDataTest(context, test, columns, build.deferredRelation, node.uniqueId);
   const audits: AuditQuery[] = [];
   for (const test of tests) {
     let readsColumns = false;
@@ -60,7 +66,10 @@ export function auditCounts(
 
 /** Why a model's new rows were not published, and what that leaves, for its node's error. */
 export function notPublished(node: Node, error: AuditFailedError, runPath: string): string {
-  const found = error.failures === undefined ? 'answered no count, so its new rows could not be checked' : `found ${error.failures} failing row${error.failures === 1 ? '' : 's'} in its new rows`;
+  const found =
+    error.failures === undefined
+      ? 'answered no count, so its new rows could not be checked'
+      : `found ${error.failures} failing row${error.failures === 1 ? '' : 's'} in its new rows`;
   return [
     `was not published: test ${error.test} ${found}.`,
     `  ${node.relation.schema}.${node.relation.identifier} is unchanged (its old rows and columns); what depends on it is skipped.`,

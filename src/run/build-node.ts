@@ -1,6 +1,13 @@
 import type { Adapter } from '../adapters/adapter.js';
 import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
-import { COUNT_PER_FILE, ledgerRelation, landingLoadMode, planLandingLoad, rejectsRelation, type LandingFile } from '../materialize/plan-landing-load.js';
+import {
+  COUNT_PER_FILE,
+  ledgerRelation,
+  landingLoadMode,
+  planLandingLoad,
+  rejectsRelation,
+  type LandingFile,
+} from '../materialize/plan-landing-load.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
 import { nodeSqlPath, writeArtifact } from '../compile/artifacts.js';
 import type { ProjectGraph } from '../compile/compile-project.js';
@@ -11,9 +18,18 @@ import { auditCounts, compileAudits, notPublished } from './audit-model.js';
 import { seedSelectSql } from '../materialize/seed-select.js';
 import { planRelation } from '../materialize/plan-node.js';
 import { planIncremental } from '../materialize/plan-incremental.js';
-import { refuseStandInsWhenBuiltWhole, withReplacedKeysInline, type ColumnShape } from '../materialize/incremental-input.js';
+import {
+  refuseStandInsWhenBuiltWhole,
+  withReplacedKeysInline,
+  type ColumnShape,
+} from '../materialize/incremental-input.js';
 import { planTableDifference, sameColumns } from '../materialize/plan-table-difference.js';
-import { chooseWriteStrategy, mayWriteDifference, type CatalogFacts, type WriteSubject } from '../materialize/write-strategy.js';
+import {
+  chooseWriteStrategy,
+  mayWriteDifference,
+  type CatalogFacts,
+  type WriteSubject,
+} from '../materialize/write-strategy.js';
 import { compiledModelOf, type CompiledModel } from '../core/compiled-model.js';
 import { planExternalTable } from '../materialize/plan-external-table.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
@@ -68,32 +84,70 @@ type BuildableNode = ModelNode | SourceNode | SeedNode;
  * A landing source is loaded from the files listed now: only the new ones when everything loaded before is still
  * there unchanged, else all of them again (and always all with --full-refresh).
  */
-async function planLanding(build: BuildContext, node: SourceNode, inSchema: ReadonlyMap<string, RelationType>, existing: RelationType | undefined): Promise<{ statements: Statement[]; materialized: string }> {
+async function planLanding(
+  build: BuildContext,
+  node: SourceNode,
+  inSchema: ReadonlyMap<string, RelationType>,
+  existing: RelationType | undefined,
+): Promise<{ statements: Statement[]; materialized: string }> {
   const { adapter } = build;
   const { dialect } = adapter;
   const rejects = inSchema.get(rejectsRelation(node.relation).identifier.toLowerCase());
   const ledger = inSchema.get(ledgerRelation(node.relation).identifier.toLowerCase());
-  const asFile = (r: Row): LandingFile => ({ file: String(r.file), size: Number(r.size), modifiedMs: Number(r.modified_ms) });
-  const listed = dialect.listLandingFiles ? (await adapter.query(dialect.listLandingFiles(node.external!.location))).map(asFile) : [];
+  const asFile = (r: Row): LandingFile => ({
+    file: String(r.file),
+    size: Number(r.size),
+    modifiedMs: Number(r.modified_ms),
+  });
+  const listed = dialect.listLandingFiles
+    ? (await adapter.query(dialect.listLandingFiles(node.external!.location))).map(asFile)
+    : [];
   const canAppend = existing === 'table' && rejects === 'table' && ledger === 'table' && !build.fullRefresh;
-  const loaded = canAppend ? (await adapter.query(`select file, size, modified_ms from ${dialect.relation(ledgerRelation(node.relation))}`)).map(asFile) : undefined;
+  const loaded = canAppend
+    ? (
+        await adapter.query(`select file, size, modified_ms from ${dialect.relation(ledgerRelation(node.relation))}`)
+      ).map(asFile)
+    : undefined;
   const { mode, files } = landingLoadMode(listed, loaded);
-  const statements = planLandingLoad({ source: node, existing: { table: existing, rejects, ledger }, files, mode, dialect, capabilities: adapter.capabilities, newId: build.newId });
-  return { statements, materialized: mode === 'append' ? (files.length ? 'new landing files into' : 'no new landing files for') : 'table' };
+  const statements = planLandingLoad({
+    source: node,
+    existing: { table: existing, rejects, ledger },
+    files,
+    mode,
+    dialect,
+    capabilities: adapter.capabilities,
+    newId: build.newId,
+  });
+  return {
+    statements,
+    materialized: mode === 'append' ? (files.length ? 'new landing files into' : 'no new landing files for') : 'table',
+  };
 }
 
 /**
  * The table's columns and those its model's query returns, to decide how its rows can be written. A query the engine
  * cannot describe (a typo, a missing table) fails the node here, naming the model, its file and its compiled SQL.
  */
-async function tableAndQueryColumns(build: BuildContext, node: ModelNode, sql: string, signal: AbortSignal): Promise<[ColumnShape[], ColumnShape[]]> {
+async function tableAndQueryColumns(
+  build: BuildContext,
+  node: ModelNode,
+  sql: string,
+  signal: AbortSignal,
+): Promise<[ColumnShape[], ColumnShape[]]> {
   const { adapter } = build;
   try {
-    return await Promise.all([adapter.listColumns?.(node.relation) ?? [], adapter.describeQuery?.(sql, { signal }) ?? []]);
+    return await Promise.all([
+      adapter.listColumns?.(node.relation) ?? [],
+      adapter.describeQuery?.(sql, { signal }) ?? [],
+    ]);
   } catch (error) {
     if (signal.aborted) throw error;
     const compiledPath = nodeSqlPath(build.context, node, 'compiled');
-    throw new NodeFailedError(`${label(node)} failed to read the columns of its query:\n  ${messageOf(error).replace(/\n/g, '\n  ')}\n  Compiled SQL: ${compiledPath}`, compiledPath, { cause: error });
+    throw new NodeFailedError(
+      `${label(node)} failed to read the columns of its query:\n  ${messageOf(error).replace(/\n/g, '\n  ')}\n  Compiled SQL: ${compiledPath}`,
+      compiledPath,
+      { cause: error },
+    );
   }
 }
 
@@ -103,7 +157,11 @@ function writeSubject(node: BuildableNode): WriteSubject {
 }
 
 /** The statements that (re)build a node, with how the node is materialized. */
-async function planNode(build: BuildContext, node: BuildableNode, signal: AbortSignal): Promise<{ statements: Statement[]; materialized: string }> {
+async function planNode(
+  build: BuildContext,
+  node: BuildableNode,
+  signal: AbortSignal,
+): Promise<{ statements: Statement[]; materialized: string }> {
   const { adapter } = build;
   const { dialect, capabilities } = adapter;
   const inSchema = await adapter.listRelations(node.relation.schema);
@@ -112,43 +170,106 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
   const facts: CatalogFacts = { existing, fullRefresh: build.fullRefresh === true };
   // What the catalog alone decides; a table's columns, read below only when they matter, may still choose a difference.
   const early = chooseWriteStrategy(subject, facts, capabilities);
-  if (node.kind === 'source' && early.kind === 'load-landing-files') return planLanding(build, node, inSchema, existing);
+  if (node.kind === 'source' && early.kind === 'load-landing-files')
+    return planLanding(build, node, inSchema, existing);
   if (node.kind === 'source' && early.kind === 'declare-external-table') {
-    const properties = (await adapter.listTableProperties?.(node.relation.schema))?.get(node.relation.identifier.toLowerCase());
-    return { statements: planExternalTable({ source: node, existing, properties, dialect }), materialized: 'external table' };
+    const properties = (await adapter.listTableProperties?.(node.relation.schema))?.get(
+      node.relation.identifier.toLowerCase(),
+    );
+    return {
+      statements: planExternalTable({ source: node, existing, properties, dialect }),
+      materialized: 'external table',
+    };
   }
   const model = node.kind === 'model' ? compiledModelOf(build.compiled.get(node.uniqueId)!) : undefined;
-  const selectSql = model ? model.sql : node.kind === 'seed' ? seedSelectSql(node, dialect) : sourceSelectSql(node as SourceNode, dialect);
+  const selectSql = model
+    ? model.sql
+    : node.kind === 'seed'
+      ? seedSelectSql(node, dialect)
+      : sourceSelectSql(node as SourceNode, dialect);
   const postHooks = model?.postHooks ?? [];
   const replaceKeys = model?.replaceKeys;
   // The keys of replace_keys are staged only when the plan runs: the model's columns are read with them inline.
-  const described = node.kind !== 'model' || replaceKeys === undefined ? selectSql : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect });
+  const described =
+    node.kind !== 'model' || replaceKeys === undefined
+      ? selectSql
+      : withReplacedKeysInline(selectSql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect });
   // The engine describes the model's query at most once (on Athena that is a query), when a plan or an audit needs it.
   let columns: Promise<[ColumnShape[], ColumnShape[]]> | undefined;
   const tableAndQuery = () => (columns ??= tableAndQueryColumns(build, node as ModelNode, described, signal));
   const tests = build.audits?.get(node.uniqueId) ?? [];
-  const audits = node.kind === 'model' ? await compileAudits({ context: build.context, dialect, tests, deferredRelation: build.deferredRelation }, node, async () => (await tableAndQuery())[1]) : [];
+  const audits =
+    node.kind === 'model'
+      ? await compileAudits(
+          { context: build.context, dialect, tests, deferredRelation: build.deferredRelation },
+          node,
+          async () => (await tableAndQuery())[1],
+        )
+      : [];
   if (early.kind !== 'add-rows' && node.kind === 'model') refuseStandInsWhenBuiltWhole(node, [selectSql, ...postHooks]);
   // Whether the table's columns still match its query decides whether it can be written as a difference.
-  const sameColumnsNow = mayWriteDifference(subject, facts, capabilities) ? sameColumns(...(await tableAndQuery())) : undefined;
+  const sameColumnsNow = mayWriteDifference(subject, facts, capabilities)
+    ? sameColumns(...(await tableAndQuery()))
+    : undefined;
   const strategy = chooseWriteStrategy(subject, { ...facts, sameColumns: sameColumnsNow }, capabilities);
   switch (strategy.kind) {
     case 'add-rows': {
       const { config } = node as ModelNode;
       const [tableColumns, newColumns] = await tableAndQuery();
       const statements = planIncremental({
-        name: node.name, filePath: node.filePath, relation: node.relation, selectSql, strategy: config.incrementalStrategy, uniqueKey: config.uniqueKey, replaceWhere: model?.replaceWhere, replaceKeys,
-        onSchemaChange: config.onSchemaChange, tableColumns, newColumns, postHooks, purge: model?.purge, snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds, audits, catalog: inSchema, dialect, capabilities, newId: build.newId,
+        name: node.name,
+        filePath: node.filePath,
+        relation: node.relation,
+        selectSql,
+        strategy: config.incrementalStrategy,
+        uniqueKey: config.uniqueKey,
+        replaceWhere: model?.replaceWhere,
+        replaceKeys,
+        onSchemaChange: config.onSchemaChange,
+        tableColumns,
+        newColumns,
+        postHooks,
+        purge: model?.purge,
+        snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds,
+        audits,
+        catalog: inSchema,
+        dialect,
+        capabilities,
+        newId: build.newId,
       });
       return { statements, materialized: 'incremental' };
     }
     case 'write-difference': {
       const [tableColumns] = await tableAndQuery();
-      return { statements: planTableDifference({ name: node.name, relation: node.relation, selectSql, columns: tableColumns, postHooks, audits, dialect, newId: build.newId }), materialized: 'table' };
+      return {
+        statements: planTableDifference({
+          name: node.name,
+          relation: node.relation,
+          selectSql,
+          columns: tableColumns,
+          postHooks,
+          audits,
+          dialect,
+          newId: build.newId,
+        }),
+        materialized: 'table',
+      };
     }
     case 'replace': {
       const { materialized } = strategy;
-      const statements = planRelation({ postHooks, audits, name: node.name, relation: node.relation, materialized, selectSql, existing, catalog: inSchema, dialect, capabilities, newId: build.newId });
+      const statements = planRelation({
+        postHooks,
+        audits,
+        name: node.name,
+        relation: node.relation,
+        materialized,
+        selectSql,
+        existing,
+        catalog: inSchema,
+        dialect,
+        capabilities,
+        newId: build.newId,
+      });
       return { statements, materialized };
     }
     case 'load-landing-files':
@@ -162,10 +283,18 @@ async function planNode(build: BuildContext, node: BuildableNode, signal: AbortS
 }
 
 /** A landing load's per-file counts, and a warning that names the files with rejected lines. */
-function landingReport(node: BuildableNode, results: readonly StatementResult[], statements: readonly Statement[]): Pick<RanOutcome, 'status' | 'message' | 'landingFiles' | 'stats'> {
+function landingReport(
+  node: BuildableNode,
+  results: readonly StatementResult[],
+  statements: readonly Statement[],
+): Pick<RanOutcome, 'status' | 'message' | 'landingFiles' | 'stats'> {
   const index = statements.findIndex((s) => s.purpose === COUNT_PER_FILE);
   if (index < 0) return {};
-  const perFile = (results[index]?.records ?? []).map((r) => ({ file: String(r.file), loaded: Number(r.loaded), rejected: Number(r.rejected) }));
+  const perFile = (results[index]?.records ?? []).map((r) => ({
+    file: String(r.file),
+    loaded: Number(r.loaded),
+    rejected: Number(r.rejected),
+  }));
   const rejected = perFile.reduce((sum, f) => sum + f.rejected, 0);
   const stats = { files: perFile.length, rejected_rows: rejected };
   if (rejected === 0) return { stats, landingFiles: perFile };
@@ -182,7 +311,8 @@ function landingReport(node: BuildableNode, results: readonly StatementResult[],
 export async function buildNode(build: BuildContext, id: string, signal: AbortSignal): Promise<RanOutcome> {
   const { context, adapter } = build;
   const node = context.graph.nodes.get(id)!;
-  if (node.kind === 'data_test' || node.kind === 'unit_test') throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
+  if (node.kind === 'data_test' || node.kind === 'unit_test')
+    throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
   const { statements, materialized } = await planNode(build, node, signal);
   const runPath = nodeSqlPath(context, node, 'run');
   writeArtifact(context, runPath, `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
@@ -205,7 +335,10 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     }
     throw error;
   }
-  const rows = results.reduce<number | undefined>((sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows), undefined);
+  const rows = results.reduce<number | undefined>(
+    (sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows),
+    undefined,
+  );
   const audited = auditCounts(build.audits?.get(node.uniqueId) ?? [], build.onAudited, node, statements, results);
   const counted = countedStats(statements, results);
   const landing = landingReport(node, results, statements);
@@ -223,7 +356,10 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
 }
 
 /** The rows that statements marked `countsAs` wrote or deleted, summed by name (a table written as a difference). */
-function countedStats(statements: readonly Statement[], results: readonly StatementResult[]): Record<string, number> | undefined {
+function countedStats(
+  statements: readonly Statement[],
+  results: readonly StatementResult[],
+): Record<string, number> | undefined {
   const counts: Record<string, number> = {};
   statements.forEach((s, i) => {
     if (s.countsAs) counts[s.countsAs] = (counts[s.countsAs] ?? 0) + (results[i]?.rows ?? 0);

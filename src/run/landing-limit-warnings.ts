@@ -7,11 +7,18 @@ import type { Node } from '../core/nodes.js';
  * rejected lines. Nothing is dropped silently there: Athena's Hive JSON SerDe has no option to skip a malformed line,
  * so every query that reads one fails. One warning per source.
  */
-export function landingLimitWarnings(nodes: readonly Node[], capabilities: AdapterCapabilities, targetType: string): string[] {
+export function landingLimitWarnings(
+  nodes: readonly Node[],
+  capabilities: AdapterCapabilities,
+  targetType: string,
+): string[] {
   if (capabilities.externalSources !== 'external-table') return [];
   return nodes.flatMap((node) => {
     if (node.kind !== 'source' || !node.external) return [];
-    const set = [node.external.maxRejectedRows !== undefined && 'max_rejected_rows', node.external.maxRejectedFraction !== undefined && 'max_rejected_fraction'].filter(Boolean);
+    const set = [
+      node.external.maxRejectedRows !== undefined && 'max_rejected_rows',
+      node.external.maxRejectedFraction !== undefined && 'max_rejected_fraction',
+    ].filter(Boolean);
     if (set.length === 0) return [];
     return [
       `Source ${node.sourceName}.${node.name} (${node.filePath}): ${set.join(' and ')} ${set.length === 1 ? 'is' : 'are'} not enforced on ${targetType}, ` +

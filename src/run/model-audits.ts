@@ -19,7 +19,12 @@ export interface ModelAudits {
  * A test can audit only when everything else it reads is already built when the model is: ancestors of the model,
  * sources and seeds. A test that also reads a model built later or beside it runs after the model, as before.
  */
-export function modelAudits(graph: Graph, modelId: string, command: 'run' | 'seed' | 'test' | 'build', selected: ReadonlySet<string>): ModelAudits {
+export function modelAudits(
+  graph: Graph,
+  modelId: string,
+  command: 'run' | 'seed' | 'test' | 'build',
+  selected: ReadonlySet<string>,
+): ModelAudits {
   const ancestors = graph.ancestors(modelId);
   const tests: DataTestNode[] = [];
   const seeds = new Set<string>();
@@ -30,7 +35,9 @@ export function modelAudits(graph: Graph, modelId: string, command: 'run' | 'see
     if (test.attachedTo !== undefined && test.attachedTo !== modelId) continue;
     if (!test.config.blocking && !(command === 'build' && selected.has(testId))) continue;
     const others = test.dependsOn.filter((d) => d !== modelId);
-    const readable = others.every((d) => ancestors.has(d) || graph.nodes.get(d)?.kind === 'seed' || graph.nodes.get(d)?.kind === 'source');
+    const readable = others.every(
+      (d) => ancestors.has(d) || graph.nodes.get(d)?.kind === 'seed' || graph.nodes.get(d)?.kind === 'source',
+    );
     if (!readable) continue;
     tests.push(test);
     for (const d of others) if (graph.nodes.get(d)?.kind === 'seed') seeds.add(d);
@@ -50,7 +57,13 @@ export interface AuditPlan {
  * read where they are built in the same invocation; a `run` loads such a seed first when it does not exist yet (a
  * privacy audit that cannot read its seed would block the model).
  */
-export async function planModelAudits(graph: Graph, command: 'run' | 'seed' | 'test' | 'build', ids: readonly string[], adapter: Adapter, dryRun: boolean): Promise<AuditPlan> {
+export async function planModelAudits(
+  graph: Graph,
+  command: 'run' | 'seed' | 'test' | 'build',
+  ids: readonly string[],
+  adapter: Adapter,
+  dryRun: boolean,
+): Promise<AuditPlan> {
   const selected = new Set(ids);
   const plan: AuditPlan = { tests: new Map(), waitFor: new Map(), seedsToLoad: [] };
   const seeds = new Set<string>();
@@ -63,7 +76,10 @@ export async function planModelAudits(graph: Graph, command: 'run' | 'seed' | 't
     for (const seed of audits.seeds) seeds.add(seed);
   }
   if (command === 'run' && !dryRun) {
-    const unselected = [...seeds].sort().filter((seed) => !selected.has(seed)).map((seed) => graph.nodes.get(seed)!);
+    const unselected = [...seeds]
+      .sort()
+      .filter((seed) => !selected.has(seed))
+      .map((seed) => graph.nodes.get(seed)!);
     plan.seedsToLoad = (await missingRelations(adapter, unselected)).map((n) => n.uniqueId);
   }
   return plan;

@@ -88,7 +88,11 @@ export function letsDependentsRun(result: Pick<NodeResult, 'status' | 'skip'>): 
  * errors there too). A switched-off test does not; a node skipped for another's sake follows from that one's result.
  */
 export function failsInvocation(result: Pick<NodeResult, 'status' | 'skip'>): boolean {
-  return result.status === 'error' || result.status === 'fail' || (result.status === 'skipped' && result.skip === 'relation_missing');
+  return (
+    result.status === 'error' ||
+    result.status === 'fail' ||
+    (result.status === 'skipped' && result.skip === 'relation_missing')
+  );
 }
 
 /** Events the runner emits while it works, for reporters. */

@@ -17,12 +17,18 @@ import { missingRelations } from './missing-relations.js';
  * turns the count into pass / warn / fail by the test's severity, warn_if and error_if. A test that checks nothing
  * is skipped, saying why: switched off by skip_test(), or reading a relation that does not exist.
  */
-export async function runDataTest(build: BuildContext, id: string, signal: AbortSignal, audited?: number): Promise<NodeOutcome> {
+export async function runDataTest(
+  build: BuildContext,
+  id: string,
+  signal: AbortSignal,
+  audited?: number,
+): Promise<NodeOutcome> {
   const { context, adapter } = build;
   const node = context.graph.nodes.get(id);
   if (node?.kind !== 'data_test') throw new Error(`runDataTest: ${id} is not a data test`);
   // The test already counted the rows its model published, as an audit just before publishing them: the same rows.
-  if (audited !== undefined && !node.config.storeFailures) return auditedOutcome(node, audited, nodeSqlPath(context, node, 'compiled'));
+  if (audited !== undefined && !node.config.storeFailures)
+    return auditedOutcome(node, audited, nodeSqlPath(context, node, 'compiled'));
   const attached = node.attachedTo ? context.graph.nodes.get(node.attachedTo) : undefined;
   // Tests that look at every column (no_identifiers) need the tested relation's columns as the engine has them.
   const columns = attached && adapter.listColumns ? await adapter.listColumns(attached.relation) : [];
@@ -30,14 +36,25 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   const compiledPath = nodeSqlPath(context, node, 'compiled');
   const description = `test ${node.name}`;
   if (compiled.kind === 'switched_off') {
-    writeArtifact(context, compiledPath, `-- Not run: skip_test() was called.\n${compiled.reason.replace(/^/gm, '-- ')}\n`);
+    writeArtifact(
+      context,
+      compiledPath,
+      `-- Not run: skip_test() was called.\n${compiled.reason.replace(/^/gm, '-- ')}\n`,
+    );
     return { status: 'skipped', skip: 'switched_off', description, message: compiled.reason, sqlPath: compiledPath };
   }
   const { sql } = compiled;
   writeArtifact(context, compiledPath, `${sql}\n`);
   // Asked of the catalog rather than read from the engine's error, whose wording differs by engine and version.
   const missing = await missingRelations(adapter, nodesReadBy(context.graph, node, build.deferredRelation));
-  if (missing.length > 0) return { status: 'skipped', skip: 'relation_missing', description, message: missingRelationsReason(missing), sqlPath: compiledPath };
+  if (missing.length > 0)
+    return {
+      status: 'skipped',
+      skip: 'relation_missing',
+      description,
+      message: missingRelationsReason(missing),
+      sqlPath: compiledPath,
+    };
   const failingRows = node.config.limit ? `select * from (\n${sql}\n) as failing limit ${node.config.limit}` : sql;
   const { dialect } = adapter;
   // The comment names the test in the engine's query history (Athena's console lists queries by their text).
@@ -46,16 +63,36 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
   try {
     if (node.config.storeFailures) {
       const existing = (await adapter.listRelations(node.relation.schema)).get(node.relation.identifier.toLowerCase());
-      const plan = planRelation({ name: node.name, relation: node.relation, materialized: 'table', selectSql: failingRows, existing, dialect, capabilities: adapter.capabilities, newId: build.newId });
+      const plan = planRelation({
+        name: node.name,
+        relation: node.relation,
+        materialized: 'table',
+        selectSql: failingRows,
+        existing,
+        dialect,
+        capabilities: adapter.capabilities,
+        newId: build.newId,
+      });
       await adapter.executePlan([...planSchemas([node.relation], dialect), ...plan], { signal });
       counted = `${named}select count(*) as failures from ${dialect.relation(node.relation)}`;
     }
     const failures = failureCount(await adapter.query(counted, { signal }));
-    const stored = node.config.storeFailures ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}` : '';
+    const stored = node.config.storeFailures
+      ? `; failing rows kept in ${node.relation.schema}.${node.relation.identifier}`
+      : '';
     return testOutcome(node, failures, compiledPath, stored);
   } catch (error) {
-    const engineMessage = error instanceof StatementFailedError ? error.engineMessage : error instanceof Error ? error.message : String(error);
-    throw new NodeFailedError(`Test ${node.name} (${node.filePath}) could not run:\n  ${engineMessage}\n  SQL: ${compiledPath}`, compiledPath, { cause: error });
+    const engineMessage =
+      error instanceof StatementFailedError
+        ? error.engineMessage
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    throw new NodeFailedError(
+      `Test ${node.name} (${node.filePath}) could not run:\n  ${engineMessage}\n  SQL: ${compiledPath}`,
+      compiledPath,
+      { cause: error },
+    );
   }
 }
 
@@ -65,8 +102,18 @@ export async function runDataTest(build: BuildContext, id: string, signal: Abort
  */
 function failureCount(rows: ReadonlyArray<Record<string, unknown>>): number {
   const value = rows.length === 1 ? rows[0]!.failures : undefined;
-  const failures = typeof value === 'bigint' ? Number(value) : typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
-  if (!Number.isInteger(failures)) throw new Error(`the engine answered the count of failing rows with ${rows.length} row(s) and no count (${JSON.stringify(rows[0] ?? null, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))})`);
+  const failures =
+    typeof value === 'bigint'
+      ? Number(value)
+      : typeof value === 'number'
+        ? value
+        : typeof value === 'string' && /^\d+$/.test(value)
+          ? Number(value)
+          : NaN;
+  if (!Number.isInteger(failures))
+    throw new Error(
+      `the engine answered the count of failing rows with ${rows.length} row(s) and no count (${JSON.stringify(rows[0] ?? null, (_, v: unknown) => (typeof v === 'bigint' ? String(v) : v))})`,
+    );
   return failures;
 }
 
@@ -78,7 +125,10 @@ function testOutcome(node: DataTestNode, failures: number, compiledPath: string,
     description: `test ${node.name}`,
     failures,
     sqlPath: compiledPath,
-    message: status === 'pass' ? undefined : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
+    message:
+      status === 'pass'
+        ? undefined
+        : `${node.name}: ${formatCount(failures)} failing row${failures === 1 ? '' : 's'} (${node.config.severity === 'warn' || status === 'warn' ? 'warning' : 'error'})${stored}. SQL: ${compiledPath}`,
   };
 }
 
@@ -87,8 +137,16 @@ function auditedOutcome(node: DataTestNode, failures: number, compiledPath: stri
 }
 
 /** The outcome of a test whose audit kept its model from being published: failed, with the rows it found. */
-export function blockedAuditOutcome(context: ProjectGraph, id: string, { failures, model }: { failures: number; model: string }): NodeOutcome {
+export function blockedAuditOutcome(
+  context: ProjectGraph,
+  id: string,
+  { failures, model }: { failures: number; model: string },
+): NodeOutcome {
   const node = context.graph.nodes.get(id) as DataTestNode;
   const outcome = testOutcome(node, failures, nodeSqlPath(context, node, 'compiled'));
-  return { ...outcome, description: `test ${node.name} (audited before publishing)`, message: `${outcome.message ?? node.name} Found in the new rows of ${model}, which were not published.` };
+  return {
+    ...outcome,
+    description: `test ${node.name} (audited before publishing)`,
+    message: `${outcome.message ?? node.name} Found in the new rows of ${model}, which were not published.`,
+  };
 }

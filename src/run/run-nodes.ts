@@ -27,7 +27,11 @@ export interface RunNodesOptions {
 }
 
 /** Each selected node's nearest selected ancestors, looking through nodes that are not selected. */
-function selectedDependencies(graph: Graph, ids: readonly string[], extra?: ReadonlyMap<string, readonly string[]>): Map<string, string[]> {
+function selectedDependencies(
+  graph: Graph,
+  ids: readonly string[],
+  extra?: ReadonlyMap<string, readonly string[]>,
+): Map<string, string[]> {
   const selected = new Set(ids);
   const deps = new Map<string, string[]>();
   for (const id of ids) {
@@ -58,7 +62,11 @@ function sumStats(...all: Array<Record<string, number> | undefined>): Record<str
  * How many nodes the longest chain of dependents starting at each node holds, itself included: the critical path
  * still ahead of it, in nodes (the runner knows no node's cost before running it).
  */
-function chainLengths(ids: readonly string[], deps: ReadonlyMap<string, readonly string[]>, dependents: ReadonlyMap<string, readonly string[]>): Map<string, number> {
+function chainLengths(
+  ids: readonly string[],
+  deps: ReadonlyMap<string, readonly string[]>,
+  dependents: ReadonlyMap<string, readonly string[]>,
+): Map<string, number> {
   const length = new Map<string, number>();
   const unresolved = new Map(ids.map((id) => [id, dependents.get(id)!.length]));
   const resolvable = ids.filter((id) => unresolved.get(id) === 0);
@@ -92,7 +100,8 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
   // thread spent on a short branch while the critical path waits for it makes the whole run longer.
   const chain = chainLengths(ids, deps, dependents);
   const position = new Map(ids.map((id, i) => [id, i]));
-  const before = (a: string, b: string) => (chain.get(b) ?? 1) - (chain.get(a) ?? 1) || position.get(a)! - position.get(b)!;
+  const before = (a: string, b: string) =>
+    (chain.get(b) ?? 1) - (chain.get(a) ?? 1) || position.get(a)! - position.get(b)!;
   const ready: string[] = [];
   const makeReady = (id: string) => {
     let at = ready.length;
@@ -123,7 +132,14 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     const blocked = (deps.get(id) ?? []).map((p) => outcome.get(p)!).find((r) => !letsDependentsRun(r));
     const doneUpstream = blocked ? options.outcomeWhenBlocked?.(id) : undefined;
     if (doneUpstream) {
-      finish({ uniqueId: id, name: node.name, kind: node.kind, ...doneUpstream, status: doneUpstream.status ?? 'success', seconds: 0 });
+      finish({
+        uniqueId: id,
+        name: node.name,
+        kind: node.kind,
+        ...doneUpstream,
+        status: doneUpstream.status ?? 'success',
+        seconds: 0,
+      });
       return;
     }
     if (blocked || controller.signal.aborted) {
@@ -135,7 +151,9 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
         skip: blocked ? 'upstream' : 'interrupted',
         description: node.name,
         seconds: 0,
-        message: blocked ? `skipped because upstream ${blocked.name} ${blocked.status === 'skipped' ? 'was skipped' : 'failed'}` : 'skipped because the run was interrupted',
+        message: blocked
+          ? `skipped because upstream ${blocked.name} ${blocked.status === 'skipped' ? 'was skipped' : 'failed'}`
+          : 'skipped because the run was interrupted',
       });
       return;
     }
@@ -146,7 +164,17 @@ export async function runNodes(options: RunNodesOptions): Promise<NodeResult[]> 
     try {
       const done = await options.work(id, controller.signal, (stats) => void measured.push(stats));
       const stats = sumStats(done.status === 'skipped' ? undefined : done.stats, ...measured);
-      finish({ uniqueId: id, name: node.name, kind: node.kind, ...done, stats, status: done.status ?? 'success', seconds: (now() - start) / 1000, startedAt, completedAt: new Date(now()).toISOString() });
+      finish({
+        uniqueId: id,
+        name: node.name,
+        kind: node.kind,
+        ...done,
+        stats,
+        status: done.status ?? 'success',
+        seconds: (now() - start) / 1000,
+        startedAt,
+        completedAt: new Date(now()).toISOString(),
+      });
     } catch (error) {
       finish({
         uniqueId: id,

@@ -66,10 +66,26 @@ export interface Invocation {
 }
 
 /** Writes target/run_results.json for an invocation. */
-export function writeRunResults(context: ProjectGraph, command: string, outcome: RunOutcome, options: Pick<ExecuteOptions, 'vars' | 'fullRefresh' | 'threads'> = {}): void {
-  const invocation: Invocation = { target: context.project.target.name, vars: options.vars ?? null, full_refresh: options.fullRefresh ?? false, threads: options.threads ?? null };
+export function writeRunResults(
+  context: ProjectGraph,
+  command: string,
+  outcome: RunOutcome,
+  options: Pick<ExecuteOptions, 'vars' | 'fullRefresh' | 'threads'> = {},
+): void {
+  const invocation: Invocation = {
+    target: context.project.target.name,
+    vars: options.vars ?? null,
+    full_refresh: options.fullRefresh ?? false,
+    threads: options.threads ?? null,
+  };
   const document = {
-    metadata: { tool: 'stedi-models', tool_version: TOOL_VERSION, generated_at: new Date().toISOString(), command, invocation },
+    metadata: {
+      tool: 'stedi-models',
+      tool_version: TOOL_VERSION,
+      generated_at: new Date().toISOString(),
+      command,
+      invocation,
+    },
     elapsed_seconds: outcome.seconds,
     results: outcome.results.map((r) => ({
       unique_id: r.uniqueId,
@@ -110,7 +126,13 @@ function testGates(graph: Graph, ids: readonly string[]): Map<string, string[]> 
     const upstreamOfTest = graph.ancestors(id);
     for (const parent of tested) {
       for (const child of graph.children.get(parent) ?? []) {
-        if (!selected.has(child) || child === id || upstreamOfTest.has(child) || graph.nodes.get(child)!.kind === 'data_test') continue;
+        if (
+          !selected.has(child) ||
+          child === id ||
+          upstreamOfTest.has(child) ||
+          graph.nodes.get(child)!.kind === 'data_test'
+        )
+          continue;
         gate(child, id);
       }
     }
@@ -125,9 +147,12 @@ function relationKey(relation: Relation): string {
 /** The tables that exist now among the schemas of the given nodes, as `schema.identifier`. */
 async function existingTables(adapter: Adapter, nodes: readonly Node[]): Promise<Set<string>> {
   const tables = new Set<string>();
-  const schemas = new Set(nodes.filter((n) => n.kind === 'model' && n.config.materialized === 'incremental').map((n) => n.relation.schema));
+  const schemas = new Set(
+    nodes.filter((n) => n.kind === 'model' && n.config.materialized === 'incremental').map((n) => n.relation.schema),
+  );
   for (const schema of schemas) {
-    for (const [identifier, type] of await adapter.listRelations(schema)) if (type === 'table') tables.add(`${schema}.${identifier}`.toLowerCase());
+    for (const [identifier, type] of await adapter.listRelations(schema))
+      if (type === 'table') tables.add(`${schema}.${identifier}`.toLowerCase());
   }
   return tables;
 }
@@ -151,50 +176,99 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
   const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
   const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
-  for (const warning of landingLimitWarnings(ids.map((id) => context.graph.nodes.get(id)!), adapter.capabilities, target.type)) options.onWarning?.(warning);
+  for (const warning of landingLimitWarnings(
+    ids.map((id) => context.graph.nodes.get(id)!),
+    adapter.capabilities,
+    target.type,
+  ))
+    options.onWarning?.(warning);
   let results: NodeResult[];
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.
-    const tables = await existingTables(adapter, ids.map((id) => context.graph.nodes.get(id)!));
+    const tables = await existingTables(
+      adapter,
+      ids.map((id) => context.graph.nodes.get(id)!),
+    );
     const audits = await planModelAudits(context.graph, command, ids, adapter, options.dryRun === true);
     ids.push(...audits.seedsToLoad);
     const deferredRelation = options.defer
-      ? await deferTo(adapter, selection.previous, new Set(ids), context.engine.definition.localDatabase?.(target, context.project.dir).file, options.onWarning)
+      ? await deferTo(
+          adapter,
+          selection.previous,
+          new Set(ids),
+          context.engine.definition.localDatabase?.(target, context.project.dir).file,
+          options.onWarning,
+        )
       : undefined;
-    const compiled = compileModelRecords(context, ids, { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, deferredRelation });
+    const compiled = compileModelRecords(context, ids, {
+      tableExists: (n) => tables.has(relationKey(n.relation)),
+      fullRefresh: options.fullRefresh,
+      deferredRelation,
+    });
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
-    const readable = new Map([...compiled].map(([id, { sql, replaceKeys }]) => {
-      const node = context.graph.nodes.get(id);
-      return [id, replaceKeys === undefined || node?.kind !== 'model' ? sql : withReplacedKeysInline(sql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect })];
-    }));
+    const readable = new Map(
+      [...compiled].map(([id, { sql, replaceKeys }]) => {
+        const node = context.graph.nodes.get(id);
+        return [
+          id,
+          replaceKeys === undefined || node?.kind !== 'model'
+            ? sql
+            : withReplacedKeysInline(sql, { replaceKeys, uniqueKey: node.config.uniqueKey, dialect: adapter.dialect }),
+        ];
+      }),
+    );
     writeCompiledSql(context, readable);
     writeManifest(context, readable, command);
-    const relations = ids.map((id) => context.graph.nodes.get(id)!).filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test').map((n) => n.relation);
+    const relations = ids
+      .map((id) => context.graph.nodes.get(id)!)
+      .filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test')
+      .map((n) => n.relation);
     const schemas = planSchemas(relations, adapter.dialect);
-    writeArtifact(context, path.join(targetDir(context), 'run', '_schemas.sql'), `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
+    writeArtifact(
+      context,
+      path.join(targetDir(context), 'run', '_schemas.sql'),
+      `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`,
+    );
     await adapter.executePlan(schemas, { signal: options.signal });
     const audited = new Map<string, { failures: number; blocked: boolean; model: string }>();
     const build: BuildContext = {
-      context, adapter, compiled, deferredRelation, audits: audits.tests, onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
-      fullRefresh: options.fullRefresh ?? false, newId: options.newId ?? (() => randomBytes(4).toString('hex')),
+      context,
+      adapter,
+      compiled,
+      deferredRelation,
+      audits: audits.tests,
+      onAudited: (id, failures, blocked, model) => audited.set(id, { failures, blocked, model }),
+      fullRefresh: options.fullRefresh ?? false,
+      newId: options.newId ?? (() => randomBytes(4).toString('hex')),
     };
     results = await runNodes({
       graph: context.graph,
       ids,
-      extraDependencies: mergeDependencies(command === 'build' ? testGates(context.graph, ids) : new Map(), audits.waitFor),
+      extraDependencies: mergeDependencies(
+        command === 'build' ? testGates(context.graph, ids) : new Map(),
+        audits.waitFor,
+      ),
       threads: target.threads,
       signal: options.signal,
       // The reporter names the engine in its cost line as the engine's definition does.
-      onEvent: options.onEvent && ((event) => options.onEvent!(event.type === 'run_finished' ? { ...event, engine: context.engine.definition.label } : event)),
+      onEvent:
+        options.onEvent &&
+        ((event) =>
+          options.onEvent!(
+            event.type === 'run_finished' ? { ...event, engine: context.engine.definition.label } : event,
+          )),
       work: (id, signal, measure) => {
         const kind = context.graph.nodes.get(id)!.kind;
         if (kind === 'unit_test') return runUnitTest(context, id);
         // Each node's queries are measured on their way to the engine, whichever step sends them.
         const nodeBuild = { ...build, adapter: adapter.metered?.(measure) ?? adapter };
-        return kind === 'data_test' ? runDataTest(nodeBuild, id, signal, audited.get(id)?.failures) : buildNode(nodeBuild, id, signal);
+        return kind === 'data_test'
+          ? runDataTest(nodeBuild, id, signal, audited.get(id)?.failures)
+          : buildNode(nodeBuild, id, signal);
       },
       // A test whose audit kept its model from being published failed there: it is reported as failed, not skipped.
-      outcomeWhenBlocked: (id) => (audited.get(id)?.blocked ? blockedAuditOutcome(context, id, audited.get(id)!) : undefined),
+      outcomeWhenBlocked: (id) =>
+        audited.get(id)?.blocked ? blockedAuditOutcome(context, id, audited.get(id)!) : undefined,
     });
   } finally {
     await adapter.close();

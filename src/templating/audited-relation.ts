@@ -4,4 +4,3 @@
  * table itself inside a transaction, a staged table beside it, or the table as it would be after an incremental write).
  */
 export const AUDITED_RELATION = '__stedi_audited_relation__';
-

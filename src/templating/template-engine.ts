@@ -4,12 +4,7 @@ import type { ProjectFileText } from '../core/project-file-text.js';
 import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from './builtin-tests.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
-import {
-  CompilerErrorRaised,
-  UndefinedEnvVarError,
-  UndefinedVarError,
-  fromNunjucksError,
-} from './template-errors.js';
+import { CompilerErrorRaised, UndefinedEnvVarError, UndefinedVarError, fromNunjucksError } from './template-errors.js';
 
 /** What a template sees as `target`: the profile target in use, without secrets. */
 export interface TargetContext {
@@ -46,7 +41,17 @@ export interface RenderScope {
 
 /** Creates an empty render scope for one file. */
 export function newRenderScope(mode: RenderScope['mode'], file: string, extra: Partial<RenderScope> = {}): RenderScope {
-  return { mode, file, refs: [], sources: [], configs: [], varsUsed: new Set(), macrosUsed: new Set(), problems: [], ...extra };
+  return {
+    mode,
+    file,
+    refs: [],
+    sources: [],
+    configs: [],
+    varsUsed: new Set(),
+    macrosUsed: new Set(),
+    problems: [],
+    ...extra,
+  };
 }
 
 /** The engines a macro may be specialised for, as `<engine>__<name>`; `default__<name>` is the fallback. */
@@ -113,11 +118,16 @@ export class TemplateEngine {
     this.env.addGlobal('source', (sourceName: unknown, tableName: unknown) => {
       const s = scope();
       s.sources.push([String(sourceName), String(tableName)]);
-      return s.mode === 'compile' && s.resolveSource ? s.resolveSource(String(sourceName), String(tableName)) : `__source__${String(sourceName)}.${String(tableName)}`;
+      return s.mode === 'compile' && s.resolveSource
+        ? s.resolveSource(String(sourceName), String(tableName))
+        : `__source__${String(sourceName)}.${String(tableName)}`;
     });
     this.env.addGlobal('config', (...args: unknown[]) => {
       // A macro's output is a nunjucks SafeString (a String object): config takes its text, e.g. replace_keys=macro().
-      const keywords = Object.entries(stripKeywords(args).keywords).map(([k, v]) => [k, v instanceof String ? v.toString() : v]);
+      const keywords = Object.entries(stripKeywords(args).keywords).map(([k, v]) => [
+        k,
+        v instanceof String ? v.toString() : v,
+      ]);
       scope().configs.push(Object.fromEntries(keywords));
       return '';
     });
@@ -144,7 +154,11 @@ export class TemplateEngine {
     this.env.addGlobal('target', target);
     this.env.addGlobal('sql_string', (value: unknown) => {
       // A missing value quoted as 'undefined' would make a test silently compare against that word.
-      if (value === undefined || value === null) throw new CompilerErrorRaised(scope().file, 'sql_string() got no value (undefined); check the variable or attribute passed to it.');
+      if (value === undefined || value === null)
+        throw new CompilerErrorRaised(
+          scope().file,
+          'sql_string() got no value (undefined); check the variable or attribute passed to it.',
+        );
       return this.options.quoteString(String(value));
     });
     this.env.addGlobal('quote_identifier', (value: unknown) => this.options.quoteIdentifier(String(value)));
@@ -153,12 +167,18 @@ export class TemplateEngine {
       const s = scope();
       // A model has no "nothing to check": what it builds is read downstream, so it must be built or fail.
       if (!s.dataTest) {
-        throw new CompilerErrorRaised(s.file, 'skip_test() can be called only in a data test (a {% test %} block or a tests/*.sql file), not in a model or in a macro a model calls.');
+        throw new CompilerErrorRaised(
+          s.file,
+          'skip_test() can be called only in a data test (a {% test %} block or a tests/*.sql file), not in a model or in a macro a model calls.',
+        );
       }
       const text = typeof reason === 'string' || reason instanceof String ? reason.toString().trim() : '';
       if (!text) {
-        throw new CompilerErrorRaised(s.file, 'skip_test() needs a reason: why the test checks nothing here and how to turn it on, e.g. ' +
-          `skip_test("verify_reference_counts is off; turn it on with --vars '{verify_reference_counts: true}'").`);
+        throw new CompilerErrorRaised(
+          s.file,
+          'skip_test() needs a reason: why the test checks nothing here and how to turn it on, e.g. ' +
+            `skip_test("verify_reference_counts is off; turn it on with --vars '{verify_reference_counts: true}'").`,
+        );
       }
       s.skipReason ??= text;
       return '';
@@ -180,12 +200,12 @@ export class TemplateEngine {
         const template = new nunjucks.Template(text, this.env, file.path, true);
         let exported: Record<string, unknown> = {};
         // Macro files only define macros, so rendering them is synchronous and the callback runs at once.
-        (template as unknown as { getExported(cb: (err: unknown, res: Record<string, unknown>) => void): void }).getExported(
-          (err, res) => {
-            if (err) throw err;
-            exported = res;
-          },
-        );
+        (
+          template as unknown as { getExported(cb: (err: unknown, res: Record<string, unknown>) => void): void }
+        ).getExported((err, res) => {
+          if (err) throw err;
+          exported = res;
+        });
         for (const [name, fn] of Object.entries(exported)) {
           if (typeof fn !== 'function') continue;
           byName.set(name, fn as (...args: unknown[]) => unknown);
@@ -211,7 +231,10 @@ export class TemplateEngine {
       const impl = byName.get(`${engine}__${name}`) ?? byName.get(`default__${name}`);
       this.addMacro(name, (...args: unknown[]) => {
         if (!impl) {
-          throw new CompilerErrorRaised(this.current.file, `macro ${name}() has no version for engine '${engine}' and no default__${name}; define ${engine}__${name} in macros/.`);
+          throw new CompilerErrorRaised(
+            this.current.file,
+            `macro ${name}() has no version for engine '${engine}' and no default__${name}; define ${engine}__${name} in macros/.`,
+          );
         }
         return impl(...args);
       });

@@ -24,7 +24,9 @@ export class UndefinedVarError extends ProjectError {
 /** `env_var(name)` was called without a default for an environment variable that is not set. */
 export class UndefinedEnvVarError extends ProjectError {
   constructor(file: string, name: string) {
-    super(`${file}: env_var('${name}') is not set. Export ${name}=... before running, or give a default: env_var('${name}', <default>).`);
+    super(
+      `${file}: env_var('${name}') is not set. Export ${name}=... before running, or give a default: env_var('${name}', <default>).`,
+    );
   }
 }
 
@@ -40,7 +42,8 @@ export class CompilerErrorRaised extends ProjectError {
 
 // nunjucks reports `Template render error: (path) [Line 3, Column 5]\n  message`; keep the message, the line and
 // the column, and drop its wrapper words so every error reads `file:line:col: message`.
-const NUNJUCKS_LOCATION = /\((?<path>[^)]*)\)(?:\s*\[Line (?<line>\d+), Column (?<column>\d+)\])?\s*(?<detail>[\s\S]*)$/;
+const NUNJUCKS_LOCATION =
+  /\((?<path>[^)]*)\)(?:\s*\[Line (?<line>\d+), Column (?<column>\d+)\])?\s*(?<detail>[\s\S]*)$/;
 
 /** Turns an error thrown by nunjucks into a TemplateError naming the file and line. */
 export function fromNunjucksError(error: unknown, file: string, text?: string): ProjectError {
@@ -65,10 +68,19 @@ export function fromNunjucksError(error: unknown, file: string, text?: string): 
   if (called) {
     const index = text?.split('\n').findIndex((l) => l.includes(`${called}(`));
     const at = line ?? (index === undefined || index < 0 ? undefined : index + 1);
-    return new TemplateError(file, `template error: ${called}() is not defined: define it with {% macro ${called}(...) %} in macros/, or check the spelling`, at, line ? column : undefined);
+    return new TemplateError(
+      file,
+      `template error: ${called}() is not defined: define it with {% macro ${called}(...) %} in macros/, or check the spelling`,
+      at,
+      line ? column : undefined,
+    );
   }
   if (line) return new TemplateError(file, `template error: ${detail}`, line, column);
   // nunjucks gives no position when the file ends inside a tag or block; the end of the file is where it stopped.
   const lastLine = text === undefined ? undefined : text.trimEnd().split('\n').length;
-  return new TemplateError(file, `template error: ${detail} (reached the end of the file: a {{ }}, {% %} or block is not closed)`, lastLine);
+  return new TemplateError(
+    file,
+    `template error: ${detail} (reached the end of the file: a {{ }}, {% %} or block is not closed)`,
+    lastLine,
+  );
 }

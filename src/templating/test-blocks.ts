@@ -23,7 +23,12 @@ export function testBlocksToMacros(text: string, file: string): { text: string; 
         .split(',')
         .map((p) => ({ name: p.split('=')[0]!.trim(), optional: p.includes('=') }))
         .filter((p) => p.name !== '' && p.name !== 'model' && p.name !== 'column_name');
-      tests.push({ name, params: declared.map((p) => p.name), required: declared.filter((p) => !p.optional).map((p) => p.name), file });
+      tests.push({
+        name,
+        params: declared.map((p) => p.name),
+        required: declared.filter((p) => !p.optional).map((p) => p.name),
+        file,
+      });
       return `{%${lead} macro test_${name}(${params}) ${trail}%}`;
     })
     .replace(TEST_CLOSE, (_all, lead: string, trail: string) => `{%${lead} endmacro ${trail}%}`);

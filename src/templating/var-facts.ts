@@ -57,14 +57,17 @@ export interface Facts {
 }
 
 // nunjucks's parser is public but untyped (@types/nunjucks leaves it out).
-const parser = (nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: object): AstNode } }).parser;
+const parser = (nunjucks as unknown as { parser: { parse(src: string, extensions: unknown[], opts: object): AstNode } })
+  .parser;
 const isNode = (value: unknown): value is AstNode => typeof value === 'object' && value !== null && 'typename' in value;
 
 /** A node's child nodes (lists, arguments, bodies). */
-export const children = (node: AstNode): AstNode[] => (Array.isArray(node.children) ? node.children.filter(isNode) : []);
+export const children = (node: AstNode): AstNode[] =>
+  Array.isArray(node.children) ? node.children.filter(isNode) : [];
 
 /** `file:line` of a node in a scope's file, for saying where a name could not be traced. */
-export const where = (scope: Scope, node: { lineno: number } | undefined) => `${scope.file}${node ? `:${node.lineno + 1}` : ''}`;
+export const where = (scope: Scope, node: { lineno: number } | undefined) =>
+  `${scope.file}${node ? `:${node.lineno + 1}` : ''}`;
 
 function add<T>(map: Map<string, T[]>, key: string, item: T): void {
   const list = map.get(key);
@@ -80,7 +83,11 @@ function bind(scope: Scope, target: unknown, value: AstNode | null): void {
 function splitArguments(args: unknown): { positional: AstNode[]; keywords: Map<string, AstNode> } {
   const all = isNode(args) ? children(args) : [];
   const keywordArgs = all.find((a) => a.typename === 'KeywordArgs');
-  const keywords = new Map(keywordArgs ? children(keywordArgs).map((pair) => [String((pair.key as AstNode).value), pair.value as AstNode]) : []);
+  const keywords = new Map(
+    keywordArgs
+      ? children(keywordArgs).map((pair) => [String((pair.key as AstNode).value), pair.value as AstNode])
+      : [],
+  );
   return { positional: all.filter((a) => a !== keywordArgs), keywords };
 }
 
@@ -103,7 +110,8 @@ function walkCall(node: AstNode, scope: Scope, facts: Facts): void {
     add(facts.calls, String(callee.value), { positional, keywords, scope });
   } else {
     // `m.macro_name(...)` (an imported macro) calls macro_name too.
-    if (callee.typename === 'LookupVal' && isNode(callee.val) && callee.val.typename === 'Literal') add(facts.calls, String(callee.val.value), { positional, keywords, scope });
+    if (callee.typename === 'LookupVal' && isNode(callee.val) && callee.val.typename === 'Literal')
+      add(facts.calls, String(callee.val.value), { positional, keywords, scope });
     walk(callee, scope, facts);
   }
   for (const arg of [...positional, ...keywords.values()]) walk(arg, scope, facts);
@@ -128,7 +136,10 @@ function walk(node: unknown, scope: Scope, facts: Facts): void {
       walk(node.value, scope, facts);
       return walk(node.body, scope, facts);
     case 'For': {
-      const items = isNode(node.arr) && node.arr.typename === 'Array' && isNode(node.name) && node.name.typename === 'Symbol' ? children(node.arr) : [null];
+      const items =
+        isNode(node.arr) && node.arr.typename === 'Array' && isNode(node.name) && node.name.typename === 'Symbol'
+          ? children(node.arr)
+          : [null];
       for (const item of items) bind(scope, node.name, item);
       for (const field of ['arr', 'body', 'else_']) walk(node[field], scope, facts);
       return;
@@ -153,8 +164,17 @@ function walk(node: unknown, scope: Scope, facts: Facts): void {
  * Walks the templates' parse trees into facts about var names, with the generic tests the schema ymls declare as
  * calls of their `test_<name>` macros. A template that does not parse gives no facts: where it is.
  */
-export function collectFacts(templates: readonly TemplateSource[], testCalls: readonly TestCall[]): Facts | { untraced: string } {
-  const facts: Facts = { varArguments: [], macros: new Map(), calls: new Map(), testCalls: new Map(), valueReads: new Map() };
+export function collectFacts(
+  templates: readonly TemplateSource[],
+  testCalls: readonly TestCall[],
+): Facts | { untraced: string } {
+  const facts: Facts = {
+    varArguments: [],
+    macros: new Map(),
+    calls: new Map(),
+    testCalls: new Map(),
+    valueReads: new Map(),
+  };
   for (const call of testCalls) add(facts.testCalls, `test_${call.test}`, call);
   for (const template of templates) {
     let root: AstNode;

@@ -1,5 +1,16 @@
 import { DISPATCHED_MACRO } from './template-engine.js';
-import { children, collectFacts, where, type AstNode, type Call, type Facts, type MacroDefinition, type Scope, type TemplateSource, type TestCall } from './var-facts.js';
+import {
+  children,
+  collectFacts,
+  where,
+  type AstNode,
+  type Call,
+  type Facts,
+  type MacroDefinition,
+  type Scope,
+  type TemplateSource,
+  type TestCall,
+} from './var-facts.js';
 
 export type { TemplateSource, TestCall } from './var-facts.js';
 
@@ -30,9 +41,13 @@ class Tracer {
       case 'Literal':
         return new Set([String(expr.value)]);
       case 'Symbol':
-        return this.guarded(`${this.idOf(scope)}:${String(expr.value)}`, where(scope, expr), () => this.symbol(String(expr.value), scope, expr));
+        return this.guarded(`${this.idOf(scope)}:${String(expr.value)}`, where(scope, expr), () =>
+          this.symbol(String(expr.value), scope, expr),
+        );
       case 'InlineIf':
-        return union(this.values(expr.body as AstNode, scope), () => this.values(expr.else_ as AstNode | undefined, scope));
+        return union(this.values(expr.body as AstNode, scope), () =>
+          this.values(expr.else_ as AstNode | undefined, scope),
+        );
       case 'Or':
       case 'And':
         return union(this.values(expr.left as AstNode, scope), () => this.values(expr.right as AstNode, scope));
@@ -55,8 +70,13 @@ class Tracer {
   private symbol(name: string, scope: Scope, at: AstNode): Values {
     for (let s: Scope | undefined = scope; s; s = s.parent) {
       if (!s.params.has(name) && !s.bindings.has(name)) continue;
-      let values: Values = s.params.has(name) ? (s.macro ? this.parameter(s.macro, name) : { untraced: where(s, at) }) : new Set();
-      for (const bound of s.bindings.get(name) ?? []) values = union(values, () => (bound ? this.values(bound, s) : { untraced: where(s, at) }));
+      let values: Values = s.params.has(name)
+        ? s.macro
+          ? this.parameter(s.macro, name)
+          : { untraced: where(s, at) }
+        : new Set();
+      for (const bound of s.bindings.get(name) ?? [])
+        values = union(values, () => (bound ? this.values(bound, s) : { untraced: where(s, at) }));
       // Before a {% set %} in a macro runs, the name still reads the template's own value of it.
       return s.parent && !s.params.has(name) ? union(values, () => this.enclosing(name, s.parent!, at)) : values;
     }
@@ -64,7 +84,8 @@ class Tracer {
   }
 
   private enclosing(name: string, scope: Scope, at: AstNode): Values {
-    for (let s: Scope | undefined = scope; s; s = s.parent) if (s.params.has(name) || s.bindings.has(name)) return this.symbol(name, s, at);
+    for (let s: Scope | undefined = scope; s; s = s.parent)
+      if (s.params.has(name) || s.bindings.has(name)) return this.symbol(name, s, at);
     return new Set();
   }
 
@@ -85,10 +106,13 @@ class Tracer {
           if (expr) return this.values(expr, call.scope);
           // Not given and no default: nunjucks then looks the name up in the caller's context.
           const fallback = definition.defaults.get(param);
-          return fallback ? this.values(fallback, definition.scope) : { untraced: `${where(call.scope, undefined)}: ${macro}() without ${param}` };
+          return fallback
+            ? this.values(fallback, definition.scope)
+            : { untraced: `${where(call.scope, undefined)}: ${macro}() without ${param}` };
         };
         for (const call of calls) values = union(values, () => given(call));
-        for (const call of this.facts.testCalls.get(macro) ?? []) values = union(values, () => this.testArgument(call, param, definition));
+        for (const call of this.facts.testCalls.get(macro) ?? [])
+          values = union(values, () => this.testArgument(call, param, definition));
       }
       return values;
     });
@@ -97,8 +121,12 @@ class Tracer {
   /** A generic test's argument as written in yml: a plain value is the name; a template or the tested relation is not traced. */
   private testArgument(call: TestCall, param: string, definition: MacroDefinition): Values {
     const value = call.args[param];
-    if (param !== 'model' && param !== 'column_name' && value === undefined && definition.defaults.has(param)) return this.values(definition.defaults.get(param), definition.scope);
-    const plain = (typeof value === 'string' && !value.includes('{{') && !value.includes('{%')) || typeof value === 'number' || typeof value === 'boolean';
+    if (param !== 'model' && param !== 'column_name' && value === undefined && definition.defaults.has(param))
+      return this.values(definition.defaults.get(param), definition.scope);
+    const plain =
+      (typeof value === 'string' && !value.includes('{{') && !value.includes('{%')) ||
+      typeof value === 'number' ||
+      typeof value === 'boolean';
     return plain ? new Set([String(value)]) : { untraced: `a ${call.test} test's ${param}` };
   }
 

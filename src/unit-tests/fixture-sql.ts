@@ -29,10 +29,17 @@ function literal(value: unknown, dialect: Dialect): string {
  * The SELECT that yields a fixture's rows: declared columns keep their types (missing values are NULL), other
  * columns take the type of their values. A column with only NULLs stays untyped, so it compares with anything.
  */
-export function fixtureSelectSql(label: string, rows: readonly FixtureRow[], declared: readonly FixtureColumn[], dialect: Dialect): string {
+export function fixtureSelectSql(
+  label: string,
+  rows: readonly FixtureRow[],
+  declared: readonly FixtureColumn[],
+  dialect: Dialect,
+): string {
   const names = [...new Set([...declared.map((c) => c.name), ...rows.flatMap((r) => Object.keys(r))])];
   if (names.length === 0) {
-    throw new UnitTestFixtureError(`${label}: no rows and no declared columns, so its shape is unknown. Give at least one row, or declare its columns in yml.`);
+    throw new UnitTestFixtureError(
+      `${label}: no rows and no declared columns, so its shape is unknown. Give at least one row, or declare its columns in yml.`,
+    );
   }
   const types = new Map(names.map((n) => [n, declared.find((c) => c.name === n)?.type ?? inferType(rows, n)]));
   const cell = (value: unknown, name: string) => {

@@ -12,20 +12,45 @@ const INPUT = /^\s*(ref|source)\s*\(\s*(['"])([^'"]+)\2\s*(?:,\s*(['"])([^'"]+)\
 function declaredColumns(node: Node | undefined): FixtureColumn[] {
   const { dialect } = UNIT_TEST_ENGINE.info;
   if (!node) return [];
-  if (node.kind === 'source' && node.external) return node.external.columns.map((c) => ({ name: c.name, type: dialect.columnType(c.type) }));
-  if (node.kind === 'seed') return Object.entries(node.columnTypes).map(([name, type]) => ({ name, type: dialect.columnType(type as ColumnType) }));
+  if (node.kind === 'source' && node.external)
+    return node.external.columns.map((c) => ({ name: c.name, type: dialect.columnType(c.type) }));
+  if (node.kind === 'seed')
+    return Object.entries(node.columnTypes).map(([name, type]) => ({
+      name,
+      type: dialect.columnType(type as ColumnType),
+    }));
   return node.columns.filter((c) => c.dataType).map((c) => ({ name: c.name, type: c.dataType }));
 }
 
 /** Compiles the model under test with its refs and sources pointing at the fixtures, and the test's var overrides. */
-function compileUnderTest(context: ProjectGraph, test: UnitTestNode, model: ModelNode): { sql: string; fixtures: Array<{ name: string; sql: string }> } {
-  const project = { ...context.project, vars: { ...context.project.vars, ...test.varOverrides }, env: { ...context.project.env, ...test.envOverrides } };
+function compileUnderTest(
+  context: ProjectGraph,
+  test: UnitTestNode,
+  model: ModelNode,
+): { sql: string; fixtures: Array<{ name: string; sql: string }> } {
+  const project = {
+    ...context.project,
+    vars: { ...context.project.vars, ...test.varOverrides },
+    env: { ...context.project.env, ...test.envOverrides },
+  };
   const templates = createTemplateEngine(project, UNIT_TEST_ENGINE.info);
   const fixtures: Array<{ name: string; sql: string; key: string }> = test.given.map((given, i) => {
     const match = INPUT.exec(given.input)!;
     const key = match[1] === 'ref' ? `ref:${match[3]}` : `source:${match[3]}.${match[5]}`;
-    const node = match[1] === 'ref' ? context.lookups.byRefName.get(match[3]!) : context.lookups.bySourceKey.get(`${match[3]}.${match[5]}`);
-    return { name: `fixture_${i}`, key, sql: fixtureSelectSql(`${test.filePath}: unit test ${test.name}: given ${given.input}`, given.rows, declaredColumns(node), UNIT_TEST_ENGINE.info.dialect) };
+    const node =
+      match[1] === 'ref'
+        ? context.lookups.byRefName.get(match[3]!)
+        : context.lookups.bySourceKey.get(`${match[3]}.${match[5]}`);
+    return {
+      name: `fixture_${i}`,
+      key,
+      sql: fixtureSelectSql(
+        `${test.filePath}: unit test ${test.name}: given ${given.input}`,
+        given.rows,
+        declaredColumns(node),
+        UNIT_TEST_ENGINE.info.dialect,
+      ),
+    };
   });
   const byKey = new Map(fixtures.map((f) => [f.key, f.name]));
   const missing = new Set<string>();
@@ -59,15 +84,29 @@ export async function runUnitTest(context: ProjectGraph, id: string): Promise<Un
   const { sql, fixtures } = compileUnderTest(context, test, model);
   const adapter = await UNIT_TEST_ENGINE.open(context.project.dir);
   try {
-    await adapter.executePlan(fixtures.map((f) => ({ sql: `create view ${f.name} as ${f.sql}`, purpose: `create fixture ${f.name}` })));
+    await adapter.executePlan(
+      fixtures.map((f) => ({ sql: `create view ${f.name} as ${f.sql}`, purpose: `create fixture ${f.name}` })),
+    );
     const actual = await adapter.query(sql);
     const columns = [...new Set(test.expectRows.flatMap((r) => Object.keys(r)))];
     const expected = canonicalRows(test.expectRows, columns);
     const got = canonicalRows(actual, columns);
-    const missingRows = expected.filter((row, i) => expected.indexOf(row) === i).flatMap((row) => Array(Math.max(0, expected.filter((r) => r === row).length - got.filter((r) => r === row).length)).fill(row));
-    const extraRows = got.filter((row, i) => got.indexOf(row) === i).flatMap((row) => Array(Math.max(0, got.filter((r) => r === row).length - expected.filter((r) => r === row).length)).fill(row));
+    const missingRows = expected
+      .filter((row, i) => expected.indexOf(row) === i)
+      .flatMap((row) =>
+        Array(Math.max(0, expected.filter((r) => r === row).length - got.filter((r) => r === row).length)).fill(row),
+      );
+    const extraRows = got
+      .filter((row, i) => got.indexOf(row) === i)
+      .flatMap((row) =>
+        Array(Math.max(0, got.filter((r) => r === row).length - expected.filter((r) => r === row).length)).fill(row),
+      );
     const passed = missingRows.length === 0 && extraRows.length === 0;
-    const show = (rows: string[]) => rows.slice(0, 5).map((r) => `      ${r}`).join('\n') + (rows.length > 5 ? `\n      (${rows.length - 5} more)` : '');
+    const show = (rows: string[]) =>
+      rows
+        .slice(0, 5)
+        .map((r) => `      ${r}`)
+        .join('\n') + (rows.length > 5 ? `\n      (${rows.length - 5} more)` : '');
     return {
       status: passed ? 'pass' : 'fail',
       description: `unit test ${model.name}.${test.name}`,

@@ -64,10 +64,19 @@ withRealData.describe('the eight STEDI relations on the real landing data', () =
 
   it('pairs on the same customer with ml_pairing: same_customer (40,981 rows)', async () => {
     const database = path.join(project, 'target/same-customer/stedi.duckdb');
-    const run = await cli(['run', '--vars', JSON.stringify({ landing_root: REAL_LANDING, ml_pairing: 'same_customer' }), '--select', '+machine_learning_curated'], {
-      cwd: project,
-      env: { STEDI_DUCKDB_PATH: database },
-    });
+    const run = await cli(
+      [
+        'run',
+        '--vars',
+        JSON.stringify({ landing_root: REAL_LANDING, ml_pairing: 'same_customer' }),
+        '--select',
+        '+machine_learning_curated',
+      ],
+      {
+        cwd: project,
+        env: { STEDI_DUCKDB_PATH: database },
+      },
+    );
     expect(run.code).toBe(0);
     expect(await countRelations(database, ['machine_learning_curated'])).toEqual({ machine_learning_curated: 40_981 });
   });

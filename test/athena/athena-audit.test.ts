@@ -3,7 +3,12 @@ import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.
 import { athenaSyntaxProblems } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', AWS_REGION: 'eu-west-1', PATH: process.env.PATH };
+const ENV = {
+  STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/',
+  STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones',
+  AWS_REGION: 'eu-west-1',
+  PATH: process.env.PATH,
+};
 const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://stedi-landing/stedi"}'];
 
 let fake: FakeAthena;
@@ -28,7 +33,9 @@ describe('write–audit–publish on Athena (scripted, no AWS)', () => {
     expect(fake.names().filter((n) => n.startsWith('customer_trusted'))).toEqual([]);
     const [result] = readTargetJson(dir, 'run_results.json').results;
     expect(result).toMatchObject({ name: 'customer_trusted', status: 'error' });
-    expect(result.message).toContain('was not published: test consented_customer_trusted_email found 2 failing rows in its new rows');
+    expect(result.message).toContain(
+      'was not published: test consented_customer_trusted_email found 2 failing rows in its new rows',
+    );
   });
 
   it('keeps the published table when the audit of its replacement fails: no rename, the temporary table dropped', async () => {
@@ -45,7 +52,7 @@ describe('write–audit–publish on Athena (scripted, no AWS)', () => {
     expect(fake.names().filter((n) => n.startsWith('customer_trusted'))).toEqual(['customer_trusted']);
   });
 
-  it('sends no MERGE when an incremental model\'s audit fails; the purge is committed before, the staged rows dropped after', async () => {
+  it("sends no MERGE when an incremental model's audit fails; the purge is committed before, the staged rows dropped after", async () => {
     const dir = copyStediProject();
     expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
     const start = fake.sent.length;
@@ -56,7 +63,9 @@ describe('write–audit–publish on Athena (scripted, no AWS)', () => {
     expect(fake.writes.slice(writes)).toEqual([{ verb: 'delete', table: 'accelerometer_trusted' }]);
     const sent = fake.sent.slice(start);
     expect(sent.some((s) => /^merge into/.test(s))).toBe(false);
-    expect(sentAfter(start, /^-- audit: consented_accelerometer_trusted_user\n/)).toEqual([expect.stringMatching(/^drop table if exists `stedi`.`accelerometer_trusted__stedi_new_\w+`$/)]);
+    expect(sentAfter(start, /^-- audit: consented_accelerometer_trusted_user\n/)).toEqual([
+      expect.stringMatching(/^drop table if exists `stedi`.`accelerometer_trusted__stedi_new_\w+`$/),
+    ]);
     expect(fake.names().filter((n) => n.includes('__'))).toEqual([]);
     for (const sql of sent) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
     expect(run.stdout).toContain('found 3 failing rows in its new rows');

@@ -20,7 +20,8 @@ async function builtProject(): Promise<string> {
 }
 
 type Result = { name: string; status: string; failures: number | null; message: string | null };
-const resultOf = (dir: string, name: string): Result => readTargetJson(dir, 'run_results.json').results.find((r: Result) => r.name === name);
+const resultOf = (dir: string, name: string): Result =>
+  readTargetJson(dir, 'run_results.json').results.find((r: Result) => r.name === name);
 
 describe('data tests on Athena (scripted, no AWS)', () => {
   it('reports a test whose query counts failing rows as failed, by name and row count, in the log, the artifacts and JUnit', async () => {
@@ -33,14 +34,22 @@ describe('data tests on Athena (scripted, no AWS)', () => {
     expect(resultOf(dir, 'unique_customer_trusted_email')).toMatchObject({ status: 'fail', failures: 3 });
     // Every other test was asked, and answered with a count of zero; the reference row counts switch themselves off
     // for landing data other than the reference's.
-    const others = readTargetJson(dir, 'run_results.json').results.filter((r: Result) => r.name !== 'unique_customer_trusted_email');
+    const others = readTargetJson(dir, 'run_results.json').results.filter(
+      (r: Result) => r.name !== 'unique_customer_trusted_email',
+    );
     expect(others.filter((r: Result) => r.status === 'pass').length).toBeGreaterThan(10);
     expect(others.filter((r: Result) => r.status !== 'pass').map((r: Result) => `${r.name} ${r.status}`)).toEqual(
       others.filter((r: Result) => r.name.startsWith('reference_row_count_')).map((r: Result) => `${r.name} skipped`),
     );
-    expect(fake.sent.filter((sql) => /^-- test: unique_customer_trusted_email\nselect count\(\*\) as failures from/.test(sql))).toHaveLength(1);
+    expect(
+      fake.sent.filter((sql) =>
+        /^-- test: unique_customer_trusted_email\nselect count\(\*\) as failures from/.test(sql),
+      ),
+    ).toHaveLength(1);
     const junit = readFileSync(path.join(dir, 'junit.xml'), 'utf8');
-    expect(junit).toMatch(/<testcase [^>]*name="unique_customer_trusted_email"[^>]*>\s*<failure message="3 failing rows"/);
+    expect(junit).toMatch(
+      /<testcase [^>]*name="unique_customer_trusted_email"[^>]*>\s*<failure message="3 failing rows"/,
+    );
   });
 
   it('reports a warn-severity test with failing rows as a warning, and the run still succeeds', async () => {

@@ -4,7 +4,8 @@ const hive = new HiveSQL();
 const trino = new TrinoSQL();
 
 // The statements Athena sends to its Hive DDL parser; everything else goes to Trino.
-const HIVE_DDL = /^(create\s+external\s+table|alter\s+table|drop\s+table|(create|drop)\s+(database|schema)|msck|show|describe)\b/i;
+const HIVE_DDL =
+  /^(create\s+external\s+table|alter\s+table|drop\s+table|(create|drop)\s+(database|schema)|msck|show|describe)\b/i;
 
 // VACUUM and OPTIMIZE are Athena's own statements: neither Hive's nor Trino's grammar has them (dt-sql-parser rejects
 // both), Athena's Trino parser rejected them before engine version 3 ("mismatched input 'VACUUM'", PyAthena#382), and
@@ -36,8 +37,11 @@ export function athenaSyntaxProblems(sql: string): string[] {
   const quotes = quotedIdentifiers(sql);
   if (grammar === 'maintenance') {
     // dbt-athena found that a comment before VACUUM makes Athena read it as a query (dbt-athena#54, #704).
-    if (!MAINTENANCE.test(sql)) return ['Athena recognises VACUUM and OPTIMIZE only at the very start of the statement'];
-    return MAINTENANCE_SYNOPSES.some((synopsis) => synopsis.test(sql.trim().replace(/\s+/g, ' '))) ? [] : ['not the synopsis Athena documents: VACUUM [db.]table, or OPTIMIZE [db.]table REWRITE DATA USING BIN_PACK'];
+    if (!MAINTENANCE.test(sql))
+      return ['Athena recognises VACUUM and OPTIMIZE only at the very start of the statement'];
+    return MAINTENANCE_SYNOPSES.some((synopsis) => synopsis.test(sql.trim().replace(/\s+/g, ' ')))
+      ? []
+      : ['not the synopsis Athena documents: VACUUM [db.]table, or OPTIMIZE [db.]table REWRITE DATA USING BIN_PACK'];
   }
   if (grammar === 'hive') {
     const problems = hive.validate(sql).map((e) => `Hive: line ${e.startLine}:${e.startColumn}: ${e.message}`);

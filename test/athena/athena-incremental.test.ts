@@ -10,16 +10,32 @@ import { athenaSyntaxProblems, statementsOfRunFile } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden', 'incremental');
-const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests', PATH: process.env.PATH };
+const ENV = {
+  STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/',
+  STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones',
+  STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests',
+  PATH: process.env.PATH,
+};
 const VARS = '{landing_root: "s3://stedi-landing/stedi"}';
-const INCREMENTAL = ['models/trusted/accelerometer_trusted.sql', 'models/trusted/step_trainer_trusted.sql', 'models/curated/machine_learning_curated.sql'];
+const INCREMENTAL = [
+  'models/trusted/accelerometer_trusted.sql',
+  'models/trusted/step_trainer_trusted.sql',
+  'models/curated/machine_learning_curated.sql',
+];
 
 let fake: FakeAthena;
 beforeEach(() => (fake = new FakeAthena()));
 afterEach(() => fake.restore());
 
 function run(project: string, buildId: string, extra: Partial<ExecuteOptions> = {}) {
-  return executeProject('run', { projectDir: project, targetName: 'prod', vars: VARS, env: ENV, newId: () => buildId, ...extra });
+  return executeProject('run', {
+    projectDir: project,
+    targetName: 'prod',
+    vars: VARS,
+    env: ENV,
+    newId: () => buildId,
+    ...extra,
+  });
 }
 
 function runFile(project: string, file: string): string {
@@ -30,7 +46,9 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
   it('sends the exact statements of the golden files (npm run golden:update rewrites them), all of which parse', async () => {
     const project = copyStediProject();
     expect((await run(project, 'b0ba0001')).results.every((r) => r.status === 'success')).toBe(true);
-    expect((await run(project, 'b0ba0002')).results.map((r) => `${r.name}: ${r.status} ${r.message ?? ''}`.trim())).not.toContainEqual(expect.stringMatching(/error|skipped/));
+    expect(
+      (await run(project, 'b0ba0002')).results.map((r) => `${r.name}: ${r.status} ${r.message ?? ''}`.trim()),
+    ).not.toContainEqual(expect.stringMatching(/error|skipped/));
     for (const file of INCREMENTAL) {
       const text = runFile(project, file);
       const golden = path.join(GOLDEN, file);
@@ -39,20 +57,28 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
     }
   });
 
-  it('adds to the tables in place: one MERGE per incremental table (machine_learning_curated\'s with its replace_keys), the purges, no leftovers', async () => {
+  it("adds to the tables in place: one MERGE per incremental table (machine_learning_curated's with its replace_keys), the purges, no leftovers", async () => {
     const project = copyStediProject();
     await run(project, 'b0ba0001');
     const writesBefore = fake.writes.length;
     const missing = new Set<string>();
     fake.observe = (catalog) => {
-      for (const name of ['accelerometer_trusted', 'step_trainer_trusted', 'machine_learning_curated']) if (!catalog.has(name)) missing.add(name);
+      for (const name of ['accelerometer_trusted', 'step_trainer_trusted', 'machine_learning_curated'])
+        if (!catalog.has(name)) missing.add(name);
     };
     const second = await run(project, 'b0ba0002');
     expect(second.results.filter((r) => r.status !== 'success')).toEqual([]);
-    expect(second.results.find((r) => r.name === 'accelerometer_trusted')?.description).toBe('incremental stedi.accelerometer_trusted');
+    expect(second.results.find((r) => r.name === 'accelerometer_trusted')?.description).toBe(
+      'incremental stedi.accelerometer_trusted',
+    );
     // The incremental tables are never absent: nothing is renamed or dropped under their names.
     expect([...missing]).toEqual([]);
-    expect(fake.writes.slice(writesBefore).map((w) => `${w.verb} ${w.table}`).sort()).toEqual([
+    expect(
+      fake.writes
+        .slice(writesBefore)
+        .map((w) => `${w.verb} ${w.table}`)
+        .sort(),
+    ).toEqual([
       'delete accelerometer_trusted', // the consent-withdrawal purge (config purge), committed before the write
       'delete step_trainer_trusted', // the untrusted-device purge (config purge)
       'merge accelerometer_trusted',
@@ -65,7 +91,17 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
     expect(fake.sent.filter((s) => /^select \* from \(\n[\s\S]*\n\) limit 0$/.test(s))).toHaveLength(3 + 1);
   });
 
-  const PLAN = ['read the columns', 'purge', 'keep snapshots', 'optimize', 'vacuum', 'stage', 'audit', 'merge', 'drop the staged table'];
+  const PLAN = [
+    'read the columns',
+    'purge',
+    'keep snapshots',
+    'optimize',
+    'vacuum',
+    'stage',
+    'audit',
+    'merge',
+    'drop the staged table',
+  ];
   // A second run of accelerometer_trusted alone sends: create schema, describe, purge, the snapshot expiry (alter,
   // optimize, vacuum), stage, audit, merge, drop staged.
   for (const [index, step] of PLAN.entries()) {
@@ -86,23 +122,46 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
       expect(fake.names().filter((n) => n.includes('__'))).toEqual([]);
       expect(fake.writes.slice(writesBefore).map((w) => w.verb)).toEqual(['delete', 'merge']);
       const plan = statementsOfRunFile(runFile(project, 'models/trusted/accelerometer_trusted.sql'));
-      expect(plan[0]).toEqual(leftover.length ? 'drop table if exists `stedi`.`accelerometer_trusted__stedi_new_b0ba0002`' : expect.stringMatching(/^delete from "stedi"."accelerometer_trusted"\nwhere not exists/));
+      expect(plan[0]).toEqual(
+        leftover.length
+          ? 'drop table if exists `stedi`.`accelerometer_trusted__stedi_new_b0ba0002`'
+          : expect.stringMatching(/^delete from "stedi"."accelerometer_trusted"\nwhere not exists/),
+      );
     });
   }
 
-  it('describes a query by the metadata of a LIMIT 0 query, in the catalog\'s type names, and lists a table\'s columns from Glue', async () => {
+  it("describes a query by the metadata of a LIMIT 0 query, in the catalog's type names, and lists a table's columns from Glue", async () => {
     const target: AthenaTarget = {
-      name: 'prod', type: 'athena', region: 'us-east-1', workgroup: 'primary', s3_staging_dir: 's3://results/', s3_data_dir: 's3://lake/zones', database: 'stedi',
-      catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, retry_backoff_ms: 1, retry_backoff_max_ms: 1, write_compression: 'ZSTD',
+      name: 'prod',
+      type: 'athena',
+      region: 'us-east-1',
+      workgroup: 'primary',
+      s3_staging_dir: 's3://results/',
+      s3_data_dir: 's3://lake/zones',
+      database: 'stedi',
+      catalog: 'AwsDataCatalog',
+      threads: 1,
+      poll_interval_ms: 1,
+      poll_interval_max_ms: 1,
+      max_retries: 0,
+      retry_backoff_ms: 1,
+      retry_backoff_max_ms: 1,
+      write_compression: 'ZSTD',
     };
     const adapter = AthenaAdapter.open(target, { sleep: async () => undefined });
     fake.columnTypes.set('t_time', 'bigint');
-    expect(await adapter.describeQuery('select a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a')).toEqual([
+    expect(
+      await adapter.describeQuery(
+        'select a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a',
+      ),
+    ).toEqual([
       { name: 'user', type: 'string' },
       { name: 'x', type: 'double' },
       { name: 't_time', type: 'bigint' },
     ]);
-    expect(fake.sent).toEqual(['select * from (\nselect a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a\n) limit 0']);
+    expect(fake.sent).toEqual([
+      'select * from (\nselect a."user", a.x, a.sensorreadingtime as t_time -- a comment\nfrom "stedi"."r" as a\n) limit 0',
+    ]);
     expect(await adapter.listColumns({ schema: 'stedi', identifier: 'missing' })).toEqual([]);
   });
 });

@@ -17,9 +17,19 @@ const MACROS = path.resolve(import.meta.dirname, '../../macros');
 const SALT = 'pepper-for-tests';
 
 function engineFor(type: 'athena' | 'duckdb'): TemplateEngine {
-  const macroFiles = readdirSync(MACROS).map((file) => ({ path: `macros/${file}`, text: readFileSync(path.join(MACROS, file), 'utf8') }));
+  const macroFiles = readdirSync(MACROS).map((file) => ({
+    path: `macros/${file}`,
+    text: readFileSync(path.join(MACROS, file), 'utf8'),
+  }));
   const quoteString = (s: string) => `'${s.replace(/'/g, "''")}'`;
-  return new TemplateEngine({ macroFiles, vars: {}, env: { STEDI_SECRET_PSEUDONYM_SALT: SALT }, target: { type, name: type, schema: 'stedi', threads: 1 }, quoteString, quoteIdentifier: (s) => `"${s}"` });
+  return new TemplateEngine({
+    macroFiles,
+    vars: {},
+    env: { STEDI_SECRET_PSEUDONYM_SALT: SALT },
+    target: { type, name: type, schema: 'stedi', threads: 1 },
+    quoteString,
+    quoteIdentifier: (s) => `"${s}"`,
+  });
 }
 
 function render(type: 'athena' | 'duckdb', template: string): string {
@@ -83,7 +93,13 @@ describe('the Athena versions of the STEDI macros, run on DuckDB with Trino sema
   it('row_fingerprint(): a bigint below 2^31 from the xxhash64 of the values as text, nulls included, separated by |', async () => {
     const athena = render('athena', "{{ row_fingerprint(['v.n', 'v.s']) }}");
     expect(athenaSyntaxProblems(`select ${athena} as f from "stedi"."v"`)).toEqual([]);
-    const rows: Array<[number | null, string | null]> = [[1, 'a'], [-7, null], [null, 'b'], [null, null], [1, 'a']];
+    const rows: Array<[number | null, string | null]> = [
+      [1, 'a'],
+      [-7, null],
+      [null, 'b'],
+      [null, null],
+      [1, 'a'],
+    ];
     const texts = rows.map(([n, s]) => `${n ?? '\\N'}|${s ?? '\\N'}`);
     const values = `(values ${rows.map(([n, s]) => `(${n ?? 'null'}::bigint, ${s === null ? 'null' : `'${s}'`})`).join(', ')}) as v(n, s)`;
     const got = await trinoRows(`select ${athena} from ${values}`, texts);

@@ -1,12 +1,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GetDatabaseCommand, GetWorkGroupCommand, ListTableMetadataCommand, MetadataException } from '@aws-sdk/client-athena';
+import {
+  GetDatabaseCommand,
+  GetWorkGroupCommand,
+  ListTableMetadataCommand,
+  MetadataException,
+} from '@aws-sdk/client-athena';
 import { billedBytes, queryCostStats } from '../../src/adapters/athena/athena-cost.js';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests', AWS_REGION: 'eu-west-1' };
+const ENV = {
+  STEDI_S3_STAGING_DIR: 's3://results/q/',
+  STEDI_S3_DATA_DIR: 's3://lake/zones',
+  STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests',
+  AWS_REGION: 'eu-west-1',
+};
 const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
 const MB = 1024 ** 2;
 
@@ -29,8 +39,17 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     // identifier_columns: the seed that machine_learning_curated's no_identifiers audit reads, loaded by run when missing.
-    const zones = ['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'identifier_columns', 'machine_learning_curated', 'step_trainer_trusted'];
-    expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
+    const zones = [
+      'accelerometer_trusted',
+      'customer_curated',
+      'customer_trusted',
+      'identifier_columns',
+      'machine_learning_curated',
+      'step_trainer_trusted',
+    ];
+    expect(fake.names()).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort(),
+    );
     const firstRun = fake.sent.length;
     // What Athena answers as the rows the staged CTAS wrote: the run reports it as the model's rows.
     fake.rowsWritten.set('accelerometer_trusted', 40_981);
@@ -38,14 +57,26 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[40,981 rows, audited by 1 test in/);
-    expect(fake.names()).toEqual(['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort());
+    expect(fake.names()).toEqual(
+      ['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort(),
+    );
     const sent = fake.sent.slice(firstRun);
     // An unchanged landing declaration is not dropped; the table models are swapped in by rename.
     expect(sent.filter((s) => /^drop table if exists `stedi`.`\w+_landing`/.test(s))).toEqual([]);
-    expect(sent.filter((s) => /^alter table .* rename to `stedi`.`(customer_trusted|customer_curated)`$/.test(s))).toHaveLength(2);
+    expect(
+      sent.filter((s) => /^alter table .* rename to `stedi`.`(customer_trusted|customer_curated)`$/.test(s)),
+    ).toHaveLength(2);
     // The incremental models are never renamed: they are purged, then their new rows are staged, audited and merged in place.
-    expect(sent.filter((s) => /rename to `stedi`.`(accelerometer_trusted|step_trainer_trusted|machine_learning_curated)`/.test(s))).toEqual([]);
-    expect(sent.map((s) => /^(merge into|delete from|insert into) "stedi"."(\w+)"/.exec(s)?.slice(1).join(' ')).filter(Boolean)).toEqual([
+    expect(
+      sent.filter((s) =>
+        /rename to `stedi`.`(accelerometer_trusted|step_trainer_trusted|machine_learning_curated)`/.test(s),
+      ),
+    ).toEqual([]);
+    expect(
+      sent
+        .map((s) => /^(merge into|delete from|insert into) "stedi"."(\w+)"/.exec(s)?.slice(1).join(' '))
+        .filter(Boolean),
+    ).toEqual([
       'delete from accelerometer_trusted',
       'merge into accelerometer_trusted',
       'delete from step_trainer_trusted',
@@ -61,11 +92,20 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(run.code).toBe(0);
     // The fake scans 3 MB per query that reads (the CTAS and the two consent audits), each billed as the 10 MB
     // minimum at 5 USD per TB; the rename that publishes the table is DDL, free.
-    const cost = (10 * MB / 1024 ** 4) * 5;
-    expect(run.stdout).toMatch(/OK table stedi.customer_trusted \.+ \[482 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/);
+    const cost = ((10 * MB) / 1024 ** 4) * 5;
+    expect(run.stdout).toMatch(
+      /OK table stedi.customer_trusted \.+ \[482 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/,
+    );
     expect(run.stdout).toContain('Athena, 9.00 MB scanned, $0.000143, over 4 queries.');
     const [result] = readTargetJson(dir, 'run_results.json').results;
-    expect(result.stats).toEqual({ queries: 4, bytes_scanned: 9 * MB, bytes_billed: 30 * MB, engine_ms: 4 * 1500, queue_ms: 4 * 10, cost_usd: 3 * cost });
+    expect(result.stats).toEqual({
+      queries: 4,
+      bytes_scanned: 9 * MB,
+      bytes_billed: 30 * MB,
+      engine_ms: 4 * 1500,
+      queue_ms: 4 * 10,
+      cost_usd: 3 * cost,
+    });
   });
 
   it('counts every query a model sends in its cost, the column query of an incremental model too', async () => {
@@ -90,12 +130,18 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     expect(run.code).toBe(0);
     // Unit tests run locally on fixtures and cost nothing; each data test sends one query to Athena, except the
     // reference row count, switched off here, which sends none.
-    const all = readTargetJson(dir, 'run_results.json').results.filter((r: { resource_type: string }) => r.resource_type === 'data_test');
-    expect(all.find((r: { name: string }) => r.name === 'reference_row_count_customer_trusted')).toMatchObject({ status: 'skipped', stats: {} });
+    const all = readTargetJson(dir, 'run_results.json').results.filter(
+      (r: { resource_type: string }) => r.resource_type === 'data_test',
+    );
+    expect(all.find((r: { name: string }) => r.name === 'reference_row_count_customer_trusted')).toMatchObject({
+      status: 'skipped',
+      stats: {},
+    });
     const results = all.filter((r: { status: string }) => r.status !== 'skipped');
     expect(results.length).toBeGreaterThan(0);
     // The fake scans 3 MB for every query that reads: billed as the 10 MB minimum.
-    for (const r of results) expect(r.stats, r.name).toMatchObject({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB });
+    for (const r of results)
+      expect(r.stats, r.name).toMatchObject({ queries: 1, bytes_scanned: 3 * MB, bytes_billed: 10 * MB });
     expect(run.stdout).toMatch(/PASS test \w+ \.+ \[[\d.]+s, 3.00 MB scanned, \$0.000048\]/);
     expect(run.stdout).toContain(`over ${results.length} queries.`);
   });
@@ -117,32 +163,55 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
   it('--timeout stops the query in flight with StopQueryExecution, skips what had not started and fails the run', async () => {
     const dir = copyStediProject();
     fake.hang = /^create table "stedi"."customer_trusted(__tmp_\w+)?"/;
-    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted+', '--timeout', '0.2'], { cwd: dir, env: ENV, timeoutSignal: timeoutWhenHung });
+    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted+', '--timeout', '0.2'], {
+      cwd: dir,
+      env: ENV,
+      timeoutSignal: timeoutWhenHung,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Stopped after --timeout 0.2s: queries in flight were cancelled.');
     const ctas = fake.sent.findIndex((s) => fake.hang!.test(s));
     expect(fake.stopped).toEqual([`q${ctas + 1}`]);
     const results = readTargetJson(dir, 'run_results.json').results;
-    expect(results.find((r: { name: string }) => r.name === 'customer_trusted')).toMatchObject({ status: 'error', message: expect.stringMatching(/cancelled/) });
-    expect(results.filter((r: { name: string }) => r.name !== 'customer_trusted').map((r: { status: string }) => r.status)).toEqual(expect.arrayContaining(['skipped']));
+    expect(results.find((r: { name: string }) => r.name === 'customer_trusted')).toMatchObject({
+      status: 'error',
+      message: expect.stringMatching(/cancelled/),
+    });
+    expect(
+      results.filter((r: { name: string }) => r.name !== 'customer_trusted').map((r: { status: string }) => r.status),
+    ).toEqual(expect.arrayContaining(['skipped']));
     // The seed that machine_learning_curated's audit reads is loaded beside the models; every model stopped.
-    expect(results.filter((r: { resource_type: string }) => r.resource_type === 'model').every((r: { status: string }) => r.status === 'error' || r.status === 'skipped')).toBe(true);
+    expect(
+      results
+        .filter((r: { resource_type: string }) => r.resource_type === 'model')
+        .every((r: { status: string }) => r.status === 'error' || r.status === 'skipped'),
+    ).toBe(true);
   });
 
   it('--timeout also stops the create schema statement that comes before every node', async () => {
     fake.hang = /^create schema/;
-    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted', '--timeout', '0.2'], { cwd: copyStediProject(), env: ENV, timeoutSignal: timeoutWhenHung });
+    const run = await cli(['run', ...ARGS, '--select', 'customer_trusted', '--timeout', '0.2'], {
+      cwd: copyStediProject(),
+      env: ENV,
+      timeoutSignal: timeoutWhenHung,
+    });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Stopped after --timeout 0.2s');
     expect(run.stderr).toContain('create schema stedi was cancelled');
     expect(fake.stopped).toEqual(['q1']);
   }, 15_000);
 
-  it('--threads N bounds the queries in flight to N, above or below the profile\'s threads', async () => {
+  it("--threads N bounds the queries in flight to N, above or below the profile's threads", async () => {
     const dir = copyStediProject();
     // The profile says one query at a time; --threads 3 wins. Each query is still running at its first status check.
     const profiles = path.join(dir, 'profiles.yml');
-    writeFileSync(profiles, readFileSync(profiles, 'utf8').replace(/threads: 4\n(\s+)poll_interval_ms: 500/, 'threads: 1\n$1poll_interval_ms: 1'));
+    writeFileSync(
+      profiles,
+      readFileSync(profiles, 'utf8').replace(
+        /threads: 4\n(\s+)poll_interval_ms: 500/,
+        'threads: 1\n$1poll_interval_ms: 1',
+      ),
+    );
     fake.runningChecks = 1;
     const landing = ['--select', 'source:landing'];
     expect((await cli(['run', ...ARGS, ...landing, '--threads', '3'], { cwd: dir, env: ENV })).code).toBe(0);
@@ -153,16 +222,31 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
   });
 
   it('debug checks the workgroup and the database', async () => {
-    fake.mock.on(GetWorkGroupCommand).resolves({ WorkGroup: { Name: 'primary', State: 'ENABLED', Configuration: { EngineVersion: { EffectiveEngineVersion: 'Athena engine version 3' } } } });
-    fake.mock.on(GetDatabaseCommand).rejects(new MetadataException({ message: 'Database stedi not found', $metadata: {} }));
+    fake.mock.on(GetWorkGroupCommand).resolves({
+      WorkGroup: {
+        Name: 'primary',
+        State: 'ENABLED',
+        Configuration: { EngineVersion: { EffectiveEngineVersion: 'Athena engine version 3' } },
+      },
+    });
+    fake.mock
+      .on(GetDatabaseCommand)
+      .rejects(new MetadataException({ message: 'Database stedi not found', $metadata: {} }));
     const run = await cli(['debug', '--target', 'prod'], { cwd: copyStediProject(), env: ENV });
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/connection: engine=athena, region=eu-west-1, workgroup=primary, engine_version=Athena engine version 3, catalog=AwsDataCatalog, database=stedi \(will be created by the first run\) OK/);
+    expect(run.stdout).toMatch(
+      /connection: engine=athena, region=eu-west-1, workgroup=primary, engine_version=Athena engine version 3, catalog=AwsDataCatalog, database=stedi \(will be created by the first run\) OK/,
+    );
   });
 
   it('treats a database that does not exist yet as an empty schema', async () => {
-    fake.mock.on(ListTableMetadataCommand).rejects(new MetadataException({ message: 'Database stedi not found.', $metadata: {} }));
-    const run = await cli(['run', ...ARGS, '--select', 'source:landing.customer_landing'], { cwd: copyStediProject(), env: ENV });
+    fake.mock
+      .on(ListTableMetadataCommand)
+      .rejects(new MetadataException({ message: 'Database stedi not found.', $metadata: {} }));
+    const run = await cli(['run', ...ARGS, '--select', 'source:landing.customer_landing'], {
+      cwd: copyStediProject(),
+      env: ENV,
+    });
     expect(run.code).toBe(0);
     expect(fake.sent.at(-1)).toMatch(/^create external table if not exists `stedi`.`customer_landing`/);
   });
@@ -170,7 +254,12 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
 
 describe('Athena cost', () => {
   it('bills scanned bytes rounded up to the MB with a 10 MB minimum, and DDL for nothing', () => {
-    const stats = (bytes: number, statementType = 'DML') => ({ statementType, dataScannedBytes: bytes, engineMillis: 0, queueMillis: 0 });
+    const stats = (bytes: number, statementType = 'DML') => ({
+      statementType,
+      dataScannedBytes: bytes,
+      engineMillis: 0,
+      queueMillis: 0,
+    });
     expect(billedBytes(stats(0))).toBe(10 * MB);
     expect(billedBytes(stats(10 * MB + 1))).toBe(11 * MB);
     expect(billedBytes(stats(5 * MB, 'DDL'))).toBe(0);

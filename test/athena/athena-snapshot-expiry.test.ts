@@ -16,8 +16,21 @@ const GOLDEN = path.join(import.meta.dirname, 'golden');
 const PURGE_GOLDEN = path.join(GOLDEN, 'purge', 'models', 'trusted', 'accelerometer_trusted.sql');
 const MB = 1024 ** 2;
 const target: AthenaTarget = {
-  name: 'prod', type: 'athena', region: 'us-east-1', workgroup: 'primary', s3_staging_dir: 's3://stedi-athena-results/queries/', s3_data_dir: 's3://stedi-lakehouse/zones',
-  database: 'stedi', catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, retry_backoff_ms: 1, retry_backoff_max_ms: 1, write_compression: 'ZSTD',
+  name: 'prod',
+  type: 'athena',
+  region: 'us-east-1',
+  workgroup: 'primary',
+  s3_staging_dir: 's3://stedi-athena-results/queries/',
+  s3_data_dir: 's3://stedi-lakehouse/zones',
+  database: 'stedi',
+  catalog: 'AwsDataCatalog',
+  threads: 1,
+  poll_interval_ms: 1,
+  poll_interval_max_ms: 1,
+  max_retries: 0,
+  retry_backoff_ms: 1,
+  retry_backoff_max_ms: 1,
+  write_compression: 'ZSTD',
 };
 const dialect = athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression });
 const relation = { schema: 'stedi', identifier: 'accelerometer_trusted' };
@@ -49,7 +62,10 @@ describe('after a consent purge on Athena, the deleted rows are expired from the
     expect(statements.map((s) => athenaGrammar(s.sql))).toEqual(['hive', 'maintenance', 'maintenance']);
     for (const { sql } of [consentPurge(), ...statements]) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
     // An incremental run sends the expiry right after its purge, before it stages anything.
-    const incremental = readFileSync(path.join(GOLDEN, 'incremental', 'models', 'trusted', 'accelerometer_trusted.sql'), 'utf8');
+    const incremental = readFileSync(
+      path.join(GOLDEN, 'incremental', 'models', 'trusted', 'accelerometer_trusted.sql'),
+      'utf8',
+    );
     expect(incremental.startsWith(text.trimEnd().replace(/\n;$/, ''))).toBe(true);
   });
 
@@ -58,7 +74,14 @@ describe('after a consent purge on Athena, the deleted rows are expired from the
     const stats: Array<Record<string, number>> = [];
     const adapter = AthenaAdapter.open(target, { sleep: async () => undefined }).metered((s) => stats.push(s));
     await adapter.executePlan([consentPurge(), ...planSnapshotExpiry(relation, 14_400, dialect)]);
-    expect(fake.sent.map((sql) => sql.split(/\s/)[0])).toEqual(['delete', 'alter', 'optimize', 'vacuum', 'vacuum', 'vacuum']);
+    expect(fake.sent.map((sql) => sql.split(/\s/)[0])).toEqual([
+      'delete',
+      'alter',
+      'optimize',
+      'vacuum',
+      'vacuum',
+      'vacuum',
+    ]);
     expect(fake.writes).toEqual([{ verb: 'delete', table: 'accelerometer_trusted' }]);
     expect(fake.icebergProperties.get('accelerometer_trusted')).toEqual({
       vacuum_max_snapshot_age_seconds: '14400',
@@ -83,7 +106,10 @@ describe('after a consent purge on Athena, the deleted rows are expired from the
 
   it('names a table that starts with _ in backticks, as Athena documents for VACUUM', () => {
     const statements = planSnapshotExpiry({ schema: 'Stedi', identifier: '_Readings' }, 14_400, dialect);
-    expect(statements.slice(1).map((s) => s.sql)).toEqual(['optimize stedi.`_readings` rewrite data using bin_pack', 'vacuum stedi.`_readings`']);
+    expect(statements.slice(1).map((s) => s.sql)).toEqual([
+      'optimize stedi.`_readings` rewrite data using bin_pack',
+      'vacuum stedi.`_readings`',
+    ]);
     for (const { sql } of statements) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 });

@@ -51,7 +51,12 @@ describe('replacing an Iceberg table on Athena', () => {
     fake.observe = (catalog) => void (catalog.has('customer_trusted') || missing.push(fake.sent.length));
     await buildTable('bbbb');
     expect(fake.names()).toEqual(['customer_trusted']);
-    expect(fake.sent.slice(1).map((s) => s.split(/\s/).slice(0, 3).join(' '))).toEqual(['create table "stedi"."customer_trusted__tmp_bbbb"', 'alter table `stedi`.`customer_trusted`', 'alter table `stedi`.`customer_trusted__tmp_bbbb`', 'drop table if']);
+    expect(fake.sent.slice(1).map((s) => s.split(/\s/).slice(0, 3).join(' '))).toEqual([
+      'create table "stedi"."customer_trusted__tmp_bbbb"',
+      'alter table `stedi`.`customer_trusted`',
+      'alter table `stedi`.`customer_trusted__tmp_bbbb`',
+      'drop table if',
+    ]);
     // Only between the two renames is the name absent.
     expect(missing).toEqual([3]);
   });

@@ -44,7 +44,7 @@ function topLevelPieces(sql: string, separator: RegExp): string[] {
   const pieces: string[] = [];
   let depth = 0;
   let start = 0;
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     const c = sql[i]!;
     if (c === "'" || c === '"' || c === '`') i = skipQuoted(sql, i);
     else if (c === '-' && sql[i + 1] === '-') i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
@@ -85,8 +85,31 @@ export function selectListColumns(sql: string): string[] {
 // The Athena types of the STEDI models' columns, as a describe query reports them.
 const STEDI_COLUMN_TYPES: Record<string, string> = {
   ...Object.fromEntries(['x', 'y', 'z'].map((c) => [c, 'double'])),
-  ...Object.fromEntries(['timestamp', 'sensorreadingtime', 'distancefromobject', 'registrationdate', 'lastupdatedate', 'sharewithresearchasofdate', 'sharewithpublicasofdate', 'sharewithfriendsasofdate'].map((c) => [c, 'bigint'])),
-  ...Object.fromEntries(['user', 'serialnumber', 'customername', 'email', 'phone', 'birthday', 'customer_key', 'customer_pseudonym', '__source_file'].map((c) => [c, 'varchar'])),
+  ...Object.fromEntries(
+    [
+      'timestamp',
+      'sensorreadingtime',
+      'distancefromobject',
+      'registrationdate',
+      'lastupdatedate',
+      'sharewithresearchasofdate',
+      'sharewithpublicasofdate',
+      'sharewithfriendsasofdate',
+    ].map((c) => [c, 'bigint']),
+  ),
+  ...Object.fromEntries(
+    [
+      'user',
+      'serialnumber',
+      'customername',
+      'email',
+      'phone',
+      'birthday',
+      'customer_key',
+      'customer_pseudonym',
+      '__source_file',
+    ].map((c) => [c, 'varchar']),
+  ),
 };
 
 const NAME = '[`"]?([a-z0-9_]+)[`"]?\\.[`"]?([a-z0-9_]+)[`"]?';
@@ -167,14 +190,19 @@ export class FakeAthena {
       if (audit) this.audits.set(id, audit[1]!);
       const test = /^-- test: ([a-z0-9_]+)\nselect count\(\*\) as failures from /i.exec(sql);
       if (test) this.tests.set(id, test[1]!);
-      const target = new RegExp(`^(?:create table|insert into|merge into) ${NAME}`, 'i').exec(sql.replace(/^(--[^\n]*\n)+/, ''));
+      const target = new RegExp(`^(?:create table|insert into|merge into) ${NAME}`, 'i').exec(
+        sql.replace(/^(--[^\n]*\n)+/, ''),
+      );
       if (target) this.written.set(id, target[2]!.toLowerCase().replace(/__(tmp|stedi_new)_\w+$/, ''));
       this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null));
       const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
       if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
         this.moreRunsNeeded[maintenance]!--;
         // The answer Athena gives (as reported by users: dbt-athena#703), with its AthenaError.
-        this.failures.set(id, `ICEBERG_${maintenance.toUpperCase()}_MORE_RUNS_NEEDED: Removed 20000 files in this round of ${maintenance}, but there are more files remaining. Please run another ${maintenance.toUpperCase()} command to process the remaining files`);
+        this.failures.set(
+          id,
+          `ICEBERG_${maintenance.toUpperCase()}_MORE_RUNS_NEEDED: Removed 20000 files in this round of ${maintenance}, but there are more files remaining. Please run another ${maintenance.toUpperCase()} command to process the remaining files`,
+        );
       }
       this.observe?.(this.catalog);
       this.inFlight.add(id);
@@ -187,16 +215,33 @@ export class FakeAthena {
       this.checks.set(id, checks);
       const sql = this.sent[Number(id.slice(1)) - 1] ?? '';
       const failure = this.failures.get(id);
-      const state = this.stopped.includes(id) ? 'CANCELLED' : this.hang?.test(sql) || checks <= this.runningChecks ? 'RUNNING' : failure ? 'FAILED' : 'SUCCEEDED';
+      const state = this.stopped.includes(id)
+        ? 'CANCELLED'
+        : this.hang?.test(sql) || checks <= this.runningChecks
+          ? 'RUNNING'
+          : failure
+            ? 'FAILED'
+            : 'SUCCEEDED';
       if (state !== 'RUNNING') this.inFlight.delete(id);
       else if (this.hang?.test(sql)) this.onHang?.();
-      const status = state === 'FAILED' ? { State: state, StateChangeReason: failure, AthenaError: { ErrorCategory: 2, ErrorType: 233, Retryable: false, ErrorMessage: failure } } : { State: state };
+      const status =
+        state === 'FAILED'
+          ? {
+              State: state,
+              StateChangeReason: failure,
+              AthenaError: { ErrorCategory: 2, ErrorType: 233, Retryable: false, ErrorMessage: failure },
+            }
+          : { State: state };
       return {
         QueryExecution: {
           QueryExecutionId: id,
           StatementType: this.types.get(id),
           Status: status,
-          Statistics: { DataScannedInBytes: this.types.get(id) === 'DDL' ? 0 : 3 * 1024 ** 2, EngineExecutionTimeInMillis: 1500, QueryQueueTimeInMillis: 10 },
+          Statistics: {
+            DataScannedInBytes: this.types.get(id) === 'DDL' ? 0 : 3 * 1024 ** 2,
+            EngineExecutionTimeInMillis: 1500,
+            QueryQueueTimeInMillis: 10,
+          },
         },
       };
     });
@@ -204,9 +249,17 @@ export class FakeAthena {
       const audited = this.audits.get(input.QueryExecutionId);
       if (audited !== undefined) {
         const failures = this.auditFailures.get(audited) ?? 0;
-        const columns = [{ Name: 'failures', Type: 'bigint' }, { Name: 'blocks', Type: 'boolean' }];
+        const columns = [
+          { Name: 'failures', Type: 'bigint' },
+          { Name: 'blocks', Type: 'boolean' },
+        ];
         const header = { Data: columns.map((c) => ({ VarCharValue: c.Name })) };
-        return { ResultSet: { Rows: [header, { Data: [{ VarCharValue: String(failures) }, { VarCharValue: String(failures !== 0) }] }], ResultSetMetadata: { ColumnInfo: columns } } };
+        return {
+          ResultSet: {
+            Rows: [header, { Data: [{ VarCharValue: String(failures) }, { VarCharValue: String(failures !== 0) }] }],
+            ResultSetMetadata: { ColumnInfo: columns },
+          },
+        };
       }
       const tested = this.tests.get(input.QueryExecutionId);
       if (tested !== undefined) {
@@ -220,15 +273,29 @@ export class FakeAthena {
       if (!described) {
         const table = this.written.get(input.QueryExecutionId);
         const count = table === undefined ? undefined : this.rowsWritten.get(table);
-        return { ...(count === undefined ? {} : { UpdateCount: count }), ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } } };
+        return {
+          ...(count === undefined ? {} : { UpdateCount: count }),
+          ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } },
+        };
       }
       const columns = described.map((name) => ({ Name: name, Type: this.columnType(name) }));
-      return { ResultSet: { Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }], ResultSetMetadata: { ColumnInfo: columns } } };
+      return {
+        ResultSet: {
+          Rows: [{ Data: columns.map((c) => ({ VarCharValue: c.Name })) }],
+          ResultSetMetadata: { ColumnInfo: columns },
+        },
+      };
     });
     this.mock.on(GetTableMetadataCommand).callsFake(async (input: { TableName: string }) => {
       const table = this.catalog.get(input.TableName);
       if (!table) throw new MetadataException({ message: `Table ${input.TableName} not found`, $metadata: {} });
-      return { TableMetadata: { Name: input.TableName, TableType: 'EXTERNAL_TABLE', Columns: (table.columns ?? []).map((name) => ({ Name: name, Type: 'string' })) } };
+      return {
+        TableMetadata: {
+          Name: input.TableName,
+          TableType: 'EXTERNAL_TABLE',
+          Columns: (table.columns ?? []).map((name) => ({ Name: name, Type: 'string' })),
+        },
+      };
     });
     this.mock.on(StopQueryExecutionCommand).callsFake(async (input: { QueryExecutionId: string }) => {
       this.stopped.push(input.QueryExecutionId);
@@ -251,7 +318,11 @@ export class FakeAthena {
   }
 
   private apply(sql: string, counts: boolean): StatementType {
-    const text = sql.replace(/^(--[^\n]*\n)+/, '').replace(/\s+/g, ' ').trim().toLowerCase();
+    const text = sql
+      .replace(/^(--[^\n]*\n)+/, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+      .toLowerCase();
     let m: RegExpMatchArray | null;
     if ((m = text.match(new RegExp(`^create table ${NAME} with .* as `)))) {
       if (this.catalog.has(m[2]!)) throw new Error(`table ${m[2]} already exists`);
@@ -287,7 +358,8 @@ export class FakeAthena {
     }
     if ((m = text.match(new RegExp(`^alter table ${NAME} rename to ${NAME}$`)))) {
       const from = this.catalog.get(m[2]!);
-      if (!from || from.kind !== 'table' || this.catalog.has(m[4]!)) throw new Error(`cannot rename ${m[2]} to ${m[4]}`);
+      if (!from || from.kind !== 'table' || this.catalog.has(m[4]!))
+        throw new Error(`cannot rename ${m[2]} to ${m[4]}`);
       this.catalog.delete(m[2]!);
       this.catalog.set(m[4]!, from);
       return 'DDL';
@@ -303,7 +375,8 @@ export class FakeAthena {
     }
     if ((m = text.match(new RegExp(`^create external table if not exists ${NAME} `)))) {
       const fingerprint = /'stedi\.declaration' = '([0-9a-f]+)'/.exec(text)?.[1] ?? '';
-      if (!this.catalog.has(m[2]!)) this.catalog.set(m[2]!, { kind: 'external', properties: { 'stedi.declaration': fingerprint } });
+      if (!this.catalog.has(m[2]!))
+        this.catalog.set(m[2]!, { kind: 'external', properties: { 'stedi.declaration': fingerprint } });
       return 'DDL';
     }
     if (/^create schema if not exists /.test(text)) return 'DDL';
@@ -314,7 +387,8 @@ export class FakeAthena {
 
   private columnType(name: string): string {
     const type = this.columnTypes.get(name);
-    if (type === undefined) throw new Error(`the fake Athena has no type for column ${name}: set it in fake.columnTypes`);
+    if (type === undefined)
+      throw new Error(`the fake Athena has no type for column ${name}: set it in fake.columnTypes`);
     return type;
   }
 

@@ -7,7 +7,9 @@ import { expectGolden } from './golden-file.js';
 describe('golden files', () => {
   it('fails when the golden file is missing, instead of writing it and comparing it with itself', () => {
     const golden = path.join(tempDir('stedi-golden-'), 'missing.sql');
-    expect(() => expectGolden(golden, 'select 1')).toThrow(/golden file .*missing\.sql is missing: run `npm run golden:update`/);
+    expect(() => expectGolden(golden, 'select 1')).toThrow(
+      /golden file .*missing\.sql is missing: run `npm run golden:update`/,
+    );
   });
 
   it('fails when the text differs from the golden file', () => {

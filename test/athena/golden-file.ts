@@ -15,6 +15,7 @@ export function expectGolden(golden: string, text: string, label = path.basename
     writeFileSync(golden, text);
     return;
   }
-  if (!existsSync(golden)) throw new Error(`golden file ${golden} is missing: run \`npm run golden:update\` and review what it writes`);
+  if (!existsSync(golden))
+    throw new Error(`golden file ${golden} is missing: run \`npm run golden:update\` and review what it writes`);
   expect(text, label).toBe(readFileSync(golden, 'utf8'));
 }

@@ -7,7 +7,23 @@ import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 
 describe("the AWS SDK's Node version notice", () => {
   const VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
-  const target = { name: 'prod', type: 'athena', region: 'eu-west-1', workgroup: 'primary', s3_staging_dir: 's3://r/', s3_data_dir: 's3://d', database: 'stedi', catalog: 'AwsDataCatalog', threads: 1, poll_interval_ms: 1, poll_interval_max_ms: 1, max_retries: 0, retry_backoff_ms: 1, retry_backoff_max_ms: 1, write_compression: 'ZSTD' } satisfies AthenaTarget;
+  const target = {
+    name: 'prod',
+    type: 'athena',
+    region: 'eu-west-1',
+    workgroup: 'primary',
+    s3_staging_dir: 's3://r/',
+    s3_data_dir: 's3://d',
+    database: 'stedi',
+    catalog: 'AwsDataCatalog',
+    threads: 1,
+    poll_interval_ms: 1,
+    poll_interval_max_ms: 1,
+    max_retries: 0,
+    retry_backoff_ms: 1,
+    retry_backoff_max_ms: 1,
+    write_compression: 'ZSTD',
+  } satisfies AthenaTarget;
   const saved = process.env[VARIABLE];
   afterEach(() => {
     vi.restoreAllMocks();
@@ -28,8 +44,11 @@ describe("the AWS SDK's Node version notice", () => {
     expect(await noticesWhenOpening()).toEqual([]);
   });
 
-  it.runIf(Number(process.versions.node.split('.')[0]) < 22)('is printed under Node 20 when the user asks for it with the variable set to false', async () => {
-    process.env[VARIABLE] = 'false';
-    expect(await noticesWhenOpening()).toHaveLength(1);
-  });
+  it.runIf(Number(process.versions.node.split('.')[0]) < 22)(
+    'is printed under Node 20 when the user asks for it with the variable set to false',
+    async () => {
+      process.env[VARIABLE] = 'false';
+      expect(await noticesWhenOpening()).toHaveLength(1);
+    },
+  );
 });

@@ -9,19 +9,34 @@ import { athenaGrammar, athenaSyntaxProblems, statementsOfRunFile } from './athe
 import { FakeAthena } from './fake-athena.js';
 
 const GOLDEN = path.join(import.meta.dirname, 'golden');
-const ENV = { STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/', STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones', STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests' };
+const ENV = {
+  STEDI_S3_STAGING_DIR: 's3://stedi-athena-results/queries/',
+  STEDI_S3_DATA_DIR: 's3://stedi-lakehouse/zones',
+  STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests',
+};
 const VARS = '{landing_root: "s3://stedi-landing/stedi"}';
 
 function runFiles(project: string): Map<string, string> {
   const dir = path.join(project, 'target/run');
-  return new Map(globSync('**/*.sql', { cwd: dir }).sort().map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
+  return new Map(
+    globSync('**/*.sql', { cwd: dir })
+      .sort()
+      .map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]),
+  );
 }
 
 describe('the STEDI project on Athena, planned with --dry-run', () => {
   let project: string;
   beforeAll(async () => {
     project = copyStediProject();
-    await executeProject('run', { projectDir: project, targetName: 'prod', vars: VARS, env: { ...ENV, PATH: process.env.PATH }, dryRun: true, newId: () => 'b0ba0001' });
+    await executeProject('run', {
+      projectDir: project,
+      targetName: 'prod',
+      vars: VARS,
+      env: { ...ENV, PATH: process.env.PATH },
+      dryRun: true,
+      newId: () => 'b0ba0001',
+    });
   });
 
   it('writes the exact statements of the golden files (npm run golden:update rewrites them)', () => {
@@ -54,11 +69,20 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
 
   it('also parses the pseudonym and as_of variants of the models (the Athena macros)', async () => {
     const variant = copyStediProject();
-    const vars = '{landing_root: "s3://stedi-landing/stedi", ml_customer_pseudonym: true, consent_cutoff: as_of, ml_pairing: same_customer}';
-    await executeProject('run', { projectDir: variant, targetName: 'prod', vars, env: { ...ENV, PATH: process.env.PATH }, dryRun: true, newId: () => 'b0ba0002' });
+    const vars =
+      '{landing_root: "s3://stedi-landing/stedi", ml_customer_pseudonym: true, consent_cutoff: as_of, ml_pairing: same_customer}';
+    await executeProject('run', {
+      projectDir: variant,
+      targetName: 'prod',
+      vars,
+      env: { ...ENV, PATH: process.env.PATH },
+      dryRun: true,
+      newId: () => 'b0ba0002',
+    });
     const ml = runFiles(variant).get('models/curated/machine_learning_curated.sql')!;
     expect(ml).toContain('lower(to_hex(sha256(to_utf8(');
-    for (const sql of [...runFiles(variant).values()].flatMap(statementsOfRunFile)) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
+    for (const sql of [...runFiles(variant).values()].flatMap(statementsOfRunFile))
+      expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 
   it('works through the CLI with no AWS credentials and no network, and says where the statements are', async () => {
@@ -75,7 +99,13 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     const dir = copyStediProject();
     const yml = path.join(dir, 'models/landing/_landing.yml');
     const text = readFileSync(yml, 'utf8');
-    writeFileSync(yml, text.replace('format: json\n', 'format: json\n          max_rejected_rows: 5\n          max_rejected_fraction: 0.01\n'));
+    writeFileSync(
+      yml,
+      text.replace(
+        'format: json\n',
+        'format: json\n          max_rejected_rows: 5\n          max_rejected_fraction: 0.01\n',
+      ),
+    );
     const run = await cli(['run', '--target', 'prod', '--dry-run', '--vars', VARS], { cwd: dir, env: ENV });
     expect(run.code).toBe(0);
     const warnings = run.stderr.split('\n').filter((line) => line.startsWith('warning:'));
@@ -86,9 +116,14 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
 
   it('refuses a landing location that is not in S3, naming the var to set', async () => {
     const dir = copyStediProject();
-    const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'source:landing.customer_landing'], { cwd: dir, env: ENV });
+    const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'source:landing.customer_landing'], {
+      cwd: dir,
+      env: ENV,
+    });
     expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/external location '.*data\/landing\/customer\/landing\/' is not an s3:\/\/ URI[\s\S]*landing_root/);
+    expect(run.stdout).toMatch(
+      /external location '.*data\/landing\/customer\/landing\/' is not an s3:\/\/ URI[\s\S]*landing_root/,
+    );
   });
 });
 
@@ -105,11 +140,17 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
       const run = await cli(args, { cwd: dir, env: CLI_ENV });
       expect(run.code, `${args.join(' ')}\n${run.stdout}${run.stderr}`).toBe(0);
     };
-    const edit = (file: string, change: (text: string) => string) => writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
+    const edit = (file: string, change: (text: string) => string) =>
+      writeFileSync(path.join(dir, file), change(readFileSync(path.join(dir, file), 'utf8')));
     await step(['build', ...ARGS]); // first run: external tables, CTAS, seeds, data tests
     await step(['build', ...ARGS]); // second run: rename swaps, incremental column queries, MERGE, DELETE, INSERT
     // A changed landing declaration: the external table is dropped and created again.
-    edit('models/landing/_landing.yml', (text) => text.replace('        columns:\n', '        columns:\n          - { name: note, json_key: note, data_type: string }\n'));
+    edit('models/landing/_landing.yml', (text) =>
+      text.replace(
+        '        columns:\n',
+        '        columns:\n          - { name: note, json_key: note, data_type: string }\n',
+      ),
+    );
     await step(['run', ...ARGS, '--select', 'source:landing.customer_landing']);
     // A swap interrupted between its renames (schema, CTAS, two audits, rename aside, then death), repaired by the next run.
     fake.crashAt = fake.sent.length + 6;
@@ -119,7 +160,13 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
     await step(['run', ...ARGS, '--select', 'customer_trusted']);
     // An incremental model that gains a column it may add to its table.
     edit('models/trusted/accelerometer_trusted.sql', (text) =>
-      text.replace("unique_key=['user', 'timestamp'])", "unique_key=['user', 'timestamp'], on_schema_change='append_new_columns')").replace('    a.z\n', '    a.z,\n    a.z as z_again\n'));
+      text
+        .replace(
+          "unique_key=['user', 'timestamp'])",
+          "unique_key=['user', 'timestamp'], on_schema_change='append_new_columns')",
+        )
+        .replace('    a.z\n', '    a.z,\n    a.z as z_again\n'),
+    );
     fake.columnTypes.set('z_again', 'double');
     await step(['run', ...ARGS, '--select', 'accelerometer_trusted']);
     // A table model switched to a view, and back.
@@ -132,8 +179,14 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
       ['external table', /^create external table if not exists /],
       ['landing table dropped to be declared again', /^drop table if exists `stedi`.`customer_landing`$/],
       ['CTAS', /^create table "stedi"\."\w+" with \(/],
-      ['rename aside and into place', /^alter table `stedi`.`customer_trusted__tmp_\w+` rename to `stedi`.`customer_trusted`$/],
-      ['swap repair: backup restored', /^alter table `stedi`.`customer_trusted__bkp_\w+` rename to `stedi`.`customer_trusted`$/],
+      [
+        'rename aside and into place',
+        /^alter table `stedi`.`customer_trusted__tmp_\w+` rename to `stedi`.`customer_trusted`$/,
+      ],
+      [
+        'swap repair: backup restored',
+        /^alter table `stedi`.`customer_trusted__bkp_\w+` rename to `stedi`.`customer_trusted`$/,
+      ],
       ['swap repair: leftover dropped', /^drop table if exists `stedi`.`customer_trusted__tmp_\w+`$/],
       ['view', /^create or replace view "stedi"."customer_curated"/],
       ['view dropped for a table', /^drop view if exists "stedi"."customer_curated"$/],
@@ -145,7 +198,11 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
       ['data test', /^-- test: \w+\nselect count\(\*\) as failures from /],
       ['audit before publishing', /^-- audit: \w+\nselect failures, failures <> 0 as blocks from \(/],
     ];
-    for (const [kind, pattern] of kinds) expect(fake.sent.some((sql) => pattern.test(sql)), kind).toBe(true);
+    for (const [kind, pattern] of kinds)
+      expect(
+        fake.sent.some((sql) => pattern.test(sql)),
+        kind,
+      ).toBe(true);
     for (const sql of fake.sent) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 });
@@ -153,9 +210,13 @@ describe('every statement the Athena engine sends for the STEDI project (scripte
 describe('the grammar check', () => {
   it('fails on broken statements, so passing means something', () => {
     expect(athenaSyntaxProblems('create table "s"."t" as selec 1')).not.toEqual([]);
-    expect(athenaSyntaxProblems('select `user` from "s"."t"')).toEqual(['Trino does not accept backquoted identifiers; use double quotes']);
+    expect(athenaSyntaxProblems('select `user` from "s"."t"')).toEqual([
+      'Trino does not accept backquoted identifiers; use double quotes',
+    ]);
     expect(athenaSyntaxProblems('drop table if exists "s"."t"')).not.toEqual([]);
-    expect(athenaSyntaxProblems('create external table `s`.`t` (`a` string) row format serde \'x\' location')).not.toEqual([]);
+    expect(
+      athenaSyntaxProblems("create external table `s`.`t` (`a` string) row format serde 'x' location"),
+    ).not.toEqual([]);
     expect(athenaSyntaxProblems("select 'it''s `fine`' as \"x\"")).toEqual([]);
   });
 });

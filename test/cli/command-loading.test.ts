@@ -13,7 +13,8 @@ describe('loading commands on demand', () => {
   });
 
   it('defines every command for help, --version, `help <command>` and an unknown command', () => {
-    for (const argv of [[], ['--help'], ['--version'], ['help', 'compile'], ['compil']]) expect(commandsToLoad(argv), argv.join(' ')).toEqual(ALL);
+    for (const argv of [[], ['--help'], ['--version'], ['help', 'compile'], ['compil']])
+      expect(commandsToLoad(argv), argv.join(' ')).toEqual(ALL);
   });
 
   it('lists every command in the help', async () => {

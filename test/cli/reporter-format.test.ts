@@ -8,6 +8,11 @@ describe('reporter number formatting', () => {
     expect(thousands(999)).toBe('999');
     expect(thousands(43681)).toBe('43,681');
     expect(thousands(14148898)).toBe('14,148,898');
-    fc.assert(fc.property(fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), (n) => thousands(n) === n.toLocaleString('en-US')));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
+        (n) => thousands(n) === n.toLocaleString('en-US'),
+      ),
+    );
   });
 });

@@ -31,13 +31,18 @@ describe('stedi-models run', () => {
     expect(run.code).toBe(0);
     const lines = run.stdout.split('\n').filter((l) => / OK /.test(l));
     expect(lines).toHaveLength(4);
-    expect(lines.findIndex((l) => l.includes('analytics.base'))).toBeLessThan(lines.findIndex((l) => l.includes('analytics.doubled')));
+    expect(lines.findIndex((l) => l.includes('analytics.base'))).toBeLessThan(
+      lines.findIndex((l) => l.includes('analytics.doubled')),
+    );
     expect(run.stdout).toMatch(/Finished in .*: 4 succeeded, 0 failed, 0 skipped\./);
     expect(await query(dir, 'select * from analytics.leaf')).toEqual([{ n: 2 }]);
   });
 
   it('skips the descendants of a failed model, runs independent ones, and exits 1 naming the model, file and engine error', async () => {
-    const dir = fixtureProject({ ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" }, GREETING);
+    const dir = fixtureProject(
+      { ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" },
+      GREETING,
+    );
     const run = await cli(['run'], { cwd: dir });
     expect(run.code).toBe(1);
     expect(run.stdout).toMatch(/ERROR .*doubled/);
@@ -46,20 +51,37 @@ describe('stedi-models run', () => {
     expect(run.stdout).toContain('Model doubled (models/doubled.sql) failed');
     expect(run.stdout).toContain('no_such_column');
     expect(run.stdout).toContain('Compiled SQL: target/compiled/models/doubled.sql');
-    const results = readTargetJson(dir, 'run_results.json').results as Array<{ name: string; status: string; message: string | null }>;
-    expect(Object.fromEntries(results.map((r) => [r.name, r.status]))).toEqual({ base: 'success', doubled: 'error', leaf: 'skipped', independent: 'success' });
+    const results = readTargetJson(dir, 'run_results.json').results as Array<{
+      name: string;
+      status: string;
+      message: string | null;
+    }>;
+    expect(Object.fromEntries(results.map((r) => [r.name, r.status]))).toEqual({
+      base: 'success',
+      doubled: 'error',
+      leaf: 'skipped',
+      independent: 'success',
+    });
     expect(results.find((r) => r.name === 'leaf')!.message).toContain('upstream doubled failed');
   });
 
   it('keeps the previous table intact when its rebuild fails', async () => {
-    const dir = fixtureProject({ 'models/kept.sql': "{{ config(materialized='table') }}\nselect 1 as id union all select 2" });
+    const dir = fixtureProject({
+      'models/kept.sql': "{{ config(materialized='table') }}\nselect 1 as id union all select 2",
+    });
     expect((await cli(['run'], { cwd: dir })).code).toBe(0);
     // The new version fails half-way through (a division error while rows are being written).
-    writeFileSync(path.join(dir, 'models/kept.sql'), "{{ config(materialized='table') }}\nselect case when id = 999999 then cast(error('boom at row ' || id) as bigint) else id end as id from range(1000000) t(id)");
+    writeFileSync(
+      path.join(dir, 'models/kept.sql'),
+      "{{ config(materialized='table') }}\nselect case when id = 999999 then cast(error('boom at row ' || id) as bigint) else id end as id from range(1000000) t(id)",
+    );
     const failed = await cli(['run'], { cwd: dir });
     expect(failed.code).toBe(1);
     expect(await query(dir, 'select id from analytics.kept order by id')).toEqual([{ id: 1 }, { id: 2 }]);
-    const leftovers = await query(dir, "select table_name from information_schema.tables where table_name like '%stedi_tmp%'");
+    const leftovers = await query(
+      dir,
+      "select table_name from information_schema.tables where table_name like '%stedi_tmp%'",
+    );
     expect(leftovers).toEqual([]);
   });
 
@@ -68,10 +90,14 @@ describe('stedi-models run', () => {
     expect((await cli(['run'], { cwd: dir })).code).toBe(0);
     writeFileSync(path.join(dir, 'models/shape.sql'), "{{ config(materialized='table') }}\nselect 2 as id");
     expect((await cli(['run'], { cwd: dir })).code).toBe(0);
-    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([{ table_type: 'BASE TABLE' }]);
+    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([
+      { table_type: 'BASE TABLE' },
+    ]);
     writeFileSync(path.join(dir, 'models/shape.sql'), "{{ config(materialized='view') }}\nselect 3 as id");
     expect((await cli(['run'], { cwd: dir })).code).toBe(0);
-    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([{ table_type: 'VIEW' }]);
+    expect(await query(dir, "select table_type from information_schema.tables where table_name = 'shape'")).toEqual([
+      { table_type: 'VIEW' },
+    ]);
     expect(await query(dir, 'select id from analytics.shape')).toEqual([{ id: 3 }]);
   });
 
@@ -90,9 +116,17 @@ describe('stedi-models run', () => {
     const dir = fixtureProject(GOOD, GREETING);
     const run = await cli(['run', '--log-format', 'json'], { cwd: dir });
     expect(run.code).toBe(0);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events[0].type).toBe('run_started');
-    expect(events.filter((e) => e.type === 'node_finished').map((e) => e.result.status)).toEqual(['success', 'success', 'success', 'success']);
+    expect(events.filter((e) => e.type === 'node_finished').map((e) => e.result.status)).toEqual([
+      'success',
+      'success',
+      'success',
+      'success',
+    ]);
     expect(events.at(-1).type).toBe('run_finished');
   });
 
@@ -116,10 +150,17 @@ describe('stedi-models run', () => {
     const dir = fixtureProject(GOOD, GREETING);
     const compiled = await cli(['compile'], { cwd: dir });
     expect(compiled.code).toBe(0);
-    expect(readFileSync(path.join(dir, 'target/compiled/models/leaf.sql'), 'utf8')).toContain('from "fixture"."analytics"."doubled"');
+    expect(readFileSync(path.join(dir, 'target/compiled/models/leaf.sql'), 'utf8')).toContain(
+      'from "fixture"."analytics"."doubled"',
+    );
     expect(existsSync(path.join(dir, 'target/fixture.duckdb'))).toBe(false);
     const ls = await cli(['ls', '--select', '+leaf', '--output', 'json'], { cwd: dir });
-    expect(ls.stdout.trim().split('\n').map((l) => JSON.parse(l).name)).toEqual(['base', 'doubled', 'leaf']);
+    expect(
+      ls.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).name),
+    ).toEqual(['base', 'doubled', 'leaf']);
   });
 
   it('checks the profile and the connection with debug, and removes target/ with clean', async () => {

@@ -32,7 +32,9 @@ describe('compile errors', () => {
       'models/curated/customer_curated.sql': "select * from {{ ref('customer_trustd') }}",
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("models/curated/customer_curated.sql: ref('customer_trustd') matches no model. Did you mean 'customer_trusted'?");
+    expect(run.stderr).toContain(
+      "models/curated/customer_curated.sql: ref('customer_trustd') matches no model. Did you mean 'customer_trusted'?",
+    );
   });
 
   it('reports an unknown source with the nearest declared one', async () => {
@@ -60,12 +62,14 @@ describe('compile errors', () => {
   it('reports a call of an undefined macro at its line, with how to define it', async () => {
     const run = await compile({ 'models/calls.sql': "select 1 as a\nfrom t\nwhere {{ no_such_macro('x') }}" });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('models/calls.sql:3:23: template error: no_such_macro() is not defined: define it with {% macro no_such_macro(...) %} in macros/, or check the spelling');
+    expect(run.stderr).toContain(
+      'models/calls.sql:3:23: template error: no_such_macro() is not defined: define it with {% macro no_such_macro(...) %} in macros/, or check the spelling',
+    );
     expect(run.stderr).not.toContain('end of the file');
   });
 
   it('reports an undefined var and how to define it', async () => {
-    const run = await compile({ 'models/a.sql': "select '{{ var(\"landing_rooot\") }}' as x" });
+    const run = await compile({ 'models/a.sql': 'select \'{{ var("landing_rooot") }}\' as x' });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("models/a.sql: var('landing_rooot') is not defined.");
     expect(run.stderr).toContain('--vars');
@@ -95,7 +99,8 @@ describe('compile errors', () => {
 
   it('reports an invalid var value through a macro that refuses it', async () => {
     const dir = fixtureProject({
-      'macros/choice.sql': "{% macro pick(name, choices) %}{% set v = var(name) %}{% if v not in choices %}{{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be one of ' ~ choices | join(', ')) }}{% endif %}{{ v }}{% endmacro %}",
+      'macros/choice.sql':
+        "{% macro pick(name, choices) %}{% set v = var(name) %}{% if v not in choices %}{{ exceptions.raise_compiler_error('var ' ~ name ~ ' must be one of ' ~ choices | join(', ')) }}{% endif %}{{ v }}{% endmacro %}",
       'models/a.sql': "select '{{ pick('mode', ['x', 'y']) }}' as m",
     });
     const run = await cli(['compile', '--vars', '{mode: z}'], { cwd: dir });

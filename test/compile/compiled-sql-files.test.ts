@@ -30,12 +30,21 @@ describe('target/compiled files', () => {
     });
     expect((await cli(['compile'], { cwd: dir })).code).toBe(0);
     const compiled = path.join(dir, 'target', 'compiled', 'models');
-    expect(readdirSync(compiled, { recursive: true }).map(String).sort()).toEqual(['a.sql', 'x', 'x/b.sql', 'x/y', 'x/y/c.sql']);
+    expect(readdirSync(compiled, { recursive: true }).map(String).sort()).toEqual([
+      'a.sql',
+      'x',
+      'x/b.sql',
+      'x/y',
+      'x/y/c.sql',
+    ]);
     expect(readFileSync(path.join(compiled, 'x', 'y', 'c.sql'), 'utf8')).toMatch(/^select \* from .*"b"\n$/);
   });
 
   it('rewrites a compiled file that was left half-written, and one whose SQL got shorter, to exactly the new SQL', async () => {
-    const dir = fixtureProject({ 'models/a.sql': "select 1 as id, 'a long string that will go away' as note", 'models/b.sql': 'select 2 as id' });
+    const dir = fixtureProject({
+      'models/a.sql': "select 1 as id, 'a long string that will go away' as note",
+      'models/b.sql': 'select 2 as id',
+    });
     const compiledA = path.join(dir, 'target', 'compiled', 'models', 'a.sql');
     const compiledB = path.join(dir, 'target', 'compiled', 'models', 'b.sql');
     expect((await cli(['compile'], { cwd: dir })).code).toBe(0);

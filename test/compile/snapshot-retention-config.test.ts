@@ -13,16 +13,32 @@ async function compile(files: Record<string, string>, projectFile = PROJECT) {
 describe('vacuum_max_snapshot_age_seconds: how long rows a purge deleted stay readable by time travel and stored', () => {
   it('is 4 hours unless set, and a project sets it for every model with a root +key, a folder or a model overriding it', async () => {
     const projectFile = `${PROJECT}models:\n  +vacuum_max_snapshot_age_seconds: 7200\n  trusted:\n    +materialized: table\n`;
-    const { dir, run } = await compile({ 'models/curated/pairs.sql': "{{ config(vacuum_max_snapshot_age_seconds=3600) }} select 1 as id" }, projectFile);
+    const { dir, run } = await compile(
+      { 'models/curated/pairs.sql': '{{ config(vacuum_max_snapshot_age_seconds=3600) }} select 1 as id' },
+      projectFile,
+    );
     expect(run.stderr).toBe('');
-    const nodes = readTargetJson(dir, 'manifest.json').nodes as Record<string, { config: { vacuumMaxSnapshotAgeSeconds: number } }>;
+    const nodes = readTargetJson(dir, 'manifest.json').nodes as Record<
+      string,
+      { config: { vacuumMaxSnapshotAgeSeconds: number } }
+    >;
     expect(nodes['model.fixture.readings']?.config.vacuumMaxSnapshotAgeSeconds).toBe(7200);
     expect(nodes['model.fixture.pairs']?.config.vacuumMaxSnapshotAgeSeconds).toBe(3600);
     const unset = await compile({});
-    expect((readTargetJson(unset.dir, 'manifest.json').nodes['model.fixture.readings'] as { config: { vacuumMaxSnapshotAgeSeconds: number } }).config.vacuumMaxSnapshotAgeSeconds).toBe(14_400);
+    expect(
+      (
+        readTargetJson(unset.dir, 'manifest.json').nodes['model.fixture.readings'] as {
+          config: { vacuumMaxSnapshotAgeSeconds: number };
+        }
+      ).config.vacuumMaxSnapshotAgeSeconds,
+    ).toBe(14_400);
   });
 
-  for (const [written, what] of [['600', 'under an hour'], ["'4h'", 'not a number'], ['3600.5', 'not whole seconds']] as const) {
+  for (const [written, what] of [
+    ['600', 'under an hour'],
+    ["'4h'", 'not a number'],
+    ['3600.5', 'not whole seconds'],
+  ] as const) {
     it(`stops compiling with the file and key when the value is ${what} (${written})`, async () => {
       const { run } = await compile({}, `${PROJECT}models:\n  +vacuum_max_snapshot_age_seconds: ${written}\n`);
       expect(run.code).toBe(2);
@@ -31,11 +47,20 @@ describe('vacuum_max_snapshot_age_seconds: how long rows a purge deleted stay re
   }
 
   it('names the schema file or the config() call that sets a value under an hour', async () => {
-    const schema = await compile({ 'models/trusted/_trusted.yml': 'models:\n  - name: readings\n    config:\n      vacuum_max_snapshot_age_seconds: 60\n' });
+    const schema = await compile({
+      'models/trusted/_trusted.yml':
+        'models:\n  - name: readings\n    config:\n      vacuum_max_snapshot_age_seconds: 60\n',
+    });
     expect(schema.run.code).toBe(2);
-    expect(schema.run.stderr).toMatch(/models\/trusted\/_trusted\.yml:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/);
-    const inline = await compile({ 'models/trusted/readings.sql': '{{ config(vacuum_max_snapshot_age_seconds=60) }} select 1 as id' });
+    expect(schema.run.stderr).toMatch(
+      /models\/trusted\/_trusted\.yml:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/,
+    );
+    const inline = await compile({
+      'models/trusted/readings.sql': '{{ config(vacuum_max_snapshot_age_seconds=60) }} select 1 as id',
+    });
     expect(inline.run.code).toBe(2);
-    expect(inline.run.stderr).toContain(`models/trusted/readings.sql: config(vacuum_max_snapshot_age_seconds): ${MESSAGE}`);
+    expect(inline.run.stderr).toContain(
+      `models/trusted/readings.sql: config(vacuum_max_snapshot_age_seconds): ${MESSAGE}`,
+    );
   });
 });

@@ -1,12 +1,26 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { REFERENCE_TESTS, type Breakage } from './breakages.js';
-import { buildStedi, generatedLanding, landingFacts, notPassing, stediTest, tamperedCopy, type LandingFacts, type StediBuild, type Vars } from './stedi-build.js';
+import {
+  buildStedi,
+  generatedLanding,
+  landingFacts,
+  notPassing,
+  stediTest,
+  tamperedCopy,
+  type LandingFacts,
+  type StediBuild,
+  type Vars,
+} from './stedi-build.js';
 
 /**
  * What a run's statuses must be: the listed failures, the listed warnings, everything else passing; and the eight
  * reference_row_count tests skipped, unless the run verifies reference counts (they are switched off without it).
  */
-export function expectedStatuses(fails: readonly string[], warns: readonly string[], options: { referenceCounts?: boolean } = {}): Record<string, string> {
+export function expectedStatuses(
+  fails: readonly string[],
+  warns: readonly string[],
+  options: { referenceCounts?: boolean } = {},
+): Record<string, string> {
   const switchedOff = options.referenceCounts ? [] : Object.values(REFERENCE_TESTS).map((n) => [n, 'skipped']);
   return Object.fromEntries([...switchedOff, ...fails.map((n) => [n, 'fail']), ...warns.map((n) => [n, 'warn'])]);
 }
@@ -16,7 +30,15 @@ export function expectedStatuses(fails: readonly string[], warns: readonly strin
  * runs `stedi-models test` on a tampered copy of the database per breakage and checks that exactly the expected
  * tests fail, by name, with exit code 1.
  */
-export function breakageSuite(title: string, breakages: readonly Breakage[], options: { buildVars?: Vars; args?: readonly string[]; thenCheck?: (b: Breakage, ctx: { build: StediBuild; database: string }) => Promise<void> } = {}): void {
+export function breakageSuite(
+  title: string,
+  breakages: readonly Breakage[],
+  options: {
+    buildVars?: Vars;
+    args?: readonly string[];
+    thenCheck?: (b: Breakage, ctx: { build: StediBuild; database: string }) => Promise<void>;
+  } = {},
+): void {
   describe(title, () => {
     let build: StediBuild;
     let facts: LandingFacts;
@@ -42,7 +64,9 @@ export function breakageSuite(title: string, breakages: readonly Breakage[], opt
           expect(run.stdout).toMatch(new RegExp(`\\d+ of \\d+ FAIL test ${name} `));
           expect(run.failures[name]).toBeGreaterThan(0);
         }
-        expect(notPassing(run)).toEqual(expectedStatuses(breakage.fails, breakage.warns ?? ['ml_cross_customer_pairs']));
+        expect(notPassing(run)).toEqual(
+          expectedStatuses(breakage.fails, breakage.warns ?? ['ml_cross_customer_pairs']),
+        );
         await options.thenCheck?.(breakage, { build, database });
       });
     }

@@ -19,7 +19,8 @@ export interface Breakage {
 const WITHOUT_READINGS = `select email from ${S}.customer_trusted where email not in (select "user" from ${S}.accelerometer_trusted) order by email limit 1`;
 const CURATED_WITH_STEPS = `select serialnumber from ${S}.customer_curated where serialnumber in (select serialnumber from ${S}.step_trainer_trusted) order by serialnumber limit 1`;
 
-const readingOf = (email: string) => `insert into ${S}.accelerometer_trusted select * from ${S}.accelerometer_landing where "user" = ${sqlString(email)} order by all limit 1`;
+const readingOf = (email: string) =>
+  `insert into ${S}.accelerometer_trusted select * from ${S}.accelerometer_landing where "user" = ${sqlString(email)} order by all limit 1`;
 
 /** Readings and customers of people without research consent reaching the trusted and curated zones. */
 export const CONSENT_BREAKAGES: Breakage[] = [
@@ -40,7 +41,9 @@ export const CONSENT_BREAKAGES: Breakage[] = [
   },
   {
     it: 'fails both consented tests of customer_trusted on a customer without consent',
-    tamper: (l) => [`insert into ${S}.customer_trusted select * from ${S}.customer_landing where email = ${sqlString(l.keyAbsent.email)}`],
+    tamper: (l) => [
+      `insert into ${S}.customer_trusted select * from ${S}.customer_landing where email = ${sqlString(l.keyAbsent.email)}`,
+    ],
     fails: ['consented_customer_trusted_email', 'consented_customer_trusted_serialnumber'],
   },
   {
@@ -57,12 +60,16 @@ export const CONSENT_BREAKAGES: Breakage[] = [
   },
   {
     it: 'fails both consented tests of customer_curated on a customer whose consent is null',
-    tamper: (l) => [`insert into ${S}.customer_curated select * from ${S}.customer_landing where email = ${sqlString(l.consentNull.email)}`],
+    tamper: (l) => [
+      `insert into ${S}.customer_curated select * from ${S}.customer_landing where email = ${sqlString(l.consentNull.email)}`,
+    ],
     fails: ['consented_customer_curated_email', 'consented_customer_curated_serialnumber'],
   },
   {
     it: "fails consented_step_trainer_trusted_serialnumber on a reading of a non-consenting customer's device",
-    tamper: (l) => [`insert into ${S}.step_trainer_trusted select * from ${S}.step_trainer_landing where serialnumber = ${sqlString(l.consentZero.serialNumber)} order by all limit 1`],
+    tamper: (l) => [
+      `insert into ${S}.step_trainer_trusted select * from ${S}.step_trainer_landing where serialnumber = ${sqlString(l.consentZero.serialNumber)} order by all limit 1`,
+    ],
     fails: ['consented_step_trainer_trusted_serialnumber', 'relationships_step_trainer_trusted_serialnumber'],
   },
   {
@@ -93,12 +100,16 @@ export const KEY_BREAKAGES: Breakage[] = [
   },
   {
     it: "fails unique_customer_trusted_email alone when a customer is given another customer's email",
-    tamper: () => [`update ${S}.customer_trusted set email = (select max(email) from ${S}.customer_trusted) where email = (${WITHOUT_READINGS})`],
+    tamper: () => [
+      `update ${S}.customer_trusted set email = (select max(email) from ${S}.customer_trusted) where email = (${WITHOUT_READINGS})`,
+    ],
     fails: ['unique_customer_trusted_email'],
   },
   {
     it: "fails unique_customer_trusted_serialnumber alone when a customer is given another customer's serial number",
-    tamper: () => [`update ${S}.customer_trusted set serialnumber = (select max(serialnumber) from ${S}.customer_trusted) where email = (${WITHOUT_READINGS})`],
+    tamper: () => [
+      `update ${S}.customer_trusted set serialnumber = (select max(serialnumber) from ${S}.customer_trusted) where email = (${WITHOUT_READINGS})`,
+    ],
     fails: ['unique_customer_trusted_serialnumber'],
   },
   {
@@ -108,32 +119,44 @@ export const KEY_BREAKAGES: Breakage[] = [
   },
   {
     it: "fails unique_customer_curated_email alone when a customer is given another customer's email",
-    tamper: () => [`update ${S}.customer_curated set email = (select max(email) from ${S}.customer_curated) where email = (select min(email) from ${S}.customer_curated)`],
+    tamper: () => [
+      `update ${S}.customer_curated set email = (select max(email) from ${S}.customer_curated) where email = (select min(email) from ${S}.customer_curated)`,
+    ],
     fails: ['unique_customer_curated_email'],
   },
   {
     it: "fails unique_customer_curated_serialnumber when a customer is given another customer's serial number (orphaning its readings)",
-    tamper: () => [`update ${S}.customer_curated set serialnumber = (select max(serialnumber) from ${S}.customer_curated) where serialnumber = (${CURATED_WITH_STEPS})`],
+    tamper: () => [
+      `update ${S}.customer_curated set serialnumber = (select max(serialnumber) from ${S}.customer_curated) where serialnumber = (${CURATED_WITH_STEPS})`,
+    ],
     fails: ['unique_customer_curated_serialnumber', 'relationships_step_trainer_trusted_serialnumber'],
   },
   {
     it: 'fails unique_combination_of_columns_step_trainer_trusted on a duplicated step trainer reading',
-    tamper: () => [`insert into ${S}.step_trainer_trusted select * from ${S}.step_trainer_trusted order by all limit 1`],
+    tamper: () => [
+      `insert into ${S}.step_trainer_trusted select * from ${S}.step_trainer_trusted order by all limit 1`,
+    ],
     fails: ['unique_combination_of_columns_step_trainer_trusted'],
   },
   {
     it: 'fails unique_combination_of_columns_step_trainer_trusted on two readings of a device at one instant with different distances',
-    tamper: () => [`insert into ${S}.step_trainer_trusted select sensorreadingtime, serialnumber, distancefromobject + 1 from ${S}.step_trainer_trusted order by all limit 1`],
+    tamper: () => [
+      `insert into ${S}.step_trainer_trusted select sensorreadingtime, serialnumber, distancefromobject + 1 from ${S}.step_trainer_trusted order by all limit 1`,
+    ],
     fails: ['unique_combination_of_columns_step_trainer_trusted'],
   },
   {
     it: 'fails relationships_accelerometer_trusted_user alone when the reading customer is missing from customer_trusted',
-    tamper: () => [`delete from ${S}.customer_trusted where email = (select min("user") from ${S}.accelerometer_trusted)`],
+    tamper: () => [
+      `delete from ${S}.customer_trusted where email = (select min("user") from ${S}.accelerometer_trusted)`,
+    ],
     fails: ['relationships_accelerometer_trusted_user'],
   },
   {
     it: 'fails relationships_step_trainer_trusted_serialnumber alone on a reading of a consenting customer who is not in customer_curated',
-    tamper: () => [`insert into ${S}.step_trainer_trusted select 1655500000000, serialnumber, 250 from ${S}.customer_trusted where email = (${WITHOUT_READINGS})`],
+    tamper: () => [
+      `insert into ${S}.step_trainer_trusted select 1655500000000, serialnumber, 250 from ${S}.customer_trusted where email = (${WITHOUT_READINGS})`,
+    ],
     fails: ['relationships_step_trainer_trusted_serialnumber'],
   },
   {
@@ -153,13 +176,19 @@ export const KEY_BREAKAGES: Breakage[] = [
   },
   {
     it: 'fails not_null_customer_curated_email (and consent) on a customer without an email',
-    tamper: () => [`update ${S}.customer_curated set email = null where email = (select min(email) from ${S}.customer_curated)`],
+    tamper: () => [
+      `update ${S}.customer_curated set email = null where email = (select min(email) from ${S}.customer_curated)`,
+    ],
     fails: ['not_null_customer_curated_email', 'consented_customer_curated_email'],
   },
   {
     it: 'fails not_null_customer_curated_serialnumber (and consent, and the step trainer relationship) on a customer without a serial number',
     tamper: () => [`update ${S}.customer_curated set serialnumber = null where serialnumber = (${CURATED_WITH_STEPS})`],
-    fails: ['not_null_customer_curated_serialnumber', 'consented_customer_curated_serialnumber', 'relationships_step_trainer_trusted_serialnumber'],
+    fails: [
+      'not_null_customer_curated_serialnumber',
+      'consented_customer_curated_serialnumber',
+      'relationships_step_trainer_trusted_serialnumber',
+    ],
   },
   {
     it: 'fails not_null_step_trainer_trusted_serialnumber (and consent) on a reading without a serial number',
@@ -168,7 +197,9 @@ export const KEY_BREAKAGES: Breakage[] = [
   },
   {
     it: 'fails not_null_machine_learning_curated_serialnumber (and consent) on a training row without a serial number',
-    tamper: () => [`insert into ${S}.machine_learning_curated select sensorreadingtime, null, distancefromobject, "timestamp", x, y, z from ${S}.machine_learning_curated order by all limit 1`],
+    tamper: () => [
+      `insert into ${S}.machine_learning_curated select sensorreadingtime, null, distancefromobject, "timestamp", x, y, z from ${S}.machine_learning_curated order by all limit 1`,
+    ],
     fails: ['not_null_machine_learning_curated_serialnumber', 'consented_machine_learning_curated_serialnumber'],
   },
 ];

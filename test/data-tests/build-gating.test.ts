@@ -25,7 +25,14 @@ models:
 `;
 }
 
-type Result = { unique_id: string; name: string; resource_type: string; status: string; failures: number | null; message: string | null };
+type Result = {
+  unique_id: string;
+  name: string;
+  resource_type: string;
+  status: string;
+  failures: number | null;
+  message: string | null;
+};
 
 async function build(files: Record<string, string>) {
   const dir = fixtureProject({ ...MODELS, ...files });
@@ -35,7 +42,7 @@ async function build(files: Record<string, string>) {
 }
 
 describe('stedi-models build', () => {
-  it("does not publish a model whose error-severity test fails on its new rows, skips everything downstream, runs independent models, and exits 1", async () => {
+  it('does not publish a model whose error-severity test fails on its new rows, skips everything downstream, runs independent models, and exits 1', async () => {
     const run = await build({ 'models/_schema.yml': schema('not_null') });
     expect(run.code).toBe(1);
     expect(run.status).toEqual({
@@ -49,7 +56,9 @@ describe('stedi-models build', () => {
     });
     expect(run.stdout).toMatch(/FAIL test not_null_raw_id \(audited before publishing\) \.+ \[1 failing row in/);
     expect(run.stdout).toMatch(/SKIP clean /);
-    expect(run.results.find((r) => r.name === 'raw')!.message).toContain('Model raw (models/raw.sql) was not published: test not_null_raw_id found 1 failing row in its new rows.');
+    expect(run.results.find((r) => r.name === 'raw')!.message).toContain(
+      'Model raw (models/raw.sql) was not published: test not_null_raw_id found 1 failing row in its new rows.',
+    );
     expect(run.results.find((r) => r.name === 'clean')!.message).toContain('skipped because upstream raw failed');
   });
 
@@ -73,13 +82,19 @@ describe('stedi-models build', () => {
       'tests/raw_labels_are_known.sql': "select * from {{ ref('raw') }} where label not in ('a')",
     });
     expect(run.code).toBe(1);
-    expect(run.status).toMatchObject({ raw_labels_are_known: 'fail', clean: 'skipped', report: 'skipped', independent: 'success' });
+    expect(run.status).toMatchObject({
+      raw_labels_are_known: 'fail',
+      clean: 'skipped',
+      report: 'skipped',
+      independent: 'success',
+    });
   });
 
   it('builds what waits for a test switched off with skip_test(), and exits 0', async () => {
     const run = await build({
       'models/_schema.yml': schema('not_null: { severity: warn }'),
-      'tests/raw_labels_are_known.sql': "{{ skip_test('labels are checked upstream') }}\nselect * from {{ ref('raw') }} where label not in ('a')",
+      'tests/raw_labels_are_known.sql':
+        "{{ skip_test('labels are checked upstream') }}\nselect * from {{ ref('raw') }} where label not in ('a')",
     });
     expect(run.code).toBe(0);
     expect(run.status).toMatchObject({ raw_labels_are_known: 'skipped', clean: 'success', report: 'success' });
@@ -95,9 +110,19 @@ describe('stedi-models build', () => {
     expect(run.code).toBe(1);
     const results = readTargetJson(dir, 'run_results.json').results as Result[];
     const status = Object.fromEntries(results.map((r) => [r.name, r.status]));
-    expect(status).toMatchObject({ raw: 'success', relationships_raw_id: 'skipped', clean: 'skipped', report: 'skipped', independent: 'success' });
-    expect(results.find((r) => r.name === 'relationships_raw_id')!.message).toBe('relation analytics.codes does not exist; run `stedi-models run` first');
-    expect(results.find((r) => r.name === 'clean')!.message).toBe('skipped because upstream relationships_raw_id was skipped');
+    expect(status).toMatchObject({
+      raw: 'success',
+      relationships_raw_id: 'skipped',
+      clean: 'skipped',
+      report: 'skipped',
+      independent: 'success',
+    });
+    expect(results.find((r) => r.name === 'relationships_raw_id')!.message).toBe(
+      'relation analytics.codes does not exist; run `stedi-models run` first',
+    );
+    expect(results.find((r) => r.name === 'clean')!.message).toBe(
+      'skipped because upstream relationships_raw_id was skipped',
+    );
   });
 
   it('runs a model only after its tests: a test of a model comes before its children in run_results.json', async () => {
@@ -125,7 +150,11 @@ describe('stedi-models build', () => {
     expect(run.code).toBe(0);
     const results = readTargetJson(dir, 'run_results.json') as { metadata: { command: string }; results: Result[] };
     expect(results.metadata.command).toBe('test');
-    expect(results.results.map((r) => r.name).sort()).toEqual(['not_null_clean_id', 'not_null_raw_id', 'relationships_clean_id']);
+    expect(results.results.map((r) => r.name).sort()).toEqual([
+      'not_null_clean_id',
+      'not_null_raw_id',
+      'relationships_clean_id',
+    ]);
     expect(run.stdout).toMatch(/Finished in .*: 2 succeeded, 0 failed, 0 skipped, 1 warned\./);
   });
 });

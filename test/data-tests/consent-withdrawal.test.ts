@@ -3,7 +3,17 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readLanding } from '../helpers/landing-files.js';
 import { expectedStatuses } from './breakage-suite.js';
-import { buildStedi, generatedLanding, notPassing, S, sqlString, stediTest, tamperedCopy, type LandingCustomer, type StediBuild } from './stedi-build.js';
+import {
+  buildStedi,
+  generatedLanding,
+  notPassing,
+  S,
+  sqlString,
+  stediTest,
+  tamperedCopy,
+  type LandingCustomer,
+  type StediBuild,
+} from './stedi-build.js';
 
 // A consenting customer with phone and step trainer readings whose newer landing record withdraws consent: the
 // newest record wins, so the models drop them and every consent test must reject their data.
@@ -15,9 +25,17 @@ describe('data of a customer whose newest landing record withdraws consent', () 
     const users = new Set(readLanding(landing, 'accelerometer').map((r) => r.user));
     const devices = new Set(readLanding(landing, 'step_trainer').map((r) => r.serialNumber));
     withdrawn = (readLanding(landing, 'customer') as LandingCustomer[]).find(
-      (c) => typeof c.shareWithResearchAsOfDate === 'number' && c.shareWithResearchAsOfDate > 0 && users.has(c.email) && devices.has(c.serialNumber),
+      (c) =>
+        typeof c.shareWithResearchAsOfDate === 'number' &&
+        c.shareWithResearchAsOfDate > 0 &&
+        users.has(c.email) &&
+        devices.has(c.serialNumber),
     )!;
-    const withdrawal = { ...withdrawn, lastUpdateDate: (withdrawn.lastUpdateDate as number) + 1000, shareWithResearchAsOfDate: 0 };
+    const withdrawal = {
+      ...withdrawn,
+      lastUpdateDate: (withdrawn.lastUpdateDate as number) + 1000,
+      shareWithResearchAsOfDate: 0,
+    };
     appendFileSync(path.join(landing, 'customer/landing/customer-withdrawals.json'), `${JSON.stringify(withdrawal)}\n`);
     build = await buildStedi(landing);
   });

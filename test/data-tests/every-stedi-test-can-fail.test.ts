@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { AS_OF_BREAKAGES, CONSENT_BREAKAGES, IDENTIFIER_BREAKAGES, KEY_BREAKAGES, REFERENCE_TESTS } from './breakages.js';
+import {
+  AS_OF_BREAKAGES,
+  CONSENT_BREAKAGES,
+  IDENTIFIER_BREAKAGES,
+  KEY_BREAKAGES,
+  REFERENCE_TESTS,
+} from './breakages.js';
 import { cli, copyStediProject } from '../helpers/stedi-project.js';
 
 // The breakage tables are what the *-breakages test files run; ml_cross_customer_pairs is a warning, shown to
@@ -15,10 +21,16 @@ describe('the STEDI project', () => {
     const project = copyStediProject();
     const ls = await cli(['ls', '--select', 'resource_type:data_test', '--output', 'json'], { cwd: project });
     expect(ls.code, ls.stderr).toBe(0);
-    const declared = ls.stdout.trim().split('\n').map((line) => JSON.parse(line).name as string);
+    const declared = ls.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line).name as string);
     expect(declared.length).toBeGreaterThanOrEqual(32);
     const neverBroken = declared.filter((name) => !SHOWN_TO_FAIL.has(name) && !SHOWN_TO_WARN.has(name));
     expect(neverBroken, 'add a Breakage to test/data-tests/breakages.ts for each of these').toEqual([]);
-    expect([...SHOWN_TO_FAIL].filter((name) => !declared.includes(name)), 'breakages name tests that do not exist').toEqual([]);
+    expect(
+      [...SHOWN_TO_FAIL].filter((name) => !declared.includes(name)),
+      'breakages name tests that do not exist',
+    ).toEqual([]);
   });
 });

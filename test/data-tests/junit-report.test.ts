@@ -23,7 +23,11 @@ function readJunit(file: string) {
   // XML 1.0 forbids these control characters even when escaped.
   // eslint-disable-next-line no-control-regex
   expect(xml).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/);
-  const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (name) => name === 'testcase' }).parse(xml);
+  const parsed = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '',
+    isArray: (name) => name === 'testcase',
+  }).parse(xml);
   const suite = parsed.testsuites.testsuite as Record<string, string> & { testcase: TestCase[] };
   return { suite, cases: suite.testcase };
 }
@@ -35,18 +39,26 @@ describe('--junit on the STEDI project', () => {
   });
 
   it('writes valid JUnit XML listing every test, with a failure for each failing test and the warning as output', async () => {
-    const database = await tamperedCopy(build, [`insert into ${S}.customer_curated select * from ${S}.customer_curated order by email limit 1`]);
+    const database = await tamperedCopy(build, [
+      `insert into ${S}.customer_curated select * from ${S}.customer_curated order by email limit 1`,
+    ]);
     const junit = path.join(build.project, 'reports/junit.xml');
     const run = await stediTest(build, database, { args: ['--junit', 'reports/junit.xml'] });
     expect(run.code).toBe(1);
     const { suite, cases } = readJunit(junit);
-    const results = readTargetJson(build.project, 'run_results.json').results as Array<{ name: string; status: string }>;
+    const results = readTargetJson(build.project, 'run_results.json').results as Array<{
+      name: string;
+      status: string;
+    }>;
     expect(cases.map((c) => c.name).sort()).toEqual(results.map((r) => r.name).sort());
     expect(cases.length).toBeGreaterThanOrEqual(32);
     expect(suite.tests).toBe(String(cases.length));
     expect(suite.failures).toBe('2');
 
-    const failed = cases.filter((c) => c.failure).map((c) => c.name).sort();
+    const failed = cases
+      .filter((c) => c.failure)
+      .map((c) => c.name)
+      .sort();
     expect(failed).toEqual(['unique_customer_curated_email', 'unique_customer_curated_serialnumber']);
     const failure = cases.find((c) => c.name === 'unique_customer_curated_email')!.failure!;
     expect(failure.message).toBe('1 failing rows');
@@ -73,13 +85,15 @@ describe('--junit on a fixture project', () => {
   const MODELS = {
     'models/raw.sql': "{{ config(materialized='table') }}\nselect * from (values (1), (null)) as t(id)",
     'models/downstream.sql': "select * from {{ ref('raw') }}",
-    'models/_schema.yml': 'version: 2\nmodels:\n  - name: raw\n    columns:\n      - name: id\n        tests: [not_null]\n',
+    'models/_schema.yml':
+      'version: 2\nmodels:\n  - name: raw\n    columns:\n      - name: id\n        tests: [not_null]\n',
   };
 
   it('stays valid XML when messages hold markup, quotes, ampersands and control characters', async () => {
     const dir = fixtureProject({
       ...MODELS,
-      'tests/hostile.sql': "select * from {{ ref('raw') }} where error('bad <tag attr=\"x\"> & ''quote'' ' || chr(1) || ' ]]> end') is null",
+      'tests/hostile.sql':
+        "select * from {{ ref('raw') }} where error('bad <tag attr=\"x\"> & ''quote'' ' || chr(1) || ' ]]> end') is null",
     });
     expect((await cli(['run'], { cwd: dir })).code).toBe(0);
     const run = await cli(['test', '--junit', 'junit.xml'], { cwd: dir });
@@ -96,7 +110,9 @@ describe('--junit on a fixture project', () => {
     const run = await cli(['build', '--junit', 'out/build.xml'], { cwd: dir });
     expect(run.code).toBe(1);
     const { suite, cases } = readJunit(path.join(dir, 'out/build.xml'));
-    expect(Object.fromEntries(cases.map((c) => [c.name, c.failure ? 'failure' : c.skipped ? 'skipped' : 'ok']))).toEqual({
+    expect(
+      Object.fromEntries(cases.map((c) => [c.name, c.failure ? 'failure' : c.skipped ? 'skipped' : 'ok'])),
+    ).toEqual({
       raw: 'ok',
       not_null_raw_id: 'failure',
       downstream: 'skipped',
@@ -109,7 +125,11 @@ describe('--junit on a fixture project', () => {
   // holds a STEDI_SECRET_* value must not carry it into the report a CI system keeps.
   it('keeps secret values out of the JUnit file', async () => {
     const secret = 'junit-secret-3b8e1d';
-    const dir = fixtureProject({ ...MODELS, 'tests/leaky.sql': "select * from {{ ref('raw') }} where error('token {{ env_var(\"STEDI_SECRET_TOKEN\") }}') is null" });
+    const dir = fixtureProject({
+      ...MODELS,
+      'tests/leaky.sql':
+        "select * from {{ ref('raw') }} where error('token {{ env_var(\"STEDI_SECRET_TOKEN\") }}') is null",
+    });
     const env = { STEDI_SECRET_TOKEN: secret };
     expect((await cli(['run'], { cwd: dir, env })).code).toBe(0);
     const run = await cli(['test', '--junit', 'junit.xml'], { cwd: dir, env });

@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectedStatuses } from './breakage-suite.js';
-import { buildStedi, generatedLanding, notPassing, S, stediTest, tamperedCopy, type StediBuild } from './stedi-build.js';
+import {
+  buildStedi,
+  generatedLanding,
+  notPassing,
+  S,
+  stediTest,
+  tamperedCopy,
+  type StediBuild,
+} from './stedi-build.js';
 
 // Unit tests are left out of the same_customer build: the STEDI unit test
 // pairs_step_readings_with_every_phone_reading_of_the_same_instant assumes the default ml_pairing and fails under it.

@@ -20,7 +20,9 @@ withRealData.describe('stedi-models build on the real STEDI landing data with ve
     ]);
     expect(results.filter((r) => r.resource_type === 'data_test').length).toBeGreaterThanOrEqual(32);
     expect(build.run.stdout).toMatch(/WARN test ml_cross_customer_pairs \.* \[2,700 failing rows in/);
-    expect(build.run.stdout).toContain('ml_cross_customer_pairs: 2,700 failing rows (warning). SQL: target/compiled/tests/ml_cross_customer_pairs.sql');
+    expect(build.run.stdout).toContain(
+      'ml_cross_customer_pairs: 2,700 failing rows (warning). SQL: target/compiled/tests/ml_cross_customer_pairs.sql',
+    );
     expect(build.run.stdout).toMatch(/0 failed, 0 skipped, 1 warned\./);
   });
 
@@ -33,21 +35,32 @@ withRealData.describe('stedi-models build on the real STEDI landing data with ve
 
   it('fails reference_row_count_customer_curated when one row is deleted from customer_curated', async () => {
     // Every real curated customer has step trainer readings, so those readings lose their owner as well.
-    const database = await tamperedCopy(build, [`delete from ${S}.customer_curated where email = (select min(email) from ${S}.customer_curated)`]);
+    const database = await tamperedCopy(build, [
+      `delete from ${S}.customer_curated where email = (select min(email) from ${S}.customer_curated)`,
+    ]);
     const run = await stediTest(build, database);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain('FAIL test reference_row_count_customer_curated ');
     expect(notPassing(run)).toEqual(
-      expectedStatuses(['reference_row_count_customer_curated', 'relationships_step_trainer_trusted_serialnumber'], ['ml_cross_customer_pairs'], { referenceCounts: true }),
+      expectedStatuses(
+        ['reference_row_count_customer_curated', 'relationships_step_trainer_trusted_serialnumber'],
+        ['ml_cross_customer_pairs'],
+        { referenceCounts: true },
+      ),
     );
   });
 
   it('passes without any warning with ml_pairing: same_customer (40,981 training rows)', async () => {
     // Unit tests are left out: pairs_step_readings_with_every_phone_reading_of_the_same_instant assumes the default pairing.
-    const same = await buildStedi(REAL_LANDING, { verify_reference_counts: true, ml_pairing: 'same_customer' }, ['--exclude', 'test_type:unit']);
+    const same = await buildStedi(REAL_LANDING, { verify_reference_counts: true, ml_pairing: 'same_customer' }, [
+      '--exclude',
+      'test_type:unit',
+    ]);
     const results = readTargetJson(same.project, 'run_results.json').results as Result[];
     expect(results.filter((r) => r.status !== 'pass' && r.status !== 'success')).toEqual([]);
     expect(results.find((r) => r.name === 'ml_cross_customer_pairs')).toMatchObject({ status: 'pass', failures: 0 });
-    expect(same.run.stdout).toMatch(/OK table stedi\.machine_learning_curated \.* \[40,981 rows, audited by \d+ tests in/);
+    expect(same.run.stdout).toMatch(
+      /OK table stedi\.machine_learning_curated \.* \[40,981 rows, audited by \d+ tests in/,
+    );
   });
 });

@@ -37,11 +37,19 @@ export async function generatedLanding(customers = 300, seed = 20260311): Promis
 }
 
 /** Runs `stedi-models build` of a fresh copy of the STEDI project into `<tmp>/stedi.duckdb` and throws unless it exits 0. */
-export async function buildStedi(landingRoot: string, vars: Vars = {}, args: readonly string[] = []): Promise<StediBuild> {
+export async function buildStedi(
+  landingRoot: string,
+  vars: Vars = {},
+  args: readonly string[] = [],
+): Promise<StediBuild> {
   const project = copyStediProject();
   const database = path.join(tempDir('stedi-db-'), 'stedi.duckdb');
-  const run = await cli(['build', '--vars', JSON.stringify({ landing_root: landingRoot, ...vars }), ...args], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
-  if (run.code !== 0) throw new Error(`build of the STEDI project failed (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
+  const run = await cli(['build', '--vars', JSON.stringify({ landing_root: landingRoot, ...vars }), ...args], {
+    cwd: project,
+    env: { STEDI_DUCKDB_PATH: database },
+  });
+  if (run.code !== 0)
+    throw new Error(`build of the STEDI project failed (exit ${run.code}):\n${run.stdout}\n${run.stderr}`);
   return { project, landingRoot, database, vars, args, run };
 }
 
@@ -61,19 +69,33 @@ export async function tamperedCopy(build: StediBuild, statements: readonly strin
   copyFileSync(build.database, database);
   if (existsSync(`${build.database}.wal`)) copyFileSync(`${build.database}.wal`, `${database}.wal`);
   if (statements.length > 0) {
-    await withDatabase(database, (adapter) => adapter.executePlan(statements.map((sql, i) => ({ sql, purpose: `tamper ${i + 1}` }))));
+    await withDatabase(database, (adapter) =>
+      adapter.executePlan(statements.map((sql, i) => ({ sql, purpose: `tamper ${i + 1}` }))),
+    );
   }
   return database;
 }
 
 /** Runs `stedi-models test` of the build's project against a database, with the build's vars and any overrides. */
-export async function stediTest(build: StediBuild, database: string, options: { vars?: Vars; args?: readonly string[] } = {}): Promise<TestRun> {
+export async function stediTest(
+  build: StediBuild,
+  database: string,
+  options: { vars?: Vars; args?: readonly string[] } = {},
+): Promise<TestRun> {
   const vars = { landing_root: build.landingRoot, ...build.vars, ...options.vars };
   // A stale run_results.json must never stand in for this run's.
   rmSync(path.join(build.project, 'target', 'run_results.json'), { force: true });
-  const run = await cli(['test', '--vars', JSON.stringify(vars), ...build.args, ...(options.args ?? [])], { cwd: build.project, env: { STEDI_DUCKDB_PATH: database } });
+  const run = await cli(['test', '--vars', JSON.stringify(vars), ...build.args, ...(options.args ?? [])], {
+    cwd: build.project,
+    env: { STEDI_DUCKDB_PATH: database },
+  });
   const written = existsSync(path.join(build.project, 'target', 'run_results.json'));
-  const results = (written ? readTargetJson(build.project, 'run_results.json').results : []) as Array<{ name: string; resource_type: string; status: string; failures: number | null }>;
+  const results = (written ? readTargetJson(build.project, 'run_results.json').results : []) as Array<{
+    name: string;
+    resource_type: string;
+    status: string;
+    failures: number | null;
+  }>;
   return {
     ...run,
     statuses: Object.fromEntries(results.map((r) => [r.name, r.status])),
@@ -96,7 +118,12 @@ export function sqlString(value: string): string {
 }
 
 /** One landing customer record, as written in the JSON file. */
-export type LandingCustomer = Record<string, unknown> & { email: string; serialNumber: string; customerName: string; phone: string };
+export type LandingCustomer = Record<string, unknown> & {
+  email: string;
+  serialNumber: string;
+  customerName: string;
+  phone: string;
+};
 
 /** Landing customers of each consent kind, read from the JSON files independently of the tool. */
 export interface LandingFacts {
@@ -115,7 +142,9 @@ export interface LandingFacts {
 export function landingFacts(root: string): LandingFacts {
   const users = new Set(readLanding(root, 'accelerometer').map((r) => r.user));
   const devices = new Set(readLanding(root, 'step_trainer').map((r) => r.serialNumber));
-  const customers = (readLanding(root, 'customer') as LandingCustomer[]).filter((c) => users.has(c.email) && devices.has(c.serialNumber));
+  const customers = (readLanding(root, 'customer') as LandingCustomer[]).filter(
+    (c) => users.has(c.email) && devices.has(c.serialNumber),
+  );
   const first = (what: string, keep: (c: LandingCustomer) => boolean): LandingCustomer => {
     const found = customers.find(keep);
     if (!found) throw new Error(`the landing data has no customer with readings whose ${what}; pick another seed`);
@@ -123,7 +152,10 @@ export function landingFacts(root: string): LandingFacts {
   };
   return {
     keyAbsent: first('consent key is absent', (c) => !('shareWithResearchAsOfDate' in c)),
-    consentNull: first('consent is null', (c) => 'shareWithResearchAsOfDate' in c && c.shareWithResearchAsOfDate === null),
+    consentNull: first(
+      'consent is null',
+      (c) => 'shareWithResearchAsOfDate' in c && c.shareWithResearchAsOfDate === null,
+    ),
     consentZero: first('consent is 0', (c) => c.shareWithResearchAsOfDate === 0),
   };
 }

@@ -6,7 +6,8 @@ import { fixtureProject } from '../helpers/fixture-project.js';
 import { cli, readTargetJson } from '../helpers/stedi-project.js';
 
 // Five scores, three of them negative: an `expression_is_true` of `score >= 0` has three failing rows.
-const PEOPLE = "select * from (values (1, 'a', 10), (2, 'a', -1), (3, 'b', -2), (4, 'b', -3), (null, 'b', 5)) as t(id, kind, score)";
+const PEOPLE =
+  "select * from (values (1, 'a', 10), (2, 'a', -1), (3, 'b', -2), (4, 'b', -3), (null, 'b', 5)) as t(id, kind, score)";
 
 /** A fixture whose model `people` carries one declared test: `test` is the yml of its entry under `tests:`. */
 function projectWithTest(test: string, people = PEOPLE): string {
@@ -110,7 +111,8 @@ describe('data test config', () => {
 select column_name from information_schema.columns
 where table_schema = {{ sql_string(model.schema) }} and table_name = {{ sql_string(model.identifier) }} and column_name like '%email%'
 {% endtest %}`,
-      'models/_people.yml': 'version: 2\nmodels:\n  - name: people\n    tests:\n      - named_like_email: { where: "1 = 1" }\n',
+      'models/_people.yml':
+        'version: 2\nmodels:\n  - name: people\n    tests:\n      - named_like_email: { where: "1 = 1" }\n',
     });
     const run = await runTest(dir);
     expect(run.result).toMatchObject({ status: 'fail', failures: 1 });
@@ -126,22 +128,38 @@ where table_schema = {{ sql_string(model.schema) }} and table_name = {{ sql_stri
     const dir = projectWithTest(`${NEGATIVE}, store_failures: true }`);
     const first = await runTest(dir);
     expect(first.stdout).toContain('failing rows kept in analytics_test_failures.no_negative_scores');
-    expect(await query(dir, 'select score from analytics_test_failures.no_negative_scores order by score')).toEqual([{ score: -3 }, { score: -2 }, { score: -1 }]);
+    expect(await query(dir, 'select score from analytics_test_failures.no_negative_scores order by score')).toEqual([
+      { score: -3 },
+      { score: -2 },
+      { score: -1 },
+    ]);
 
-    writeFileSync(path.join(dir, 'models/people.sql'), "select * from (values (7, 'a', -7), (8, 'a', 8)) as t(id, kind, score)");
+    writeFileSync(
+      path.join(dir, 'models/people.sql'),
+      "select * from (values (7, 'a', -7), (8, 'a', 8)) as t(id, kind, score)",
+    );
     const second = await runTest(dir);
     expect(second.result).toMatchObject({ status: 'fail', failures: 1 });
-    expect(await query(dir, 'select id, score from analytics_test_failures.no_negative_scores')).toEqual([{ id: 7, score: -7 }]);
+    expect(await query(dir, 'select id, score from analytics_test_failures.no_negative_scores')).toEqual([
+      { id: 7, score: -7 },
+    ]);
 
     writeFileSync(path.join(dir, 'models/people.sql'), "select 9 as id, 'a' as kind, 9 as score");
     const passing = await runTest(dir);
     expect(passing.result.status).toBe('pass');
-    expect(await query(dir, 'select count(*) as n from analytics_test_failures.no_negative_scores')).toEqual([{ n: 0 }]);
+    expect(await query(dir, 'select count(*) as n from analytics_test_failures.no_negative_scores')).toEqual([
+      { n: 0 },
+    ]);
   });
 
   it('keeps no failing rows without store_failures', async () => {
     const dir = projectWithTest(`${NEGATIVE} }`);
     await runTest(dir);
-    expect(await query(dir, "select count(*) as n from information_schema.tables where table_schema = 'analytics_test_failures'")).toEqual([{ n: 0 }]);
+    expect(
+      await query(
+        dir,
+        "select count(*) as n from information_schema.tables where table_schema = 'analytics_test_failures'",
+      ),
+    ).toEqual([{ n: 0 }]);
   });
 });

@@ -34,7 +34,8 @@ const PROJECT = {
   ...MODELS,
   'models/_schema.yml': SCHEMA,
   'tests/generic/divisible.sql': EVEN,
-  'tests/refunds_are_positive.sql': "-- A refund gives money back.\nselect * from {{ ref('refunds') }} where amount <= 0",
+  'tests/refunds_are_positive.sql':
+    "-- A refund gives money back.\nselect * from {{ ref('refunds') }} where amount <= 0",
 };
 
 type Result = { name: string; status: string; failures: number | null };
@@ -42,7 +43,11 @@ type Result = { name: string; status: string; failures: number | null };
 async function testRun(dir: string, args: readonly string[] = []) {
   const run = await cli(['test', ...args], { cwd: dir });
   const results = run.code === 2 ? [] : (readTargetJson(dir, 'run_results.json').results as Result[]);
-  return { ...run, statuses: Object.fromEntries(results.map((r) => [r.name, r.status])), failures: Object.fromEntries(results.map((r) => [r.name, r.failures])) };
+  return {
+    ...run,
+    statuses: Object.fromEntries(results.map((r) => [r.name, r.status])),
+    failures: Object.fromEntries(results.map((r) => [r.name, r.failures])),
+  };
 }
 
 async function builtProject(files: Record<string, string> = PROJECT): Promise<string> {
@@ -77,14 +82,20 @@ describe('declaring data tests', () => {
   });
 
   it('fails relationships on a child row whose parent is missing', async () => {
-    const dir = await builtProject({ ...PROJECT, 'models/refunds.sql': 'select * from (values (1, 5), (9, 3)) as t(order_id, amount)' });
+    const dir = await builtProject({
+      ...PROJECT,
+      'models/refunds.sql': 'select * from (values (1, 5), (9, 3)) as t(order_id, amount)',
+    });
     const run = await testRun(dir, ['--select', 'refunds']);
     expect(run.statuses).toEqual({ relationships_refunds_order_id: 'fail', refunds_are_positive: 'pass' });
     expect(run.failures.relationships_refunds_order_id).toBe(1);
   });
 
-  it("rejects an unknown test name with a did-you-mean, its file and key path, and exit code 2", async () => {
-    const dir = fixtureProject({ ...PROJECT, 'models/_schema.yml': SCHEMA.replace('tests: [not_null, unique]', 'tests: [not_nul, unique]') });
+  it('rejects an unknown test name with a did-you-mean, its file and key path, and exit code 2', async () => {
+    const dir = fixtureProject({
+      ...PROJECT,
+      'models/_schema.yml': SCHEMA.replace('tests: [not_null, unique]', 'tests: [not_nul, unique]'),
+    });
     const run = await cli(['test'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain('models/_schema.yml');
@@ -95,10 +106,10 @@ describe('declaring data tests', () => {
   it('rejects an unknown argument and a missing one, saying what the test takes', async () => {
     const dir = fixtureProject({
       ...PROJECT,
-      'models/_schema.yml': SCHEMA.replace("- divisible: { by: 5, name: amount_in_fives }", "- divisible: { by: 5, name: amount_in_fives, byy: 3 }").replace(
-        "relationships: { to: ref('orders'), field: id }",
-        "relationships: { to: ref('orders') }",
-      ),
+      'models/_schema.yml': SCHEMA.replace(
+        '- divisible: { by: 5, name: amount_in_fives }',
+        '- divisible: { by: 5, name: amount_in_fives, byy: 3 }',
+      ).replace("relationships: { to: ref('orders'), field: id }", "relationships: { to: ref('orders') }"),
     });
     const run = await cli(['test'], { cwd: dir });
     expect(run.code).toBe(2);
@@ -109,7 +120,12 @@ describe('declaring data tests', () => {
 
   it("runs only a model's tests with --select <model>", async () => {
     const run = await testRun(await builtProject(), ['--select', 'orders']);
-    expect(Object.keys(run.statuses).sort()).toEqual(['amount_in_fives', 'divisible_orders_amount', 'not_null_orders_id', 'unique_orders_id']);
+    expect(Object.keys(run.statuses).sort()).toEqual([
+      'amount_in_fives',
+      'divisible_orders_amount',
+      'not_null_orders_id',
+      'unique_orders_id',
+    ]);
   });
 
   it('selects singular tests with test_type:singular and declared ones with test_type:generic', async () => {
@@ -118,17 +134,29 @@ describe('declaring data tests', () => {
     expect(Object.keys(singular.statuses)).toEqual(['refunds_are_positive']);
     expect(singular.code).toBe(1);
     const generic = await testRun(dir, ['--select', 'test_type:generic']);
-    expect(Object.keys(generic.statuses).sort()).toEqual(['amount_in_fives', 'divisible_orders_amount', 'not_null_orders_id', 'relationships_refunds_order_id', 'unique_orders_id']);
+    expect(Object.keys(generic.statuses).sort()).toEqual([
+      'amount_in_fives',
+      'divisible_orders_amount',
+      'not_null_orders_id',
+      'relationships_refunds_order_id',
+      'unique_orders_id',
+    ]);
   });
 
   it('selects a test by its name or by the generic test it uses', async () => {
     const dir = await builtProject();
     expect(Object.keys((await testRun(dir, ['--select', 'amount_in_fives'])).statuses)).toEqual(['amount_in_fives']);
-    expect(Object.keys((await testRun(dir, ['--select', 'test_name:divisible'])).statuses).sort()).toEqual(['amount_in_fives', 'divisible_orders_amount']);
+    expect(Object.keys((await testRun(dir, ['--select', 'test_name:divisible'])).statuses).sort()).toEqual([
+      'amount_in_fives',
+      'divisible_orders_amount',
+    ]);
   });
 
   it('reports a test whose SQL the engine rejects as an error naming the test and its compiled SQL', async () => {
-    const dir = await builtProject({ ...PROJECT, 'tests/refunds_are_positive.sql': "select no_such_column from {{ ref('refunds') }}" });
+    const dir = await builtProject({
+      ...PROJECT,
+      'tests/refunds_are_positive.sql': "select no_such_column from {{ ref('refunds') }}",
+    });
     const run = await testRun(dir, ['--select', 'test_type:singular']);
     expect(run.code).toBe(1);
     expect(run.statuses).toEqual({ refunds_are_positive: 'error' });

@@ -9,11 +9,22 @@ import { buildSiteData } from '../../src/docs/site-data.js';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { cli, copyStediProject, readTargetJson, tempDir } from '../helpers/stedi-project.js';
 
-const STEDI = ['customer_landing', 'accelerometer_landing', 'step_trainer_landing', 'customer_trusted', 'accelerometer_trusted', 'step_trainer_trusted', 'customer_curated', 'machine_learning_curated'];
+const STEDI = [
+  'customer_landing',
+  'accelerometer_landing',
+  'step_trainer_landing',
+  'customer_trusted',
+  'accelerometer_trusted',
+  'step_trainer_trusted',
+  'customer_curated',
+  'machine_learning_curated',
+];
 
 /** The HTML of one relation's page. */
 function sectionOf(page: string, name: string): string {
-  const start = page.search(new RegExp(`<section class="page node-page" id="page-[a-z]+\\.stedi\\.(landing\\.)?${name}"`));
+  const start = page.search(
+    new RegExp(`<section class="page node-page" id="page-[a-z]+\\.stedi\\.(landing\\.)?${name}"`),
+  );
   expect(start, name).toBeGreaterThan(0);
   return page.slice(start, page.indexOf('</section>', start));
 }
@@ -65,12 +76,24 @@ describe('stedi-models docs generate', () => {
       page = readFileSync(path.join(project, 'target/docs/index.html'), 'utf8');
     });
 
-    it('reads every STEDI relation\'s columns from the engine catalog', () => {
+    it("reads every STEDI relation's columns from the engine catalog", () => {
       const catalog = readTargetJson(project, 'catalog.json');
       expect(catalog.status).toBe('read');
-      for (const name of STEDI) expect(Object.keys(catalog.nodes).some((id) => id.endsWith(`.${name}`)), name).toBe(true);
+      for (const name of STEDI)
+        expect(
+          Object.keys(catalog.nodes).some((id) => id.endsWith(`.${name}`)),
+          name,
+        ).toBe(true);
       const ml = catalog.nodes['model.stedi.machine_learning_curated'].columns;
-      expect(ml.map((c: { name: string }) => c.name)).toEqual(['sensorreadingtime', 'serialnumber', 'distancefromobject', 'timestamp', 'x', 'y', 'z']);
+      expect(ml.map((c: { name: string }) => c.name)).toEqual([
+        'sensorreadingtime',
+        'serialnumber',
+        'distancefromobject',
+        'timestamp',
+        'x',
+        'y',
+        'z',
+      ]);
       for (const name of STEDI) expect(sectionOf(page, name), name).not.toContain('Column types are as declared');
     });
 
@@ -95,7 +118,10 @@ describe('stedi-models docs generate', () => {
     });
 
     it('shows the rows each relation holds, counted in the database, beside what the last run wrote', async () => {
-      const results = readTargetJson(project, 'run_results.json').results as Array<{ name: string; rows: number | null }>;
+      const results = readTargetJson(project, 'run_results.json').results as Array<{
+        name: string;
+        rows: number | null;
+      }>;
       const adapter = await DuckDbAdapter.open({ path: 'target/stedi.duckdb', settings: {} }, project);
       try {
         for (const name of STEDI) {
@@ -106,7 +132,9 @@ describe('stedi-models docs generate', () => {
         const [ml] = await adapter.query('select count(*) as n from stedi.stedi.machine_learning_curated');
         const written = results.find((r) => r.name === 'machine_learning_curated')!.rows;
         expect(written, 'the second run wrote fewer rows than the table holds').toBeLessThan(Number(ml!.n));
-        expect(sectionOf(page, 'machine_learning_curated')).toContain(` · ${written!.toLocaleString('en-US')} rows written`);
+        expect(sectionOf(page, 'machine_learning_curated')).toContain(
+          ` · ${written!.toLocaleString('en-US')} rows written`,
+        );
       } finally {
         await adapter.close();
       }
@@ -162,7 +190,8 @@ describe('stedi-models docs serve', () => {
     writeFileSync(path.join(root, 'index.html'), 'x');
     expect(resolveRequestPath(root, '/')).toBe(path.join(root, 'index.html'));
     expect(resolveRequestPath(root, '/index.html?x=1#y')).toBe(path.join(root, 'index.html'));
-    for (const bad of ['/../etc/passwd', '/..%2f..%2fetc/passwd', '/%00', '/%E0%A4%A', '/missing.html']) expect(resolveRequestPath(root, bad), bad).toBeNull();
+    for (const bad of ['/../etc/passwd', '/..%2f..%2fetc/passwd', '/%00', '/%E0%A4%A', '/missing.html'])
+      expect(resolveRequestPath(root, bad), bad).toBeNull();
   });
 
   it('listens on the loopback address only, and closes', async () => {

@@ -9,15 +9,18 @@ import { STEDI_SHAPE, docsInput, runResults } from './site-fixtures.js';
 const HOSTILE = '</script><script>alert("x")</script><img src=x onerror=alert(1)>';
 const hostileSite = () =>
   buildSiteData(
-    docsInput([
-      {
-        id: 'model.stedi.evil',
-        zone: 'trusted',
-        description: HOSTILE,
-        columns: [{ name: 'c', description: HOSTILE, data_type: HOSTILE }],
-        extra: { raw_code: `select '${HOSTILE}'`, compiled_code: `select '${HOSTILE}'`, tags: [HOSTILE] },
-      },
-    ], { runResults: runResults([{ id: 'model.stedi.evil', status: 'error', message: HOSTILE }]) }),
+    docsInput(
+      [
+        {
+          id: 'model.stedi.evil',
+          zone: 'trusted',
+          description: HOSTILE,
+          columns: [{ name: 'c', description: HOSTILE, data_type: HOSTILE }],
+          extra: { raw_code: `select '${HOSTILE}'`, compiled_code: `select '${HOSTILE}'`, tags: [HOSTILE] },
+        },
+      ],
+      { runResults: runResults([{ id: 'model.stedi.evil', status: 'error', message: HOSTILE }]) },
+    ),
   );
 
 describe('escaping', () => {
@@ -27,7 +30,9 @@ describe('escaping', () => {
   });
 
   it('escapes every interpolated value unless it is already safe markup', () => {
-    expect(html`<p title="${'"q"'}">${'<b>'}${html`<i>ok</i>`}</p>`.text).toBe('<p title="&quot;q&quot;">&lt;b&gt;<i>ok</i></p>');
+    expect(html`<p title="${'"q"'}">${'<b>'}${html`<i>ok</i>`}</p>`.text).toBe(
+      '<p title="&quot;q&quot;">&lt;b&gt;<i>ok</i></p>',
+    );
     expect(escapeHtml(`&<>"'`)).toBe('&amp;&lt;&gt;&quot;&#39;');
   });
 
@@ -56,7 +61,9 @@ describe('the rendered site', () => {
     expect(page).not.toMatch(/<link[^>]+href=/);
     expect(page).not.toMatch(/url\((?!#)|@import|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(page).toContain(`content="${CONTENT_SECURITY_POLICY.replace(/'/g, '&#39;')}"`);
-    expect(CONTENT_SECURITY_POLICY).toMatch(/^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(
+      /^default-src 'none'; script-src 'sha256-[^']+'; style-src 'sha256-[^']+';/,
+    );
   });
 
   it('has a lineage graph with a link per relation and a path per edge', () => {
@@ -78,7 +85,13 @@ describe('the rendered site', () => {
   });
 
   it('indexes relations and columns for search', () => {
-    const index = searchIndex(buildSiteData(docsInput([{ id: 'model.stedi.m', zone: 'curated', columns: [{ name: 'sensorreadingtime', description: 'ms' }] }])));
+    const index = searchIndex(
+      buildSiteData(
+        docsInput([
+          { id: 'model.stedi.m', zone: 'curated', columns: [{ name: 'sensorreadingtime', description: 'ms' }] },
+        ]),
+      ),
+    );
     expect(index).toEqual([
       { kind: 'model', name: 'm', nodeId: 'model.stedi.m', nodeName: 'm', text: 'About m.' },
       { kind: 'column', name: 'sensorreadingtime', nodeId: 'model.stedi.m', nodeName: 'm', text: 'ms' },
@@ -100,18 +113,38 @@ describe('tests on the site', () => {
     docsInput(
       [
         ...STEDI_SHAPE,
-        { id: 'test.stedi.ml_cross_customer_pairs', kind: 'data_test', parents: [ACC, ML], extra: { original_file_path: 'tests/ml_cross_customer_pairs.sql' } },
+        {
+          id: 'test.stedi.ml_cross_customer_pairs',
+          kind: 'data_test',
+          parents: [ACC, ML],
+          extra: { original_file_path: 'tests/ml_cross_customer_pairs.sql' },
+        },
         {
           id: 'test.stedi.relationships_accelerometer_trusted_user',
           kind: 'data_test',
           parents: [ACC, 'model.stedi.customer_trusted'],
-          extra: { test_name: 'relationships', attached_node: ACC, column_name: 'user', test_args: { to: "{{ ref('customer_trusted') }}", field: 'email' } },
+          extra: {
+            test_name: 'relationships',
+            attached_node: ACC,
+            column_name: 'user',
+            test_args: { to: "{{ ref('customer_trusted') }}", field: 'email' },
+          },
         },
-        { id: 'unit_test.stedi.machine_learning_curated.pairs_at_one_instant', kind: 'unit_test', parents: [ML], extra: { attached_node: ML, description: 'Pairs readings of one instant.' } },
+        {
+          id: 'unit_test.stedi.machine_learning_curated.pairs_at_one_instant',
+          kind: 'unit_test',
+          parents: [ML],
+          extra: { attached_node: ML, description: 'Pairs readings of one instant.' },
+        },
       ],
       {
         runResults: runResults([
-          { id: 'test.stedi.ml_cross_customer_pairs', status: 'warn', failures: 2700, message: 'ml_cross_customer_pairs: 2700 failing rows (warning).' },
+          {
+            id: 'test.stedi.ml_cross_customer_pairs',
+            status: 'warn',
+            failures: 2700,
+            message: 'ml_cross_customer_pairs: 2700 failing rows (warning).',
+          },
           { id: 'unit_test.stedi.machine_learning_curated.pairs_at_one_instant', status: 'pass', failures: 0 },
         ]),
       },
@@ -128,7 +161,9 @@ describe('tests on the site', () => {
     const tests = section('tests');
     expect(tests).toContain('<h2>Tests</h2>');
     const unit = tests.slice(tests.indexOf('<table class="tests unit-tests">'));
-    expect(unit).toMatch(/<tr data-unit-test="pairs_at_one_instant">[\s\S]*machine_learning_curated<\/a>[\s\S]*Pairs readings of one instant\.[\s\S]*status-pass/);
+    expect(unit).toMatch(
+      /<tr data-unit-test="pairs_at_one_instant">[\s\S]*machine_learning_curated<\/a>[\s\S]*Pairs readings of one instant\.[\s\S]*status-pass/,
+    );
     expect(page).toContain('Tests (2 data, 1 unit)');
   });
 
@@ -144,9 +179,11 @@ describe('tests on the site', () => {
     expect(tests).not.toContain('{{');
   });
 
-  it('lists on a relation\'s page every test that reads it, singular tests and unit tests included', () => {
+  it("lists on a relation's page every test that reads it, singular tests and unit tests included", () => {
     const ml = section(ML);
-    expect(ml).toMatch(/<tr data-test="ml_cross_customer_pairs">[\s\S]*also reads[\s\S]*accelerometer_trusted[\s\S]*status-warn[\s\S]*2,700/);
+    expect(ml).toMatch(
+      /<tr data-test="ml_cross_customer_pairs">[\s\S]*also reads[\s\S]*accelerometer_trusted[\s\S]*status-warn[\s\S]*2,700/,
+    );
     expect(ml).toContain('<tr data-unit-test="pairs_at_one_instant">');
     const customerTrusted = section('model.stedi.customer_trusted');
     expect(customerTrusted).toMatch(/<tr data-test="relationships_accelerometer_trusted_user">[\s\S]*declared on/);

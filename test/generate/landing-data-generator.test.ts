@@ -35,7 +35,11 @@ describe('generateCustomerLandingData', () => {
       for (const r of d.orphanAccelerometer) expect(emails.has(r.user)).toBe(false);
       for (const r of d.orphanStepTrainer) expect(serials.has(r.serialNumber)).toBe(false);
     }
-    expect(data.every((d) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(d.customer.serialNumber))).toBe(true);
+    expect(
+      data.every((d) =>
+        /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(d.customer.serialNumber),
+      ),
+    ).toBe(true);
     expect(data.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d.customer.birthDay))).toBe(true);
   });
 });
@@ -53,15 +57,34 @@ describe('landing JSON lines', () => {
 
   it('leaves out an absent consent key but writes a null or 0 consent', () => {
     expect(customerJsonLine(customer)).not.toContain('shareWithResearchAsOfDate');
-    expect(JSON.parse(customerJsonLine({ ...customer, shareWithResearchAsOfDate: null }))).toHaveProperty('shareWithResearchAsOfDate', null);
-    expect(JSON.parse(customerJsonLine({ ...customer, shareWithResearchAsOfDate: 0 }))).toHaveProperty('shareWithResearchAsOfDate', 0);
+    expect(JSON.parse(customerJsonLine({ ...customer, shareWithResearchAsOfDate: null }))).toHaveProperty(
+      'shareWithResearchAsOfDate',
+      null,
+    );
+    expect(JSON.parse(customerJsonLine({ ...customer, shareWithResearchAsOfDate: 0 }))).toHaveProperty(
+      'shareWithResearchAsOfDate',
+      0,
+    );
   });
 
   it('writes customer keys in the order of the real files', () => {
-    const line = customerJsonLine({ ...customer, shareWithResearchAsOfDate: 3, shareWithPublicAsOfDate: 4, shareWithFriendsAsOfDate: 5 });
+    const line = customerJsonLine({
+      ...customer,
+      shareWithResearchAsOfDate: 3,
+      shareWithPublicAsOfDate: 4,
+      shareWithFriendsAsOfDate: 5,
+    });
     expect(Object.keys(JSON.parse(line))).toEqual([
-      'customerName', 'email', 'phone', 'birthDay', 'serialNumber', 'registrationDate', 'lastUpdateDate',
-      'shareWithResearchAsOfDate', 'shareWithPublicAsOfDate', 'shareWithFriendsAsOfDate',
+      'customerName',
+      'email',
+      'phone',
+      'birthDay',
+      'serialNumber',
+      'registrationDate',
+      'lastUpdateDate',
+      'shareWithResearchAsOfDate',
+      'shareWithPublicAsOfDate',
+      'shareWithFriendsAsOfDate',
     ]);
   });
 

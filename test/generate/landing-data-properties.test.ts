@@ -2,7 +2,11 @@
 // Each property is computed from the files read back, as the models would read them.
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AccelerometerRecord, CustomerRecord, StepTrainerRecord } from '../../src/generate/landing-data-generator.js';
+import type {
+  AccelerometerRecord,
+  CustomerRecord,
+  StepTrainerRecord,
+} from '../../src/generate/landing-data-generator.js';
 import { writeLandingData, type LandingDataSummary } from '../../src/generate/write-landing-data.js';
 import { makeTempDir, readLandingLines, removeTempDirs } from './landing-files.js';
 
@@ -32,9 +36,13 @@ const fraction = (part: number, whole: number): number => part / whole;
 describe('generated landing data', () => {
   it('has no research consent key for about half the customers, and a few null and 0 consents', () => {
     const absent = customers.filter((c) => !('shareWithResearchAsOfDate' in c)).length;
-    const nulls = customers.filter((c) => 'shareWithResearchAsOfDate' in c && c.shareWithResearchAsOfDate === null).length;
+    const nulls = customers.filter(
+      (c) => 'shareWithResearchAsOfDate' in c && c.shareWithResearchAsOfDate === null,
+    ).length;
     const zeros = customers.filter((c) => c.shareWithResearchAsOfDate === 0).length;
-    const positive = customers.filter((c) => typeof c.shareWithResearchAsOfDate === 'number' && c.shareWithResearchAsOfDate > 0).length;
+    const positive = customers.filter(
+      (c) => typeof c.shareWithResearchAsOfDate === 'number' && c.shareWithResearchAsOfDate > 0,
+    ).length;
     expect(fraction(absent, CUSTOMERS)).toBeGreaterThan(0.4);
     expect(fraction(absent, CUSTOMERS)).toBeLessThan(0.56);
     for (const edgeCases of [nulls, zeros]) {

@@ -24,7 +24,10 @@ export async function listLandingFiles(outDir: string): Promise<Record<LandingDa
   const files = {} as Record<LandingDataset, string[]>;
   for (const dataset of LANDING_DATASETS) {
     const names = await readdir(join(outDir, dataset, 'landing')).catch(() => [] as string[]);
-    files[dataset] = names.filter((name) => name.endsWith('.json')).sort().map((name) => `${dataset}/landing/${name}`);
+    files[dataset] = names
+      .filter((name) => name.endsWith('.json'))
+      .sort()
+      .map((name) => `${dataset}/landing/${name}`);
   }
   return files;
 }

@@ -12,8 +12,16 @@ import { digestLandingSet, listLandingFiles, makeTempDir, readLandingLines, remo
 afterAll(removeTempDirs);
 
 const CUSTOMER_KEYS = [
-  'customerName', 'email', 'phone', 'birthDay', 'serialNumber', 'registrationDate', 'lastUpdateDate',
-  'shareWithResearchAsOfDate', 'shareWithPublicAsOfDate', 'shareWithFriendsAsOfDate',
+  'customerName',
+  'email',
+  'phone',
+  'birthDay',
+  'serialNumber',
+  'registrationDate',
+  'lastUpdateDate',
+  'shareWithResearchAsOfDate',
+  'shareWithPublicAsOfDate',
+  'shareWithFriendsAsOfDate',
 ];
 
 describe('writeLandingData', () => {
@@ -37,8 +45,11 @@ describe('writeLandingData', () => {
     await writeLandingData({ outDir: whole, customers: 450, seed: 9 });
 
     const files = await listLandingFiles(split);
-    expect(files.customer).toEqual([1690000000000, 1690000000001, 1690000000002, 1690000000003, 1690000000004]
-      .map((k) => `customer/landing/customer-${k}.json`));
+    expect(files.customer).toEqual(
+      [1690000000000, 1690000000001, 1690000000002, 1690000000003, 1690000000004].map(
+        (k) => `customer/landing/customer-${k}.json`,
+      ),
+    );
     expect(files.accelerometer).toHaveLength(Math.ceil(summary.accelerometerRows / 100));
     expect(files.step_trainer).toHaveLength(Math.ceil(summary.stepTrainerRows / 100));
     for (const dataset of ['customer/', 'accelerometer/', 'step_trainer/']) {
@@ -61,7 +72,9 @@ describe('writeLandingData', () => {
     expect(lines.customer).toHaveLength(summary.customers);
     expect(lines.accelerometer).toHaveLength(summary.accelerometerRows);
     expect(lines.step_trainer).toHaveLength(summary.stepTrainerRows);
-    expect(summary.files.reduce((sum, f) => sum + f.lines, 0)).toBe(400 + summary.accelerometerRows + summary.stepTrainerRows);
+    expect(summary.files.reduce((sum, f) => sum + f.lines, 0)).toBe(
+      400 + summary.accelerometerRows + summary.stepTrainerRows,
+    );
 
     for (const line of lines.customer) {
       const keys = Object.keys(JSON.parse(line) as object);
@@ -128,7 +141,9 @@ describe('writeLandingData', () => {
   it('rejects options it cannot use, saying which option and what it needs', async () => {
     const outDir = join(await makeTempDir(), 'out');
     for (const bad of [{ customers: -1 }, { customers: 1.5 }, { seed: Number.NaN }, { maxLinesPerFile: 0 }]) {
-      await expect(writeLandingData({ outDir, customers: 10, seed: 1, ...bad })).rejects.toBeInstanceOf(InvalidGenerateOptionError);
+      await expect(writeLandingData({ outDir, customers: 10, seed: 1, ...bad })).rejects.toBeInstanceOf(
+        InvalidGenerateOptionError,
+      );
     }
     await expect(writeLandingData({ outDir, customers: -1, seed: 1 })).rejects.toThrow(/--customers must be .* got -1/);
   });
@@ -136,13 +151,24 @@ describe('writeLandingData', () => {
   it('refuses an output path that is a file', async () => {
     const file = join(await makeTempDir(), 'file.json');
     await writeFile(file, '{}');
-    await expect(writeLandingData({ outDir: file, customers: 1, seed: 1 })).rejects.toBeInstanceOf(OutputPathNotADirectoryError);
+    await expect(writeLandingData({ outDir: file, customers: 1, seed: 1 })).rejects.toBeInstanceOf(
+      OutputPathNotADirectoryError,
+    );
   });
 
   it('reports progress up to the total', async () => {
     const seen: Array<[number, number]> = [];
-    await writeLandingData({ outDir: join(await makeTempDir(), 'o'), customers: 2_500, seed: 1, onProgress: (d, t) => seen.push([d, t]) });
-    expect(seen).toEqual([[1000, 2500], [2000, 2500], [2500, 2500]]);
+    await writeLandingData({
+      outDir: join(await makeTempDir(), 'o'),
+      customers: 2_500,
+      seed: 1,
+      onProgress: (d, t) => seen.push([d, t]),
+    });
+    expect(seen).toEqual([
+      [1000, 2500],
+      [2000, 2500],
+      [2500, 2500],
+    ]);
   });
 
   it('writes empty landing folders for zero customers', async () => {

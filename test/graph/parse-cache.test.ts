@@ -13,10 +13,12 @@ const GREETING = { vars: { greeting: 'hello' } };
 
 const FILES = {
   'macros/m.sql': '{% macro plus_one(x) %}{{ x }} + 1{% endmacro %}',
-  'models/a.sql': "{{ config(materialized='table', tags=['t']) }}select {{ plus_one(1) }} as id, '{{ var('greeting') }}' as g",
+  'models/a.sql':
+    "{{ config(materialized='table', tags=['t']) }}select {{ plus_one(1) }} as id, '{{ var('greeting') }}' as g",
   'models/b.sql': "select * from {{ ref('a') }} join {{ ref('c') }} using (id)",
   'models/c.sql': 'select 1 as id',
-  'models/_schema.yml': 'models:\n  - name: c\n    description: The c model.\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
+  'models/_schema.yml':
+    'models:\n  - name: c\n    description: The c model.\n    columns:\n      - name: id\n        tests: [not_null, unique]\n',
 };
 
 /** Parses a project and returns its models and the files the parse pass rendered. */
@@ -24,7 +26,10 @@ function parse(dir: string, options: { vars?: string; env?: Record<string, strin
   const render = vi.spyOn(TemplateEngine.prototype, 'render');
   try {
     const context = buildProjectGraph(loadProject({ projectDir: dir, vars: options.vars, env: options.env ?? {} }));
-    const rendered = render.mock.calls.filter(([, scope]) => scope.mode === 'parse').map(([file]) => file.path).sort();
+    const rendered = render.mock.calls
+      .filter(([, scope]) => scope.mode === 'parse')
+      .map(([file]) => file.path)
+      .sort();
     const models = [...context.graph.nodes.values()].filter((n): n is ModelNode => n.kind === 'model');
     const tests = [...context.graph.nodes.values()].filter((n) => n.kind === 'data_test');
     return { rendered, models: models.map(({ rawSql: _raw, ...rest }) => rest), tests };
@@ -73,7 +78,11 @@ describe('parse cache (target/partial_parse.json)', () => {
     });
     expect(() => parse(dir)).toThrow(/undefined_var/);
     writeFileSync(path.join(dir, 'models', 'u.sql'), 'select 1 as x');
-    expect(parse(dir, { env: { STEDI_REGION: 'us' } }).rendered).toEqual(['models/d.sql', 'models/e.sql', 'models/u.sql']);
+    expect(parse(dir, { env: { STEDI_REGION: 'us' } }).rendered).toEqual([
+      'models/d.sql',
+      'models/e.sql',
+      'models/u.sql',
+    ]);
     expect(parse(dir, { env: { STEDI_REGION: 'us' } }).rendered).toEqual(['models/d.sql']);
     expect(parse(dir, { env: { STEDI_REGION: 'ap' } }).rendered).toEqual(['models/d.sql', 'models/e.sql']);
   });
@@ -87,7 +96,7 @@ describe('parse cache (target/partial_parse.json)', () => {
     expect(parse(dir, { env: { STEDI_SECRET_SALT: 'pepper-9f8e7d' } }).rendered).toEqual([]);
     expect(readFileSync(path.join(dir, 'target', PARSE_CACHE_FILE), 'utf8')).not.toContain('pepper');
 
-    writeFileSync(path.join(dir, 'macros', 'salt.sql'), "{% macro salt(n) %}{{ env_var(n) }}{% endmacro %}");
+    writeFileSync(path.join(dir, 'macros', 'salt.sql'), '{% macro salt(n) %}{{ env_var(n) }}{% endmacro %}');
     expect(parse(dir, { env: { STEDI_SECRET_SALT: 'x' } }).rendered).toEqual(['models/a.sql']);
     expect(parse(dir, { env: { STEDI_SECRET_SALT: 'x' } }).rendered).toEqual(['models/a.sql']);
   });

@@ -4,7 +4,13 @@ import { tempDir } from './stedi-project.js';
 
 // Vars are set only by the fixtures that read them: a var nothing reads stops every command.
 const projectFile = (vars: Record<string, string>) =>
-  `name: fixture\nprofile: fixture\n${Object.keys(vars).length > 0 ? `vars:\n${Object.entries(vars).map(([k, v]) => `  ${k}: ${v}\n`).join('')}` : ''}`;
+  `name: fixture\nprofile: fixture\n${
+    Object.keys(vars).length > 0
+      ? `vars:\n${Object.entries(vars)
+          .map(([k, v]) => `  ${k}: ${v}\n`)
+          .join('')}`
+      : ''
+  }`;
 
 const PROFILES = `fixture:
   target: dev
@@ -17,9 +23,16 @@ const PROFILES = `fixture:
 `;
 
 /** Writes a tiny project into a temp folder: a project file (with the given vars), a DuckDB profile and the given files. */
-export function fixtureProject(files: Record<string, string>, options: { projectFile?: string; profiles?: string; vars?: Record<string, string> } = {}): string {
+export function fixtureProject(
+  files: Record<string, string>,
+  options: { projectFile?: string; profiles?: string; vars?: Record<string, string> } = {},
+): string {
   const dir = tempDir('stedi-fixture-');
-  const all = { 'stedi_project.yml': options.projectFile ?? projectFile(options.vars ?? {}), 'profiles.yml': options.profiles ?? PROFILES, ...files };
+  const all = {
+    'stedi_project.yml': options.projectFile ?? projectFile(options.vars ?? {}),
+    'profiles.yml': options.profiles ?? PROFILES,
+    ...files,
+  };
   for (const [file, text] of Object.entries(all)) {
     mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     writeFileSync(path.join(dir, file), text);

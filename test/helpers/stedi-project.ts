@@ -8,7 +8,9 @@ import type { CliIo } from '../../src/cli/cli-io.js';
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** The real STEDI landing data beside the checkout (CI has it); tests that need it fail in CI and skip elsewhere when it is absent (helpers/requirements.ts). */
-export const REAL_LANDING = path.resolve(process.env.STEDI_LANDING_DIR ?? path.join(REPO_ROOT, '../shared/stedi-landing'));
+export const REAL_LANDING = path.resolve(
+  process.env.STEDI_LANDING_DIR ?? path.join(REPO_ROOT, '../shared/stedi-landing'),
+);
 export const HAS_REAL_LANDING = existsSync(path.join(REAL_LANDING, 'customer/landing'));
 export const NO_REAL_LANDING_REASON = `real STEDI landing data not found at ${REAL_LANDING} (set STEDI_LANDING_DIR or check out ../shared beside the repo)`;
 
@@ -37,7 +39,12 @@ export interface CliRun {
 /** Runs the CLI in-process through the same entry point as the binary. */
 export async function cli(
   args: readonly string[],
-  options: { cwd: string; env?: Record<string, string | undefined>; signal?: AbortSignal; timeoutSignal?: (ms: number) => AbortSignal },
+  options: {
+    cwd: string;
+    env?: Record<string, string | undefined>;
+    signal?: AbortSignal;
+    timeoutSignal?: (ms: number) => AbortSignal;
+  },
 ): Promise<CliRun> {
   let stdout = '';
   let stderr = '';

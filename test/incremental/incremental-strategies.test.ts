@@ -25,9 +25,13 @@ async function rows(dir: string): Promise<unknown[][]> {
 
 async function twoRuns(vars: { first: Record<string, unknown>; second: Record<string, unknown> }) {
   const dir = fixtureProject(MODELS);
-  const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a'), (2, 'b')", ...vars.first })], { cwd: dir });
+  const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a'), (2, 'b')", ...vars.first })], {
+    cwd: dir,
+  });
   expect(first.code, first.stdout).toBe(0);
-  const second = await cli(['run', '--vars', JSON.stringify({ rows: "(2, 'B'), (3, 'c')", ...vars.second })], { cwd: dir });
+  const second = await cli(['run', '--vars', JSON.stringify({ rows: "(2, 'B'), (3, 'c')", ...vars.second })], {
+    cwd: dir,
+  });
   return { dir, second };
 }
 
@@ -36,14 +40,23 @@ describe('incremental models on DuckDB', () => {
     const { dir, second } = await twoRuns({ first: { strategy: 'append' }, second: { strategy: 'append' } });
     expect(second.code, second.stdout).toBe(0);
     expect(second.stdout).toMatch(/OK incremental analytics\.events/);
-    expect(await rows(dir)).toEqual([[1, 'a'], [2, 'B'], [2, 'b'], [3, 'c']]);
+    expect(await rows(dir)).toEqual([
+      [1, 'a'],
+      [2, 'B'],
+      [2, 'b'],
+      [3, 'c'],
+    ]);
   });
 
   for (const strategy of ['merge', 'delete+insert']) {
     it(`${strategy} replaces the rows whose unique key comes again and adds the others`, async () => {
       const { dir, second } = await twoRuns({ first: { strategy }, second: { strategy } });
       expect(second.code, second.stdout).toBe(0);
-      expect(await rows(dir)).toEqual([[1, 'a'], [2, 'B'], [3, 'c']]);
+      expect(await rows(dir)).toEqual([
+        [1, 'a'],
+        [2, 'B'],
+        [3, 'c'],
+      ]);
     });
   }
 
@@ -51,25 +64,41 @@ describe('incremental models on DuckDB', () => {
     const { dir, second } = await twoRuns({ first: { strategy: 'merge' }, second: { strategy: 'merge', extra: true } });
     expect(second.code).toBe(1);
     expect(second.stdout).toContain('models/events.sql: events now has columns the table lacks (extra)');
-    expect(await rows(dir)).toEqual([[1, 'a'], [2, 'b']]);
+    expect(await rows(dir)).toEqual([
+      [1, 'a'],
+      [2, 'b'],
+    ]);
   });
 
   it('on_schema_change fail stops on a column the model no longer has, instead of writing NULL into it', async () => {
     const { dir, second } = await twoRuns({ first: { strategy: 'merge', extra: true }, second: { strategy: 'merge' } });
     expect(second.code).toBe(1);
     expect(second.stdout).toContain('models/events.sql: events no longer has columns the table has (extra)');
-    expect(await rows(dir)).toEqual([[1, 'a', 'x'], [2, 'b', 'x']]);
+    expect(await rows(dir)).toEqual([
+      [1, 'a', 'x'],
+      [2, 'b', 'x'],
+    ]);
   });
 
   it('on_schema_change append_new_columns adds the column, NULL in the rows already there', async () => {
-    const { dir, second } = await twoRuns({ first: { strategy: 'merge', on_change: 'append_new_columns' }, second: { strategy: 'merge', on_change: 'append_new_columns', extra: true } });
+    const { dir, second } = await twoRuns({
+      first: { strategy: 'merge', on_change: 'append_new_columns' },
+      second: { strategy: 'merge', on_change: 'append_new_columns', extra: true },
+    });
     expect(second.code, second.stdout).toBe(0);
-    expect(await rows(dir)).toEqual([[1, 'a', null], [2, 'B', 'x'], [3, 'c', 'x']]);
+    expect(await rows(dir)).toEqual([
+      [1, 'a', null],
+      [2, 'B', 'x'],
+      [3, 'c', 'x'],
+    ]);
   });
 
   it('--full-refresh rebuilds the table from the model alone', async () => {
     const { dir } = await twoRuns({ first: { strategy: 'append' }, second: { strategy: 'append' } });
-    const refresh = await cli(['run', '--full-refresh', '--vars', JSON.stringify({ rows: "(7, 'z')", strategy: 'append' })], { cwd: dir });
+    const refresh = await cli(
+      ['run', '--full-refresh', '--vars', JSON.stringify({ rows: "(7, 'z')", strategy: 'append' })],
+      { cwd: dir },
+    );
     expect(refresh.code, refresh.stdout).toBe(0);
     expect(await rows(dir)).toEqual([[7, 'z']]);
   });
@@ -79,17 +108,23 @@ describe('replace_keys on DuckDB', () => {
   // `tally` redoes the ids from 2 on and every id that left `raw`; the keys come from a macro, as a config value.
   const FILES = {
     'models/raw.sql': "select * from (values {{ var('rows') }}) as t(id, val)",
-    'macros/redo.sql': "{% macro ids_to_redo() %}select id from {{ ref('raw') }} where id >= 2 union select id from {{ this }} where id not in (select id from {{ ref('raw') }}){% endmacro %}",
+    'macros/redo.sql':
+      "{% macro ids_to_redo() %}select id from {{ ref('raw') }} where id >= 2 union select id from {{ this }} where id not in (select id from {{ ref('raw') }}){% endmacro %}",
     'models/tally.sql': `{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['id'], replace_keys=ids_to_redo()) }}
 select id, val from {{ ref('raw') }}
 {% if is_incremental() %}where id in (select id from {{ incremental_replaced_keys() }}){% endif %}`,
   };
 
   it('refuses incremental_replaced_keys() outside is_incremental(), where a first build stages nothing', async () => {
-    const dir = fixtureProject({ ...FILES, 'models/tally.sql': FILES['models/tally.sql'].replace('{% if is_incremental() %}', '').replace('{% endif %}', '') });
+    const dir = fixtureProject({
+      ...FILES,
+      'models/tally.sql': FILES['models/tally.sql'].replace('{% if is_incremental() %}', '').replace('{% endif %}', ''),
+    });
     const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a')" })], { cwd: dir });
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain('models/tally.sql: tally uses incremental_replaced_keys() where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged.');
+    expect(first.stdout).toContain(
+      'models/tally.sql: tally uses incremental_replaced_keys() where the whole table is built (a first build, --full-refresh, a table or a view), so nothing is staged.',
+    );
   });
 
   it('replaces the rows of every key it names, deleting those that have no new row, and compiles to SQL that runs alone', async () => {
@@ -101,7 +136,12 @@ select id, val from {{ ref('raw') }}
     // 1 is not redone (its new value is not taken), 2 is replaced, 3 left raw and is deleted although it has no new row.
     const adapter = await DuckDbAdapter.open({ path: 'target/fixture.duckdb', settings: {} }, dir);
     try {
-      expect((await adapter.query('select id, val from analytics.tally order by id')).map((r) => Object.values(r))).toEqual([[1, 'a'], [2, 'B']]);
+      expect(
+        (await adapter.query('select id, val from analytics.tally order by id')).map((r) => Object.values(r)),
+      ).toEqual([
+        [1, 'a'],
+        [2, 'B'],
+      ]);
       const compiled = readFileSync(path.join(dir, 'target/compiled/models/tally.sql'), 'utf8');
       expect(compiled).not.toContain('__stedi_');
       expect((await adapter.query(`${compiled} order by id`)).map((r) => Object.values(r))).toEqual([[2, 'B']]);

@@ -32,7 +32,18 @@ function expectedRelations(root: string, cutoff: 'any' | 'as_of', pairing: 'time
       .filter((a) => pairing === 'timestamp' || a.user === ownerBySerial.get(s.serialNumber as string)?.email)
       .map((a) => [s.sensorReadingTime, s.serialNumber, s.distanceFromObject, a.timestamp, a.x, a.y, a.z]),
   );
-  const customerRow = (c: Row) => [c.customerName, c.email, c.phone, c.birthDay, c.serialNumber, c.registrationDate, c.lastUpdateDate, c.shareWithResearchAsOfDate ?? null, c.shareWithPublicAsOfDate ?? null, c.shareWithFriendsAsOfDate ?? null];
+  const customerRow = (c: Row) => [
+    c.customerName,
+    c.email,
+    c.phone,
+    c.birthDay,
+    c.serialNumber,
+    c.registrationDate,
+    c.lastUpdateDate,
+    c.shareWithResearchAsOfDate ?? null,
+    c.shareWithPublicAsOfDate ?? null,
+    c.shareWithFriendsAsOfDate ?? null,
+  ];
   return {
     customer_landing: customers.map(customerRow),
     customer_trusted: trusted.map(customerRow),
@@ -52,7 +63,8 @@ async function actualRelations(databasePath: string, names: readonly string[]): 
   const adapter = await DuckDbAdapter.open({ path: databasePath, settings: {} }, '/');
   try {
     const out: Record<string, unknown[][]> = {};
-    for (const name of names) out[name] = (await adapter.query(`select * from "stedi"."stedi"."${name}"`)).map((row) => Object.values(row));
+    for (const name of names)
+      out[name] = (await adapter.query(`select * from "stedi"."stedi"."${name}"`)).map((row) => Object.values(row));
     return out;
   } finally {
     await adapter.close();
@@ -78,10 +90,13 @@ describe('stedi-models run on generated landing data', () => {
   for (const { cutoff, pairing } of cases) {
     it(`builds every relation equal to an independent computation (consent_cutoff: ${cutoff}, ml_pairing: ${pairing})`, async () => {
       const database = path.join(project, `target/${cutoff}-${pairing}/stedi.duckdb`);
-      const run = await cli(['run', '--vars', JSON.stringify({ landing_root: landing, consent_cutoff: cutoff, ml_pairing: pairing })], {
-        cwd: project,
-        env: { STEDI_DUCKDB_PATH: database },
-      });
+      const run = await cli(
+        ['run', '--vars', JSON.stringify({ landing_root: landing, consent_cutoff: cutoff, ml_pairing: pairing })],
+        {
+          cwd: project,
+          env: { STEDI_DUCKDB_PATH: database },
+        },
+      );
       expect(run.stderr).toBe('');
       expect(run.code).toBe(0);
       const expected = expectedRelations(landing, cutoff, pairing);

@@ -3,7 +3,11 @@ import { AuditFailedError, checkAudit } from '../../src/adapters/audit-failed-er
 import { planAudits } from '../../src/materialize/plan-audit.js';
 import { AUDITED_RELATION } from '../../src/templating/audited-relation.js';
 
-const TEST = { test: 'consented_people_email', sql: `select * from ${AUDITED_RELATION} where email not in (select email from ok)`, errorIf: '!=0' };
+const TEST = {
+  test: 'consented_people_email',
+  sql: `select * from ${AUDITED_RELATION} where email not in (select email from ok)`,
+  errorIf: '!=0',
+};
 
 describe('planAudits', () => {
   it('reads the rows about to be published where the plan put them, and says whether the count meets the error condition', () => {
@@ -16,8 +20,17 @@ describe('planAudits', () => {
   });
 
   it("writes each of dbt's conditions as SQL on the failure count, and counts at most the test's limit", () => {
-    const sqls = ['>10', '==0', '=3', '<>1', '>= 2', '<5'].map((errorIf) => planAudits([{ ...TEST, errorIf }], 't', 'p')[0]!.sql);
-    expect(sqls.map((s) => /select failures, (.*) as blocks/.exec(s)![1])).toEqual(['failures > 10', 'failures = 0', 'failures = 3', 'failures <> 1', 'failures >= 2', 'failures < 5']);
+    const sqls = ['>10', '==0', '=3', '<>1', '>= 2', '<5'].map(
+      (errorIf) => planAudits([{ ...TEST, errorIf }], 't', 'p')[0]!.sql,
+    );
+    expect(sqls.map((s) => /select failures, (.*) as blocks/.exec(s)![1])).toEqual([
+      'failures > 10',
+      'failures = 0',
+      'failures = 3',
+      'failures <> 1',
+      'failures >= 2',
+      'failures < 5',
+    ]);
     expect(planAudits([{ ...TEST, limit: 7 }], 't', 'p')[0]!.sql).toContain(') as failing limit 7\n) as test_failures');
   });
 });
@@ -31,7 +44,9 @@ describe('checkAudit', () => {
 
   it('stops the plan with the test and its count when the audit blocks', () => {
     expect(() => checkAudit(statement!, [{ failures: 2, blocks: true }])).toThrow(AuditFailedError);
-    expect(() => checkAudit(statement!, [{ failures: '2', blocks: 'true' }])).toThrow('test consented_people_email found 2 failing rows');
+    expect(() => checkAudit(statement!, [{ failures: '2', blocks: 'true' }])).toThrow(
+      'test consented_people_email found 2 failing rows',
+    );
   });
 
   it('stops the plan when the audit answers no count: a check that checked nothing does not let rows through', () => {

@@ -13,7 +13,8 @@ const READING = [
   { name: 'timestamp', type: 'bigint' },
   { name: 'x', type: 'double' },
 ];
-const LOCATION = "table_type = 'ICEBERG', is_external = false, location = 's3://lake/zones/stedi/readings__stedi_new_n1/n1/', format = 'PARQUET', write_compression = 'ZSTD'";
+const LOCATION =
+  "table_type = 'ICEBERG', is_external = false, location = 's3://lake/zones/stedi/readings__stedi_new_n1/n1/', format = 'PARQUET', write_compression = 'ZSTD'";
 
 function plan(extra: Partial<IncrementalInput> = {}) {
   return planIncremental({
@@ -86,10 +87,12 @@ describe('adding rows to an Iceberg table on Athena (no transactions, one commit
       'drop table if exists `stedi`.`readings__stedi_new_n1`',
     ]);
     expect(statements[1]!.sql).toBe('delete from "stedi"."readings"\nwhere "timestamp" >= 100');
-    expect(statements[2]!.sql).toBe('insert into "stedi"."readings" ("user", "timestamp", "x")\nselect "user", "timestamp", "x" from "stedi"."readings__stedi_new_n1"');
+    expect(statements[2]!.sql).toBe(
+      'insert into "stedi"."readings" ("user", "timestamp", "x")\nselect "user", "timestamp", "x" from "stedi"."readings__stedi_new_n1"',
+    );
   });
 
-  it('first drops what an interrupted run left: staged tables and a swap\'s __tmp_/__bkp_ tables', () => {
+  it("first drops what an interrupted run left: staged tables and a swap's __tmp_/__bkp_ tables", () => {
     const catalog = new Map<string, RelationType>([
       ['readings', 'table'],
       ['readings__stedi_new_0a0a', 'table'],
@@ -97,7 +100,11 @@ describe('adding rows to an Iceberg table on Athena (no transactions, one commit
       ['readings_other__stedi_new_0c0c', 'table'],
     ]);
     expect(findStagedLeftovers('readings', catalog)).toEqual(['readings__stedi_new_0a0a']);
-    expect(plan({ catalog }).slice(0, 3).map((s) => s.sql.split('\n')[0])).toEqual([
+    expect(
+      plan({ catalog })
+        .slice(0, 3)
+        .map((s) => s.sql.split('\n')[0]),
+    ).toEqual([
       'drop table if exists `stedi`.`readings__bkp_0b0b`',
       'drop table if exists `stedi`.`readings__stedi_new_0a0a`',
       `create table "stedi"."readings__stedi_new_n1" with (${LOCATION}) as`,
@@ -108,21 +115,35 @@ describe('adding rows to an Iceberg table on Athena (no transactions, one commit
     const newColumns = [...READING, { name: 'z', type: 'double' }];
     expect(() => plan({ newColumns })).toThrow(SchemaChangeError);
     const statements = plan({ newColumns, onSchemaChange: 'append_new_columns' });
-    expect(statements[1]).toEqual({ sql: 'alter table `stedi`.`readings` add columns (`z` double)', purpose: 'add column z to readings' });
+    expect(statements[1]).toEqual({
+      sql: 'alter table `stedi`.`readings` add columns (`z` double)',
+      purpose: 'add column z to readings',
+    });
     expect(statements[2]!.sql).toContain('insert ("user", "timestamp", "x", "z")');
     const ignored = plan({ newColumns, onSchemaChange: 'ignore' });
     expect(ignored[1]!.sql).toContain('insert ("user", "timestamp", "x")');
   });
 
   it('refuses a unique_key that is not a column of the new rows, naming the file', () => {
-    expect(() => plan({ uniqueKey: ['email'] })).toThrow(/models\/readings.sql: readings's unique_key email is not a column/);
+    expect(() => plan({ uniqueKey: ['email'] })).toThrow(
+      /models\/readings.sql: readings's unique_key email is not a column/,
+    );
   });
 
   it('writes statements that Athena parses: Trino for CTAS, MERGE, DELETE and INSERT; Hive for DROP and ALTER', () => {
     const newColumns = [...READING, { name: 'z', type: 'double' }];
-    const catalog = new Map<string, RelationType>([['readings', 'table'], ['readings__stedi_new_0a0a', 'table']]);
+    const catalog = new Map<string, RelationType>([
+      ['readings', 'table'],
+      ['readings__stedi_new_0a0a', 'table'],
+    ]);
     for (const strategy of ['append', 'delete+insert', 'merge', 'replace_where'] as const) {
-      for (const s of plan({ strategy, replaceWhere: '"timestamp" in (select t from "stedi"."changed")', newColumns, onSchemaChange: 'append_new_columns', catalog })) {
+      for (const s of plan({
+        strategy,
+        replaceWhere: '"timestamp" in (select t from "stedi"."changed")',
+        newColumns,
+        onSchemaChange: 'append_new_columns',
+        catalog,
+      })) {
         expect(athenaSyntaxProblems(s.sql), s.sql).toEqual([]);
       }
     }
@@ -137,9 +158,13 @@ describe('adding rows to an Iceberg table on Athena (no transactions, one commit
     const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson();
     await rows('create schema stedi; create table stedi.readings ("user" varchar, "timestamp" bigint, x double)');
     await rows("insert into stedi.readings values ('ann', 1, 1), ('ann', 1, 2), ('ann', 2, 3), ('bob', 1, 4)");
-    await rows('create table stedi.readings__stedi_new_n1 as select * from (values (\'ann\', 1, 10.0), (\'ann\', 1, 11.0), (\'ann\', 1, 12.0), (\'cat\', 5, 13.0)) as v("user", "timestamp", x)');
+    await rows(
+      "create table stedi.readings__stedi_new_n1 as select * from (values ('ann', 1, 10.0), ('ann', 1, 11.0), ('ann', 1, 12.0), ('cat', 5, 13.0)) as v(\"user\", \"timestamp\", x)",
+    );
     const source = /using \(([\s\S]*)\) as s\non ([^\n]*)/.exec(merge)!;
-    const matches = await rows(`select count(*) as n from stedi.readings as t join (${source[1]}) as s on ${source[2]} group by t."user", t."timestamp", t.x`);
+    const matches = await rows(
+      `select count(*) as n from stedi.readings as t join (${source[1]}) as s on ${source[2]} group by t."user", t."timestamp", t.x`,
+    );
     expect(matches.map((m) => Number(m.n))).toEqual([1, 1]);
     await rows(merge);
     expect(await rows('select "user", "timestamp", x from stedi.readings order by all')).toEqual([

@@ -46,21 +46,36 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
 
   it('gives every build its own location, so a failed CTAS never blocks the next one', () => {
     let n = 0;
-    const locations = [1, 2].map(() => /location = '([^']+)'/.exec(plan('table', { newId: () => `id${++n}` })[0]!.sql)![1]);
-    expect(locations).toEqual(['s3://lake/zones/stedi/customer_trusted/id1/', 's3://lake/zones/stedi/customer_trusted/id2/']);
+    const locations = [1, 2].map(
+      () => /location = '([^']+)'/.exec(plan('table', { newId: () => `id${++n}` })[0]!.sql)![1],
+    );
+    expect(locations).toEqual([
+      's3://lake/zones/stedi/customer_trusted/id1/',
+      's3://lake/zones/stedi/customer_trusted/id2/',
+    ]);
   });
 
   it('turns a view into a table: build beside, drop the view (Trino quoting), rename in', () => {
     const sqls = plan('view').map((s) => s.sql.split('\n')[0]);
-    expect(sqls.slice(1)).toEqual(['drop view if exists "stedi"."customer_trusted"', 'alter table `stedi`.`customer_trusted__tmp_abc123` rename to `stedi`.`customer_trusted`']);
+    expect(sqls.slice(1)).toEqual([
+      'drop view if exists "stedi"."customer_trusted"',
+      'alter table `stedi`.`customer_trusted__tmp_abc123` rename to `stedi`.`customer_trusted`',
+    ]);
   });
 
   it('turns a table into a view: drop the table (Hive quoting), create or replace the view', () => {
-    expect(plan('table', { materialized: 'view' }).map((s) => s.sql)).toEqual(['drop table if exists `stedi`.`customer_trusted`', 'create or replace view "stedi"."customer_trusted" as\nselect 1 as id']);
+    expect(plan('table', { materialized: 'view' }).map((s) => s.sql)).toEqual([
+      'drop table if exists `stedi`.`customer_trusted`',
+      'create or replace view "stedi"."customer_trusted" as\nselect 1 as id',
+    ]);
   });
 
   it('runs post-hooks once the new table is in place, before the old one is dropped', () => {
-    expect(plan('table', { postHooks: ['delete from "stedi"."customer_trusted" where id = 0'] }).map((s) => s.purpose).slice(2)).toEqual([
+    expect(
+      plan('table', { postHooks: ['delete from "stedi"."customer_trusted" where id = 0'] })
+        .map((s) => s.purpose)
+        .slice(2),
+    ).toEqual([
       'swap the new customer_trusted into place',
       'run post-hook 1 of customer_trusted',
       'drop the old customer_trusted',
@@ -68,7 +83,12 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
   });
 
   it('repairs leftovers first: restores a backup when the name is missing and drops the rest', () => {
-    const catalog = new Map<string, RelationType>([['customer_trusted__bkp_old1', 'table'], ['customer_trusted__tmp_old1', 'table'], ['customer_trusted__tmp_other', 'table'], ['customer_trusted_rejects', 'table']]);
+    const catalog = new Map<string, RelationType>([
+      ['customer_trusted__bkp_old1', 'table'],
+      ['customer_trusted__tmp_old1', 'table'],
+      ['customer_trusted__tmp_other', 'table'],
+      ['customer_trusted_rejects', 'table'],
+    ]);
     const statements = plan(undefined, { catalog });
     expect(statements.slice(0, 3).map((s) => s.sql)).toEqual([
       'alter table `stedi`.`customer_trusted__bkp_old1` rename to `stedi`.`customer_trusted`',
@@ -85,11 +105,20 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
     // non-alphanumeric id. Random names alone would almost never produce one of its leftovers.
     const base = fc.oneof(
       { arbitrary: fc.constant('customer_trusted'), weight: 3 },
-      { arbitrary: fc.constantFrom('customer_trusted_x', 'xcustomer_trusted', 'customer', 'customer_trusted__tmp'), weight: 2 },
+      {
+        arbitrary: fc.constantFrom('customer_trusted_x', 'xcustomer_trusted', 'customer', 'customer_trusted__tmp'),
+        weight: 2,
+      },
       { arbitrary: fc.stringMatching(/^[a-z_]{1,20}$/), weight: 1 },
     );
-    const id = fc.oneof({ arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}$/), weight: 3 }, { arbitrary: fc.stringMatching(/^[a-z0-9-]{0,8}$/), weight: 1 });
-    const suffix = fc.oneof(fc.constant(''), fc.tuple(fc.constantFrom('tmp', 'bkp', 'old'), id).map(([kind, i]) => `__${kind}_${i}`));
+    const id = fc.oneof(
+      { arbitrary: fc.stringMatching(/^[a-z0-9]{1,8}$/), weight: 3 },
+      { arbitrary: fc.stringMatching(/^[a-z0-9-]{0,8}$/), weight: 1 },
+    );
+    const suffix = fc.oneof(
+      fc.constant(''),
+      fc.tuple(fc.constantFrom('tmp', 'bkp', 'old'), id).map(([kind, i]) => `__${kind}_${i}`),
+    );
     let ownLeftovers = 0;
     fc.assert(
       fc.property(fc.array(fc.tuple(base, suffix).map(([b, s]) => b + s)), (names) => {
@@ -107,10 +136,14 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
   });
 
   it('refuses an engine that can neither transact nor rename', () => {
-    expect(() => plan('table', { capabilities: { ...athenaCapabilities, renameTable: false } })).toThrow(UnsupportedPlanError);
+    expect(() => plan('table', { capabilities: { ...athenaCapabilities, renameTable: false } })).toThrow(
+      UnsupportedPlanError,
+    );
   });
 
   it('creates schemas with Hive quoting on Athena', () => {
-    expect(planSchemas([{ schema: 'stedi', identifier: 'x' }], dialect).map((s) => s.sql)).toEqual(['create schema if not exists `stedi`']);
+    expect(planSchemas([{ schema: 'stedi', identifier: 'x' }], dialect).map((s) => s.sql)).toEqual([
+      'create schema if not exists `stedi`',
+    ]);
   });
 });

@@ -11,62 +11,114 @@ export const MUTATIONS = [
   {
     name: 'a DuckDB table rebuilt whole without its transaction (no begin/commit around the swap)',
     edits: [
-      { file: 'src/materialize/plan-node.ts', find: '  return [\n    begin,\n    {\n      sql: `create table', replace: '  return [\n    {\n      sql: `create table' },
-      { file: 'src/materialize/plan-node.ts', find: '    ...audits,\n    commit,\n  ];\n}', replace: '    ...audits,\n  ];\n}' },
+      {
+        file: 'src/materialize/plan-node.ts',
+        find: '  return [\n    begin,\n    {\n      sql: `create table',
+        replace: '  return [\n    {\n      sql: `create table',
+      },
+      {
+        file: 'src/materialize/plan-node.ts',
+        find: '    ...audits,\n    commit,\n  ];\n}',
+        replace: '    ...audits,\n  ];\n}',
+      },
     ],
     tests: ['test/materialize/atomic-rebuild-on-duckdb.test.ts'],
   },
   {
     name: 'landing files appended to a loaded source keep no rejects',
-    edits: [{ file: 'src/materialize/plan-landing-load.ts', find: '    ...write(rejects, existing.rejects,', replace: "    ...(input.mode === 'append' ? () => [] : write)(rejects, existing.rejects," }],
+    edits: [
+      {
+        file: 'src/materialize/plan-landing-load.ts',
+        find: '    ...write(\n      rejects,\n      existing.rejects,',
+        replace: "    ...(input.mode === 'append' ? () => [] : write)(\n      rejects,\n      existing.rejects,",
+      },
+    ],
     tests: ['test/incremental/landing-loads.test.ts'],
   },
   {
     name: 'a consenting record that ties with a withdrawing one counts as consent (the consented test)',
-    edits: [{ file: 'macros/consent.sql', find: 'coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at', replace: 'coalesce(l.lastupdatedate, 0) >= withdrawn.withdrawn_at' }],
+    edits: [
+      {
+        file: 'macros/consent.sql',
+        find: 'coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at',
+        replace: 'coalesce(l.lastupdatedate, 0) >= withdrawn.withdrawn_at',
+      },
+    ],
     tests: ['test/data-tests/consent-breakages.test.ts'],
   },
   {
     name: 'a data test query that answers no count is read as zero failures',
-    edits: [{ file: 'src/run/run-data-test.ts', find: 'failureCount(await adapter.query(counted, { signal }))', replace: 'Number((await adapter.query(counted, { signal }))[0]?.failures ?? 0)' }],
+    edits: [
+      {
+        file: 'src/run/run-data-test.ts',
+        find: 'failureCount(await adapter.query(counted, { signal }))',
+        replace: 'Number((await adapter.query(counted, { signal }))[0]?.failures ?? 0)',
+      },
+    ],
     tests: ['test/athena/athena-data-tests.test.ts'],
   },
   {
     name: 'the Athena run reports no rows written (UpdateCount ignored)',
-    edits: [{ file: 'src/adapters/athena/athena-adapter.ts', find: 'const rows = statement.reportsRows ? await', replace: 'const rows = false ? await' }],
+    edits: [
+      {
+        file: 'src/adapters/athena/athena-adapter.ts',
+        find: 'const rows = statement.reportsRows\n',
+        replace: 'const rows = false\n',
+      },
+    ],
     tests: ['test/athena/athena-run.test.ts'],
   },
   {
     name: 'the Athena pseudonym in upper-case hex (differs from the DuckDB one)',
-    edits: [{ file: 'macros/pseudonym.sql', find: 'lower(to_hex(sha256(to_utf8({{ text_expression }}))))', replace: 'to_hex(sha256(to_utf8({{ text_expression }})))' }],
+    edits: [
+      {
+        file: 'macros/pseudonym.sql',
+        find: 'lower(to_hex(sha256(to_utf8({{ text_expression }}))))',
+        replace: 'to_hex(sha256(to_utf8({{ text_expression }})))',
+      },
+    ],
     tests: ['test/athena/athena-macros.test.ts'],
   },
   {
-    name: "the Athena row fingerprint without its null placeholder (a null column makes the whole fingerprint null)",
-    edits: [{ file: 'macros/fingerprint.sql', find: `"coalesce(cast(" ~ c ~ " as varchar), '\\\\N')"`, replace: '"cast(" ~ c ~ " as varchar)"' }],
+    name: 'the Athena row fingerprint without its null placeholder (a null column makes the whole fingerprint null)',
+    edits: [
+      {
+        file: 'macros/fingerprint.sql',
+        find: `"coalesce(cast(" ~ c ~ " as varchar), '\\\\N')"`,
+        replace: '"cast(" ~ c ~ " as varchar)"',
+      },
+    ],
     tests: ['test/athena/athena-macros.test.ts'],
   },
   {
     name: "a swap's leftovers recognised without the ^ anchor (another relation's leftovers are taken)",
-    edits: [{ file: 'src/materialize/plan-rename-swap.ts', find: 'new RegExp(`^${base', replace: 'new RegExp(`${base' }],
+    edits: [
+      { file: 'src/materialize/plan-rename-swap.ts', find: 'new RegExp(`^${base', replace: 'new RegExp(`${base' },
+    ],
     tests: ['test/materialize/plan-rename-swap.test.ts'],
   },
   {
     name: 'the landing-data writer keeps every line it writes in memory',
-    edits: [{
-      file: 'src/generate/landing-file-writer.ts',
-      find: "    if (!stream.write(text)) await once(stream, 'drain');",
-      replace: "    ((globalThis.keptLines ??= [])).push(` ${text}`);\n    if (!stream.write(text)) await once(stream, 'drain');",
-    }],
+    edits: [
+      {
+        file: 'src/generate/landing-file-writer.ts',
+        find: "    if (!stream.write(text)) await once(stream, 'drain');",
+        replace:
+          "    ((globalThis.keptLines ??= [])).push(` ${text}`);\n    if (!stream.write(text)) await once(stream, 'drain');",
+      },
+    ],
     tests: ['test/generate/write-landing-data-memory.test.ts'],
   },
   {
     name: 'the DuckDB adapter runs one plan at a time whatever --threads says',
-    edits: [{
-      file: 'src/adapters/duckdb/duckdb-adapter.ts',
-      find: '  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n',
-      replace: '  private lock: Promise<unknown> = Promise.resolve();\n  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n    const previous = this.lock;\n    let done = () => {};\n    this.lock = new Promise((resolve) => (done = resolve));\n    await previous;\n    try { return await this.pooled(work); } finally { done(); }\n  }\n  private async pooled<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n',
-    }],
+    edits: [
+      {
+        file: 'src/adapters/duckdb/duckdb-adapter.ts',
+        find: '  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n',
+        replace:
+          '  private lock: Promise<unknown> = Promise.resolve();\n  private async withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n    const previous = this.lock;\n    let done = () => {};\n    this.lock = new Promise((resolve) => (done = resolve));\n    await previous;\n    try { return await this.pooled(work); } finally { done(); }\n  }\n  private async pooled<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {\n',
+      },
+    ],
     tests: ['test/run/threads-on-duckdb.test.ts'],
   },
   {

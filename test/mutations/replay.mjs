@@ -25,8 +25,14 @@ function apply(mutation) {
       const file = path.join(root, edit.file);
       const text = readFileSync(file, 'utf8');
       const count = text.split(edit.find).length - 1;
-      if (count !== 1) throw new Error(`${edit.file}: the text to change occurs ${count} times, not once: update test/mutations/mutations.mjs`);
-      writeFileSync(file, text.replace(edit.find, () => edit.replace));
+      if (count !== 1)
+        throw new Error(
+          `${edit.file}: the text to change occurs ${count} times, not once: update test/mutations/mutations.mjs`,
+        );
+      writeFileSync(
+        file,
+        text.replace(edit.find, () => edit.replace),
+      );
       undo.push(() => writeFileSync(file, text));
     }
   } catch (error) {
@@ -52,11 +58,17 @@ function failingTests(mutation) {
   try {
     results = JSON.parse(readFileSync(report, 'utf8'));
   } catch {
-    return run.status === 0 ? [] : [`(the test run failed before reporting: exit ${run.status}) ${run.stderr.slice(-400)}`];
+    return run.status === 0
+      ? []
+      : [`(the test run failed before reporting: exit ${run.status}) ${run.stderr.slice(-400)}`];
   }
   return results.testResults.flatMap((file) => [
-    ...file.assertionResults.filter((t) => t.status === 'failed').map((t) => `${path.relative(root, file.name)} > ${t.fullName}`),
-    ...(file.status === 'failed' && file.assertionResults.length === 0 ? [`${path.relative(root, file.name)} (failed to load: ${file.message})`] : []),
+    ...file.assertionResults
+      .filter((t) => t.status === 'failed')
+      .map((t) => `${path.relative(root, file.name)} > ${t.fullName}`),
+    ...(file.status === 'failed' && file.assertionResults.length === 0
+      ? [`${path.relative(root, file.name)} (failed to load: ${file.message})`]
+      : []),
   ]);
 }
 

@@ -22,7 +22,9 @@ async function databaseWithReadings(file: string) {
   const connection = await db.connect();
   await connection.run("pragma force_compression = 'uncompressed'");
   // One customer among 20,000, with 10 readings: a purge deletes a few rows scattered over a row group.
-  await connection.run(`create table readings as select case when i % 2000 = 7 then '${EMAIL}' else 'customer' || i || '@example.org' end as "user", i as ts from range(20000) t(i)`);
+  await connection.run(
+    `create table readings as select case when i % 2000 = 7 then '${EMAIL}' else 'customer' || i || '@example.org' end as "user", i as ts from range(20000) t(i)`,
+  );
   await connection.run('checkpoint');
   return { db, connection };
 }
@@ -36,7 +38,9 @@ describe('a row deleted from a DuckDB database file', () => {
     await connection.run('checkpoint');
     await connection.run('vacuum');
     await connection.run('checkpoint');
-    expect((await connection.runAndReadAll(`select count(*) from readings where "user" = '${EMAIL}'`)).getRowsJS()).toEqual([[0n]]);
+    expect(
+      (await connection.runAndReadAll(`select count(*) from readings where "user" = '${EMAIL}'`)).getRowsJS(),
+    ).toEqual([[0n]]);
     expect(copiesIn(file)).toBe(10);
     connection.closeSync();
     db.closeSync();

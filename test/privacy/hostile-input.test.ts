@@ -10,7 +10,12 @@ import { REPO_ROOT, cli, copyStediProject, tempDir, type CliRun } from '../helpe
 // Every string here could end a SQL literal or identifier, or start a comment or a second statement.
 const PAYLOAD = `x'"; drop table stedi.stedi.sentinel; --`;
 const CRASH = 'unexpected failure inside stedi-models';
-const SAMPLE_CUSTOMERS = readFileSync(path.join(REPO_ROOT, 'data/landing/customer/landing/customer-1690000000000.json'), 'utf8').trim().split('\n').length;
+const SAMPLE_CUSTOMERS = readFileSync(
+  path.join(REPO_ROOT, 'data/landing/customer/landing/customer-1690000000000.json'),
+  'utf8',
+)
+  .trim()
+  .split('\n').length;
 
 async function query(database: string, sql: string): Promise<Array<Record<string, unknown>>> {
   const adapter = await DuckDbAdapter.open({ path: database, settings: {} }, '/');
@@ -60,11 +65,15 @@ describe('values that reach SQL are quoted by the engine rules', () => {
     cpSync(path.join(REPO_ROOT, 'data/landing'), root, { recursive: true });
     const run = await cli(['run', '--vars', JSON.stringify({ landing_root: root })], { cwd: project, env: env() });
     expect(run.code, run.stderr).toBe(0);
-    expect((await query(database, 'select count(*) as n from stedi.stedi.customer_landing'))[0]!.n).toBe(SAMPLE_CUSTOMERS);
+    expect((await query(database, 'select count(*) as n from stedi.stedi.customer_landing'))[0]!.n).toBe(
+      SAMPLE_CUSTOMERS,
+    );
     // The executed statement holds the path as one string literal, its quote doubled.
     const statements = readFileSync(path.join(project, 'target/run/sources/landing/customer_landing.sql'), 'utf8');
     // The files are read from the listing taken before the load: each path one literal, its quote doubled.
-    expect(statements).toContain(`read_text(['${root.replaceAll("'", "''")}/customer/landing/customer-1690000000000.json']::varchar[])`);
+    expect(statements).toContain(
+      `read_text(['${root.replaceAll("'", "''")}/customer/landing/customer-1690000000000.json']::varchar[])`,
+    );
     await sentinelStands();
   });
 
@@ -83,14 +92,25 @@ describe('values that reach SQL are quoted by the engine rules', () => {
   it(`keeps model and column descriptions with ' " ; and -- out of the statements`, async () => {
     const hostile = copyStediProject();
     edit(hostile, 'models/trusted/_trusted.yml', 'Customers who agreed', `${PAYLOAD} Customers who agreed`);
-    edit(hostile, 'models/trusted/_trusted.yml', "description: Customer's full name (direct identifier).", `description: "${PAYLOAD.replaceAll('"', '\\"')}"`);
+    edit(
+      hostile,
+      'models/trusted/_trusted.yml',
+      "description: Customer's full name (direct identifier).",
+      `description: "${PAYLOAD.replaceAll('"', '\\"')}"`,
+    );
     const db = path.join(hostile, 'target/db/stedi.duckdb');
     const run = await cli(['run'], { cwd: hostile, env: { STEDI_DUCKDB_PATH: db } });
     expect(run.code, run.stderr).toBe(0);
     // The compiled SQL is exactly that of the unchanged project: descriptions reach the manifest and docs only.
     const plain = copyStediProject();
     for (const dir of [hostile, plain]) expect((await cli(['compile'], { cwd: dir, env: {} })).code).toBe(0);
-    for (const model of ['trusted/customer_trusted', 'trusted/accelerometer_trusted', 'curated/customer_curated', 'trusted/step_trainer_trusted', 'curated/machine_learning_curated']) {
+    for (const model of [
+      'trusted/customer_trusted',
+      'trusted/accelerometer_trusted',
+      'curated/customer_curated',
+      'trusted/step_trainer_trusted',
+      'curated/machine_learning_curated',
+    ]) {
       const file = `target/compiled/models/${model}.sql`;
       expect(readFileSync(path.join(hostile, file), 'utf8'), file).toBe(readFileSync(path.join(plain, file), 'utf8'));
     }
@@ -104,14 +124,21 @@ describe('values that reach SQL are quoted by the engine rules', () => {
   it("quotes the pseudonym salt as one string literal: the pseudonym is sha256 of the salt's exact characters", async () => {
     const salt = `pe'pp"er; --`;
     const db = path.join(project, 'target/pseudonym/stedi.duckdb');
-    const run = await cli(['run', '--vars', '{ml_customer_pseudonym: true}'], { cwd: project, env: { STEDI_DUCKDB_PATH: db, STEDI_SECRET_PSEUDONYM_SALT: salt } });
+    const run = await cli(['run', '--vars', '{ml_customer_pseudonym: true}'], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: db, STEDI_SECRET_PSEUDONYM_SALT: salt },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const [row] = await query(
       db,
       `select m.customer_pseudonym as p, a."user" as u from stedi.stedi.machine_learning_curated as m
        join stedi.stedi.accelerometer_trusted as a using ("timestamp", x, y, z) limit 1`,
     );
-    expect(row!.p).toBe(createHash('sha256').update(`${salt}:${String(row!.u)}`).digest('hex'));
+    expect(row!.p).toBe(
+      createHash('sha256')
+        .update(`${salt}:${String(row!.u)}`)
+        .digest('hex'),
+    );
     await sentinelStands();
   });
 
@@ -128,8 +155,13 @@ describe('values that reach SQL are quoted by the engine rules', () => {
     const run = await cli(['run', '--vars', JSON.stringify({ consent_cutoff: PAYLOAD })], { cwd: project, env: env() });
     expectUsageError(run, 'var consent_cutoff must be one of any, as_of');
     // At the model's line, in our words: not nunjucks' wrapper naming the error class.
-    const line = readFileSync(path.join(project, 'models/trusted/accelerometer_trusted.sql'), 'utf8').split('\n').findIndex((l) => l.includes('var_choice(')) + 1;
-    expect(run.stderr).toMatch(new RegExp(`models/trusted/accelerometer_trusted\\.sql:${line}:\\d+: var consent_cutoff must be one of`));
+    const line =
+      readFileSync(path.join(project, 'models/trusted/accelerometer_trusted.sql'), 'utf8')
+        .split('\n')
+        .findIndex((l) => l.includes('var_choice(')) + 1;
+    expect(run.stderr).toMatch(
+      new RegExp(`models/trusted/accelerometer_trusted\\.sql:${line}:\\d+: var consent_cutoff must be one of`),
+    );
     expect(run.stderr).not.toContain('CompilerErrorRaised');
     await sentinelStands();
   });
@@ -143,11 +175,28 @@ describe('on Athena, the landing location is quoted by Hive rules in CREATE EXTE
   ])('with %s, the statement parses and its location is the literal path', async (_, root) => {
     const project = copyStediProject();
     const env = { STEDI_S3_STAGING_DIR: 's3://results-bucket/athena/', STEDI_S3_DATA_DIR: 's3://data-bucket/stedi/' };
-    const run = await cli(['run', '--target', 'prod', '--dry-run', '--select', 'customer_landing', '--vars', JSON.stringify({ landing_root: root })], { cwd: project, env });
+    const run = await cli(
+      [
+        'run',
+        '--target',
+        'prod',
+        '--dry-run',
+        '--select',
+        'customer_landing',
+        '--vars',
+        JSON.stringify({ landing_root: root }),
+      ],
+      { cwd: project, env },
+    );
     expect(run.code, run.stderr).toBe(0);
-    const [create] = statementsOfRunFile(readFileSync(path.join(project, 'target/run/sources/landing/customer_landing.sql'), 'utf8')).filter((s) => /^create external table/i.test(s));
+    const [create] = statementsOfRunFile(
+      readFileSync(path.join(project, 'target/run/sources/landing/customer_landing.sql'), 'utf8'),
+    ).filter((s) => /^create external table/i.test(s));
     expect(athenaSyntaxProblems(create!)).toEqual([]);
-    const tokens = new HiveSQL().getAllTokens(create!).map((t) => t.text ?? '').filter((t) => t.trim() !== '');
+    const tokens = new HiveSQL()
+      .getAllTokens(create!)
+      .map((t) => t.text ?? '')
+      .filter((t) => t.trim() !== '');
     const literal = tokens[tokens.findIndex((t) => /^location$/i.test(t)) + 1]!;
     // Hive reads a string literal by removing its quotes and resolving backslash escapes.
     expect(literal.slice(1, -1).replace(/\\(.)/g, '$1')).toBe(`${root}/customer/landing/`);
@@ -166,30 +215,44 @@ describe('invalid names, paths and vars give a clear error, never a stack trace'
     const project = copyStediProject();
     writeFileSync(path.join(project, file), text);
     const run = await cli(['compile'], { cwd: project, env: {} });
-    expectUsageError(run, `${file}: a `, "name comes from its file name and must be letters, digits and _ only");
+    expectUsageError(run, `${file}: a `, 'name comes from its file name and must be letters, digits and _ only');
   });
 
   it('a model name in a schema yml with a quote: exit 2 naming the file and key', async () => {
     const project = copyStediProject();
     edit(project, 'models/trusted/_trusted.yml', '- name: customer_trusted', `- name: "customer_trusted'; --"`);
-    expectUsageError(await cli(['compile'], { cwd: project, env: {} }), 'models/trusted/_trusted.yml:4: models[0].name: must be letters, digits and _ only');
+    expectUsageError(
+      await cli(['compile'], { cwd: project, env: {} }),
+      'models/trusted/_trusted.yml:4: models[0].name: must be letters, digits and _ only',
+    );
   });
 
   it('a source column name with a quote: exit 2 naming the file and key', async () => {
     const project = copyStediProject();
     edit(project, 'models/landing/_landing.yml', 'name: customername,', 'name: "customer\\"name; --",');
-    expectUsageError(await cli(['compile'], { cwd: project, env: {} }), 'models/landing/_landing.yml:24: sources[0].tables[0].columns[0].name: must be letters, digits and _ only');
+    expectUsageError(
+      await cli(['compile'], { cwd: project, env: {} }),
+      'models/landing/_landing.yml:24: sources[0].tables[0].columns[0].name: must be letters, digits and _ only',
+    );
   });
 
   it('a schema with a quote in profiles.yml: exit 2 naming the key', async () => {
     const project = copyStediProject();
     edit(project, 'profiles.yml', 'schema: stedi', `schema: "st'edi"`);
-    expectUsageError(await cli(['compile'], { cwd: project, env: {} }), 'profiles.yml: stedi.outputs.dev.schema: must be letters, digits and _ only');
+    expectUsageError(
+      await cli(['compile'], { cwd: project, env: {} }),
+      'profiles.yml: stedi.outputs.dev.schema: must be letters, digits and _ only',
+    );
   });
 
   it('a DuckDB setting DuckDB refuses in profiles.yml: exit 2, the database named', async () => {
     const project = copyStediProject();
-    edit(project, 'profiles.yml', 'threads: 4\n', `threads: 4\n      settings: { memory_limit: "1GB'; drop table x; --" }\n`);
+    edit(
+      project,
+      'profiles.yml',
+      'threads: 4\n',
+      `threads: 4\n      settings: { memory_limit: "1GB'; drop table x; --" }\n`,
+    );
     expectUsageError(await cli(['run'], { cwd: project, env: {} }), 'Cannot open DuckDB database');
   });
 
@@ -197,13 +260,33 @@ describe('invalid names, paths and vars give a clear error, never a stack trace'
     ['--vars that is not a mapping', ['run', '--vars', '[1, 2]'], '--vars: expected a mapping'],
     ['--vars that is not YAML', ['run', '--vars', '{a: ['], '--vars: not valid YAML or JSON'],
     ['a null landing_root', ['run', '--vars', '{landing_root: null}'], 'models/landing/_landing.yml'],
-    ['--threads that is not a number', ['run', '--threads', 'many'], "option '--threads <n>' argument 'many' is invalid"],
-    ['--timeout that is not a number', ['run', '--timeout', 'soon'], "option '--timeout <seconds>' argument 'soon' is invalid"],
-    ['--customers that is not a number', ['generate-data', '--out', 'x', '--customers', 'lots'], "argument 'lots' is invalid"],
+    [
+      '--threads that is not a number',
+      ['run', '--threads', 'many'],
+      "option '--threads <n>' argument 'many' is invalid",
+    ],
+    [
+      '--timeout that is not a number',
+      ['run', '--timeout', 'soon'],
+      "option '--timeout <seconds>' argument 'soon' is invalid",
+    ],
+    [
+      '--customers that is not a number',
+      ['generate-data', '--out', 'x', '--customers', 'lots'],
+      "argument 'lots' is invalid",
+    ],
     ['an unknown target', ['run', '--target', `x'; --`], "no target named 'x'; --'"],
     ['an unknown command option', ['run', '--frobnicate'], "unknown option '--frobnicate'"],
-    ['a --junit path under a file', ['build', '--select', 'customer_landing', '--junit', '/dev/null/junit.xml'], "'/dev/null"],
-    ['a generate-data --out under a file', ['generate-data', '--out', '/dev/null/landing', '--customers', '1'], "'/dev/null"],
+    [
+      'a --junit path under a file',
+      ['build', '--select', 'customer_landing', '--junit', '/dev/null/junit.xml'],
+      "'/dev/null",
+    ],
+    [
+      'a generate-data --out under a file',
+      ['generate-data', '--out', '/dev/null/landing', '--customers', '1'],
+      "'/dev/null",
+    ],
   ])('%s: exit 2 naming it', async (_, args, message) => {
     const project = copyStediProject();
     expectUsageError(await cli(args, { cwd: project, env: {} }), message);

@@ -1,6 +1,15 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT, tempDir } from '../helpers/stedi-project.js';
@@ -31,7 +40,11 @@ function filesUnder(dir: string): string[] {
 /** A hash of everything the compiled output depends on: the sources, the compiler settings and the Node version. */
 function sourcesHash(): string {
   const hash = createHash('sha256').update(process.version);
-  for (const file of [...filesUnder(path.join(REPO_ROOT, 'src')), path.join(REPO_ROOT, 'tsconfig.json'), path.join(REPO_ROOT, 'tsconfig.build.json')]) {
+  for (const file of [
+    ...filesUnder(path.join(REPO_ROOT, 'src')),
+    path.join(REPO_ROOT, 'tsconfig.json'),
+    path.join(REPO_ROOT, 'tsconfig.build.json'),
+  ]) {
     hash.update(path.relative(REPO_ROOT, file)).update('\0').update(readFileSync(file)).update('\0');
   }
   return hash.digest('hex').slice(0, 16);
@@ -45,13 +58,21 @@ export function compileCli(): CompiledCli {
   const dir = tempDir('stedi-cli-build-');
   const outDir = path.join(dir, 'dist');
   const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
-  const result = spawnSync(process.execPath, [tsc, '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'], { encoding: 'utf8' });
+  const result = spawnSync(
+    process.execPath,
+    [tsc, '-p', path.join(REPO_ROOT, 'tsconfig.build.json'), '--outDir', outDir, '--sourceMap', 'false'],
+    { encoding: 'utf8' },
+  );
   const main = path.join(outDir, 'cli/main.js');
-  if (!existsSync(main)) throw new Error(`compiling src/ for the child-process tests wrote no ${main}:\n${result.stdout}${result.stderr}`);
+  if (!existsSync(main))
+    throw new Error(`compiling src/ for the child-process tests wrote no ${main}:\n${result.stdout}${result.stderr}`);
   symlinkSync(path.join(REPO_ROOT, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   writeFileSync(path.join(dir, 'package.json'), '{ "type": "module", "private": true }\n');
   // Written last and moved into place whole: a folder under the cached name is always complete.
-  writeFileSync(entryIn(dir), "import { runCli } from './dist/cli/main.js';\n\nprocess.exitCode = await runCli(process.argv.slice(2));\n");
+  writeFileSync(
+    entryIn(dir),
+    "import { runCli } from './dist/cli/main.js';\n\nprocess.exitCode = await runCli(process.argv.slice(2));\n",
+  );
   try {
     renameSync(dir, cached);
   } catch {
@@ -74,7 +95,11 @@ export interface ChildRun {
 }
 
 /** Starts `node <entry> <args>` in a folder, collecting its output. */
-export function spawnCli(cli: CompiledCli, args: readonly string[], options: { cwd: string; env?: Record<string, string> }): ChildRun {
+export function spawnCli(
+  cli: CompiledCli,
+  args: readonly string[],
+  options: { cwd: string; env?: Record<string, string> },
+): ChildRun {
   mkdirSync(options.cwd, { recursive: true });
   const child = spawn(process.execPath, [cli.entry, ...args], {
     cwd: options.cwd,
@@ -87,12 +112,20 @@ export function spawnCli(cli: CompiledCli, args: readonly string[], options: { c
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const w of waiters.splice(0)) {
-      if (stdout.split('\n').slice(0, -1).some((line) => w.pattern.test(line))) w.resolve();
+      if (
+        stdout
+          .split('\n')
+          .slice(0, -1)
+          .some((line) => w.pattern.test(line))
+      )
+        w.resolve();
       else waiters.push(w);
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })),
+  );
   return {
     child,
     stdout: () => stdout,
@@ -100,7 +133,13 @@ export function spawnCli(cli: CompiledCli, args: readonly string[], options: { c
     exited,
     lineMatching: (pattern) =>
       new Promise<void>((resolve) => {
-        if (stdout.split('\n').slice(0, -1).some((line) => pattern.test(line))) resolve();
+        if (
+          stdout
+            .split('\n')
+            .slice(0, -1)
+            .some((line) => pattern.test(line))
+        )
+          resolve();
         else waiters.push({ pattern, resolve });
       }),
   };

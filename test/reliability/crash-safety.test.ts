@@ -51,12 +51,18 @@ describe('a run killed with SIGKILL', () => {
     project = copyStediProject();
     // "Old": the database as a completed run on data set A left it.
     oldDatabase = path.join(project, 'target/old/stedi.duckdb');
-    const old = await cli(['run', '--vars', JSON.stringify({ landing_root: path.join(data, 'a') })], { cwd: project, env: { STEDI_DUCKDB_PATH: oldDatabase } });
+    const old = await cli(['run', '--vars', JSON.stringify({ landing_root: path.join(data, 'a') })], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: oldDatabase },
+    });
     expect(old.code, old.stderr).toBe(0);
     oldState = await databaseState(oldDatabase);
     // "New": the same database after a completed run on data set B, timed in a child process like the killed ones.
     const cleanDatabase = copyOld('clean');
-    const run = spawnCli(compiled, ['run', '--vars', varsB], { cwd: project, env: { STEDI_DUCKDB_PATH: cleanDatabase } });
+    const run = spawnCli(compiled, ['run', '--vars', varsB], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: cleanDatabase },
+    });
     await run.lineMatching(/Running \d+ nodes/);
     const running = Date.now();
     const { code } = await run.exited;
@@ -72,7 +78,10 @@ describe('a run killed with SIGKILL', () => {
     return file;
   }
 
-  async function killedRun(name: string, killWhen: (run: ReturnType<typeof spawnCli>) => Promise<void>): Promise<{ trial: Trial; database: string }> {
+  async function killedRun(
+    name: string,
+    killWhen: (run: ReturnType<typeof spawnCli>) => Promise<void>,
+  ): Promise<{ trial: Trial; database: string }> {
     const database = copyOld(name);
     const run = spawnCli(compiled, ['run', '--vars', varsB], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
     let running: number | undefined;
@@ -94,16 +103,22 @@ describe('a run killed with SIGKILL', () => {
         moment: `${name} (${ended.signal ?? `exit ${ended.code}`})`,
         killed,
         finishedAfter: !killed && running !== undefined ? Date.now() - running : undefined,
-        verdicts: compareWithOldAndNew(oldState, after, newState), reportedOk, leftovers: temporaryRelations(after),
+        verdicts: compareWithOldAndNew(oldState, after, newState),
+        reportedOk,
+        leftovers: temporaryRelations(after),
       },
     };
   }
 
   it('the two data sets give different contents in every zone relation', () => {
-    const differing = [...oldState].filter(([name, old]) => newState.get(name)?.checksum !== old.checksum).map(([name]) => name);
+    const differing = [...oldState]
+      .filter(([name, old]) => newState.get(name)?.checksum !== old.checksum)
+      .map(([name]) => name);
     // The rejects tables are empty in both, and the seed identifier_columns (loaded for machine_learning_curated's
     // audit) is the same CSV; every other relation must differ, or "old or new" would prove nothing.
-    expect(differing.sort()).toEqual([...oldState.keys()].filter((n) => !n.endsWith('_rejects') && n !== 'stedi.identifier_columns').sort());
+    expect(differing.sort()).toEqual(
+      [...oldState.keys()].filter((n) => !n.endsWith('_rejects') && n !== 'stedi.identifier_columns').sort(),
+    );
     expect(temporaryRelations(newState)).toEqual([]);
   });
 
@@ -125,10 +140,13 @@ describe('a run killed with SIGKILL', () => {
       // since a loaded machine makes it vary.
       ...Array.from({ length: TIMED_KILLS }, (_, i): [string, (run: ReturnType<typeof spawnCli>) => Promise<void>] => {
         const fraction = (i + 0.5) / TIMED_KILLS;
-        return [`at ${(fraction * 100).toFixed(0)}% of the run`, async (run) => {
-          await run.lineMatching(/Running \d+ nodes/);
-          await sleep(Math.round(fraction * span));
-        }];
+        return [
+          `at ${(fraction * 100).toFixed(0)}% of the run`,
+          async (run) => {
+            await run.lineMatching(/Running \d+ nodes/);
+            await sleep(Math.round(fraction * span));
+          },
+        ];
       }),
     ];
     const trials: Trial[] = [];
@@ -140,7 +158,8 @@ describe('a run killed with SIGKILL', () => {
       if (trial.finishedAfter !== undefined) span = Math.min(span, trial.finishedAfter);
       const bad = [...trial.verdicts].filter(([, v]) => v === 'missing' || v === 'partial');
       expect(bad, trial.moment).toEqual([]);
-      for (const name of trial.reportedOk) expect(trial.verdicts.get(name), `${trial.moment}: ${name} was reported OK`).toBe('new');
+      for (const name of trial.reportedOk)
+        expect(trial.verdicts.get(name), `${trial.moment}: ${name} was reported OK`).toBe('new');
       // The next run repairs everything: it completes, and the database equals a clean run's, leftovers gone.
       const next = await cli(['run', '--vars', varsB], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
       expect(next.code, `${trial.moment}: ${next.stderr}`).toBe(0);
@@ -151,7 +170,12 @@ describe('a run killed with SIGKILL', () => {
     console.log(
       `crash safety: ${kills} kills (${trials.length} attempts) over a run of ${runSpan} ms, last measured ${span} ms (${CUSTOMERS} customers per data set); ` +
         `kills, checks and recovery runs took ${((Date.now() - started) / 1000).toFixed(1)} s\n` +
-        trials.map((t, i) => `  ${t.moment}: ${newCounts[i]} of ${t.verdicts.size} relations new${t.leftovers.length ? `, leftovers ${t.leftovers.join(', ')}` : ''}`).join('\n'),
+        trials
+          .map(
+            (t, i) =>
+              `  ${t.moment}: ${newCounts[i]} of ${t.verdicts.size} relations new${t.leftovers.length ? `, leftovers ${t.leftovers.join(', ')}` : ''}`,
+          )
+          .join('\n'),
     );
     // What the order of events guarantees, whatever the machine's speed: a run killed at spawn published nothing; a
     // run killed at the line "n of 8" was still running (8 nodes had not all reported) and had published at least
@@ -160,9 +184,14 @@ describe('a run killed with SIGKILL', () => {
     // assertion counts them.
     const ordered = trials.slice(0, LINE_MOMENTS);
     expect(newCounts[0], ordered[0]!.moment).toBe(0);
-    expect(ordered.filter((t) => /"[1-7] of 8"|"Running"|at spawn/.test(t.moment)).map((t) => `${t.moment}: ${t.killed ? 'killed' : 'ended'}`)).toEqual(
+    expect(
+      ordered
+        .filter((t) => /"[1-7] of 8"|"Running"|at spawn/.test(t.moment))
+        .map((t) => `${t.moment}: ${t.killed ? 'killed' : 'ended'}`),
+    ).toEqual(
       ordered.filter((t) => /"[1-7] of 8"|"Running"|at spawn/.test(t.moment)).map((t) => `${t.moment}: killed`),
     );
-    for (let n = 1; n <= 7; n++) expect(newCounts[trials.findIndex((t) => t.moment.includes(`"${n} of 8"`))]).toBeGreaterThanOrEqual(n);
+    for (let n = 1; n <= 7; n++)
+      expect(newCounts[trials.findIndex((t) => t.moment.includes(`"${n} of 8"`))]).toBeGreaterThanOrEqual(n);
   }, 600_000); // 26 killed runs and their recoveries: a bound on a hung run, not a speed check
 });

@@ -16,7 +16,9 @@ export async function databaseState(databasePath: string): Promise<Map<string, R
     const state = new Map<string, RelationChecksum>();
     for (const { c, s, t } of relations) {
       const name = [c, s, t].map((part) => `"${String(part).replaceAll('"', '""')}"`).join('.');
-      const [row] = await adapter.query(`select count(*) as n, coalesce(sum(hash(r)), 0)::varchar as h from ${name} as r`);
+      const [row] = await adapter.query(
+        `select count(*) as n, coalesce(sum(hash(r)), 0)::varchar as h from ${name} as r`,
+      );
       state.set(`${String(s)}.${String(t)}`, { rows: Number(row!.n), checksum: String(row!.h) });
     }
     return state;

@@ -38,12 +38,16 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('a run stopped with %s', (signal) 
     expect(ended.signal, 'the query in flight was not stopped: the run had to be killed').toBeNull();
     expect(ended.code, run.stderr()).toBe(EXPECTED_CODE[signal]);
     expect(run.stdout()).toMatch(/ERROR slow_model/);
-    const results = JSON.parse(readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as { results: Array<{ name: string; status: string; message: string | null }> };
+    const results = JSON.parse(readFileSync(path.join(project, 'target/run_results.json'), 'utf8')) as {
+      results: Array<{ name: string; status: string; message: string | null }>;
+    };
     const slow = results.results.find((r) => r.name === 'slow_model')!;
     expect(slow.status).toBe('error');
     expect(slow.message).toMatch(/cancelled/);
     // The eight STEDI nodes, and the seed identifier_columns that machine_learning_curated's audit reads.
-    expect(results.results.filter((r) => r.name !== 'slow_model').map((r) => r.status)).toEqual(Array(9).fill('success'));
+    expect(results.results.filter((r) => r.name !== 'slow_model').map((r) => r.status)).toEqual(
+      Array(9).fill('success'),
+    );
     const state = await databaseState(database);
     expect(temporaryRelations(state)).toEqual([]);
     expect(state.has('stedi.slow_model')).toBe(false);
@@ -68,11 +72,16 @@ describe.each(['SIGINT', 'SIGTERM'] as const)('a run stopped with %s', (signal) 
       return file;
     };
     const clean = copy('clean');
-    expect((await cli(['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: clean } })).code).toBe(0);
+    expect((await cli(['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: clean } })).code).toBe(
+      0,
+    );
     const fresh = await databaseState(clean);
 
     const database = copy('signalled');
-    const run = spawnCli(compiled, ['run', ...select, ...newVars], { cwd: project, env: { STEDI_DUCKDB_PATH: database } });
+    const run = spawnCli(compiled, ['run', ...select, ...newVars], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: database },
+    });
     await run.lineMatching(/Running \d+ nodes/);
     run.child.kill(signal);
     const ended = await run.exited;

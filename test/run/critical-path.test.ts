@@ -31,32 +31,68 @@ class VirtualClock {
 
 function model(name: string, refs: string[]): ModelNode {
   return {
-    kind: 'model', uniqueId: name, name, filePath: `models/${name}.sql`, description: '', tags: [], rawSql: '',
-    config: { materialized: 'table', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [], vacuumMaxSnapshotAgeSeconds: 14_400 },
-    relation: { schema: 's', identifier: name }, columns: [], dependsOn: [], refs, sources: [], varsUsed: [], macrosUsed: [], declaredTests: [],
+    kind: 'model',
+    uniqueId: name,
+    name,
+    filePath: `models/${name}.sql`,
+    description: '',
+    tags: [],
+    rawSql: '',
+    config: {
+      materialized: 'table',
+      tags: [],
+      enabled: true,
+      privacy: [],
+      incrementalStrategy: 'append',
+      onSchemaChange: 'fail',
+      postHook: [],
+      vacuumMaxSnapshotAgeSeconds: 14_400,
+    },
+    relation: { schema: 's', identifier: name },
+    columns: [],
+    dependsOn: [],
+    refs,
+    sources: [],
+    varsUsed: [],
+    macrosUsed: [],
+    declaredTests: [],
   };
 }
 
 /** The STEDI DAG, with the landing sources as models so that every node is a query. */
-const STEDI = Graph.build([
-  model('customer_landing', []), model('accelerometer_landing', []), model('step_trainer_landing', []),
-  model('customer_trusted', ['customer_landing']),
-  model('accelerometer_trusted', ['accelerometer_landing', 'customer_trusted']),
-  model('customer_curated', ['customer_trusted', 'accelerometer_trusted']),
-  model('step_trainer_trusted', ['step_trainer_landing', 'customer_curated']),
-  model('machine_learning_curated', ['step_trainer_trusted', 'accelerometer_trusted']),
-], []).graph!;
+const STEDI = Graph.build(
+  [
+    model('customer_landing', []),
+    model('accelerometer_landing', []),
+    model('step_trainer_landing', []),
+    model('customer_trusted', ['customer_landing']),
+    model('accelerometer_trusted', ['accelerometer_landing', 'customer_trusted']),
+    model('customer_curated', ['customer_trusted', 'accelerometer_trusted']),
+    model('step_trainer_trusted', ['step_trainer_landing', 'customer_curated']),
+    model('machine_learning_curated', ['step_trainer_trusted', 'accelerometer_trusted']),
+  ],
+  [],
+).graph!;
 
 /** 200 models: 10 independent chains of 20, each chain fanning in to one final model (201 in all). */
-const WIDE = Graph.build([
-  ...Array.from({ length: 10 }, (_, c) => Array.from({ length: 20 }, (_, i) => model(`c${c}_m${i}`, i === 0 ? [] : [`c${c}_m${i - 1}`]))).flat(),
-  model('fan_in', Array.from({ length: 10 }, (_, c) => `c${c}_m19`)),
-], []).graph!;
+const WIDE = Graph.build(
+  [
+    ...Array.from({ length: 10 }, (_, c) =>
+      Array.from({ length: 20 }, (_, i) => model(`c${c}_m${i}`, i === 0 ? [] : [`c${c}_m${i - 1}`])),
+    ).flat(),
+    model(
+      'fan_in',
+      Array.from({ length: 10 }, (_, c) => `c${c}_m19`),
+    ),
+  ],
+  [],
+).graph!;
 
 /** The longest path through the DAG, in nodes: no schedule can beat it. */
 function criticalPathLength(graph: Graph): number {
   const depth = new Map<string, number>();
-  for (const id of graph.order) depth.set(id, 1 + Math.max(0, ...[...graph.parents.get(id)!].map((p) => depth.get(p)!)));
+  for (const id of graph.order)
+    depth.set(id, 1 + Math.max(0, ...[...graph.parents.get(id)!].map((p) => depth.get(p)!)));
   return Math.max(...depth.values());
 }
 

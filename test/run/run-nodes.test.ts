@@ -5,14 +5,39 @@ import { runNodes } from '../../src/run/run-nodes.js';
 
 function model(name: string, refs: string[]): ModelNode {
   return {
-    kind: 'model', uniqueId: name, name, filePath: `models/${name}.sql`, description: '', tags: [], rawSql: '',
-    config: { materialized: 'table', tags: [], enabled: true, privacy: [], incrementalStrategy: 'append', onSchemaChange: 'fail', postHook: [], vacuumMaxSnapshotAgeSeconds: 14_400 }, relation: { schema: 's', identifier: name }, columns: [],
-    dependsOn: [], refs, sources: [], varsUsed: [], macrosUsed: [], declaredTests: [],
+    kind: 'model',
+    uniqueId: name,
+    name,
+    filePath: `models/${name}.sql`,
+    description: '',
+    tags: [],
+    rawSql: '',
+    config: {
+      materialized: 'table',
+      tags: [],
+      enabled: true,
+      privacy: [],
+      incrementalStrategy: 'append',
+      onSchemaChange: 'fail',
+      postHook: [],
+      vacuumMaxSnapshotAgeSeconds: 14_400,
+    },
+    relation: { schema: 's', identifier: name },
+    columns: [],
+    dependsOn: [],
+    refs,
+    sources: [],
+    varsUsed: [],
+    macrosUsed: [],
+    declaredTests: [],
   };
 }
 
 // a -> b -> c, a -> d, e (independent); ids are the names, to keep assertions short.
-const fixed = Graph.build([model('a', []), model('b', ['a']), model('c', ['b']), model('d', ['a']), model('e', [])], []).graph!;
+const fixed = Graph.build(
+  [model('a', []), model('b', ['a']), model('c', ['b']), model('d', ['a']), model('e', [])],
+  [],
+).graph!;
 
 describe('runNodes', () => {
   it('skips the descendants of a failed node and runs the independent ones', async () => {
@@ -69,14 +94,23 @@ describe('runNodes', () => {
 
   it('runs what waits for a test switched off by its author, and skips what waits for one that could not run', async () => {
     // off -> after_off, missing -> after_missing
-    const graph = Graph.build([model('off', []), model('after_off', ['off']), model('missing', []), model('after_missing', ['missing'])], []).graph!;
+    const graph = Graph.build(
+      [model('off', []), model('after_off', ['off']), model('missing', []), model('after_missing', ['missing'])],
+      [],
+    ).graph!;
     const results = await runNodes({
       graph,
       ids: graph.order,
       threads: 2,
       work: async (id) => {
         if (id === 'off') return { status: 'skipped', skip: 'switched_off', description: id, message: 'off by a var' };
-        if (id === 'missing') return { status: 'skipped', skip: 'relation_missing', description: id, message: 'relation s.x does not exist' };
+        if (id === 'missing')
+          return {
+            status: 'skipped',
+            skip: 'relation_missing',
+            description: id,
+            message: 'relation s.x does not exist',
+          };
         return { description: id };
       },
     });

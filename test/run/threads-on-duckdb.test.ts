@@ -4,7 +4,12 @@ import { executeProject } from '../../src/run/run-project.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
 // Four independent models. Their CREATE TABLE statements are recognised by the marker in their query.
-const MODELS = Object.fromEntries(['a', 'b', 'c', 'd'].map((name) => [`models/${name}.sql`, `{{ config(materialized='table') }}\nselect '${name}' as model, 'thread-marker' as marker`]));
+const MODELS = Object.fromEntries(
+  ['a', 'b', 'c', 'd'].map((name) => [
+    `models/${name}.sql`,
+    `{{ config(materialized='table') }}\nselect '${name}' as model, 'thread-marker' as marker`,
+  ]),
+);
 const isModelWrite = (sql: string) => /^create table [\s\S]*'thread-marker'/i.test(sql);
 
 /**
@@ -21,9 +26,14 @@ function watchModelWrites(barrier?: number): { most: () => number; seen: () => n
   let release: () => void = () => undefined;
   const allThere = new Promise<void>((resolve) => (release = resolve));
   // One wait for the whole run: once it is over, every write still waiting fails at once.
-  const broken = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`only ${most} model writes ever ran at once, not ${barrier}`)), 30_000).unref());
+  const broken = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`only ${most} model writes ever ran at once, not ${barrier}`)), 30_000).unref(),
+  );
   broken.catch(() => undefined);
-  vi.spyOn(DuckDBConnection.prototype, 'runAndReadAll').mockImplementation(async function (this: DuckDBConnection, ...args: Parameters<DuckDBConnection['runAndReadAll']>) {
+  vi.spyOn(DuckDBConnection.prototype, 'runAndReadAll').mockImplementation(async function (
+    this: DuckDBConnection,
+    ...args: Parameters<DuckDBConnection['runAndReadAll']>
+  ) {
     if (!isModelWrite(String(args[0]))) return original.apply(this, args);
     seen++;
     most = Math.max(most, ++running);
@@ -47,7 +57,9 @@ describe('--threads on DuckDB', () => {
     const dir = fixtureProject(MODELS);
     const watch = watchModelWrites(4);
     const outcome = await executeProject('run', { projectDir: dir, threads: 4 });
-    expect(outcome.results.map((r) => [r.name, r.status]).sort()).toEqual(['a', 'b', 'c', 'd'].map((name) => [name, 'success']));
+    expect(outcome.results.map((r) => [r.name, r.status]).sort()).toEqual(
+      ['a', 'b', 'c', 'd'].map((name) => [name, 'success']),
+    );
     expect(watch.most()).toBe(4);
   });
 

@@ -5,6 +5,7 @@ import fc from 'fast-check';
 // prints the seed and the counterexample's path when a property fails; STEDI_PROPERTY_SEED=<seed> replays it.
 const PINNED_IN_CI = 20_261_202;
 const given = process.env.STEDI_PROPERTY_SEED;
-const seed = given !== undefined ? Number(given) : process.env.CI ? PINNED_IN_CI : (Date.now() ^ (process.pid << 8)) | 0;
+const seed =
+  given !== undefined ? Number(given) : process.env.CI ? PINNED_IN_CI : (Date.now() ^ (process.pid << 8)) | 0;
 if (!Number.isInteger(seed)) throw new Error(`STEDI_PROPERTY_SEED must be a whole number, got '${given}'`);
 fc.configureGlobal({ ...fc.readConfigureGlobal(), seed });

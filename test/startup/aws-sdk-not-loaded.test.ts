@@ -27,7 +27,9 @@ function staticPackages(entry: string): { packages: Set<string>; files: number }
 }
 
 const MAIN = path.join(REPO_ROOT, 'src/cli/main.ts');
-const commandModules = [...readFileSync(MAIN, 'utf8').matchAll(COMMAND_IMPORT)].map((m) => path.resolve(path.dirname(MAIN), m[1]!.replace(/\.js$/, '.ts')));
+const commandModules = [...readFileSync(MAIN, 'utf8').matchAll(COMMAND_IMPORT)].map((m) =>
+  path.resolve(path.dirname(MAIN), m[1]!.replace(/\.js$/, '.ts')),
+);
 const command = (name: string) => path.join(REPO_ROOT, `src/cli/commands/${name}-command.ts`);
 
 describe('start-up', () => {
@@ -40,7 +42,10 @@ describe('start-up', () => {
   it('does not load the AWS SDK unless an Athena target is used', () => {
     for (const entry of [MAIN, ...commandModules]) {
       const { packages } = staticPackages(entry);
-      expect([...packages].filter((p) => p.startsWith('@aws-sdk/')), path.basename(entry)).toEqual([]);
+      expect(
+        [...packages].filter((p) => p.startsWith('@aws-sdk/')),
+        path.basename(entry),
+      ).toEqual([]);
     }
     const { packages, files } = staticPackages(command('run'));
     expect(files).toBeGreaterThan(20);
@@ -62,7 +67,10 @@ describe('start-up', () => {
   });
 
   it('requires @duckdb/node-api instead of importing it (an import lexes each of its ~100 re-exported files)', () => {
-    for (const name of ['run', 'debug', 'docs']) expect(staticPackages(command(name)).packages, name).not.toContain('@duckdb/node-api');
-    expect(readFileSync(path.join(REPO_ROOT, 'src/adapters/duckdb/duckdb-adapter.ts'), 'utf8')).toContain("createRequire(import.meta.url)('@duckdb/node-api')");
+    for (const name of ['run', 'debug', 'docs'])
+      expect(staticPackages(command(name)).packages, name).not.toContain('@duckdb/node-api');
+    expect(readFileSync(path.join(REPO_ROOT, 'src/adapters/duckdb/duckdb-adapter.ts'), 'utf8')).toContain(
+      "createRequire(import.meta.url)('@duckdb/node-api')",
+    );
   });
 });

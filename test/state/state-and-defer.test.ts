@@ -28,27 +28,47 @@ async function production(): Promise<{ project: string; prodDb: string; state: s
 describe('state-aware selection', () => {
   it('selects nothing as modified when nothing changed, and a model, its macro users and its descendants when they did', async () => {
     const { project, state } = await production();
-    const ls = (select: string) => cli(['ls', '--select', select, '--state', state, '--resource-type', 'model'], { cwd: project, env: {} });
+    const ls = (select: string) =>
+      cli(['ls', '--select', select, '--state', state, '--resource-type', 'model'], { cwd: project, env: {} });
     expect((await ls('state:modified')).stdout).toBe('');
     const file = path.join(project, 'models/curated/customer_curated.sql');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- a comment changes the SQL\n`);
     expect((await ls('state:modified')).stdout.trim().split('\n')).toEqual(['customer_curated']);
-    expect((await ls('state:modified+')).stdout.trim().split('\n').sort()).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
+    expect((await ls('state:modified+')).stdout.trim().split('\n').sort()).toEqual([
+      'customer_curated',
+      'machine_learning_curated',
+      'step_trainer_trusted',
+    ]);
     // A macro change marks every model that calls it.
     const macro = path.join(project, 'macros/consent.sql');
     writeFileSync(macro, `${readFileSync(macro, 'utf8')}\n{# changed #}\n`);
-    expect((await ls('state:modified')).stdout.trim().split('\n').sort()).toEqual(['accelerometer_trusted', 'customer_curated', 'customer_trusted', 'machine_learning_curated', 'step_trainer_trusted']);
+    expect((await ls('state:modified')).stdout.trim().split('\n').sort()).toEqual([
+      'accelerometer_trusted',
+      'customer_curated',
+      'customer_trusted',
+      'machine_learning_curated',
+      'step_trainer_trusted',
+    ]);
   });
 
   it('marks models that read a var whose value changed, and new models as state:new', async () => {
     const { project, state } = await production();
     const vars = ['--vars', '{ml_pairing: same_customer}'];
-    const modified = await cli(['ls', '--select', 'state:modified', '--state', state, ...vars, '--resource-type', 'model'], { cwd: project, env: {} });
+    const modified = await cli(
+      ['ls', '--select', 'state:modified', '--state', state, ...vars, '--resource-type', 'model'],
+      { cwd: project, env: {} },
+    );
     expect(modified.stdout.trim()).toBe('machine_learning_curated');
     // lookback_ms is read only when the table exists (is_incremental()); the parse pass must still see it.
-    const lookback = await cli(['ls', '--select', 'state:modified', '--state', state, '--vars', '{lookback_ms: 5}', '--resource-type', 'model'], { cwd: project, env: {} });
+    const lookback = await cli(
+      ['ls', '--select', 'state:modified', '--state', state, '--vars', '{lookback_ms: 5}', '--resource-type', 'model'],
+      { cwd: project, env: {} },
+    );
     expect(lookback.stdout.trim().split('\n').sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
-    writeFileSync(path.join(project, 'models/curated/new_model.sql'), "select 1 as id from {{ ref('customer_curated') }}");
+    writeFileSync(
+      path.join(project, 'models/curated/new_model.sql'),
+      "select 1 as id from {{ ref('customer_curated') }}",
+    );
     const added = await cli(['ls', '--select', 'state:new', '--state', state], { cwd: project, env: {} });
     expect(added.stdout.trim()).toBe('new_model');
   });
@@ -58,13 +78,26 @@ describe('state-aware selection', () => {
     const file = path.join(project, 'models/curated/customer_curated.sql');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- changed in a pull request\n`);
     const devDb = path.join(tempDir('stedi-dev-'), 'stedi.duckdb');
-    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: devDb } });
+    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: devDb },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    const built = readTargetJson(project, 'run_results.json').results.filter((r: { resource_type: string }) => r.resource_type === 'model').map((r: { name: string }) => r.name).sort();
+    const built = readTargetJson(project, 'run_results.json')
+      .results.filter((r: { resource_type: string }) => r.resource_type === 'model')
+      .map((r: { name: string }) => r.name)
+      .sort();
     expect(built).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
     // customer_trusted and accelerometer_trusted were read from production, not built in dev.
-    expect(await count(devDb, "select count(*) from information_schema.tables where table_name in ('customer_trusted', 'accelerometer_trusted')")).toEqual([0]);
-    expect(await count(devDb, 'select count(*) from stedi.stedi.machine_learning_curated')).toEqual(await count(prodDb, 'select count(*) from stedi.stedi.machine_learning_curated'));
+    expect(
+      await count(
+        devDb,
+        "select count(*) from information_schema.tables where table_name in ('customer_trusted', 'accelerometer_trusted')",
+      ),
+    ).toEqual([0]);
+    expect(await count(devDb, 'select count(*) from stedi.stedi.machine_learning_curated')).toEqual(
+      await count(prodDb, 'select count(*) from stedi.stedi.machine_learning_curated'),
+    );
   });
 
   it('refuses state selectors without --state and --defer without --state', async () => {
@@ -85,22 +118,35 @@ describe('--defer with downloaded artifacts', () => {
     const file = path.join(project, 'models/curated/customer_curated.sql');
     writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- changed in a pull request\n`);
     const devDb = path.join(tempDir('stedi-dev-'), 'stedi.duckdb');
-    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: devDb } });
+    const run = await cli(['build', '--select', 'state:modified+', '--state', state, '--defer'], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: devDb },
+    });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(await count(devDb, 'select count(*) from stedi.stedi.customer_curated')).toEqual(await count(path.join(state, 'stedi.duckdb'), 'select count(*) from stedi.stedi.customer_curated'));
+    expect(await count(devDb, 'select count(*) from stedi.stedi.customer_curated')).toEqual(
+      await count(path.join(state, 'stedi.duckdb'), 'select count(*) from stedi.stedi.customer_curated'),
+    );
   });
 
   it("names both places it looked when the state's database is in neither", async () => {
     const { project, prodDb, state } = await production();
     renameSync(prodDb, `${prodDb}.gone`);
-    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: path.join(tempDir('stedi-dev-'), 'stedi.duckdb') } });
+    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: path.join(tempDir('stedi-dev-'), 'stedi.duckdb') },
+    });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain(`--defer: the state's database ${prodDb} does not exist, nor does ${path.join(state, 'stedi.duckdb')}`);
+    expect(run.stderr).toContain(
+      `--defer: the state's database ${prodDb} does not exist, nor does ${path.join(state, 'stedi.duckdb')}`,
+    );
   });
 
   it('warns when the build would write into the database it defers to', async () => {
     const { project, prodDb, state } = await production();
-    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], { cwd: project, env: { STEDI_DUCKDB_PATH: prodDb } });
+    const run = await cli(['run', '--select', 'customer_curated', '--state', state, '--defer'], {
+      cwd: project,
+      env: { STEDI_DUCKDB_PATH: prodDb },
+    });
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(`warning: --defer: the state's database is this target's own database (${prodDb})`);
   });
@@ -114,12 +160,17 @@ describe('retry', () => {
     const good = readFileSync(file, 'utf8');
     writeFileSync(file, good.replace('select c.*', 'select c.*, no_such_column'));
     expect((await cli(['run'], { cwd: project, env })).code).toBe(1);
-    const failedSelectors = await cli(['ls', '--select', 'result:error', '--state', path.join(project, 'target'), '--resource-type', 'model'], { cwd: project, env });
+    const failedSelectors = await cli(
+      ['ls', '--select', 'result:error', '--state', path.join(project, 'target'), '--resource-type', 'model'],
+      { cwd: project, env },
+    );
     expect(failedSelectors.stdout.trim()).toBe('customer_curated');
     writeFileSync(file, good);
     const retry = await cli(['retry'], { cwd: project, env });
     expect(retry.code).toBe(0);
-    const names = readTargetJson(project, 'run_results.json').results.map((r: { name: string }) => r.name).sort();
+    const names = readTargetJson(project, 'run_results.json')
+      .results.map((r: { name: string }) => r.name)
+      .sort();
     expect(names).toEqual(['customer_curated', 'machine_learning_curated', 'step_trainer_trusted']);
   });
 
@@ -140,24 +191,33 @@ describe('retry', () => {
     expect(retry.code, retry.stdout).toBe(0);
     expect(await count(database, sql)).toEqual(clean);
     expect(retry.stdout).toContain("with its options: --target dev --vars '{consent_cutoff: as_of}' --full-refresh");
-    expect(readTargetJson(project, 'run_results.json').metadata.invocation).toEqual({ target: 'dev', vars: '{consent_cutoff: as_of}', full_refresh: true, threads: null });
+    expect(readTargetJson(project, 'run_results.json').metadata.invocation).toEqual({
+      target: 'dev',
+      vars: '{consent_cutoff: as_of}',
+      full_refresh: true,
+      threads: null,
+    });
   });
 
   it('selects a failed data test with result:fail, and retry runs it again with the model it kept from publishing and the models it gates', async () => {
-    const test = (expression: string) => `version: 2\nmodels:\n  - name: scores\n    tests:\n      - expression_is_true: { expression: '${expression}', name: no_small_scores }\n`;
+    const test = (expression: string) =>
+      `version: 2\nmodels:\n  - name: scores\n    tests:\n      - expression_is_true: { expression: '${expression}', name: no_small_scores }\n`;
     const dir = fixtureProject({
       'models/scores.sql': 'select * from (values (1), (2)) as t(score)',
       'models/report.sql': "select count(*) as n from {{ ref('scores') }}",
       'models/_scores.yml': test('score >= 5'),
     });
     expect((await cli(['build'], { cwd: dir })).code).toBe(1);
-    const ls = async (selector: string) => (await cli(['ls', '--select', selector, '--state', path.join(dir, 'target')], { cwd: dir })).stdout.trim();
+    const ls = async (selector: string) =>
+      (await cli(['ls', '--select', selector, '--state', path.join(dir, 'target')], { cwd: dir })).stdout.trim();
     expect(await ls('result:fail')).toBe('test:no_small_scores');
     expect(await ls('result:skipped')).toBe('report');
     writeFileSync(path.join(dir, 'models/_scores.yml'), test('score >= 0'));
     const retry = await cli(['retry'], { cwd: dir });
     expect(retry.code, retry.stdout).toBe(0);
-    const statuses = Object.fromEntries(readTargetJson(dir, 'run_results.json').results.map((r: { name: string; status: string }) => [r.name, r.status]));
+    const statuses = Object.fromEntries(
+      readTargetJson(dir, 'run_results.json').results.map((r: { name: string; status: string }) => [r.name, r.status]),
+    );
     expect(statuses).toEqual({ scores: 'success', no_small_scores: 'pass', report: 'success' });
   });
 });

@@ -15,7 +15,8 @@ const MODELS = {
           - { name: name, data_type: string }
           - { name: age, data_type: bigint }
 `,
-  'models/adults.sql': "{{ config(materialized='table') }}\nselect id, name from {{ source('raw', 'people') }} where age >= {{ var('adult_age', 18) }}",
+  'models/adults.sql':
+    "{{ config(materialized='table') }}\nselect id, name from {{ source('raw', 'people') }} where age >= {{ var('adult_age', 18) }}",
   'models/named.sql': "select id from {{ ref('adults') }} where name is not null",
 };
 
@@ -56,7 +57,10 @@ describe('model unit tests', () => {
 
   it('apply var overrides', async () => {
     const overrides = '    overrides:\n      vars: { adult_age: 21 }\n';
-    const dir = fixtureProject({ ...MODELS, 'models/unit.yml': unitTests([1]).replace('    given:', `${overrides}    given:`) });
+    const dir = fixtureProject({
+      ...MODELS,
+      'models/unit.yml': unitTests([1]).replace('    given:', `${overrides}    given:`),
+    });
     expect((await cli(['test'], { cwd: dir })).code).toBe(0);
   });
 
@@ -74,16 +78,32 @@ describe('model unit tests', () => {
   });
 
   it('run before their model in build, and a failure skips the model and its descendants', async () => {
-    const dir = fixtureProject({ ...MODELS, 'models/unit.yml': unitTests([99]), 'data/people/p.json': '{"id": 1, "name": "ann", "age": 40}\n' });
+    const dir = fixtureProject({
+      ...MODELS,
+      'models/unit.yml': unitTests([99]),
+      'data/people/p.json': '{"id": 1, "name": "ann", "age": 40}\n',
+    });
     const run = await cli(['build'], { cwd: dir });
     expect(run.code).toBe(1);
-    const status = Object.fromEntries(readTargetJson(dir, 'run_results.json').results.map((r: { name: string; status: string }) => [r.name, r.status]));
+    const status = Object.fromEntries(
+      readTargetJson(dir, 'run_results.json').results.map((r: { name: string; status: string }) => [r.name, r.status]),
+    );
     expect(status).toMatchObject({ people: 'success', keeps_adults: 'fail', adults: 'skipped', named: 'skipped' });
   });
 
   it('build fixtures with declared types, inferred types, and untyped all-NULL columns', () => {
-    const sql = fixtureSelectSql('t', [{ id: 1, score: 1.5, note: null }], [{ name: 'id', type: 'BIGINT' }, { name: 'name', type: 'VARCHAR' }], duckDbDialect);
-    expect(sql).toBe('select cast(1 as BIGINT) as "id", cast(null as VARCHAR) as "name", cast(1.5 as DOUBLE) as "score", null as "note"');
+    const sql = fixtureSelectSql(
+      't',
+      [{ id: 1, score: 1.5, note: null }],
+      [
+        { name: 'id', type: 'BIGINT' },
+        { name: 'name', type: 'VARCHAR' },
+      ],
+      duckDbDialect,
+    );
+    expect(sql).toBe(
+      'select cast(1 as BIGINT) as "id", cast(null as VARCHAR) as "name", cast(1.5 as DOUBLE) as "score", null as "note"',
+    );
     expect(() => fixtureSelectSql('t', [], [], duckDbDialect)).toThrow(UnitTestFixtureError);
   });
 });

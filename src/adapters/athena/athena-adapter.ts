@@ -40,7 +40,11 @@ function catalogType(column: ColumnInfo): string {
 }
 
 function isMissingDatabase(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'MetadataException' || /EntityNotFound|not found/i.test(error.message)) && /database/i.test(error.message);
+  return (
+    error instanceof Error &&
+    (error.name === 'MetadataException' || /EntityNotFound|not found/i.test(error.message)) &&
+    /database/i.test(error.message)
+  );
 }
 
 /** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
@@ -56,21 +60,23 @@ export class AthenaAdapter implements Adapter {
     private readonly options: AthenaAdapterOptions = {},
   ) {
     this.dialect = athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression });
-    this.queries = options.queries ?? new AthenaQueryClient(client, {
-      workGroup: target.workgroup,
-      outputLocation: target.s3_staging_dir,
-      database: target.database,
-      catalog: target.catalog,
-      pollIntervalMs: target.poll_interval_ms,
-      pollIntervalMaxMs: target.poll_interval_max_ms,
-      maxRetries: target.max_retries,
-      retryBaseMs: target.retry_backoff_ms,
-      retryMaxMs: target.retry_backoff_max_ms,
-      maxConcurrentQueries: target.threads,
-      sleep: options.sleep,
-      random: options.random,
-      newToken: options.newToken,
-    });
+    this.queries =
+      options.queries ??
+      new AthenaQueryClient(client, {
+        workGroup: target.workgroup,
+        outputLocation: target.s3_staging_dir,
+        database: target.database,
+        catalog: target.catalog,
+        pollIntervalMs: target.poll_interval_ms,
+        pollIntervalMaxMs: target.poll_interval_max_ms,
+        maxRetries: target.max_retries,
+        retryBaseMs: target.retry_backoff_ms,
+        retryMaxMs: target.retry_backoff_max_ms,
+        maxConcurrentQueries: target.threads,
+        sleep: options.sleep,
+        random: options.random,
+        newToken: options.newToken,
+      });
   }
 
   /** Creates the SDK client for a target; credentials come from the SDK's default provider chain. */
@@ -94,7 +100,12 @@ export class AthenaAdapter implements Adapter {
     try {
       do {
         const page = await this.client.send(
-          new ListTableMetadataCommand({ CatalogName: this.target.catalog, DatabaseName: schema.toLowerCase(), NextToken: nextToken, MaxResults: 50 }),
+          new ListTableMetadataCommand({
+            CatalogName: this.target.catalog,
+            DatabaseName: schema.toLowerCase(),
+            NextToken: nextToken,
+            MaxResults: 50,
+          }),
         );
         tables.push(...(page.TableMetadataList ?? []));
         nextToken = page.NextToken;
@@ -108,7 +119,9 @@ export class AthenaAdapter implements Adapter {
 
   async listRelations(schema: string): Promise<Map<string, RelationType>> {
     const tables = await this.listTables(schema);
-    return new Map(tables.map((t) => [t.Name!.toLowerCase(), t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table'] as const));
+    return new Map(
+      tables.map((t) => [t.Name!.toLowerCase(), t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table'] as const),
+    );
   }
 
   async listTableProperties(schema: string): Promise<Map<string, Record<string, string>>> {
@@ -119,9 +132,16 @@ export class AthenaAdapter implements Adapter {
   async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
     try {
       const { TableMetadata: table } = await this.client.send(
-        new GetTableMetadataCommand({ CatalogName: this.target.catalog, DatabaseName: relation.schema.toLowerCase(), TableName: relation.identifier.toLowerCase() }),
+        new GetTableMetadataCommand({
+          CatalogName: this.target.catalog,
+          DatabaseName: relation.schema.toLowerCase(),
+          TableName: relation.identifier.toLowerCase(),
+        }),
       );
-      return [...(table?.Columns ?? []), ...(table?.PartitionKeys ?? [])].map((c) => ({ name: c.Name!, type: c.Type ?? 'unknown' }));
+      return [...(table?.Columns ?? []), ...(table?.PartitionKeys ?? [])].map((c) => ({
+        name: c.Name!,
+        type: c.Type ?? 'unknown',
+      }));
     } catch (error) {
       if (error instanceof Error && error.name === 'MetadataException') return [];
       throw athenaRequestError(`describing ${relation.schema}.${relation.identifier}`, error);
@@ -135,7 +155,10 @@ export class AthenaAdapter implements Adapter {
    * gives them, so that a column added to a table is declared in the DDL's vocabulary.
    */
   async describeQuery(sql: string, options: QueryOptions = {}): Promise<Array<{ name: string; type: string }>> {
-    const outcome = await this.run({ sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' }, options.signal);
+    const outcome = await this.run(
+      { sql: `select * from (\n${sql}\n) limit 0`, purpose: 'read the columns of the new rows' },
+      options.signal,
+    );
     const columns = await this.queries.resultColumns(outcome.queryExecutionId, options.signal);
     return columns.map((c) => ({ name: c.Name!, type: catalogType(c) }));
   }
@@ -154,15 +177,21 @@ export class AthenaAdapter implements Adapter {
           continue;
         }
         const outcome = await this.run(statement, options.signal);
-        const rows = statement.reportsRows ? await this.queries.updateCount(outcome.queryExecutionId, options.signal) : undefined;
-        const records = statement.returnsRecords || statement.audit ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal) : undefined;
+        const rows = statement.reportsRows
+          ? await this.queries.updateCount(outcome.queryExecutionId, options.signal)
+          : undefined;
+        const records =
+          statement.returnsRecords || statement.audit
+            ? await this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal)
+            : undefined;
         checkAudit(statement, records);
         results.push({ rows, records });
       }
     } catch (error) {
       // An interrupted run sends nothing more; the next run's repair drops what was staged.
       const notRun = statements.slice(results.length + 1);
-      if (!options.signal?.aborted) for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      if (!options.signal?.aborted)
+        for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
       throw error;
     }
     return results;
@@ -203,7 +232,14 @@ export class AthenaAdapter implements Adapter {
     } catch (error) {
       if (!isMissingDatabase(error)) throw athenaRequestError(`checking database ${target.database}`, error);
     }
-    return { engine: 'athena', region: target.region, workgroup: target.workgroup, engine_version: engine, catalog: target.catalog, database };
+    return {
+      engine: 'athena',
+      region: target.region,
+      workgroup: target.workgroup,
+      engine_version: engine,
+      catalog: target.catalog,
+      database,
+    };
   }
 
   async close(): Promise<void> {

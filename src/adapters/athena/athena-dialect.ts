@@ -28,7 +28,12 @@ const HIVE_TYPES: Record<ColumnType, string> = {
  * Athena replaces tables by renaming Iceberg tables (no transactional DDL), reads landing JSON as external tables, and
  * adds to Iceberg tables with MERGE INTO, one atomic commit per statement.
  */
-export const athenaCapabilities: AdapterCapabilities = { transactionalDdl: false, externalSources: 'external-table', renameTable: true, mergeInto: true };
+export const athenaCapabilities: AdapterCapabilities = {
+  transactionalDdl: false,
+  externalSources: 'external-table',
+  renameTable: true,
+  mergeInto: true,
+};
 
 /** Where an Athena target writes table data, and how. */
 export interface AthenaStorage {
@@ -72,7 +77,10 @@ export const hiveDdlDialect: DdlDialect = {
 function maintenanceRelation(r: Relation): string {
   const database = r.schema.toLowerCase();
   const table = r.identifier.toLowerCase();
-  if (!/^[a-z0-9][a-z0-9_]*$/.test(database)) throw new StediError(`Athena's VACUUM and OPTIMIZE cannot name the database ${r.schema}: only a name of letters, digits and _ that does not start with _ can be written there. Rename the database (profiles.yml) or the model's schema.`);
+  if (!/^[a-z0-9][a-z0-9_]*$/.test(database))
+    throw new StediError(
+      `Athena's VACUUM and OPTIMIZE cannot name the database ${r.schema}: only a name of letters, digits and _ that does not start with _ can be written there. Rename the database (profiles.yml) or the model's schema.`,
+    );
   return /^[a-z0-9][a-z0-9_]*$/.test(table) ? `${database}.${table}` : `${database}.${hiveIdentifier(table)}`;
 }
 

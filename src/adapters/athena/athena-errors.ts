@@ -6,11 +6,20 @@ import { StatementFailedError } from '../statement-failed-error.js';
 const CATEGORIES: Record<number, string> = { 1: 'SYSTEM', 2: 'USER', 3: 'OTHER' };
 
 /** Athena's own account of a failed query, in full: StateChangeReason and AthenaError. */
-export function describeAthenaFailure(queryExecutionId: string, reason: string | undefined, error: AthenaError | undefined): string {
+export function describeAthenaFailure(
+  queryExecutionId: string,
+  reason: string | undefined,
+  error: AthenaError | undefined,
+): string {
   const lines = [reason ?? 'Athena gave no reason.'];
   if (error) {
-    const category = error.ErrorCategory === undefined ? 'unknown' : `${error.ErrorCategory} (${CATEGORIES[error.ErrorCategory] ?? 'unknown'})`;
-    lines.push(`AthenaError: category ${category}, type ${error.ErrorType ?? 'unknown'}, retryable ${error.Retryable ?? 'unknown'}${error.ErrorMessage && error.ErrorMessage !== reason ? `, message: ${error.ErrorMessage}` : ''}`);
+    const category =
+      error.ErrorCategory === undefined
+        ? 'unknown'
+        : `${error.ErrorCategory} (${CATEGORIES[error.ErrorCategory] ?? 'unknown'})`;
+    lines.push(
+      `AthenaError: category ${category}, type ${error.ErrorType ?? 'unknown'}, retryable ${error.Retryable ?? 'unknown'}${error.ErrorMessage && error.ErrorMessage !== reason ? `, message: ${error.ErrorMessage}` : ''}`,
+    );
   }
   lines.push(`Query execution id: ${queryExecutionId} (see it in the Athena console's query history)`);
   return lines.join('\n');
@@ -33,7 +42,13 @@ export class AthenaQueryFailedError extends StatementFailedError {
  * allows: the table has more files to expire or rewrite than one run waits for.
  */
 export class AthenaMoreRunsNeededError extends StatementFailedError {
-  constructor(statement: Statement, runs: number, queryExecutionId: string, reason: string | undefined, athenaError: AthenaError | undefined) {
+  constructor(
+    statement: Statement,
+    runs: number,
+    queryExecutionId: string,
+    reason: string | undefined,
+    athenaError: AthenaError | undefined,
+  ) {
     super(
       statement,
       `Athena still answered ${statement.repeatWhile?.error} after ${runs} runs of \`${statement.sql}\`. Each run did part of ` +
@@ -50,14 +65,22 @@ export class AthenaRetriesExhaustedError extends StediError {}
 export class AthenaRequestError extends ProjectError {}
 
 const HINTS: Array<[RegExp, string]> = [
-  [/CredentialsProviderError|Could not load credentials|ExpiredToken|UnrecognizedClient|InvalidSignature/i,
-    'Provide AWS credentials through the default provider chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO or an instance role); they never go in profiles.yml. To see the statements without AWS, use --dry-run.'],
-  [/AccessDenied|not authorized/i,
-    'The identity needs athena:StartQueryExecution/GetQueryExecution/GetQueryResults/StopQueryExecution/ListTableMetadata/GetTableMetadata/GetWorkGroup/GetDatabase, Glue access to the database and S3 access to s3_staging_dir, s3_data_dir and the landing prefix (README: "Running on AWS Athena").'],
-  [/WorkGroup .*(not found|is not found|does not exist)|workgroup/i,
-    'Check `workgroup` in profiles.yml (STEDI_ATHENA_WORKGROUP) and that it exists in the target region.'],
-  [/output location|OutputLocation|s3_staging_dir/i,
-    'Set s3_staging_dir (STEDI_S3_STAGING_DIR) to an S3 prefix the identity can write, or give the workgroup a result location.'],
+  [
+    /CredentialsProviderError|Could not load credentials|ExpiredToken|UnrecognizedClient|InvalidSignature/i,
+    'Provide AWS credentials through the default provider chain (AWS_PROFILE, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, SSO or an instance role); they never go in profiles.yml. To see the statements without AWS, use --dry-run.',
+  ],
+  [
+    /AccessDenied|not authorized/i,
+    'The identity needs athena:StartQueryExecution/GetQueryExecution/GetQueryResults/StopQueryExecution/ListTableMetadata/GetTableMetadata/GetWorkGroup/GetDatabase, Glue access to the database and S3 access to s3_staging_dir, s3_data_dir and the landing prefix (README: "Running on AWS Athena").',
+  ],
+  [
+    /WorkGroup .*(not found|is not found|does not exist)|workgroup/i,
+    'Check `workgroup` in profiles.yml (STEDI_ATHENA_WORKGROUP) and that it exists in the target region.',
+  ],
+  [
+    /output location|OutputLocation|s3_staging_dir/i,
+    'Set s3_staging_dir (STEDI_S3_STAGING_DIR) to an S3 prefix the identity can write, or give the workgroup a result location.',
+  ],
 ];
 
 /** Wraps an AWS SDK error in the error class the user can act on, keeping the SDK's message in full. */

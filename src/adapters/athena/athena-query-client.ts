@@ -11,7 +11,12 @@ import {
 } from '@aws-sdk/client-athena';
 import type { Row, Statement } from '../../core/statement.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
-import { AthenaMoreRunsNeededError, AthenaQueryFailedError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
+import {
+  AthenaMoreRunsNeededError,
+  AthenaQueryFailedError,
+  AthenaRetriesExhaustedError,
+  athenaRequestError,
+} from './athena-errors.js';
 import type { QueryStatistics } from './athena-cost.js';
 import { convertRows, isHeaderRow } from './athena-values.js';
 
@@ -53,7 +58,11 @@ export interface QueryOutcome {
 export const MAX_QUERY_BYTES = 262_144;
 
 // Request errors that mean "not now": the request did nothing and may be sent again.
-const RETRYABLE_REQUEST_ERRORS = new Set(['TooManyRequestsException', 'ThrottlingException', 'InternalServerException']);
+const RETRYABLE_REQUEST_ERRORS = new Set([
+  'TooManyRequestsException',
+  'ThrottlingException',
+  'InternalServerException',
+]);
 
 function isRetryableRequestError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
@@ -95,18 +104,25 @@ export class AthenaQueryClient {
   async execute(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
     const bytes = Buffer.byteLength(statement.sql, 'utf8');
     if (bytes > MAX_QUERY_BYTES) {
-      throw new StatementFailedError(statement, `the statement is ${bytes} bytes; Athena accepts at most ${MAX_QUERY_BYTES}. Split the model, or move long literal lists into a seed.`);
+      throw new StatementFailedError(
+        statement,
+        `the statement is ${bytes} bytes; Athena accepts at most ${MAX_QUERY_BYTES}. Split the model, or move long literal lists into a seed.`,
+      );
     }
     await this.acquire(statement, signal);
     try {
       let runs = 0;
-      for (let attempt = 0; ; ) {
+      for (let attempt = 0; ;) {
         const execution = await this.runOnce(statement, signal);
         runs++;
         const id = execution.QueryExecutionId!;
         const state = execution.Status?.State;
         if (state === 'SUCCEEDED') return { queryExecutionId: id, statistics: statisticsOf(execution) };
-        if (state === 'CANCELLED') throw new StatementFailedError(statement, `Athena query ${id} was cancelled outside stedi-models. ${execution.Status?.StateChangeReason ?? ''}`.trim());
+        if (state === 'CANCELLED')
+          throw new StatementFailedError(
+            statement,
+            `Athena query ${id} was cancelled outside stedi-models. ${execution.Status?.StateChangeReason ?? ''}`.trim(),
+          );
         const { StateChangeReason: reason, AthenaError: athenaError } = execution.Status ?? {};
         // Each such answer means the run made progress (VACUUM removed a batch of files), so it is sent again at
         // once; the bound only stops a table with more work than one stedi-models run should wait for.
@@ -116,7 +132,8 @@ export class AthenaQueryClient {
           continue;
         }
         const failure = new AthenaQueryFailedError(statement, id, reason, athenaError);
-        if (statement.retryable === false || !isTransientFailure(execution) || attempt >= this.options.maxRetries) throw failure;
+        if (statement.retryable === false || !isTransientFailure(execution) || attempt >= this.options.maxRetries)
+          throw failure;
         await this.pause(this.backoff(attempt++), statement, signal);
       }
     } finally {
@@ -126,13 +143,21 @@ export class AthenaQueryClient {
 
   /** The rows a statement wrote (CTAS, INSERT), from GetQueryResults' UpdateCount. */
   async updateCount(queryExecutionId: string, signal?: AbortSignal): Promise<number | undefined> {
-    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })), signal);
+    const page = await this.request(
+      'GetQueryResults',
+      () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })),
+      signal,
+    );
     return page.UpdateCount;
   }
 
   /** The columns of a query's result (names and Athena types), from the metadata of its first result page. */
   async resultColumns(queryExecutionId: string, signal?: AbortSignal): Promise<ColumnInfo[]> {
-    const page = await this.request('GetQueryResults', () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })), signal);
+    const page = await this.request(
+      'GetQueryResults',
+      () => this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, MaxResults: 1 })),
+      signal,
+    );
     return page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
   }
 
@@ -142,8 +167,12 @@ export class AthenaQueryClient {
     let nextToken: string | undefined;
     let first = true;
     do {
-      const page = await this.request('GetQueryResults', () =>
-        this.client.send(new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: nextToken, MaxResults: 1000 })),
+      const page = await this.request(
+        'GetQueryResults',
+        () =>
+          this.client.send(
+            new GetQueryResultsCommand({ QueryExecutionId: queryExecutionId, NextToken: nextToken, MaxResults: 1000 }),
+          ),
         signal,
       );
       const columns = page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
@@ -188,13 +217,18 @@ export class AthenaQueryClient {
       if (signal?.aborted) return this.stop(id, statement);
       let execution: QueryExecution | undefined;
       try {
-        ({ QueryExecution: execution } = await this.request('GetQueryExecution', () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })), signal));
+        ({ QueryExecution: execution } = await this.request(
+          'GetQueryExecution',
+          () => this.client.send(new GetQueryExecutionCommand({ QueryExecutionId: id })),
+          signal,
+        ));
       } catch (error) {
         if (signal?.aborted) return this.stop(id, statement);
         throw error;
       }
       const state = execution?.Status?.State;
-      if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED') return { ...execution, QueryExecutionId: id };
+      if (state === 'SUCCEEDED' || state === 'FAILED' || state === 'CANCELLED')
+        return { ...execution, QueryExecutionId: id };
       try {
         await this.sleep(interval, signal);
       } catch {
@@ -221,7 +255,10 @@ export class AthenaQueryClient {
       } catch (error) {
         if (!isRetryableRequestError(error)) throw athenaRequestError(action, error);
         if (attempt >= this.options.maxRetries) {
-          throw new AthenaRetriesExhaustedError(`Athena ${action} was refused ${attempt + 1} times (${(error as Error).name}: ${(error as Error).message}). Lower --threads, or raise max_retries in profiles.yml.`, { cause: error });
+          throw new AthenaRetriesExhaustedError(
+            `Athena ${action} was refused ${attempt + 1} times (${(error as Error).name}: ${(error as Error).message}). Lower --threads, or raise max_retries in profiles.yml.`,
+            { cause: error },
+          );
         }
         await this.sleep(this.backoff(attempt), signal);
       }

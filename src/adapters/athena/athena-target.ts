@@ -27,8 +27,14 @@ export const athenaTargetSchema = z
     write_compression: z.string().default('ZSTD'),
   })
   .strict()
-  .refine((t) => t.poll_interval_max_ms >= t.poll_interval_ms, { path: ['poll_interval_max_ms'], message: 'must be at least poll_interval_ms' })
-  .refine((t) => t.retry_backoff_max_ms >= t.retry_backoff_ms, { path: ['retry_backoff_max_ms'], message: 'must be at least retry_backoff_ms' });
+  .refine((t) => t.poll_interval_max_ms >= t.poll_interval_ms, {
+    path: ['poll_interval_max_ms'],
+    message: 'must be at least poll_interval_ms',
+  })
+  .refine((t) => t.retry_backoff_max_ms >= t.retry_backoff_ms, {
+    path: ['retry_backoff_max_ms'],
+    message: 'must be at least retry_backoff_ms',
+  });
 
 /** An Athena target as written in profiles.yml, after its templated values are rendered. */
 export type AthenaTarget = z.output<typeof athenaTargetSchema> & { name: string };

@@ -24,7 +24,9 @@ export function convertValue(text: string | undefined, type: string | undefined)
 /** Rows of one GetQueryResults page as objects keyed by column name, with converted values. */
 export function convertRows(rows: readonly AthenaRow[], columns: readonly ColumnInfo[]): Row[] {
   return rows.map((row) =>
-    Object.fromEntries(columns.map((column, i) => [column.Name ?? `_col${i}`, convertValue(row.Data?.[i]?.VarCharValue, column.Type)])),
+    Object.fromEntries(
+      columns.map((column, i) => [column.Name ?? `_col${i}`, convertValue(row.Data?.[i]?.VarCharValue, column.Type)]),
+    ),
   );
 }
 

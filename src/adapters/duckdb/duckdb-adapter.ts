@@ -19,7 +19,8 @@ const duckdb = createRequire(import.meta.url)('@duckdb/node-api') as typeof impo
 export class DuckDbOpenError extends ProjectError {}
 
 function toJs(value: unknown): unknown {
-  if (typeof value === 'bigint') return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value.toString();
+  if (typeof value === 'bigint')
+    return value >= Number.MIN_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER ? Number(value) : value.toString();
   return value;
 }
 
@@ -63,7 +64,9 @@ export class DuckDbAdapter implements Adapter {
     const rows = await this.query(
       `select table_name, table_type from information_schema.tables where table_catalog = current_database() and table_schema = ${this.dialect.quoteString(schema)}`,
     );
-    return new Map(rows.map((r) => [String(r.table_name).toLowerCase(), r.table_type === 'VIEW' ? 'view' : 'table'] as const));
+    return new Map(
+      rows.map((r) => [String(r.table_name).toLowerCase(), r.table_type === 'VIEW' ? 'view' : 'table'] as const),
+    );
   }
 
   async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
@@ -82,14 +85,22 @@ export class DuckDbAdapter implements Adapter {
   async attachReadOnly(databasePath: string, catalog: string): Promise<void> {
     const q = this.dialect.quoteString;
     try {
-      await this.query(`attach if not exists ${q(databasePath)} as ${this.dialect.quoteIdentifier(catalog)} (read_only)`);
+      await this.query(
+        `attach if not exists ${q(databasePath)} as ${this.dialect.quoteIdentifier(catalog)} (read_only)`,
+      );
     } catch (error) {
-      throw new DuckDbOpenError(`Cannot read the state's database ${databasePath}: ${messageOf(error)}\nIt must exist and not be open for writing by another process.`, { cause: error });
+      throw new DuckDbOpenError(
+        `Cannot read the state's database ${databasePath}: ${messageOf(error)}\nIt must exist and not be open for writing by another process.`,
+        { cause: error },
+      );
     }
   }
 
   /** Runs a whole plan on one connection, so a plan's transaction spans its statements. */
-  async executePlan(statements: readonly Statement[], options: { signal?: AbortSignal } = {}): Promise<StatementResult[]> {
+  async executePlan(
+    statements: readonly Statement[],
+    options: { signal?: AbortSignal } = {},
+  ): Promise<StatementResult[]> {
     return this.withConnection(async (connection) => {
       const results: StatementResult[] = [];
       const onAbort = () => connection.interrupt();
@@ -110,7 +121,9 @@ export class DuckDbAdapter implements Adapter {
         // A failed statement inside BEGIN leaves the connection's transaction aborted; end it before reuse.
         await connection.run('rollback').catch(() => undefined);
         // What a failure leaves to clean up runs now; what only a failed write needs (a purge) not when interrupted.
-        const cleanups = statements.filter((s) => s.cleanup === 'always' || (s.cleanup === 'on-failure' && !options.signal?.aborted));
+        const cleanups = statements.filter(
+          (s) => s.cleanup === 'always' || (s.cleanup === 'on-failure' && !options.signal?.aborted),
+        );
         for (const statement of cleanups) await connection.run(statement.sql).catch(() => undefined);
         throw error;
       } finally {
@@ -119,11 +132,19 @@ export class DuckDbAdapter implements Adapter {
     });
   }
 
-  private async run(connection: DuckDBConnection, statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
+  private async run(
+    connection: DuckDBConnection,
+    statement: Statement,
+    signal?: AbortSignal,
+  ): Promise<StatementResult> {
     try {
       const reader = await connection.runAndReadAll(statement.sql);
       if (statement.returnsRecords || statement.audit) {
-        return { records: reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)]))) };
+        return {
+          records: reader
+            .getRowObjectsJS()
+            .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)]))),
+        };
       }
       if (!statement.reportsRows && !statement.countsAs) return {};
       // DuckDB answers CREATE TABLE AS and INSERT with one row holding the written row count.
@@ -138,7 +159,9 @@ export class DuckDbAdapter implements Adapter {
   async query(sql: string): Promise<Row[]> {
     return this.withConnection(async (connection) => {
       const reader = await connection.runAndReadAll(sql);
-      return reader.getRowObjectsJS().map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
+      return reader
+        .getRowObjectsJS()
+        .map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [k, toJs(v)])));
     });
   }
 

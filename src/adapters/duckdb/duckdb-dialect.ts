@@ -15,7 +15,13 @@ const TYPES: Record<ColumnType, string> = {
 };
 
 /** DuckDB builds and swaps tables in transactions, loads landing JSON into tables, and counts rows for free. */
-export const duckDbCapabilities: AdapterCapabilities = { transactionalDdl: true, externalSources: 'loaded-table', renameTable: true, freeQueries: true, tableDifference: true };
+export const duckDbCapabilities: AdapterCapabilities = {
+  transactionalDdl: true,
+  externalSources: 'loaded-table',
+  renameTable: true,
+  freeQueries: true,
+  tableDifference: true,
+};
 
 /** DuckDB names a database file's catalog after the file: `target/stedi.duckdb` is catalog `stedi`. */
 export function duckDbCatalogName(databasePath: string): string {
@@ -44,10 +50,19 @@ export const duckDbDialect: Dialect = {
   quoteString,
   // Always three parts: a schema named like the database file (stedi.stedi) is otherwise ambiguous to DuckDB.
   relation: (r: Relation) =>
-    [r.database, r.schema, r.identifier].filter((p): p is string => p !== undefined).map(quoteIdentifier).join('.'),
+    [r.database, r.schema, r.identifier]
+      .filter((p): p is string => p !== undefined)
+      .map(quoteIdentifier)
+      .join('.'),
   columnType: (type) => TYPES[type],
   parseJsonLines: (files, columns) =>
-    jsonLinesSql(typeof files === 'string' ? landingPattern(files) : files, columns, quoteString, quoteIdentifier, (t) => TYPES[t]),
+    jsonLinesSql(
+      typeof files === 'string' ? landingPattern(files) : files,
+      columns,
+      quoteString,
+      quoteIdentifier,
+      (t) => TYPES[t],
+    ),
   // read_text reads a file's content only when the content column is asked for: listing is cheap.
   listLandingFiles: (location) =>
     `select filename as file, size, epoch_ms(last_modified) as modified_ms from read_text(${quoteString(landingPattern(location))}) order by filename`,

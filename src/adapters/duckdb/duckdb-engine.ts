@@ -13,8 +13,16 @@ export const duckDbEngine: EngineDefinition<DuckDbTarget> = {
   capabilities: duckDbCapabilities,
   plansOffline: false,
   macroDispatch: DUCKDB,
-  info: (target) => ({ definition: duckDbEngine, dialect: duckDbDialect, database: duckDbCatalogName(target.path), schema: target.schema }),
-  localDatabase: (target, projectDir) => ({ file: path.resolve(projectDir, target.path), inMemory: target.path === IN_MEMORY }),
+  info: (target) => ({
+    definition: duckDbEngine,
+    dialect: duckDbDialect,
+    database: duckDbCatalogName(target.path),
+    schema: target.schema,
+  }),
+  localDatabase: (target, projectDir) => ({
+    file: path.resolve(projectDir, target.path),
+    inMemory: target.path === IN_MEMORY,
+  }),
   async open(target, projectDir) {
     const { DuckDbAdapter } = await import('./duckdb-adapter.js');
     return DuckDbAdapter.open(target, projectDir);

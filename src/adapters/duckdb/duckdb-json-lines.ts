@@ -48,13 +48,24 @@ function keyProblems(columns: readonly Column[], quoteString: Quote): string {
  * DuckDB SQL that reads every line of the landing files under a location and checks it against the declared
  * columns. Lines are numbered as an editor numbers them; CRLF endings and a UTF-8 byte-order mark are tolerated.
  */
-export function jsonLinesSql(files: string | readonly string[], columns: readonly Column[], quoteString: Quote, quoteIdentifier: Quote, sqlType: (t: ColumnType) => string): string {
+export function jsonLinesSql(
+  files: string | readonly string[],
+  columns: readonly Column[],
+  quoteString: Quote,
+  quoteIdentifier: Quote,
+  sqlType: (t: ColumnType) => string,
+): string {
   // One list of paths: DuckDB then parses each line once for all columns, not twice per column.
   const paths = `[${columns.map((c) => quoteString(`$.${JSON.stringify(c.jsonKey)}`)).join(', ')}]`;
   const fields = columns.map((_, i) => `types[${i + 1}] as t${i}, texts[${i + 1}] as e${i}`).join(',\n    ');
-  const values = columns.map((c, i) => `${valueSql(c, `e${i}`, `t${i}`, sqlType(c.type))} as ${quoteIdentifier(c.name)}`).join(',\n    ');
+  const values = columns
+    .map((c, i) => `${valueSql(c, `e${i}`, `t${i}`, sqlType(c.type))} as ${quoteIdentifier(c.name)}`)
+    .join(',\n    ');
   const problems = columns
-    .map((c, i) => `case when t${i} is not null and t${i} <> 'NULL' and (${valueSql(c, `e${i}`, `t${i}`, sqlType(c.type))}) is null then ${quoteString(`${c.jsonKey}: `)} || coalesce(left(e${i}, 80), t${i}) || ${quoteString(` is not a ${c.type}`)} end`)
+    .map(
+      (c, i) =>
+        `case when t${i} is not null and t${i} <> 'NULL' and (${valueSql(c, `e${i}`, `t${i}`, sqlType(c.type))}) is null then ${quoteString(`${c.jsonKey}: `)} || coalesce(left(e${i}, 80), t${i}) || ${quoteString(` is not a ${c.type}`)} end`,
+    )
     .join(',\n      ');
   return `with raw_lines as (
   select filename as file, unnest(generate_series(1, len(parts))) as line_number, unnest(parts) as raw_line

@@ -17,7 +17,9 @@ export function cleanCommand(io: CliIo): Command {
         const folder = path.resolve(projectDir, entry);
         // Never delete outside the project or the project itself, whatever the project file says.
         if (!folder.startsWith(`${projectDir}${path.sep}`)) {
-          throw new ProjectError(`stedi_project.yml: clean-targets: '${entry}' is not inside the project folder; refusing to delete it.`);
+          throw new ProjectError(
+            `stedi_project.yml: clean-targets: '${entry}' is not inside the project folder; refusing to delete it.`,
+          );
         }
         rmSync(folder, { recursive: true, force: true });
         io.stdout.write(`removed ${path.relative(projectDir, folder)}/\n`);

@@ -11,15 +11,23 @@ import { createReporter } from '../reporter.js';
 
 /** `stedi-models compile`: render the selected models to target/compiled and write target/manifest.json. */
 export function compileCommand(io: CliIo): Command {
-  return withProjectOptions(new Command('compile').description('render models to target/compiled/**.sql and write target/manifest.json'))
-    .action((options: ProjectCommandOptions) => {
-      const reporter = createReporter(options.logFormat, io);
-      const loadOptions = projectOptions(options, io);
-      const context = buildProjectGraph(loadProject(loadOptions));
-      const ids = selectNodes(context.graph, withState(context, loadOptions, loadOptions), (n) => n.kind === 'model' && isRunnable(n));
-      const compiled = compileModels(context, ids);
-      writeCompiledSql(context, compiled);
-      writeManifest(context, compiled, 'compile');
-      reporter.info(`Compiled ${compiled.size} model${compiled.size === 1 ? '' : 's'} to ${context.project.file.targetPath}/compiled/`, { models: compiled.size });
-    });
+  return withProjectOptions(
+    new Command('compile').description('render models to target/compiled/**.sql and write target/manifest.json'),
+  ).action((options: ProjectCommandOptions) => {
+    const reporter = createReporter(options.logFormat, io);
+    const loadOptions = projectOptions(options, io);
+    const context = buildProjectGraph(loadProject(loadOptions));
+    const ids = selectNodes(
+      context.graph,
+      withState(context, loadOptions, loadOptions),
+      (n) => n.kind === 'model' && isRunnable(n),
+    );
+    const compiled = compileModels(context, ids);
+    writeCompiledSql(context, compiled);
+    writeManifest(context, compiled, 'compile');
+    reporter.info(
+      `Compiled ${compiled.size} model${compiled.size === 1 ? '' : 's'} to ${context.project.file.targetPath}/compiled/`,
+      { models: compiled.size },
+    );
+  });
 }

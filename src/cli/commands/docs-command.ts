@@ -11,7 +11,8 @@ import { createReporter } from '../reporter.js';
 
 function portNumber(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535) throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${value}'`);
+  if (!Number.isInteger(n) || n < 0 || n > 65_535)
+    throw new InvalidArgumentError(`expected a port from 0 to 65535, got '${value}'`);
   return n;
 }
 
@@ -23,7 +24,10 @@ function untilAborted(signal: AbortSignal | undefined): Promise<void> {
 }
 
 function generate(io: CliIo): Command {
-  return withProjectOptions(new Command('generate').description('write the documentation site to target/docs/ (one self-contained index.html)'), { selection: false })
+  return withProjectOptions(
+    new Command('generate').description('write the documentation site to target/docs/ (one self-contained index.html)'),
+    { selection: false },
+  )
     .option('--empty-catalog', 'do not connect to the engine; show the declared column types')
     .action(async (options: ProjectCommandOptions & { emptyCatalog?: boolean }) => {
       const reporter = createReporter(options.logFormat, io);
@@ -31,7 +35,10 @@ function generate(io: CliIo): Command {
         const outcome = await generateDocs({ ...projectOptions(options, io), emptyCatalog: options.emptyCatalog });
         for (const note of outcome.notes) reporter.warn(note);
         const where = path.relative(io.cwd, outcome.indexFile) || outcome.indexFile;
-        reporter.info(`Wrote the docs of ${outcome.relations} relations and ${outcome.tests} tests to ${where}`, { relations: outcome.relations, tests: outcome.tests });
+        reporter.info(`Wrote the docs of ${outcome.relations} relations and ${outcome.tests} tests to ${where}`, {
+          relations: outcome.relations,
+          tests: outcome.tests,
+        });
       } finally {
         reporter.close();
       }
@@ -47,7 +54,9 @@ function serve(io: CliIo): Command {
       const projectDir = path.resolve(io.cwd, options.projectDir ?? '.');
       const docsDir = path.resolve(projectDir, readProjectFile(projectDir).targetPath, 'docs');
       if (!existsSync(path.join(docsDir, 'index.html'))) {
-        throw new ProjectError(`${path.relative(io.cwd, docsDir) || docsDir}/index.html does not exist: run \`stedi-models docs generate\` first.`);
+        throw new ProjectError(
+          `${path.relative(io.cwd, docsDir) || docsDir}/index.html does not exist: run \`stedi-models docs generate\` first.`,
+        );
       }
       const server = await startDocsServer({ dir: docsDir, port: options.port });
       io.stdout.write(`Serving the docs at ${server.url} (only on this machine). Press Ctrl-C to stop.\n`);
@@ -64,7 +73,9 @@ function serve(io: CliIo): Command {
 export function docsCommand(io: CliIo): Command {
   const command = new Command('docs').description('generate or serve the documentation site');
   for (const sub of [generate(io), serve(io)]) {
-    command.addCommand(sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
+    command.addCommand(
+      sub.exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
+    );
   }
   return command;
 }

@@ -24,25 +24,33 @@ export function generateDataCommand(io: CliIo): Command {
     .option('--seed <n>', 'random seed: the same seed writes the same bytes', wholeNumber, 1)
     .option('--max-lines-per-file <n>', 'split landing files after this many lines', wholeNumber)
     .option('--overwrite', 'replace landing files already in --out')
-    .action(async (options: { out: string; customers: number; seed: number; maxLinesPerFile?: number; overwrite?: boolean }) => {
-      const live = io.stdout.isTTY === true && !io.env.CI;
-      const started = Date.now();
-      const summary = await writeLandingData({
-        outDir: path.resolve(io.cwd, options.out),
-        customers: options.customers,
-        seed: options.seed,
-        maxLinesPerFile: options.maxLinesPerFile,
-        overwrite: options.overwrite,
-        signal: io.signal,
-        // A progress bar on a terminal; in CI or a pipe only the summary, so logs stay readable.
-        onProgress: live ? (done, total) => io.stdout.write(`\r${progressBar(done, total)}`) : undefined,
-      });
-      if (live) io.stdout.write('\n');
-      const seconds = ((Date.now() - started) / 1000).toFixed(1);
-      io.stdout.write(
-        `Wrote ${summary.customers.toLocaleString('en-US')} customers (${summary.customersWithConsent.toLocaleString('en-US')} with research consent), ` +
-          `${summary.accelerometerRows.toLocaleString('en-US')} accelerometer and ${summary.stepTrainerRows.toLocaleString('en-US')} step trainer readings ` +
-          `in ${summary.files.length} files to ${summary.outDir} in ${seconds}s.\n`,
-      );
-    });
+    .action(
+      async (options: {
+        out: string;
+        customers: number;
+        seed: number;
+        maxLinesPerFile?: number;
+        overwrite?: boolean;
+      }) => {
+        const live = io.stdout.isTTY === true && !io.env.CI;
+        const started = Date.now();
+        const summary = await writeLandingData({
+          outDir: path.resolve(io.cwd, options.out),
+          customers: options.customers,
+          seed: options.seed,
+          maxLinesPerFile: options.maxLinesPerFile,
+          overwrite: options.overwrite,
+          signal: io.signal,
+          // A progress bar on a terminal; in CI or a pipe only the summary, so logs stay readable.
+          onProgress: live ? (done, total) => io.stdout.write(`\r${progressBar(done, total)}`) : undefined,
+        });
+        if (live) io.stdout.write('\n');
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        io.stdout.write(
+          `Wrote ${summary.customers.toLocaleString('en-US')} customers (${summary.customersWithConsent.toLocaleString('en-US')} with research consent), ` +
+            `${summary.accelerometerRows.toLocaleString('en-US')} accelerometer and ${summary.stepTrainerRows.toLocaleString('en-US')} step trainer readings ` +
+            `in ${summary.files.length} files to ${summary.outDir} in ${seconds}s.\n`,
+        );
+      },
+    );
 }

@@ -36,12 +36,18 @@ function describe(node: Node, relation: string): Record<string, unknown> {
 /** `stedi-models ls`: list the selected nodes, as names, paths or JSON lines. */
 export function lsCommand(io: CliIo): Command {
   return withProjectOptions(new Command('ls').alias('list').description('list the selected models and sources'))
-    .addOption(new Option('--output <format>', 'what to print for each node').choices(['name', 'path', 'json']).default('name'))
+    .addOption(
+      new Option('--output <format>', 'what to print for each node').choices(['name', 'path', 'json']).default('name'),
+    )
     .addOption(new Option('--resource-type <type>', 'only nodes of this kind').choices(['model', 'source']))
     .action((options: ProjectCommandOptions & { output: 'name' | 'path' | 'json'; resourceType?: string }) => {
       const loadOptions = projectOptions(options, io);
       const context = buildProjectGraph(loadProject(loadOptions));
-      const ids = selectNodes(context.graph, withState(context, loadOptions, loadOptions), (n) => !options.resourceType || n.kind === options.resourceType);
+      const ids = selectNodes(
+        context.graph,
+        withState(context, loadOptions, loadOptions),
+        (n) => !options.resourceType || n.kind === options.resourceType,
+      );
       for (const id of ids) {
         const node = context.graph.nodes.get(id)!;
         const line =

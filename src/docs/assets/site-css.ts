@@ -44,7 +44,9 @@ main { padding: 16px 24px 48px; min-width: 0; }
 .arrow-head { fill: #94a3b8; }
 ${['amber', 'blue', 'green', 'violet', 'slate']
   .map(
-    (c) => `.lane-${c} .lane-bg { fill: var(--${c}-bg); opacity: .55; } .lane-${c} .lane-head { fill: var(--${c}-head); }
+    (
+      c,
+    ) => `.lane-${c} .lane-bg { fill: var(--${c}-bg); opacity: .55; } .lane-${c} .lane-head { fill: var(--${c}-head); }
 .lane-${c} .lane-title { fill: var(--${c}); } .node.lane-${c} .node-box { stroke: var(--${c}); } .node.lane-${c} .node-stripe { fill: var(--${c}); }
 h4.lane-${c} { color: var(--${c}); } .badge.zone.lane-${c} { background: var(--${c}-head); color: var(--${c}); }`,
   )
