@@ -6,25 +6,6 @@
 ({{ consent_column }} is not null and {{ consent_column }} <> 0)
 {%- endmacro %}
 
-{#- Reads a var that must be one of a fixed set of values; anything else stops compilation with a clear message. -#}
-{% macro var_choice(name, choices) -%}
-{%- set value = var(name) -%}
-{%- if value not in choices -%}
-{{ exceptions.raise_compiler_error("var " ~ name ~ " must be one of " ~ choices | join(", ") ~ "; got '" ~ value ~ "'. Set it with --vars '{" ~ name ~ ": " ~ choices[0] ~ "}'.") }}
-{%- endif -%}
-{{ value }}
-{%- endmacro %}
-
-{#- Reads a var that must be a whole number of at least 0 (it is written into SQL as a number, so anything else,
-    a string with SQL in it included, stops compilation). -#}
-{% macro var_whole_number(name) -%}
-{%- set value = var(name) -%}
-{%- if not (value is number) or value != (value | int) or value < 0 -%}
-{{ exceptions.raise_compiler_error("var " ~ name ~ " must be a whole number of at least 0; got '" ~ value ~ "'. Set it with --vars '{" ~ name ~ ": 259200000}'.") }}
-{%- endif -%}
-{{ value }}
-{%- endmacro %}
-
 {#- Devices whose readings may be trusted: owned by a customer of customer_curated, with the consent date their
     readings are checked against, and not also given by a landing record to a customer without consent (such a
     device cannot be attributed safely). With consent_date=false, only their serial numbers (never NULL), possibly
@@ -43,12 +24,6 @@ group by d.serialnumber
 {%- else %}
   and d.serialnumber is not null
 {%- endif %}
-{%- endmacro %}
-
-{#- The earliest reading time an incremental run re-reads: the newest reading already loaded, less the lookback
-    window (var lookback_ms), so files that arrive late by less than the window are not missed. -#}
-{% macro incremental_window_start(time_column) -%}
-(select coalesce(max({{ time_column }}), 0) - {{ var_whole_number('lookback_ms') }} from {{ this }})
 {%- endmacro %}
 
 {#- The customers whose newest landing record grants research consent, by key (email or serialnumber), with the

@@ -12,7 +12,6 @@
     unique_key=['sensorreadingtime'],
     replace_keys=ml_changed_instants()
 ) }}
-{%- set pairing = var_choice('ml_pairing', ['timestamp', 'same_customer']) %}
 select
     s.sensorreadingtime,
     s.serialnumber,
@@ -24,14 +23,7 @@ select
 {%- if var('ml_customer_pseudonym', false) %},
     {{ pseudonym('a."user"') }} as customer_pseudonym
 {%- endif %}
-from {{ ref('step_trainer_trusted') }} as s
-inner join {{ ref('accelerometer_trusted') }} as a
-    on a."timestamp" = s.sensorreadingtime
-{% if pairing == 'same_customer' %}
-inner join {{ ref('customer_curated') }} as c
-    on c.serialnumber = s.serialnumber
-   and c.email = a."user"
-{% endif %}
+{{ ml_pairs() }}
 {% if is_incremental() %}
 where s.sensorreadingtime in (select sensorreadingtime from {{ incremental_replaced_keys() }})
 {% endif %}

@@ -39,9 +39,18 @@ describe('state-aware selection', () => {
       'machine_learning_curated',
       'step_trainer_trusted',
     ]);
-    // A macro change marks every model that calls it.
+    // A macro change marks every model that calls it (customer_curated stays modified from above): the consent
+    // rules' file is called by customer_trusted (has_research_consent) and step_trainer_trusted (trusted_devices).
     const macro = path.join(project, 'macros/consent.sql');
     writeFileSync(macro, `${readFileSync(macro, 'utf8')}\n{# changed #}\n`);
+    expect((await ls('state:modified')).stdout.trim().split('\n').sort()).toEqual([
+      'customer_curated',
+      'customer_trusted',
+      'step_trainer_trusted',
+    ]);
+    // Also through another macro: machine_learning_curated calls ml_pairs(), which calls var_choice() of vars.sql.
+    const vars = path.join(project, 'macros/vars.sql');
+    writeFileSync(vars, `${readFileSync(vars, 'utf8')}\n{# changed #}\n`);
     expect((await ls('state:modified')).stdout.trim().split('\n').sort()).toEqual([
       'accelerometer_trusted',
       'customer_curated',

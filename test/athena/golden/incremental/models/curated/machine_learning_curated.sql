@@ -8,7 +8,6 @@ from (
     from "stedi"."step_trainer_trusted" as s
     inner join "stedi"."accelerometer_trusted" as a
         on a."timestamp" = s.sensorreadingtime
-    
     union all
     select sensorreadingtime, -1, -cast(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647) as bigint)
     from "stedi"."machine_learning_curated"
@@ -40,7 +39,6 @@ select
 from "stedi"."step_trainer_trusted" as s
 inner join "stedi"."accelerometer_trusted" as a
     on a."timestamp" = s.sensorreadingtime
-
 
 where s.sensorreadingtime in (select sensorreadingtime from "stedi"."machine_learning_curated__stedi_new_b0ba0002k")
 ;

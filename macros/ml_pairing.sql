@@ -1,3 +1,18 @@
+{#- The pairs of machine_learning_curated: each trusted step trainer reading (s) with the trusted phone readings (a)
+    of the same millisecond; with ml_pairing: same_customer, only those of the phone of the device's owner (c). The
+    model and ml_changed_instants() read the pairs through this one join, so what is built and what is compared
+    with it cannot drift apart. -#}
+{% macro ml_pairs() -%}
+from {{ ref('step_trainer_trusted') }} as s
+inner join {{ ref('accelerometer_trusted') }} as a
+    on a."timestamp" = s.sensorreadingtime
+{%- if var_choice('ml_pairing', ['timestamp', 'same_customer']) == 'same_customer' %}
+inner join {{ ref('customer_curated') }} as c
+    on c.serialnumber = s.serialnumber
+   and c.email = a."user"
+{%- endif %}
+{%- endmacro %}
+
 {#- The instants (sensorreadingtime) at which machine_learning_curated no longer matches the trusted tables: the
     pairs the trusted tables give now differ in count or fingerprint from the rows the table holds. Both sides go
     through one grouping, the pairs counted +1 with their fingerprint and the held rows -1 with its negation (as
@@ -10,14 +25,7 @@ select at_time as sensorreadingtime
 from (
     select s.sensorreadingtime as at_time, 1 as side,
            cast({{ row_fingerprint(['s.sensorreadingtime', 's.serialnumber', 's.distancefromobject', 'a."timestamp"', 'a.x', 'a.y', 'a.z']) }} as bigint) as fingerprint
-    from {{ ref('step_trainer_trusted') }} as s
-    inner join {{ ref('accelerometer_trusted') }} as a
-        on a."timestamp" = s.sensorreadingtime
-    {% if var('ml_pairing') == 'same_customer' %}
-    inner join {{ ref('customer_curated') }} as c
-        on c.serialnumber = s.serialnumber
-       and c.email = a."user"
-    {% endif %}
+    {{ ml_pairs() | indent(4) }}
     union all
     select sensorreadingtime, -1, -cast({{ row_fingerprint(columns) }} as bigint)
     from {{ this }}
