@@ -16,8 +16,12 @@ export function pathText(context: ProjectGraph, path: readonly ColumnRef[]): str
  * Checks every model of the project configured `privacy: [identifier_free]` from its column lineage, whatever is
  * selected, before anything is sent to an engine; throws every problem at once (exit 2). Computes lineage only when
  * the project has such a model, so projects without one pay nothing. Returns the lineage it computed, or undefined.
+ * `builtWhole`: the target's SQL of models rendered with is_incremental() false, reused where the engine allows.
  */
-export async function checkIdentifierFree(context: ProjectGraph): Promise<ProjectLineage | undefined> {
+export async function checkIdentifierFree(
+  context: ProjectGraph,
+  builtWhole?: ReadonlyMap<string, string>,
+): Promise<ProjectLineage | undefined> {
   const guarded = [...context.graph.nodes.values()].filter(
     (n) => n.kind === 'model' && n.config.privacy.includes('identifier_free'),
   );
@@ -31,6 +35,7 @@ export async function checkIdentifierFree(context: ProjectGraph): Promise<Projec
   const lineage = await computeLineage(
     context,
     guarded.map((n) => n.uniqueId),
+    builtWhole,
   );
   const statusOf = identifierStatusOf(lineage, patterns);
   const problems: ProjectError[] = [];

@@ -36,17 +36,26 @@ function declaredColumns(node: Node): string[] | undefined {
 /**
  * Computes the column lineage of the given models (and of the models upstream of them, which it needs) from their
  * SQL as DuckDB runs it, built whole: the lineage of what a model computes, not of one incremental step, whatever the
- * target. Loads DuckDB's parser; costs ≈ 0.5 ms per model (BENCHMARKS.md), so commands compute it only when needed.
+ * target. Loads DuckDB's parser; costs ≈ 0.7 ms per model (BENCHMARKS.md), so commands compute it only when needed.
+ * `builtWhole` is SQL of models already rendered for the target with is_incremental() false, used when the target's
+ * engine is the lineage engine.
  */
-export async function computeLineage(context: ProjectGraph, ids: readonly string[]): Promise<ProjectLineage> {
+export async function computeLineage(
+  context: ProjectGraph,
+  ids: readonly string[],
+  builtWhole?: ReadonlyMap<string, string>,
+): Promise<ProjectLineage> {
   const order = withUpstreamModels(context, ids);
+  // Rendering is most of a cold compile: SQL the caller already rendered the same way is not rendered again.
+  const reusable = context.engine.definition.name === LINEAGE_ENGINE.info.definition.name ? builtWhole : undefined;
+  const missing = order.filter((id) => !reusable?.has(id));
   const duckdb = {
     ...context,
     engine: LINEAGE_ENGINE.info,
-    templates: createTemplateEngine(context.project, LINEAGE_ENGINE.info),
+    templates: missing.length > 0 ? createTemplateEngine(context.project, LINEAGE_ENGINE.info) : context.templates,
   };
-  const compiled = compileModelRecords(duckdb, order);
-  const sqls = order.map((id) => compiled.get(id)!.sql);
+  const compiled = compileModelRecords(duckdb, missing);
+  const sqls = order.map((id) => reusable?.get(id) ?? compiled.get(id)!.sql);
   const trees = await LINEAGE_ENGINE.serialize(sqls);
   const byRelation = new Map<string, Node>();
   const byName = new Map<string, Node[]>();

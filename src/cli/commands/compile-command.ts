@@ -25,7 +25,7 @@ export function compileCommand(io: CliIo): Command {
     );
     const compiled = compileModels(context, ids);
     // Exit 2 and nothing written when any identifier_free model carries an identifier (README, Privacy guarantees).
-    const lineage = await checkIdentifierFree(context);
+    const lineage = await checkIdentifierFree(context, compiled);
     writeCompiledSql(context, compiled);
     writeManifest(context, compiled, 'compile', lineage?.models);
     reporter.info(
