@@ -10,7 +10,7 @@ const LAYERS = [
   ['graph'],
   ['parse'],
   ['compile'],
-  ['data-tests', 'materialize', 'unit-tests'],
+  ['data-tests', 'lineage', 'materialize', 'unit-tests'],
   ['run'],
   ['docs', 'generate'],
   ['cli'],

@@ -16,6 +16,16 @@ export type Target = TargetOf<(typeof ENGINES)[number]>;
 /** The engine unit tests run on, whatever the target: an in-memory database, with its dialect and macro versions. */
 export const UNIT_TEST_ENGINE: ScratchEngine = duckDbScratch;
 
+/**
+ * The engine column lineage is computed on, whatever the target: models are rendered with its macros and parsed by
+ * its parser (`serialize` gives each SQL text's syntax tree as JSON), so lineage is the same for every target.
+ */
+export const LINEAGE_ENGINE = {
+  info: duckDbScratch.info,
+  serialize: async (sqls: readonly string[]): Promise<string[]> =>
+    (await import('./duckdb/duckdb-sql-parser.js')).serializeSqlWithDuckDb(sqls),
+};
+
 /** A target of profiles.yml on any engine, told apart by `type:`. */
 export const targetSchema = z.discriminatedUnion('type', [
   ENGINES[0].targetSchema,

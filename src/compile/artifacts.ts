@@ -3,6 +3,7 @@ import path from 'node:path';
 import { TOOL_VERSION } from '../core/tool-version.js';
 import { writeFileAtomic } from '../core/write-file-atomic.js';
 import { nodeFingerprint } from '../graph/state.js';
+import type { ModelLineage } from '../core/column-lineage.js';
 import type { Node } from '../core/nodes.js';
 import type { ProjectGraph } from './compile-project.js';
 
@@ -78,6 +79,7 @@ function manifestNode(
   context: ProjectGraph,
   node: Node,
   compiled: ReadonlyMap<string, string>,
+  lineage: ReadonlyMap<string, ModelLineage> | undefined,
 ): Record<string, unknown> {
   const { dialect } = context.engine;
   const common = {
@@ -134,11 +136,20 @@ function manifestNode(
     vars_used: node.varsUsed,
     macros_used: node.macrosUsed,
     patch_path: node.patchPath ?? null,
+    column_lineage: lineage?.get(node.uniqueId) ?? null,
   };
 }
 
-/** Writes target/manifest.json: every node, its config, dependencies and compiled SQL. */
-export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<string, string>, command: string): void {
+/**
+ * Writes target/manifest.json: every node, its config, dependencies and compiled SQL, and a model's column lineage
+ * when the command computed it (null otherwise: lineage is computed only where needed, src/lineage).
+ */
+export function writeManifest(
+  context: ProjectGraph,
+  compiled: ReadonlyMap<string, string>,
+  command: string,
+  lineage?: ReadonlyMap<string, ModelLineage>,
+): void {
   const { graph, project } = context;
   const database = context.engine.definition.localDatabase?.(project.target, project.dir);
   const manifest = {
@@ -155,7 +166,9 @@ export function writeManifest(context: ProjectGraph, compiled: ReadonlyMap<strin
         ...(database ? { database_path: database.file } : {}),
       },
     },
-    nodes: Object.fromEntries(graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled)])),
+    nodes: Object.fromEntries(
+      graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled, lineage)]),
+    ),
     parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),
     child_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.children.get(id)!]])),
   };

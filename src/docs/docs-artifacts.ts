@@ -1,3 +1,4 @@
+import type { ColumnFacts } from '../lineage/column-facts.js';
 import { z } from 'zod';
 import { ProjectError } from '../errors.js';
 
@@ -96,6 +97,8 @@ export interface ProjectExtras {
   declaredTests: Record<string, { node: unknown[]; columns: Record<string, unknown[]> }>;
   /** The SELECT a source's view runs (reader-view engines), by unique id. */
   sourceSql: Record<string, string>;
+  /** Column lineage and identifier facts by node id and lower-case column name (src/lineage/column-facts.ts). */
+  columnFacts?: Record<string, Record<string, ColumnFacts>>;
 }
 
 /** Everything the site is built from. */

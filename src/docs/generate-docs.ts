@@ -5,6 +5,9 @@ import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../co
 import { buildProjectGraph, compileModels, type ProjectGraph } from '../compile/compile-project.js';
 import { isRunnable, type ModelNode, type Node, type SeedNode, type SourceNode } from '../core/nodes.js';
 import { sourceSelectSql } from '../materialize/plan-source.js';
+import { columnFacts } from '../lineage/column-facts.js';
+import { identifierPatterns } from '../lineage/identifier-columns.js';
+import { computeLineage } from '../lineage/project-lineage.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
 import { parseManifest, parseRunResults, type Catalog, type DocsInput, type ProjectExtras } from './docs-artifacts.js';
 import { missingDatabaseFile, readCatalog, unavailableCatalog } from './read-catalog.js';
@@ -83,8 +86,9 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     .filter((n) => n.kind === 'model' && isRunnable(n))
     .map((n) => n.uniqueId);
   const compiled = compileModels(context, models);
+  const lineage = await computeLineage(context, models, compiled);
   writeCompiledSql(context, compiled);
-  writeManifest(context, compiled, 'docs generate');
+  writeManifest(context, compiled, 'docs generate', lineage.models);
   const target = targetDir(context);
   const manifest = parseManifest(JSON.parse(readFileSync(path.join(target, 'manifest.json'), 'utf8')));
   const catalog = await catalogOf(context, options.emptyCatalog ?? false);
@@ -93,7 +97,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     manifest,
     catalog,
     ...readRunResults(path.join(target, 'run_results.json')),
-    extras: projectExtras(context),
+    extras: { ...projectExtras(context), columnFacts: columnFacts(lineage, identifierPatterns(context.graph) ?? []) },
   });
   const indexFile = path.join(target, 'docs', 'index.html');
   writeArtifact(context, indexFile, renderSite(site));

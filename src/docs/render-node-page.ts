@@ -2,7 +2,7 @@ import { formatCount } from '../format-count.js';
 import { html, type SafeHtml } from './html.js';
 import { laneColor, nodeHref } from './lineage-svg.js';
 import { renderNodeTests, statusLabel, testsSummary } from './render-tests.js';
-import type { SiteData, SiteNode, TestOnNode } from './site-data.js';
+import type { SiteColumn, SiteData, SiteNode, TestOnNode } from './site-data.js';
 
 /** What each privacy property promises, in the words a data scientist needs. */
 export const PRIVACY_BADGES: Record<string, { label: string; meaning: string }> = {
@@ -48,18 +48,42 @@ function lastRun(node: SiteNode): SafeHtml {
   return html`${statusLabel(run.status)}${rows}${run.completedAt ? ` · ${run.completedAt}` : ''}${run.message ? html`<div class="message">${run.message}</div>` : ''}`;
 }
 
+/** The link to a column of a node's page: opens the page at the column and lights up the column's path. */
+function columnHref(id: string, column: string): string {
+  return `${nodeHref(id)}/${encodeURIComponent(column)}`;
+}
+
+/** A badge on a column that carries an identifier, with the path to the landing column as its title. */
+function identifierBadge(c: SiteColumn): SafeHtml {
+  if (!c.lineage?.identifier) return html``;
+  return html` <span class="badge identifier" title="Carries an identifier: ${c.lineage.identifier}">Identifier</span>`;
+}
+
+/** The parent columns a column is computed from, as links; pseudonymised ones say so. */
+function upstreamLinks(c: SiteColumn): SafeHtml {
+  if (!c.lineage) return html`<span class="muted small">not traced</span>`;
+  if (c.lineage.upstream.length === 0) return html`<span class="muted small">no parent column</span>`;
+  return html`${c.lineage.upstream.map(
+    (u) =>
+      html`<a class="upstream" href="${columnHref(u.id, u.column)}"><code>${u.name}.${u.column}</code></a>${u.pseudonymised ? html` <span class="muted small">(pseudonymised)</span>` : ''} `,
+  )}`;
+}
+
 function columnsTable(node: SiteNode): SafeHtml {
   const note = node.columnsNote
     ? html`<p class="note">${node.columnsNote}</p>`
     : html`<p class="muted small">Types as the engine reports them.</p>`;
   if (node.columns.length === 0) return html`${note}<p class="muted">No columns documented.</p>`;
   const rows = node.columns.map(
-    (c) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}>
-<td><code>${c.name}</code></td><td><code>${c.type ?? '?'}</code></td>
+    (
+      c,
+    ) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}${c.lineage ? html` data-path-nodes="${c.lineage.pathNodes.join(' ')}" data-path-edges="${c.lineage.pathEdges.join(' ')}"` : ''}>
+<td><a class="column-link" href="${columnHref(node.id, c.name)}" title="Light up its path in the lineage graph"><code>${c.name}</code></a>${identifierBadge(c)}</td><td><code>${c.type ?? '?'}</code></td>
 <td>${c.description || html`<span class="muted">undocumented</span>`}${c.missingFromRelation ? html` <span class="badge warn">not in the built relation</span>` : ''}</td>
+<td class="column-upstream">${upstreamLinks(c)}</td>
 <td>${c.tests.map(testChip)}</td></tr>`,
   );
-  return html`${note}<table class="columns"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Tests</th></tr></thead><tbody>${rows}</tbody></table>`;
+  return html`${note}<table class="columns"><thead><tr><th>Column</th><th>Type</th><th>Description</th><th>Derived from</th><th>Tests</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
 function sqlBlock(title: string, sql: string | null, open: boolean): SafeHtml {

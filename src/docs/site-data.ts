@@ -23,6 +23,31 @@ export interface SiteColumn {
   tests: TestOnNode[];
   /** Declared in yml but absent from the built relation (a stale description or a renamed column). */
   missingFromRelation: boolean;
+  /** Where it comes from and whether it carries an identifier; null when its lineage was not traced. */
+  lineage?: SiteColumnLineage | null;
+}
+
+/** A column's lineage as its row shows it: parent columns (links), identifier path, nodes and edges to light up. */
+export interface SiteColumnLineage {
+  upstream: Array<{ id: string; name: string; column: string; pseudonymised: boolean }>;
+  identifier: string | null;
+  pathNodes: string[];
+  pathEdges: string[];
+}
+
+/** Adds each column's lineage facts (computed by docs generate) to the columns of a node. */
+function withLineage(columns: SiteColumn[], nodeId: string, input: DocsInput): SiteColumn[] {
+  const facts = input.extras.columnFacts?.[nodeId];
+  return columns.map((c) => {
+    const f = facts?.[c.name.toLowerCase()];
+    const upstream = (f?.upstream ?? []).map((u) => ({
+      id: u.node,
+      name: input.manifest.nodes[u.node]?.name ?? u.node,
+      column: u.column,
+      pseudonymised: u.pseudonymised,
+    }));
+    return { ...c, lineage: f ? { ...f, upstream } : null };
+  });
 }
 
 /** What the last run did to a node. */
@@ -175,7 +200,9 @@ function siteNode(
     filePath: node.original_file_path,
     tags: node.tags,
     privacy: node.config?.privacy ?? [],
-    ...columnsOf(node, input, testsOn),
+    ...((cols) => ({ ...cols, columns: withLineage(cols.columns, node.unique_id, input) }))(
+      columnsOf(node, input, testsOn),
+    ),
     rawSql: node.raw_code ?? null,
     compiledSql: node.compiled_code ?? extras.sourceSql[node.unique_id] ?? null,
     location: node.external?.location ?? null,

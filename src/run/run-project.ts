@@ -6,6 +6,7 @@ import { withReplacedKeysInline } from '../materialize/incremental-input.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../compile/artifacts.js';
 import { TOOL_VERSION } from '../core/tool-version.js';
 import { buildProjectGraph, compileModelRecords, type ProjectGraph } from '../compile/compile-project.js';
+import { checkIdentifierFree } from '../lineage/identifier-free-check.js';
 import type { Graph } from '../graph/graph.js';
 import { isRunnable, type Node, type Relation } from '../core/nodes.js';
 import { planModelAudits } from './model-audits.js';
@@ -173,6 +174,9 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const target = { ...context.project.target, threads: options.threads ?? context.project.target.threads };
   // Unit tests run on their own in-memory DuckDB: when nothing else is selected, an engine whose abilities are known
   // without connecting (Athena) is not opened, so `test --select test_type:unit` needs no AWS SDK, credentials or network.
+  // Before any connection: a model promised identifier_free that carries an identifier stops every command (exit 2),
+  // whatever is selected, as a parse error would.
+  const lineage = await checkIdentifierFree(context);
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
   const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
   const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
@@ -218,7 +222,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       }),
     );
     writeCompiledSql(context, readable);
-    writeManifest(context, readable, command);
+    writeManifest(context, readable, command, lineage?.models);
     const relations = ids
       .map((id) => context.graph.nodes.get(id)!)
       .filter((n) => n.kind !== 'data_test' && n.kind !== 'unit_test')

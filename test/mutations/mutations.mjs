@@ -138,4 +138,27 @@ export const MUTATIONS = [
     env: { CI: 'true' },
     tests: ['test/setup/property-seed.test.ts'],
   },
+  {
+    name: 'column lineage loses a join: a column read through a CTE and a join is no longer traced to its source',
+    edits: [
+      {
+        file: 'src/lineage/column-lineage.ts',
+        find: '      addFrom(table.right, scope, env, filters);\n',
+        replace: '',
+      },
+    ],
+    tests: ['test/lineage/column-lineage.test.ts', 'test/lineage/identifier-free.test.ts'],
+  },
+  {
+    name: 'an identifier does not propagate past the model that first derives it (only direct source columns count)',
+    edits: [
+      {
+        file: 'src/lineage/identifier-columns.ts',
+        find: 'const upstream = status(origin);',
+        replace:
+          "const upstream: IdentifierStatus = graph.nodes.get(origin.node)?.kind === 'model' ? { kind: 'clear' } : status(origin);",
+      },
+    ],
+    tests: ['test/lineage/identifier-free.test.ts'],
+  },
 ];

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { writeCompiledSql, writeManifest } from '../../compile/artifacts.js';
 import { buildProjectGraph, compileModels } from '../../compile/compile-project.js';
 import { isRunnable } from '../../core/nodes.js';
+import { checkIdentifierFree } from '../../lineage/identifier-free-check.js';
 import { selectNodes } from '../../graph/selection.js';
 import { withState } from '../../compile/state-selection.js';
 import { loadProject } from '../../project/load-project.js';
@@ -13,7 +14,7 @@ import { createReporter } from '../reporter.js';
 export function compileCommand(io: CliIo): Command {
   return withProjectOptions(
     new Command('compile').description('render models to target/compiled/**.sql and write target/manifest.json'),
-  ).action((options: ProjectCommandOptions) => {
+  ).action(async (options: ProjectCommandOptions) => {
     const reporter = createReporter(options.logFormat, io);
     const loadOptions = projectOptions(options, io);
     const context = buildProjectGraph(loadProject(loadOptions));
@@ -23,8 +24,10 @@ export function compileCommand(io: CliIo): Command {
       (n) => n.kind === 'model' && isRunnable(n),
     );
     const compiled = compileModels(context, ids);
+    // Exit 2 and nothing written when any identifier_free model carries an identifier (README, Privacy guarantees).
+    const lineage = await checkIdentifierFree(context, compiled);
     writeCompiledSql(context, compiled);
-    writeManifest(context, compiled, 'compile');
+    writeManifest(context, compiled, 'compile', lineage?.models);
     reporter.info(
       `Compiled ${compiled.size} model${compiled.size === 1 ? '' : 's'} to ${context.project.file.targetPath}/compiled/`,
       { models: compiled.size },

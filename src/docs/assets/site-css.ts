@@ -63,6 +63,7 @@ h4.lane-${c} { color: var(--${c}); } .badge.zone.lane-${c} { background: var(--$
 .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; background: #f3f4f6; font-size: 12px; margin-right: 4px; }
 .badge.privacy { background: #dcfce7; color: #166534; font-weight: 600; border: 1px solid #86efac; }
 .badge.warn { background: #fef3c7; color: #92400e; }
+.badge.identifier { background: #fee2e2; color: #991b1b; font-weight: 600; border: 1px solid #fca5a5; margin-left: 6px; }
 .status { display: inline-block; white-space: nowrap; padding: 0 7px; border-radius: 4px; font-size: 12px; font-weight: 600; background: #f3f4f6; color: var(--muted); }
 .status-success, .status-pass { background: #dcfce7; color: #166534; } .status-error, .status-fail { background: #fee2e2; color: #991b1b; }
 .status-warn { background: #fef3c7; color: #92400e; }

@@ -75,12 +75,25 @@ export const SITE_SCRIPT = String.raw`
     if (column) flashColumn(nodeId, column);
   }
 
+  // Lights up only the relations and edges on a column's paths down to the sources (from its row's data).
+  function focusColumn(row) {
+    var nodes = {}, edges = {};
+    (row.dataset.pathNodes || '').split(' ').forEach(function (id) { if (id) nodes[id] = true; });
+    (row.dataset.pathEdges || '').split(' ').forEach(function (e) { if (e) edges[e] = true; });
+    svg.classList.add('has-focus');
+    svg.querySelectorAll('.node').forEach(function (el) { el.classList.toggle('in-lineage', !!nodes[el.dataset.id]); });
+    svg.querySelectorAll('.edge').forEach(function (el) {
+      el.classList.toggle('in-lineage', !!edges[el.dataset.from + '>' + el.dataset.to]);
+    });
+  }
+
   function flashColumn(nodeId, column) {
     document.querySelectorAll('section.page[data-page="node"]').forEach(function (page) {
       if (page.dataset.id !== nodeId) return;
       page.querySelectorAll('tr[data-column]').forEach(function (row) {
         var hit = row.dataset.column === column;
         row.classList.toggle('flash', hit);
+        if (hit && row.dataset.pathNodes) focusColumn(row);
         if (hit) row.scrollIntoView({ block: 'center' });
       });
     });
