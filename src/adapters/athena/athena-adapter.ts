@@ -14,7 +14,7 @@ import type { RelationType, Row, Statement, StatementResult } from '../../core/s
 import { checkAudit } from '../audit-failed-error.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
-import { athenaRequestError } from './athena-errors.js';
+import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import { AthenaQueryClient, type AthenaSend, type QueryOutcome, type Sleep } from './athena-query-client.js';
 
 /** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
@@ -99,19 +99,23 @@ export class AthenaAdapter implements Adapter {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.client.send(
-          new ListTableMetadataCommand({
-            CatalogName: this.target.catalog,
-            DatabaseName: schema.toLowerCase(),
-            NextToken: nextToken,
-            MaxResults: 50,
-          }),
+        const token = nextToken;
+        const page = await this.queries.retrying(`listing the tables of ${schema}`, () =>
+          this.client.send(
+            new ListTableMetadataCommand({
+              CatalogName: this.target.catalog,
+              DatabaseName: schema.toLowerCase(),
+              NextToken: token,
+              MaxResults: 50,
+            }),
+          ),
         );
         tables.push(...(page.TableMetadataList ?? []));
         nextToken = page.NextToken;
       } while (nextToken);
     } catch (error) {
       if (isMissingDatabase(error)) return [];
+      if (error instanceof AthenaRetriesExhaustedError) throw error;
       throw athenaRequestError(`listing the tables of ${schema}`, error);
     }
     return tables;
@@ -131,12 +135,16 @@ export class AthenaAdapter implements Adapter {
 
   async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
     try {
-      const { TableMetadata: table } = await this.client.send(
-        new GetTableMetadataCommand({
-          CatalogName: this.target.catalog,
-          DatabaseName: relation.schema.toLowerCase(),
-          TableName: relation.identifier.toLowerCase(),
-        }),
+      const { TableMetadata: table } = await this.queries.retrying(
+        `describing ${relation.schema}.${relation.identifier}`,
+        () =>
+          this.client.send(
+            new GetTableMetadataCommand({
+              CatalogName: this.target.catalog,
+              DatabaseName: relation.schema.toLowerCase(),
+              TableName: relation.identifier.toLowerCase(),
+            }),
+          ),
       );
       return [...(table?.Columns ?? []), ...(table?.PartitionKeys ?? [])].map((c) => ({
         name: c.Name!,
@@ -144,6 +152,7 @@ export class AthenaAdapter implements Adapter {
       }));
     } catch (error) {
       if (error instanceof Error && error.name === 'MetadataException') return [];
+      if (error instanceof AthenaRetriesExhaustedError) throw error;
       throw athenaRequestError(`describing ${relation.schema}.${relation.identifier}`, error);
     }
   }
