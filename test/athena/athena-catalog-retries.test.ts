@@ -9,29 +9,13 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
 import { AthenaRetriesExhaustedError } from '../../src/adapters/athena/athena-errors.js';
+import { athenaTestTarget } from './athena-test-target.js';
 
 const athena = mockClient(AthenaClient);
 afterEach(() => athena.reset());
 
-const target: AthenaTarget = {
-  name: 'prod',
-  type: 'athena',
-  region: 'us-east-1',
-  workgroup: 'primary',
-  s3_staging_dir: 's3://results/',
-  s3_data_dir: 's3://lake/zones',
-  database: 'stedi',
-  catalog: 'AwsDataCatalog',
-  threads: 1,
-  poll_interval_ms: 1,
-  poll_interval_max_ms: 1,
-  max_retries: 3,
-  retry_backoff_ms: 1,
-  retry_backoff_max_ms: 1,
-  write_compression: 'ZSTD',
-};
+const target = athenaTestTarget({ max_retries: 3 });
 
 function adapter(): { adapter: AthenaAdapter; sleeps: number[] } {
   const sleeps: number[] = [];
