@@ -12,6 +12,7 @@ import type { AthenaTarget } from './athena-target.js';
 import type { Adapter, Dialect, QueryOptions, StatsSink } from '../adapter.js';
 import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { checkAudit } from '../audit-failed-error.js';
+import { StatementFailedError } from '../statement-failed-error.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
 import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
@@ -185,6 +186,10 @@ export class AthenaAdapter implements Adapter {
           results.push({});
           continue;
         }
+        if (statement.warnOnFailure) {
+          results.push(await this.tidy(statement, options.signal));
+          continue;
+        }
         const outcome = await this.run(statement, options.signal);
         const rows = statement.reportsRows
           ? await this.queries.updateCount(outcome.queryExecutionId, options.signal)
@@ -204,6 +209,23 @@ export class AthenaAdapter implements Adapter {
       throw error;
     }
     return results;
+  }
+
+  /**
+   * Runs a statement that only tidies up. When Athena runs it and it fails (a DROP of a large table that runs out of
+   * time), that is a warning, not an error; a request that never reached a verdict (refused, interrupted) is still an
+   * error, as for any statement.
+   */
+  private async tidy(statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
+    try {
+      await this.run(statement, signal);
+      return {};
+    } catch (error) {
+      if (signal?.aborted || !(error instanceof StatementFailedError)) throw error;
+      return {
+        warning: `could not ${statement.purpose} (${error.engineMessage.split('\n')[0]}): ${statement.warnOnFailure}`,
+      };
+    }
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
