@@ -38,6 +38,11 @@ export interface Statement {
    * transaction; a planner for a transactional engine never sets it.
    */
   warnOnFailure?: string;
+  /**
+   * The storage location the statement writes a new table's files to, its build's own (an Athena CTAS). When the
+   * engine fails the statement, the files it may have written there are deleted.
+   */
+  location?: string;
 }
 
 /** What the engine reported for one statement. */

@@ -140,6 +140,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
       purpose,
       reportsRows: true,
       retryable: false,
+      location: dialect.tableLocation?.(relation, buildId),
     };
   };
   if (!existing && audits.length === 0) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];

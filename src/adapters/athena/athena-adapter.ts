@@ -13,6 +13,7 @@ import type { Adapter, Dialect, QueryOptions, StatsSink } from '../adapter.js';
 import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { checkAudit } from '../audit-failed-error.js';
 import { StatementFailedError } from '../statement-failed-error.js';
+import { deleteS3Prefix, type S3Send } from './s3-files.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
 import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
@@ -28,6 +29,8 @@ export interface AthenaAdapterOptions {
   measure?: StatsSink;
   /** The query client of the adapter this one is a metered view of: one query limit for both. */
   queries?: AthenaQueryClient;
+  /** The S3 client that deletes a failed write's files; created on first use unless given (tests give a mock). */
+  s3?: S3Send & { destroy?: () => void };
 }
 
 // Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
@@ -46,6 +49,13 @@ function isMissingDatabase(error: unknown): boolean {
     (error.name === 'MetadataException' || /EntityNotFound|not found/i.test(error.message)) &&
     /database/i.test(error.message)
   );
+}
+
+/** An S3 client for the target's region, its module loaded only when a failed write needs one. */
+async function newS3Client(region: string): Promise<S3Send & { destroy: () => void }> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  // Retries are the adapter's (one policy for every AWS call), as for the Athena client.
+  return new S3Client({ region, maxAttempts: 1 });
 }
 
 /** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
@@ -203,9 +213,12 @@ export class AthenaAdapter implements Adapter {
       }
     } catch (error) {
       // An interrupted run sends nothing more; the next run's repair drops what was staged.
+      const failed = statements[results.length];
       const notRun = statements.slice(results.length + 1);
-      if (!options.signal?.aborted)
-        for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      if (options.signal?.aborted) throw error;
+      for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      if (failed?.location && error instanceof StatementFailedError)
+        throw await this.withFilesDeleted(error, failed.location);
       throw error;
     }
     return results;
@@ -234,7 +247,32 @@ export class AthenaAdapter implements Adapter {
   }
 
   metered(measure: StatsSink): AthenaAdapter {
-    return new AthenaAdapter(this.target, this.client, { ...this.options, queries: this.queries, measure });
+    const view = new AthenaAdapter(this.target, this.client, { ...this.options, queries: this.queries, measure });
+    view.files = this.files;
+    return view;
+  }
+
+  // One S3 client for the adapter and its metered views, made when a failed write first needs it.
+  private files: { s3?: S3Send & { destroy?: () => void } } = {};
+
+  /**
+   * Deletes the files a failed CTAS may have left at its build's own location (Athena does not delete a failed
+   * query's partial results), and says so in the error. The location is never used again (each build has its own),
+   * so this is tidying; if it fails, the error says where the files are.
+   */
+  private async withFilesDeleted(error: StatementFailedError, location: string): Promise<StatementFailedError> {
+    let note: string;
+    try {
+      const s3 = (this.files.s3 ??= this.options.s3 ?? (await newS3Client(this.target.region)));
+      const deleted = await deleteS3Prefix(s3, location, (action, send) => this.queries.retrying(action, send));
+      note =
+        deleted > 0
+          ? `Its partial files were deleted (${deleted} under ${location}).`
+          : `It left no files at ${location}.`;
+    } catch (cleanup) {
+      note = `Its partial files under ${location} could not be deleted (${cleanup instanceof Error ? cleanup.message : String(cleanup)}): delete them, or keep them, they are in nobody's way.`;
+    }
+    return new StatementFailedError(error.statement, `${error.engineMessage}\n${note}`, { cause: error });
   }
 
   // Every query the adapter sends passes here, so what it measures is counted once and never lost: a plan's
@@ -275,5 +313,6 @@ export class AthenaAdapter implements Adapter {
 
   async close(): Promise<void> {
     this.client.destroy?.();
+    if (!this.options.s3) this.files.s3?.destroy?.();
   }
 }
