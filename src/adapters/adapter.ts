@@ -75,6 +75,8 @@ export interface Dialect {
   ddl?: DdlDialect;
   /** The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena). */
   tableProperties?(relation: Relation, buildId: string): string;
+  /** Where such a CTAS writes its files (the `location` of tableProperties). */
+  tableLocation?(relation: Relation, buildId: string): string;
   /**
    * A table as the engine's snapshot maintenance statements name it (Athena's VACUUM and OPTIMIZE, which follow
    * neither its Hive nor its Trino quoting). Engines whose tables keep old snapshots readable have it.

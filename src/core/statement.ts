@@ -31,12 +31,26 @@ export interface Statement {
    * the statement is run again, at most `maxRuns` times in all. These runs are not retries and do not use them up.
    */
   repeatWhile?: { error: string; maxRuns: number };
+  /**
+   * The statement only tidies up (drops an old table after the new one is published, or a leftover of an earlier
+   * run): when it fails, the plan goes on and the node succeeds with a warning, this text saying what is left and
+   * what will remove it. Honoured by engines without transactional DDL, where such a statement runs outside any
+   * transaction; a planner for a transactional engine never sets it.
+   */
+  warnOnFailure?: string;
+  /**
+   * The storage location the statement writes a new table's files to, its build's own (an Athena CTAS). When the
+   * engine fails the statement, the files it may have written there are deleted.
+   */
+  location?: string;
 }
 
 /** What the engine reported for one statement. */
 export interface StatementResult {
   rows?: number;
   records?: Row[];
+  /** A `warnOnFailure` statement failed: why, and what it left. */
+  warning?: string;
 }
 
 /** The kind of an existing relation in the engine's catalog. */

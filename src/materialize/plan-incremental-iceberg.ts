@@ -121,6 +121,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
             sql: `create table ${stagedKeys} with (${dialect.tableProperties(keysRelation, `${id}k`)}) as\n${replaceKeysSelect(input)}`,
             purpose: `stage the keys that replace_keys names for ${name}`,
             retryable: false,
+            location: dialect.tableLocation?.(keysRelation, `${id}k`),
           },
         ];
   const dropKeys: Statement[] =
@@ -134,6 +135,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     purpose: `stage the new rows of ${name}`,
     reportsRows: true,
     retryable: false,
+    location: dialect.tableLocation?.(stagedRelation, id),
   };
   const keyHooks = hooks.map((h) => ({ ...h, sql: withReplacedKeys(h.sql, stagedKeys) }));
   // Without transactions the new rows are audited as the table will be once they are written: its rows that stay,

@@ -81,10 +81,17 @@ export function planRepair(
     );
     existing = 'table';
   }
+  // Dropping a large Iceberg table deletes its files inside the DDL call and may time out: a leftover that cannot be
+  // dropped now is in nobody's way (the new build has its own names), so its failure is a warning, not a failed node.
   for (const leftover of [...remainingBackups, ...temporaries]) {
-    statements.push(
-      dropTable(ddl, withIdentifier(relation, leftover), `repair an interrupted swap: drop the leftover ${leftover}`),
-    );
+    statements.push({
+      ...dropTable(
+        ddl,
+        withIdentifier(relation, leftover),
+        `repair an interrupted swap: drop the leftover ${leftover}`,
+      ),
+      warnOnFailure: `${relation.schema}.${leftover} is left; the next run of ${name} drops it again`,
+    });
   }
   return { statements, existing };
 }
@@ -133,6 +140,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
       purpose,
       reportsRows: true,
       retryable: false,
+      location: dialect.tableLocation?.(relation, buildId),
     };
   };
   if (!existing && audits.length === 0) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
@@ -171,6 +179,15 @@ export function planRenameSwap(input: PlanInput): Statement[] {
     ...moveOldAside,
     rename(ddl, temporary, relation, `swap the new ${name} into place`),
     ...hooks,
-    ...(existing === 'table' ? [dropTable(ddl, backup, `drop the old ${name}`)] : []),
+    // The new table is published by now: a drop that fails (a large table's files are deleted inside the call, which
+    // may time out) must not fail the node. The old table stays under its backup name until the next run drops it.
+    ...(existing === 'table'
+      ? [
+          {
+            ...dropTable(ddl, backup, `drop the old ${name}`),
+            warnOnFailure: `the new ${name} is published; the old table is left as ${backup.schema}.${backup.identifier} until the next run of ${name} drops it`,
+          },
+        ]
+      : []),
   ];
 }

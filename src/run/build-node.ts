@@ -342,10 +342,14 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
   const audited = auditCounts(build.audits?.get(node.uniqueId) ?? [], build.onAudited, node, statements, results);
   const counted = countedStats(statements, results);
   const landing = landingReport(node, results, statements);
+  // Tidying statements that failed (an old table that could not be dropped): the node is built, with a warning.
+  const warnings = [landing.message, ...results.map((r) => r.warning && `${node.name}: ${r.warning}`)].filter(
+    (m): m is string => Boolean(m),
+  );
   // The engine's query stats (cost) are added by the runner: the adapter measures every query it sends.
   return {
-    status: landing.status,
-    message: landing.message,
+    status: warnings.length > 0 ? 'warn' : landing.status,
+    message: warnings.length > 0 ? warnings.join('\n') : undefined,
     landingFiles: landing.landingFiles,
     description: `${materialized} ${node.relation.schema}.${node.relation.identifier}`,
     rows,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
+import { athenaTestTarget } from './athena-test-target.js';
 import { executeProject, type ExecuteOptions } from '../../src/run/run-project.js';
 import { copyStediProject } from '../helpers/stedi-project.js';
 import { expectGolden } from './golden-file.js';
@@ -131,23 +131,7 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
   }
 
   it("describes a query by the metadata of a LIMIT 0 query, in the catalog's type names, and lists a table's columns from Glue", async () => {
-    const target: AthenaTarget = {
-      name: 'prod',
-      type: 'athena',
-      region: 'us-east-1',
-      workgroup: 'primary',
-      s3_staging_dir: 's3://results/',
-      s3_data_dir: 's3://lake/zones',
-      database: 'stedi',
-      catalog: 'AwsDataCatalog',
-      threads: 1,
-      poll_interval_ms: 1,
-      poll_interval_max_ms: 1,
-      max_retries: 0,
-      retry_backoff_ms: 1,
-      retry_backoff_max_ms: 1,
-      write_compression: 'ZSTD',
-    };
+    const target = athenaTestTarget();
     const adapter = AthenaAdapter.open(target, { sleep: async () => undefined });
     fake.columnTypes.set('t_time', 'bigint');
     expect(

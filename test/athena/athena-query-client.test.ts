@@ -199,6 +199,26 @@ describe('AthenaQueryClient', () => {
     expect(sleeps).toEqual([1000]);
   });
 
+  // With the SDK's own retries off, a connection reset or a request timeout reaches the client with no answer from
+  // Athena. The start is sent again with its token, so Athena starts the query at most once even if the first arrived.
+  for (const [kind, lost] of [
+    ['a connection reset (ECONNRESET)', () => Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    [
+      'a request timeout (TimeoutError)',
+      () => Object.assign(new Error('Connection timed out after 2000 ms'), { name: 'TimeoutError' }),
+    ],
+  ] as const) {
+    it(`re-sends a start lost to ${kind} with the same token`, async () => {
+      athena.on(StartQueryExecutionCommand).rejectsOnce(lost()).resolves({ QueryExecutionId: 'q11' });
+      athena.on(GetQueryExecutionCommand).resolves(execution('q11', 'SUCCEEDED'));
+      const { client, sleeps } = queryClient();
+      expect((await client.execute(statement)).queryExecutionId).toBe('q11');
+      const tokens = athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input.ClientRequestToken);
+      expect(tokens).toEqual(['token-1', 'token-1']);
+      expect(sleeps).toEqual([1000]);
+    });
+  }
+
   it('retries a query that FAILED with a SYSTEM error Athena calls retryable, as a new query after a backoff', async () => {
     const systemError = {
       StateChangeReason: 'GENERIC_INTERNAL_ERROR: worker lost',

@@ -7,7 +7,7 @@ import { athenaDialect } from '../../src/adapters/athena/athena-dialect.js';
 import { duckDbDialect } from '../../src/adapters/duckdb/duckdb-dialect.js';
 import { UnsupportedPlanError } from '../../src/materialize/plan-input.js';
 import { planSnapshotExpiry } from '../../src/materialize/plan-snapshot-expiry.js';
-import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
+import { athenaTestTarget } from './athena-test-target.js';
 import { expectGolden } from './golden-file.js';
 import { athenaGrammar, athenaSyntaxProblems } from './athena-grammar.js';
 import { FakeAthena } from './fake-athena.js';
@@ -15,23 +15,10 @@ import { FakeAthena } from './fake-athena.js';
 const GOLDEN = path.join(import.meta.dirname, 'golden');
 const PURGE_GOLDEN = path.join(GOLDEN, 'purge', 'models', 'trusted', 'accelerometer_trusted.sql');
 const MB = 1024 ** 2;
-const target: AthenaTarget = {
-  name: 'prod',
-  type: 'athena',
-  region: 'us-east-1',
-  workgroup: 'primary',
+const target = athenaTestTarget({
   s3_staging_dir: 's3://stedi-athena-results/queries/',
   s3_data_dir: 's3://stedi-lakehouse/zones',
-  database: 'stedi',
-  catalog: 'AwsDataCatalog',
-  threads: 1,
-  poll_interval_ms: 1,
-  poll_interval_max_ms: 1,
-  max_retries: 0,
-  retry_backoff_ms: 1,
-  retry_backoff_max_ms: 1,
-  write_compression: 'ZSTD',
-};
+});
 const dialect = athenaDialect({ dataDir: target.s3_data_dir, writeCompression: target.write_compression });
 const relation = { schema: 'stedi', identifier: 'accelerometer_trusted' };
 

@@ -1,26 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { planRelation } from '../../src/materialize/plan-node.js';
-import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
+import { athenaTestTarget } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const TARGET: AthenaTarget = {
-  name: 'prod',
-  type: 'athena',
-  region: 'us-east-1',
-  workgroup: 'primary',
-  s3_staging_dir: 's3://results/',
-  s3_data_dir: 's3://lake/zones',
-  database: 'stedi',
-  catalog: 'AwsDataCatalog',
-  threads: 4,
-  poll_interval_ms: 1,
-  poll_interval_max_ms: 1,
-  max_retries: 0,
-  retry_backoff_ms: 1,
-  retry_backoff_max_ms: 1,
-  write_compression: 'ZSTD',
-};
+const TARGET = athenaTestTarget({ threads: 4 });
 
 let fake: FakeAthena;
 beforeEach(() => (fake = new FakeAthena()));

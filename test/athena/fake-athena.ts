@@ -141,6 +141,11 @@ export class FakeAthena {
   moreRunsNeeded: Partial<Record<'vacuum' | 'optimize', number>> = {};
   /** Table properties set with ALTER TABLE SET TBLPROPERTIES (Athena keeps an Iceberg table's in its metadata, not in Glue). */
   readonly icebergProperties = new Map<string, Record<string, string>>();
+  /**
+   * Statements that fail as Athena would fail them, without changing the catalog: the first `times` statements whose
+   * SQL matches `pattern` fail with `message` (e.g. a DROP of a large Iceberg table that runs out of time).
+   */
+  failing?: { pattern: RegExp; message: string; times: number };
   /** Ids of queries stopped with StopQueryExecution, in order. */
   readonly stopped: string[] = [];
   /** The most queries there were at once between their start and the status check that saw them end. */
@@ -194,7 +199,12 @@ export class FakeAthena {
         sql.replace(/^(--[^\n]*\n)+/, ''),
       );
       if (target) this.written.set(id, target[2]!.toLowerCase().replace(/__(tmp|stedi_new)_\w+$/, ''));
-      this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null));
+      const failing = this.failing;
+      if (failing && failing.times > 0 && failing.pattern.test(sql)) {
+        failing.times--;
+        this.failures.set(id, failing.message);
+        this.types.set(id, 'DDL');
+      } else this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null));
       const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
       if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
         this.moreRunsNeeded[maintenance]!--;

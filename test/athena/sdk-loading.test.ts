@@ -1,29 +1,13 @@
 import { state } from '@aws-sdk/core/client';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
-import type { AthenaTarget } from '../../src/adapters/athena/athena-target.js';
+import { athenaTestTarget } from './athena-test-target.js';
 
 // That the CLI never loads the SDK at start-up is test/startup/aws-sdk-not-loaded.test.ts (per command module).
 
 describe("the AWS SDK's Node version notice", () => {
   const VARIABLE = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
-  const target = {
-    name: 'prod',
-    type: 'athena',
-    region: 'eu-west-1',
-    workgroup: 'primary',
-    s3_staging_dir: 's3://r/',
-    s3_data_dir: 's3://d',
-    database: 'stedi',
-    catalog: 'AwsDataCatalog',
-    threads: 1,
-    poll_interval_ms: 1,
-    poll_interval_max_ms: 1,
-    max_retries: 0,
-    retry_backoff_ms: 1,
-    retry_backoff_max_ms: 1,
-    write_compression: 'ZSTD',
-  } satisfies AthenaTarget;
+  const target = athenaTestTarget({ region: 'eu-west-1', s3_staging_dir: 's3://r/', s3_data_dir: 's3://d' });
   const saved = process.env[VARIABLE];
   afterEach(() => {
     vi.restoreAllMocks();

@@ -44,6 +44,7 @@ describe('adding rows to an Iceberg table on Athena (no transactions, one commit
         purpose: 'stage the new rows of readings',
         reportsRows: true,
         retryable: false,
+        location: 's3://lake/zones/stedi/readings__stedi_new_n1/n1/',
       },
       {
         sql: [

@@ -31,6 +31,8 @@ describe('planning a table on an engine without transactional DDL (Athena)', () 
         purpose: 'build table customer_trusted',
         reportsRows: true,
         retryable: false,
+        // Where a failed attempt's files are deleted from.
+        location: 's3://lake/zones/stedi/customer_trusted/abc123/',
       },
     ]);
   });

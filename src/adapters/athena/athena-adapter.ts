@@ -12,9 +12,11 @@ import type { AthenaTarget } from './athena-target.js';
 import type { Adapter, Dialect, QueryOptions, StatsSink } from '../adapter.js';
 import type { RelationType, Row, Statement, StatementResult } from '../../core/statement.js';
 import { checkAudit } from '../audit-failed-error.js';
+import { StatementFailedError } from '../statement-failed-error.js';
+import { deleteS3Prefix, type S3Send } from './s3-files.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
-import { athenaRequestError } from './athena-errors.js';
+import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import { AthenaQueryClient, type AthenaSend, type QueryOutcome, type Sleep } from './athena-query-client.js';
 
 /** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
@@ -27,6 +29,8 @@ export interface AthenaAdapterOptions {
   measure?: StatsSink;
   /** The query client of the adapter this one is a metered view of: one query limit for both. */
   queries?: AthenaQueryClient;
+  /** The S3 client that deletes a failed write's files; created on first use unless given (tests give a mock). */
+  s3?: S3Send & { destroy?: () => void };
 }
 
 // Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
@@ -45,6 +49,13 @@ function isMissingDatabase(error: unknown): boolean {
     (error.name === 'MetadataException' || /EntityNotFound|not found/i.test(error.message)) &&
     /database/i.test(error.message)
   );
+}
+
+/** An S3 client for the target's region, its module loaded only when a failed write needs one. */
+async function newS3Client(region: string): Promise<S3Send & { destroy: () => void }> {
+  const { S3Client } = await import('@aws-sdk/client-s3');
+  // Retries are the adapter's (one policy for every AWS call), as for the Athena client.
+  return new S3Client({ region, maxAttempts: 1 });
 }
 
 /** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
@@ -99,19 +110,23 @@ export class AthenaAdapter implements Adapter {
     let nextToken: string | undefined;
     try {
       do {
-        const page = await this.client.send(
-          new ListTableMetadataCommand({
-            CatalogName: this.target.catalog,
-            DatabaseName: schema.toLowerCase(),
-            NextToken: nextToken,
-            MaxResults: 50,
-          }),
+        const token = nextToken;
+        const page = await this.queries.retrying(`listing the tables of ${schema}`, () =>
+          this.client.send(
+            new ListTableMetadataCommand({
+              CatalogName: this.target.catalog,
+              DatabaseName: schema.toLowerCase(),
+              NextToken: token,
+              MaxResults: 50,
+            }),
+          ),
         );
         tables.push(...(page.TableMetadataList ?? []));
         nextToken = page.NextToken;
       } while (nextToken);
     } catch (error) {
       if (isMissingDatabase(error)) return [];
+      if (error instanceof AthenaRetriesExhaustedError) throw error;
       throw athenaRequestError(`listing the tables of ${schema}`, error);
     }
     return tables;
@@ -131,12 +146,16 @@ export class AthenaAdapter implements Adapter {
 
   async listColumns(relation: Relation): Promise<Array<{ name: string; type: string }>> {
     try {
-      const { TableMetadata: table } = await this.client.send(
-        new GetTableMetadataCommand({
-          CatalogName: this.target.catalog,
-          DatabaseName: relation.schema.toLowerCase(),
-          TableName: relation.identifier.toLowerCase(),
-        }),
+      const { TableMetadata: table } = await this.queries.retrying(
+        `describing ${relation.schema}.${relation.identifier}`,
+        () =>
+          this.client.send(
+            new GetTableMetadataCommand({
+              CatalogName: this.target.catalog,
+              DatabaseName: relation.schema.toLowerCase(),
+              TableName: relation.identifier.toLowerCase(),
+            }),
+          ),
       );
       return [...(table?.Columns ?? []), ...(table?.PartitionKeys ?? [])].map((c) => ({
         name: c.Name!,
@@ -144,6 +163,7 @@ export class AthenaAdapter implements Adapter {
       }));
     } catch (error) {
       if (error instanceof Error && error.name === 'MetadataException') return [];
+      if (error instanceof AthenaRetriesExhaustedError) throw error;
       throw athenaRequestError(`describing ${relation.schema}.${relation.identifier}`, error);
     }
   }
@@ -176,6 +196,10 @@ export class AthenaAdapter implements Adapter {
           results.push({});
           continue;
         }
+        if (statement.warnOnFailure) {
+          results.push(await this.tidy(statement, options.signal));
+          continue;
+        }
         const outcome = await this.run(statement, options.signal);
         const rows = statement.reportsRows
           ? await this.queries.updateCount(outcome.queryExecutionId, options.signal)
@@ -189,12 +213,32 @@ export class AthenaAdapter implements Adapter {
       }
     } catch (error) {
       // An interrupted run sends nothing more; the next run's repair drops what was staged.
+      const failed = statements[results.length];
       const notRun = statements.slice(results.length + 1);
-      if (!options.signal?.aborted)
-        for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      if (options.signal?.aborted) throw error;
+      for (const statement of notRun.filter((s) => s.cleanup)) await this.run(statement).catch(() => undefined);
+      if (failed?.location && error instanceof StatementFailedError)
+        throw await this.withFilesDeleted(error, failed.location);
       throw error;
     }
     return results;
+  }
+
+  /**
+   * Runs a statement that only tidies up. When Athena runs it and it fails (a DROP of a large table that runs out of
+   * time), that is a warning, not an error; a request that never reached a verdict (refused, interrupted) is still an
+   * error, as for any statement.
+   */
+  private async tidy(statement: Statement, signal?: AbortSignal): Promise<StatementResult> {
+    try {
+      await this.run(statement, signal);
+      return {};
+    } catch (error) {
+      if (signal?.aborted || !(error instanceof StatementFailedError)) throw error;
+      return {
+        warning: `could not ${statement.purpose} (${error.engineMessage.split('\n')[0]}): ${statement.warnOnFailure}`,
+      };
+    }
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
@@ -203,7 +247,32 @@ export class AthenaAdapter implements Adapter {
   }
 
   metered(measure: StatsSink): AthenaAdapter {
-    return new AthenaAdapter(this.target, this.client, { ...this.options, queries: this.queries, measure });
+    const view = new AthenaAdapter(this.target, this.client, { ...this.options, queries: this.queries, measure });
+    view.files = this.files;
+    return view;
+  }
+
+  // One S3 client for the adapter and its metered views, made when a failed write first needs it.
+  private files: { s3?: S3Send & { destroy?: () => void } } = {};
+
+  /**
+   * Deletes the files a failed CTAS may have left at its build's own location (Athena does not delete a failed
+   * query's partial results), and says so in the error. The location is never used again (each build has its own),
+   * so this is tidying; if it fails, the error says where the files are.
+   */
+  private async withFilesDeleted(error: StatementFailedError, location: string): Promise<StatementFailedError> {
+    let note: string;
+    try {
+      const s3 = (this.files.s3 ??= this.options.s3 ?? (await newS3Client(this.target.region)));
+      const deleted = await deleteS3Prefix(s3, location, (action, send) => this.queries.retrying(action, send));
+      note =
+        deleted > 0
+          ? `Its partial files were deleted (${deleted} under ${location}).`
+          : `It left no files at ${location}.`;
+    } catch (cleanup) {
+      note = `Its partial files under ${location} could not be deleted (${cleanup instanceof Error ? cleanup.message : String(cleanup)}): delete them, or keep them, they are in nobody's way.`;
+    }
+    return new StatementFailedError(error.statement, `${error.engineMessage}\n${note}`, { cause: error });
   }
 
   // Every query the adapter sends passes here, so what it measures is counted once and never lost: a plan's
@@ -244,5 +313,6 @@ export class AthenaAdapter implements Adapter {
 
   async close(): Promise<void> {
     this.client.destroy?.();
+    if (!this.options.s3) this.files.s3?.destroy?.();
   }
 }

@@ -101,6 +101,7 @@ export function athenaDialect(storage: AthenaStorage): Dialect {
     columnType: (type) => TRINO_TYPES[type],
     ddl: hiveDdlDialect,
     maintenanceRelation,
+    tableLocation: (relation, buildId) => tableLocation(storage, relation, buildId),
     tableProperties: (relation, buildId) =>
       [
         "table_type = 'ICEBERG'",

@@ -9,6 +9,8 @@ import {
   type ColumnInfo,
   type QueryExecution,
 } from '@aws-sdk/client-athena';
+import { isServerError, isThrottlingError, isTransientError } from '@smithy/core/retry';
+import type { SdkError } from '@smithy/types';
 import type { Row, Statement } from '../../core/statement.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
 import {
@@ -57,7 +59,10 @@ export interface QueryOutcome {
 /** Athena rejects query strings longer than this many bytes. */
 export const MAX_QUERY_BYTES = 262_144;
 
-// Request errors that mean "not now": the request did nothing and may be sent again.
+// Request errors that mean "not now": the request did nothing that a second one would repeat, and may be sent again.
+// Classified as the AWS SDK classifies them for its own retries (which are off: maxAttempts 1): throttling, 5xx,
+// and network failures with no answer (ECONNRESET, ETIMEDOUT, a request timeout). A StartQueryExecution re-sent after
+// a network failure carries the same ClientRequestToken, so Athena starts the query at most once.
 const RETRYABLE_REQUEST_ERRORS = new Set([
   'TooManyRequestsException',
   'ThrottlingException',
@@ -66,8 +71,13 @@ const RETRYABLE_REQUEST_ERRORS = new Set([
 
 function isRetryableRequestError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-  return RETRYABLE_REQUEST_ERRORS.has(error.name) || (status !== undefined && status >= 500);
+  const sdkError = error as SdkError;
+  return (
+    RETRYABLE_REQUEST_ERRORS.has(error.name) ||
+    isThrottlingError(sdkError) ||
+    isServerError(sdkError) ||
+    isTransientError(sdkError)
+  );
 }
 
 // A failed query is transient when another writer won an Iceberg commit, or Athena says its own (system) error is
@@ -249,11 +259,25 @@ export class AthenaQueryClient {
    * The waits end at once when the signal aborts (the sleep rejects), so Ctrl-C never sits out a backoff.
    */
   private async request<T>(action: string, send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+    return this.retrying(action, send, signal, (error) => athenaRequestError(action, error));
+  }
+
+  /**
+   * Sends one AWS request (Athena's or the Glue catalog's through it) under the retry policy every call shares:
+   * what may be sent again is, with backoff and jitter, up to max_retries; any other error is thrown as it came, for
+   * the caller to read (a MetadataException is "no such table", not a failure).
+   */
+  async retrying<T>(
+    action: string,
+    send: () => Promise<T>,
+    signal?: AbortSignal,
+    refused: (error: unknown) => unknown = (error) => error,
+  ): Promise<T> {
     for (let attempt = 0; ; attempt++) {
       try {
         return await send();
       } catch (error) {
-        if (!isRetryableRequestError(error)) throw athenaRequestError(action, error);
+        if (!isRetryableRequestError(error)) throw refused(error);
         if (attempt >= this.options.maxRetries) {
           throw new AthenaRetriesExhaustedError(
             `Athena ${action} was refused ${attempt + 1} times (${(error as Error).name}: ${(error as Error).message}). Lower --threads, or raise max_retries in profiles.yml.`,
