@@ -3,6 +3,7 @@ import type { Relation } from '../core/nodes.js';
 import { planAudits } from './plan-audit.js';
 import {
   IncrementalConfigError,
+  SchemaChangeError,
   planPurge,
   replaceKeysSelect,
   replaceWhereCondition,
@@ -79,6 +80,13 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
     purpose: `repair an interrupted incremental run: drop the leftover ${leftover}`,
   }));
   // Adding a column is its own commit, and harmless alone: the new column is NULL in the rows already there.
+  // Athena describes a query's complex columns by their kind alone (array, map, row), which DDL cannot declare.
+  const undeclarable = columns.added.filter((c) => /^(array|map|row|struct)$/i.test(c.type));
+  if (undeclarable.length > 0) {
+    throw new SchemaChangeError(
+      `${input.filePath}: ${name} adds ${undeclarable.map((c) => `${c.name} (${c.type.toLowerCase()})`).join(', ')} to its table, and Athena reports only the kind of such a column, not its element types, so it cannot be added by ALTER TABLE. Rebuild the table with --full-refresh (a CTAS takes the full type), or cast the column to a scalar type (json_format(cast(... as json)) for text).`,
+    );
+  }
   const addColumns: Statement[] = columns.added.map((c) => ({
     sql: `alter table ${ddl.relation(relation)} add columns (${ddl.quoteIdentifier(c.name)} ${c.type})`,
     purpose: `add column ${c.name} to ${name}`,

@@ -181,6 +181,7 @@ async function planNode(
       materialized: 'external table',
     };
   }
+  if (existing === 'table') await refuseForeignTable(build, node);
   const model = node.kind === 'model' ? compiledModelOf(build.compiled.get(node.uniqueId)!) : undefined;
   const selectSql = model
     ? model.sql
@@ -280,6 +281,22 @@ async function planNode(
       return never;
     }
   }
+}
+
+/**
+ * On an engine whose tables carry their format in the catalog (Athena), a table in a model's or seed's place that is
+ * not Iceberg (a Hive table made by hand or by another tool) can be neither renamed nor merged into: Athena would
+ * fail half-way with its own message. Say so before anything is sent, with the fix; its data is left alone.
+ */
+async function refuseForeignTable(build: BuildContext, node: BuildableNode): Promise<void> {
+  const { schema, identifier } = node.relation;
+  const properties = (await build.adapter.listTableProperties?.(schema))?.get(identifier.toLowerCase());
+  const format = properties?.table_type;
+  if (properties === undefined || format?.toUpperCase() === 'ICEBERG') return;
+  throw new NodeFailedError(
+    `${schema}.${identifier} exists as a ${format ? `${format} ` : 'non-Iceberg '}table that stedi-models did not create: ${node.name} (${node.filePath}) is built as an Iceberg table, which cannot replace it by rename or add rows to it. Move that table's data elsewhere if it is needed, drop it (DROP TABLE \`${schema}\`.\`${identifier}\`), then run again.`,
+    nodeSqlPath(build.context, node, 'run'),
+  );
 }
 
 /** A landing load's per-file counts, and a warning that names the files with rejected lines. */

@@ -148,4 +148,12 @@ describe('incremental models on Athena, a second run against existing Iceberg ta
     ]);
     expect(await adapter.listColumns({ schema: 'stedi', identifier: 'missing' })).toEqual([]);
   });
+
+  it('names a bytes column binary, as Hive DDL declares it, not varbinary as the query metadata does', async () => {
+    const adapter = AthenaAdapter.open(athenaTestTarget(), { sleep: async () => undefined });
+    fake.columnTypes.set('digest', 'varbinary');
+    expect(await adapter.describeQuery('select sha256(to_utf8(a."user")) as digest from "stedi"."r" as a')).toEqual([
+      { name: 'digest', type: 'binary' },
+    ]);
+  });
 });

@@ -39,6 +39,8 @@ function catalogType(column: ColumnInfo): string {
   if (type === 'varchar' || type === 'char') return 'string';
   if (type === 'integer') return 'int';
   if (type === 'real') return 'float';
+  // Hive DDL has no varbinary; its name for bytes is binary.
+  if (type === 'varbinary') return 'binary';
   if (type === 'decimal' && column.Precision !== undefined) return `decimal(${column.Precision},${column.Scale ?? 0})`;
   return type;
 }

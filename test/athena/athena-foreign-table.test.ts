@@ -1,0 +1,35 @@
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
+import { FakeAthena } from './fake-athena.js';
+
+const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
+const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}', '--select', 'customer_trusted'];
+
+let fake: FakeAthena;
+beforeEach(() => (fake = new FakeAthena()));
+afterEach(() => fake.restore());
+
+it("refuses, before sending anything, to replace a Hive table in a model's place, naming it and the fix", async () => {
+  const dir = copyStediProject();
+  // A table made by hand or by another tool: a Hive (external) table, not Iceberg.
+  fake.catalog.set('customer_trusted', {
+    kind: 'external',
+    properties: { EXTERNAL: 'TRUE', classification: 'parquet' },
+  });
+  const run = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
+  expect(run.code).toBe(1);
+  const [result] = readTargetJson(dir, 'run_results.json').results;
+  expect(result.status).toBe('error');
+  expect(result.message).toContain(
+    'stedi.customer_trusted exists as a non-Iceberg table that stedi-models did not create: customer_trusted (models/trusted/customer_trusted.sql) is built as an Iceberg table',
+  );
+  expect(result.message).toContain('drop it (DROP TABLE `stedi`.`customer_trusted`)');
+  expect(fake.sent.filter((sql) => !/^create schema/.test(sql))).toEqual([]);
+  expect(fake.catalog.get('customer_trusted')?.kind).toBe('external');
+});
+
+it('builds over an Iceberg table it made, as before', async () => {
+  const dir = copyStediProject();
+  expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
+  expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
+});
