@@ -68,7 +68,7 @@ export interface Dialect {
     onlyFiles?: string,
   ): string;
   /**
-   * The engine's own JSON reader over landing files (`rows`: `file_number`, the declared columns) and whole-file
+   * The engine's own JSON reader over landing files (`rows`: `__stedi_file_number`, the declared columns) and whole-file
    * tests (`fileChecks`: `file_number`, `file`, `clean`, `lines`) proving which files it read as `parseJsonLines`
    * would; undefined when these columns cannot be read so. A landing load then checks line by line only the others.
    */

@@ -33,6 +33,9 @@ export interface LandingLoadInput {
   newId: () => string;
 }
 
+/** The column of a fast read that numbers each row's file (0-based position in the load's list of files). */
+export const FILE_NUMBER = '__stedi_file_number';
+
 /** The purpose of the statement whose records are the per-file counts of a load. */
 export const COUNT_PER_FILE = 'count loaded and rejected lines per file';
 
@@ -118,23 +121,70 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   const files = input.files.map((f) => f.file);
   const fast = dialect.readJsonLinesFast?.(files, external.columns);
   const counts = dialect.quoteIdentifier(`${source.name}__stedi_counts_${id}`);
-  const fastRows = dialect.quoteIdentifier(`${source.name}__stedi_fast_${id}`);
   const checks = dialect.quoteIdentifier(`${source.name}__stedi_checks_${id}`);
+  const newTarget = { ...target, identifier: `${target.identifier}__stedi_tmp_${id}` };
+  // A full load reads straight into the new table (a copy from a temporary table cost more than the read itself);
+  // an append reads the new files into a temporary table first, as the loaded table has no column for the file.
+  const fastInto =
+    input.mode === 'full' ? dialect.relation(newTarget) : dialect.quoteIdentifier(`${source.name}__stedi_fast_${id}`);
+  const fileNumber = dialect.quoteIdentifier(FILE_NUMBER);
   const allNull = external.columns.map((c) => `${dialect.quoteIdentifier(c.name)} is null`).join(' and ');
   // The engine's own reader is the fast path; the line-by-line check reads only the files its tests could not vouch
   // for (a file with any suspicious line is checked whole, so its line numbers are the file's own).
   const fastStatements: Statement[] = fast
     ? [
         {
-          sql: `create temp table ${fastRows} as\n${fast.rows}`,
+          sql: `create ${input.mode === 'full' ? '' : 'temp '}table ${fastInto} as\n${fast.rows}`,
           purpose: `read the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name} with the engine's reader`,
         },
         {
-          sql: `create temp table ${checks} as\nselect c.file_number, c.file, coalesce(c.clean and r.read = c.lines and r.all_null = 0, false) as read_whole, r.read\nfrom (\n${fast.fileChecks}\n) as c\nleft join (select file_number, count(*) as read, count(*) filter (where ${allNull}) as all_null from ${fastRows} group by file_number) as r on r.file_number = c.file_number`,
+          sql: `create temp table ${checks} as\nselect c.file_number, c.file, coalesce(c.clean and r.read = c.lines and r.all_null = 0, false) as read_whole, r.read\nfrom (\n${fast.fileChecks}\n) as c\nleft join (select ${fileNumber} as file_number, count(*) as read, count(*) filter (where ${allNull}) as all_null from ${fastInto} group by ${fileNumber}) as r on r.file_number = c.file_number`,
           purpose: `find the landing files of ${source.name} whose lines need checking one by one`,
         },
       ]
     : [];
+  const readable = `select ${columns} from ${parsed} where reason is null`;
+  const loadTarget: Statement[] = !fast
+    ? write(target, existing.table, readable, `load the readable lines into ${source.name}`, true)
+    : input.mode === 'append'
+      ? [
+          {
+            sql: `insert into ${dialect.relation(target)}\nselect ${columns} from ${fastInto} where ${fileNumber} in (select file_number from ${checks} where read_whole)\nunion all\n${readable}`,
+            purpose: `load the readable lines into ${source.name}`,
+            reportsRows: true,
+          },
+        ]
+      : [
+          {
+            sql: `delete from ${fastInto} where ${fileNumber} in (select file_number from ${checks} where not read_whole)`,
+            purpose: `take out what the engine's reader read from the files checked line by line`,
+          },
+          {
+            sql: `insert into ${fastInto} (${columns})\n${readable}`,
+            purpose: `add the readable lines of the files checked line by line`,
+          },
+          {
+            sql: `alter table ${fastInto} drop column ${fileNumber}`,
+            purpose: `drop the file numbers from the new ${target.identifier}`,
+          },
+          {
+            sql: `select coalesce(sum(loaded), 0) as loaded from ${counts}`,
+            purpose: `count the lines loaded into ${source.name}`,
+            reportsRows: true,
+          },
+          ...(existing.table
+            ? [
+                {
+                  sql: `drop ${existing.table} if exists ${dialect.relation(target)}`,
+                  purpose: `drop the old ${target.identifier}`,
+                },
+              ]
+            : []),
+          {
+            sql: `alter table ${fastInto} rename to ${dialect.quoteIdentifier(target.identifier)}`,
+            purpose: `swap the new ${target.identifier} into place`,
+          },
+        ];
   return [
     { sql: 'begin transaction', purpose: `start loading ${source.name}` },
     ...(dialect.checkLandingFiles && input.mode === 'full'
@@ -171,15 +221,7 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
       purpose: COUNT_PER_FILE,
       returnsRecords: true,
     },
-    ...write(
-      target,
-      existing.table,
-      fast
-        ? `select ${columns} from ${fastRows} where file_number in (select file_number from ${checks} where read_whole)\nunion all\nselect ${columns} from ${parsed} where reason is null`
-        : `select ${columns} from ${parsed} where reason is null`,
-      `load the readable lines into ${source.name}`,
-      true,
-    ),
+    ...loadTarget,
     ...write(
       rejects,
       existing.rejects,
@@ -194,7 +236,7 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
       `record the loaded files of ${source.name}`,
       false,
     ),
-    ...[parsed, counts, ...(fast ? [fastRows, checks] : [])].map((t) => ({
+    ...[parsed, counts, ...(fast ? [checks] : []), ...(fast && input.mode === 'append' ? [fastInto] : [])].map((t) => ({
       sql: `drop table ${t}`,
       purpose: 'drop the parsed lines',
     })),

@@ -81,8 +81,8 @@ async function loadAndOracle(contents: readonly string[]) {
   )!;
   const readWhole = await adapter.query(
     `select c.file_number from (${fast.fileChecks}) as c
-     join (select file_number, count(*) as n, count(*) filter (where ${NAMES.map((n) => `"${n}" is null`).join(' and ')}) as empty
-           from (${fast.rows}) group by file_number) as r using (file_number)
+     join (select __stedi_file_number as file_number, count(*) as n, count(*) filter (where ${NAMES.map((n) => `"${n}" is null`).join(' and ')}) as empty
+           from (${fast.rows}) group by 1) as r using (file_number)
      where c.clean and c.lines = r.n and r.empty = 0`,
   );
   return {

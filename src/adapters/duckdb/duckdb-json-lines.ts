@@ -164,7 +164,7 @@ const SUSPICIOUS_TEXT = ['\\u', '\uFEFF', '\u212A', '\u0130'];
  * A fast read of landing files with DuckDB's own JSON reader, and the whole-file tests that say which files it read
  * exactly as `jsonLinesSql` would, line for line (undefined when the columns cannot be read this way: a type the
  * tests do not cover, a key with characters other than letters, digits and `_`, or two keys equal but for case).
- * `rows`: `file_number` (0-based position in `files`) and the declared columns, one row per non-blank line, a line
+ * `rows`: `__stedi_file_number` (0-based position in `files`) and the declared columns, one row per non-blank line, a line
  * the reader cannot parse giving a row of NULLs (`ignore_errors`). `fileChecks`: per file `file_number`, `file`,
  * `clean` (no suspicious text or line) and `lines` (every line, blank or not, but the empty one after a final newline).
  * A file is read whole when it is clean, its rows equal its lines (so it has no blank line, which the reader skips,
@@ -190,7 +190,7 @@ export function jsonLinesFastSql(
   const declared = columns.map((c) => `${quoteString(c.jsonKey)}: '${FAST_TYPES[c.type]!.sql}'`).join(', ');
   const selected = columns.map((c) => `${quoteIdentifier(c.jsonKey)} as ${quoteIdentifier(c.name)}`).join(', ');
   return {
-    rows: `select file_index as file_number, ${selected}
+    rows: `select file_index as __stedi_file_number, ${selected}
 from read_json(${list}, format = 'newline_delimited', columns = {${declared}}, ignore_errors = true)`,
     fileChecks: `select list_position(${list}, filename) - 1 as file_number, filename as file,
   not (${SUSPICIOUS_TEXT.map((t) => `contains(content, ${quoteString(t)})`).join(' or ')}
