@@ -3,7 +3,7 @@
 // of engine time through the DAG, or the total engine time divided by the threads, whichever is longer.
 import { rmSync } from 'node:fs';
 import { buildProjectGraph, compileModels } from '../dist/compile/compile-project.js';
-import { isRunnable } from '../dist/graph/nodes.js';
+import { isRunnable } from '../dist/core/nodes.js';
 import { selectNodes } from '../dist/graph/selection.js';
 import { loadProject } from '../dist/project/load-project.js';
 import { buildNode } from '../dist/run/build-node.js';
