@@ -2,7 +2,7 @@
 // `npm run bench`: runs every benchmark section, prints a table per section, and writes bench/results.json and
 // BENCHMARKS.md (the numbers, the machine, the commands). Not part of `npm test`; nothing here asserts a time.
 //
-//   node bench/run.mjs [--only overhead,scale,incremental,compile,concurrency,audits] [--quick] [--render]
+//   node bench/run.mjs [--only plain,overhead,scale,incremental,compile,concurrency,audits] [--quick] [--render]
 //
 // --only runs some sections and keeps the others' last numbers from bench/results.json; --quick uses small sizes;
 // --render only rewrites BENCHMARKS.md from bench/results.json and bench/findings.md (the analysis, written by hand).
@@ -17,9 +17,10 @@ import { benchScale } from './scale.mjs';
 import { benchCompileSpeed } from './compile-speed.mjs';
 import { benchConcurrency } from './concurrency.mjs';
 import { benchAuditCost } from './audit-cost.mjs';
+import { benchPlainBaseline } from './plain-baseline.mjs';
 import { renderMarkdown, renderTables } from './report.mjs';
 
-const SECTIONS = ['overhead', 'scale', 'compile', 'concurrency', 'audits'];
+const SECTIONS = ['plain', 'overhead', 'scale', 'compile', 'concurrency', 'audits'];
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const onlyArg = args.find((a, i) => args[i - 1] === '--only') ?? args.find((a) => a.startsWith('--only='))?.slice(7);
@@ -76,6 +77,7 @@ async function section(name, run) {
 }
 
 const incremental = hasIncrementalModels();
+if (only.includes('plain')) results.plain = await section('plain', () => benchPlainBaseline({ quick }));
 if (only.includes('overhead'))
   results.overhead = await section('overhead', () => benchOverhead({ pairs: quick ? 3 : 10 }));
 if (only.includes('scale')) {

@@ -59,12 +59,23 @@ export interface Dialect {
   columnType(type: ColumnType): string;
   /**
    * A SELECT over every line of newline-delimited JSON files: `file`, `line_number`, `raw_line`, `reason` (NULL when
-   * the line reads as declared, else why not) and the declared columns (loaded-table engines).
+   * the line reads as declared, else why not) and the declared columns (loaded-table engines). With `onlyFiles` (a
+   * query of file names), only the lines of those files.
    */
   parseJsonLines?(
     filesOrLocation: string | readonly string[],
     columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>,
+    onlyFiles?: string,
   ): string;
+  /**
+   * The engine's own JSON reader over landing files (`rows`: `__stedi_file_number`, the declared columns) and whole-file
+   * tests (`fileChecks`: `file_number`, `file`, `clean`, `lines`) proving which files it read as `parseJsonLines`
+   * would; undefined when these columns cannot be read so. A landing load then checks line by line only the others.
+   */
+  readJsonLinesFast?(
+    files: readonly string[],
+    columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>,
+  ): { rows: string; fileChecks: string } | undefined;
   /** A query listing the landing files under a location: `file`, `size`, `modified_ms` (loaded-table engines). */
   listLandingFiles?(location: string): string;
   /** A statement that fails, naming the location, when no landing file is there (a mistyped landing_root must not load nothing). */

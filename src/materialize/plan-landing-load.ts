@@ -33,6 +33,9 @@ export interface LandingLoadInput {
   newId: () => string;
 }
 
+/** The column of a fast read that numbers each row's file (0-based position in the load's list of files). */
+export const FILE_NUMBER = '__stedi_file_number';
+
 /** The purpose of the statement whose records are the per-file counts of a load. */
 export const COUNT_PER_FILE = 'count loaded and rejected lines per file';
 
@@ -61,9 +64,10 @@ export function landingLoadMode(
 }
 
 /**
- * Plans loading a landing source into a table, line by line: readable lines into the source's table, the others
- * (with file, line number, raw text and reason) into `<source>_rejects`, and the files into a ledger, all in one
- * transaction. A full load builds the three beside the old ones and swaps them in; an append adds to them. A load
+ * Plans loading a landing source into a table, every line accounted for: readable lines into the source's table, the
+ * others (with file, line number, raw text and reason) into `<source>_rejects`, and the files into a ledger, all in
+ * one transaction. Where the dialect has a fast read, the engine's own JSON reader reads the files and only those
+ * its whole-file tests cannot vouch for are checked line by line; the counts per file are the same either way. A full load builds the three beside the old ones and swaps them in; an append adds to them. A load
  * that rejects more than the source allows fails before anything is published, so the previous tables stay.
  */
 export function planLandingLoad(input: LandingLoadInput): Statement[] {
@@ -114,6 +118,73 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
   const listed = input.files.length
     ? `(values ${input.files.map((f) => `(${dialect.quoteString(f.file)}, cast(${f.size} as bigint), cast(${f.modifiedMs} as bigint))`).join(', ')}) as listed(file, size, modified_ms)`
     : '(select cast(null as varchar) as file, cast(null as bigint) as size, cast(null as bigint) as modified_ms where false) as listed';
+  const files = input.files.map((f) => f.file);
+  const fast = dialect.readJsonLinesFast?.(files, external.columns);
+  const counts = dialect.quoteIdentifier(`${source.name}__stedi_counts_${id}`);
+  const checks = dialect.quoteIdentifier(`${source.name}__stedi_checks_${id}`);
+  const newTarget = { ...target, identifier: `${target.identifier}__stedi_tmp_${id}` };
+  // A full load reads straight into the new table (a copy from a temporary table cost more than the read itself);
+  // an append reads the new files into a temporary table first, as the loaded table has no column for the file.
+  const fastInto =
+    input.mode === 'full' ? dialect.relation(newTarget) : dialect.quoteIdentifier(`${source.name}__stedi_fast_${id}`);
+  const fileNumber = dialect.quoteIdentifier(FILE_NUMBER);
+  const allNull = external.columns.map((c) => `${dialect.quoteIdentifier(c.name)} is null`).join(' and ');
+  // The engine's own reader is the fast path; the line-by-line check reads only the files its tests could not vouch
+  // for (a file with any suspicious line is checked whole, so its line numbers are the file's own).
+  const fastStatements: Statement[] = fast
+    ? [
+        {
+          sql: `create ${input.mode === 'full' ? '' : 'temp '}table ${fastInto} as\n${fast.rows}`,
+          purpose: `read the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name} with the engine's reader`,
+        },
+        {
+          sql: `create temp table ${checks} as\nselect c.file_number, c.file, coalesce(c.clean and r.read = c.lines and r.all_null = 0, false) as read_whole, r.read\nfrom (\n${fast.fileChecks}\n) as c\nleft join (select ${fileNumber} as file_number, count(*) as read, count(*) filter (where ${allNull}) as all_null from ${fastInto} group by ${fileNumber}) as r on r.file_number = c.file_number`,
+          purpose: `find the landing files of ${source.name} whose lines need checking one by one`,
+        },
+      ]
+    : [];
+  const readable = `select ${columns} from ${parsed} where reason is null`;
+  const loadTarget: Statement[] = !fast
+    ? write(target, existing.table, readable, `load the readable lines into ${source.name}`, true)
+    : input.mode === 'append'
+      ? [
+          {
+            sql: `insert into ${dialect.relation(target)}\nselect ${columns} from ${fastInto} where ${fileNumber} in (select file_number from ${checks} where read_whole)\nunion all\n${readable}`,
+            purpose: `load the readable lines into ${source.name}`,
+            reportsRows: true,
+          },
+        ]
+      : [
+          {
+            sql: `delete from ${fastInto} where ${fileNumber} in (select file_number from ${checks} where not read_whole)`,
+            purpose: `take out what the engine's reader read from the files checked line by line`,
+          },
+          {
+            sql: `insert into ${fastInto} (${columns})\n${readable}`,
+            purpose: `add the readable lines of the files checked line by line`,
+          },
+          {
+            sql: `alter table ${fastInto} drop column ${fileNumber}`,
+            purpose: `drop the file numbers from the new ${target.identifier}`,
+          },
+          {
+            sql: `select coalesce(sum(loaded), 0) as loaded from ${counts}`,
+            purpose: `count the lines loaded into ${source.name}`,
+            reportsRows: true,
+          },
+          ...(existing.table
+            ? [
+                {
+                  sql: `drop ${existing.table} if exists ${dialect.relation(target)}`,
+                  purpose: `drop the old ${target.identifier}`,
+                },
+              ]
+            : []),
+          {
+            sql: `alter table ${fastInto} rename to ${dialect.quoteIdentifier(target.identifier)}`,
+            purpose: `swap the new ${target.identifier} into place`,
+          },
+        ];
   return [
     { sql: 'begin transaction', purpose: `start loading ${source.name}` },
     ...(dialect.checkLandingFiles && input.mode === 'full'
@@ -124,33 +195,33 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
           },
         ]
       : []),
+    ...fastStatements,
     {
       sql: `create temp table ${parsed} as\n${dialect.parseJsonLines(
-        input.files.map((f) => f.file),
+        files,
         external.columns,
+        fast ? `select file from ${checks} where not read_whole` : undefined,
       )}`,
-      purpose: `read and check the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name}`,
+      purpose: `read and check the ${input.mode === 'append' ? 'new ' : ''}landing files of ${source.name}${fast ? ' that need it, line by line' : ''}`,
+    },
+    {
+      sql: `create temp table ${counts} as\nselect file, count(*) filter (where reason is null) as loaded, count(*) filter (where reason is not null) as rejected\nfrom ${parsed}\ngroup by file${fast ? `\nunion all\nselect file, read, 0 from ${checks} where read_whole` : ''}`,
+      purpose: `count the loaded and rejected lines of ${source.name}`,
     },
     ...(limits.length
       ? [
           {
-            sql: `select case when ${limits.join(' or ')} then error(${message} || rejected || ' of ' || total) end as verdict\nfrom (select count(*) filter (where reason is not null) as rejected, count(*) as total from ${parsed}) as counts`,
+            sql: `select case when ${limits.join(' or ')} then error(${message} || rejected || ' of ' || total) end as verdict\nfrom (select coalesce(sum(rejected), 0) as rejected, coalesce(sum(loaded + rejected), 0) as total from ${counts}) as counts`,
             purpose: `check the rejected lines of ${source.name} against its limit`,
           },
         ]
       : []),
     {
-      sql: `select file, count(*) filter (where reason is null) as loaded, count(*) filter (where reason is not null) as rejected\nfrom ${parsed}\ngroup by file\norder by file`,
+      sql: `select file, loaded, rejected\nfrom ${counts}\norder by file`,
       purpose: COUNT_PER_FILE,
       returnsRecords: true,
     },
-    ...write(
-      target,
-      existing.table,
-      `select ${columns} from ${parsed} where reason is null`,
-      `load the readable lines into ${source.name}`,
-      true,
-    ),
+    ...loadTarget,
     ...write(
       rejects,
       existing.rejects,
@@ -161,11 +232,14 @@ export function planLandingLoad(input: LandingLoadInput): Statement[] {
     ...write(
       ledger,
       existing.ledger,
-      `select listed.file, listed.size, listed.modified_ms, count(p.line_number) filter (where p.reason is null) as loaded, count(p.line_number) filter (where p.reason is not null) as rejected\nfrom ${listed}\nleft join ${parsed} as p on p.file = listed.file\ngroup by listed.file, listed.size, listed.modified_ms`,
+      `select listed.file, listed.size, listed.modified_ms, coalesce(c.loaded, 0) as loaded, coalesce(c.rejected, 0) as rejected\nfrom ${listed}\nleft join ${counts} as c on c.file = listed.file`,
       `record the loaded files of ${source.name}`,
       false,
     ),
-    { sql: `drop table ${parsed}`, purpose: 'drop the parsed lines' },
+    ...[parsed, counts, ...(fast ? [checks] : []), ...(fast && input.mode === 'append' ? [fastInto] : [])].map((t) => ({
+      sql: `drop table ${t}`,
+      purpose: 'drop the parsed lines',
+    })),
     { sql: 'commit', purpose: `publish ${source.name}` },
   ];
 }

@@ -36,6 +36,28 @@ export const MUTATIONS = [
     tests: ['test/incremental/landing-loads.test.ts'],
   },
   {
+    name: "the landing load's fast read lets a line with a declared key twice through (no duplicate-key test)",
+    edits: [
+      {
+        file: 'src/adapters/duckdb/duckdb-json-lines.ts',
+        find: '    ...keys.map((k) => `"${k}"[^\\\\n]*"${k}"`),\n',
+        replace: '',
+      },
+    ],
+    tests: ['test/materialize/landing-fast-read.test.ts'],
+  },
+  {
+    name: "the landing load's fast read trusts a file without comparing its rows with its lines",
+    edits: [
+      {
+        file: 'src/materialize/plan-landing-load.ts',
+        find: 'c.clean and r.read = c.lines and r.all_null = 0',
+        replace: 'c.clean and r.all_null = 0',
+      },
+    ],
+    tests: ['test/materialize/landing-fast-read.test.ts', 'test/privacy/landing-quarantine.test.ts'],
+  },
+  {
     name: 'a consenting record that ties with a withdrawing one counts as consent (the consented test)',
     edits: [
       {

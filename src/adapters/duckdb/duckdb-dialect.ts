@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { AdapterCapabilities, Dialect } from '../adapter.js';
 import type { Relation } from '../../core/nodes.js';
 import type { ColumnType } from '../../core/column-type.js';
-import { jsonLinesSql } from './duckdb-json-lines.js';
+import { jsonLinesFastSql, jsonLinesSql } from './duckdb-json-lines.js';
 
 const TYPES: Record<ColumnType, string> = {
   string: 'VARCHAR',
@@ -55,14 +55,16 @@ export const duckDbDialect: Dialect = {
       .map(quoteIdentifier)
       .join('.'),
   columnType: (type) => TYPES[type],
-  parseJsonLines: (files, columns) =>
+  parseJsonLines: (files, columns, onlyFiles) =>
     jsonLinesSql(
       typeof files === 'string' ? landingPattern(files) : files,
       columns,
       quoteString,
       quoteIdentifier,
       (t) => TYPES[t],
+      onlyFiles,
     ),
+  readJsonLinesFast: (files, columns) => jsonLinesFastSql(files, columns, quoteString, quoteIdentifier),
   // read_text reads a file's content only when the content column is asked for: listing is cheap.
   listLandingFiles: (location) =>
     `select filename as file, size, epoch_ms(last_modified) as modified_ms from read_text(${quoteString(landingPattern(location))}) order by filename`,

@@ -45,8 +45,8 @@ function keyProblems(columns: readonly Column[], quoteString: Quote): string {
 }
 
 /**
- * DuckDB SQL that reads every line of the landing files under a location and checks it against the declared
- * columns. Lines are numbered as an editor numbers them; CRLF endings and a UTF-8 byte-order mark are tolerated.
+ * DuckDB SQL that reads every line of the landing files under a location (with `onlyFiles`, a query of file names:
+ * of those files only) and checks it against the declared columns. Lines are numbered as an editor numbers them; CRLF endings and a UTF-8 byte-order mark are tolerated.
  */
 export function jsonLinesSql(
   files: string | readonly string[],
@@ -54,6 +54,7 @@ export function jsonLinesSql(
   quoteString: Quote,
   quoteIdentifier: Quote,
   sqlType: (t: ColumnType) => string,
+  onlyFiles?: string,
 ): string {
   // One list of paths: DuckDB then parses each line once for all columns, not twice per column.
   const paths = `[${columns.map((c) => quoteString(`$.${JSON.stringify(c.jsonKey)}`)).join(', ')}]`;
@@ -69,7 +70,10 @@ export function jsonLinesSql(
     .join(',\n      ');
   return `with raw_lines as (
   select filename as file, unnest(generate_series(1, len(parts))) as line_number, unnest(parts) as raw_line
-  from (select filename, string_split(content, chr(10)) as parts from read_text(${typeof files === 'string' ? quoteString(files) : `[${files.map(quoteString).join(', ')}]::varchar[]`}))
+  from (select filename, string_split(content, chr(10)) as parts from read_text(${typeof files === 'string' ? quoteString(files) : `[${files.map(quoteString).join(', ')}]::varchar[]`})${
+    // The filter sits under string_split, so files the fast read vouched for are never split into lines.
+    onlyFiles ? `\n    where filename in (${onlyFiles})` : ''
+  })
 ),
 lines as (
   select file, line_number, raw_line, regexp_replace(rtrim(raw_line, chr(13)), '^\\x{FEFF}', '') as line
@@ -107,4 +111,91 @@ select
     ), '') as reason,
     ${values}
 from typed`;
+}
+
+// The fast read declares each column's type to DuckDB's JSON reader, which converts what it can without saying so
+// (1.5 into a BIGINT becomes 2, an array becomes NULL, "7" becomes 7). The whole-file tests below let it through
+// only values it converts exactly as the line-by-line check would: the JSON kind each type may start with, and for
+// whole numbers no fraction, no exponent and fewer digits than can overflow.
+const FAST_TYPES: Partial<Record<ColumnType, { sql: string; badValue: string }>> = {
+  string: { sql: 'VARCHAR', badValue: '[^"n\\s]' },
+  bigint: { sql: 'BIGINT', badValue: '[^-0-9n\\s]|-?[0-9]+[.eE]|-?[0-9]{19}' },
+  int: { sql: 'INTEGER', badValue: '[^-0-9n\\s]|-?[0-9]+[.eE]|-?[0-9]{10}' },
+  double: { sql: 'DOUBLE', badValue: '[^-0-9n\\s]|[eE][-+]?[0-9]{3}' },
+  boolean: { sql: 'BOOLEAN', badValue: '[^tfn\\s]' },
+};
+
+/** A key in every letter case but its own: `"(?:User|uSer|...)"` without the exact spelling (RE2 has no lookahead). */
+function otherCases(key: string): string[] {
+  const anyCase = (ch: string) => (/[a-z]/i.test(ch) ? `[${ch.toLowerCase()}${ch.toUpperCase()}]` : ch);
+  return [...key].flatMap((ch, i) =>
+    /[a-z]/i.test(ch)
+      ? [
+          key.slice(0, i) +
+            (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) +
+            [...key.slice(i + 1)].map(anyCase).join(''),
+        ]
+      : [],
+  );
+}
+
+/**
+ * One RE2 pattern that matches somewhere in a file whenever a line of it might be read differently by DuckDB's JSON
+ * reader than by the line-by-line check (a false alarm only costs speed): a declared key in another letter case or
+ * twice on one line, and a value of a kind its declared type must not read.
+ */
+export function suspiciousLinePattern(columns: readonly Column[]): string {
+  const keys = columns.map((c) => c.jsonKey);
+  const variants = keys.flatMap(otherCases);
+  return [
+    ...(variants.length ? [`"(?:${variants.join('|')})"`] : []),
+    ...keys.map((k) => `"${k}"[^\\n]*"${k}"`),
+    ...columns.map((c) => `"${c.jsonKey}"\\s*:\\s*(?:${FAST_TYPES[c.type]!.badValue})`),
+  ].join('|');
+}
+
+// Found by plain substring search (memchr-fast, where a pattern starting with a quote is not): a `\u` escape (a key
+// could be spelled with one), a byte-order mark (DuckDB's reader skips it only sometimes), and the two characters
+// whose lower case is an ASCII letter (KELVIN SIGN, dotted capital I), so a key spelled with them is a case variant
+// to the line-by-line check.
+const SUSPICIOUS_TEXT = ['\\u', '\uFEFF', '\u212A', '\u0130'];
+
+/**
+ * A fast read of landing files with DuckDB's own JSON reader, and the whole-file tests that say which files it read
+ * exactly as `jsonLinesSql` would, line for line (undefined when the columns cannot be read this way: a type the
+ * tests do not cover, a key with characters other than letters, digits and `_`, or two keys equal but for case).
+ * `rows`: `__stedi_file_number` (0-based position in `files`) and the declared columns, one row per non-blank line, a line
+ * the reader cannot parse giving a row of NULLs (`ignore_errors`). `fileChecks`: per file `file_number`, `file`,
+ * `clean` (no suspicious text or line) and `lines` (every line, blank or not, but the empty one after a final newline).
+ * A file is read whole when it is clean, its rows equal its lines (so it has no blank line, which the reader skips,
+ * and no line the reader split or merged) and none of its rows is all NULL (an unparseable line); every other file
+ * is for the line-by-line check.
+ */
+export function jsonLinesFastSql(
+  files: readonly string[],
+  columns: readonly Column[],
+  quoteString: Quote,
+  quoteIdentifier: Quote,
+): { rows: string; fileChecks: string } | undefined {
+  const lowerKeys = new Set(columns.map((c) => c.jsonKey.toLowerCase()));
+  if (
+    files.length === 0 ||
+    lowerKeys.size !== columns.length ||
+    // A glob character would make the reader expand the path, and file_index would no longer be its position.
+    files.some((f) => /[*?[\]{}]/.test(f)) ||
+    columns.some((c) => !FAST_TYPES[c.type] || !/^[A-Za-z0-9_]+$/.test(c.jsonKey))
+  )
+    return undefined;
+  const list = `[${files.map(quoteString).join(', ')}]::varchar[]`;
+  const declared = columns.map((c) => `${quoteString(c.jsonKey)}: '${FAST_TYPES[c.type]!.sql}'`).join(', ');
+  const selected = columns.map((c) => `${quoteIdentifier(c.jsonKey)} as ${quoteIdentifier(c.name)}`).join(', ');
+  return {
+    rows: `select file_index as __stedi_file_number, ${selected}
+from read_json(${list}, format = 'newline_delimited', columns = {${declared}}, ignore_errors = true)`,
+    fileChecks: `select list_position(${list}, filename) - 1 as file_number, filename as file,
+  not (${SUSPICIOUS_TEXT.map((t) => `contains(content, ${quoteString(t)})`).join(' or ')}
+    or regexp_matches(content, ${quoteString(suspiciousLinePattern(columns))})) as clean,
+  len(string_split(content, chr(10))) - suffix(content, chr(10))::int as lines
+from read_text(${list})`,
+  };
 }
