@@ -5,6 +5,7 @@ import { ProjectError, ProjectErrors } from '../errors.js';
 import { targetSchema, type Target } from '../adapters/engines.js';
 import { ConfigFileError } from './config-file-error.js';
 import { readYamlFile } from './read-yaml-file.js';
+import { plainIssue } from './plain-issue.js';
 
 /** The file that holds connection targets, like dbt's profiles.yml. */
 export const PROFILES_FILE = 'profiles.yml';
@@ -92,7 +93,7 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
     );
   }
   const keyPath = `${profileName}.outputs.${name}`;
-  const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath));
+  const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath), { error: plainIssue });
   if (!parsed.success) {
     // Every problem of the target at once, each with its key path, so one edit fixes them all.
     throw new ProjectErrors(

@@ -5,6 +5,7 @@ import { ProjectError } from '../errors.js';
 import { modelConfigSchema, type PartialModelConfig } from './model-config.js';
 import { ConfigFileError } from './config-file-error.js';
 import { readYamlFile } from './read-yaml-file.js';
+import { plainIssue } from './plain-issue.js';
 
 /** The name of the file that marks a stedi-models project, like dbt_project.yml. */
 export const PROJECT_FILE = 'stedi_project.yml';
@@ -65,7 +66,7 @@ function flattenFolderConfigs(
       );
     }
   }
-  const parsed = modelConfigSchema.safeParse(own);
+  const parsed = modelConfigSchema.safeParse(own, { error: plainIssue });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.length ? `+${String(issue.path[0])}` : '';

@@ -53,7 +53,7 @@ describe('vacuum_max_snapshot_age_seconds: how long rows a purge deleted stay re
     });
     expect(schema.run.code).toBe(2);
     expect(schema.run.stderr).toMatch(
-      /models\/trusted\/_trusted\.yml:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/,
+      /models\/trusted\/_trusted\.yml:\d+:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/,
     );
     const inline = await compile({
       'models/trusted/readings.sql': '{{ config(vacuum_max_snapshot_age_seconds=60) }} select 1 as id',
