@@ -36,6 +36,7 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['retry'], load: async () => (await import('./commands/retry-command.js')).retryCommand },
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
+  { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
   { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
   {

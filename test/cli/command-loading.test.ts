@@ -3,7 +3,20 @@ import { commandsToLoad } from '../../src/cli/main.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 import { cli } from '../helpers/stedi-project.js';
 
-const ALL = ['run', 'build', 'test', 'seed', 'retry', 'compile', 'ls', 'debug', 'clean', 'generate-data', 'docs'];
+const ALL = [
+  'run',
+  'build',
+  'test',
+  'seed',
+  'retry',
+  'compile',
+  'ls',
+  'show',
+  'debug',
+  'clean',
+  'generate-data',
+  'docs',
+];
 
 describe('loading commands on demand', () => {
   it('defines only the command the first argument names', () => {

@@ -46,8 +46,8 @@ describe('stedi-models docs generate', () => {
     const project = copyStediProject();
     const result = await cli(['docs', 'generate'], { cwd: project });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('there is no database at target/stedi.duckdb yet');
-    expect(existsSync(path.join(project, 'target/stedi.duckdb'))).toBe(false);
+    expect(result.stderr).toContain('there is no database at target/lakehouse.duckdb yet');
+    expect(existsSync(path.join(project, 'target/lakehouse.duckdb'))).toBe(false);
     const page = readFileSync(path.join(project, 'target/docs/index.html'), 'utf8');
     expect(page).toContain('Column types are as declared in yml');
     expect(readTargetJson(project, 'catalog.json')).toMatchObject({ status: 'unavailable', nodes: {} });
@@ -122,14 +122,14 @@ describe('stedi-models docs generate', () => {
         name: string;
         rows: number | null;
       }>;
-      const adapter = await DuckDbAdapter.open({ path: 'target/stedi.duckdb', settings: {} }, project);
+      const adapter = await DuckDbAdapter.open({ path: 'target/lakehouse.duckdb', settings: {} }, project);
       try {
         for (const name of STEDI) {
-          const [held] = await adapter.query(`select count(*) as n from stedi.stedi.${name}`);
+          const [held] = await adapter.query(`select count(*) as n from stedi.${name}`);
           const rows = Number(held!.n).toLocaleString('en-US');
           expect(sectionOf(page, name), name).toContain(`<dt>Rows</dt><dd>${rows} `);
         }
-        const [ml] = await adapter.query('select count(*) as n from stedi.stedi.machine_learning_curated');
+        const [ml] = await adapter.query('select count(*) as n from stedi.machine_learning_curated');
         const written = results.find((r) => r.name === 'machine_learning_curated')!.rows;
         expect(written, 'the second run wrote fewer rows than the table holds').toBeLessThan(Number(ml!.n));
         expect(sectionOf(page, 'machine_learning_curated')).toContain(

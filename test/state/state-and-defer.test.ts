@@ -101,7 +101,7 @@ describe('state-aware selection', () => {
   });
 
   it("follows the README's pull-request recipe: a comment changed in customer_curated selects it and its descendants only", async () => {
-    // Production builds into target/stedi.duckdb; its target/ is kept as prod-artifacts/, as a CI job downloads it.
+    // Production builds into target/lakehouse.duckdb; its target/ is kept as prod-artifacts/, as a CI job downloads it.
     const project = copyStediProject();
     const prodVars = ['--vars', '{landing_root: data/landing}'];
     expect((await cli(['build', ...prodVars], { cwd: project, env: {} })).code).toBe(0);
