@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { NodeResult, RunEvent } from '../run/node-result.js';
+import { resultRecord, type NodeResult, type RunEvent } from '../run/node-result.js';
 import { secretMasker } from '../project/secrets.js';
 import type { CliIo, OutputStream } from './cli-io.js';
 import { formatCount } from '../format-count.js';
+import { jsonLogLine, type JsonLogRecord } from './json-log.js';
 
 /** How events are printed: lines for people, or one JSON object per line for machines. */
 export type LogFormat = 'text' | 'json';
@@ -60,22 +61,73 @@ function sumStats(results: readonly NodeResult[]): Record<string, number> {
   return total;
 }
 
+/** A node's result in a JSON log line: run_results.json's record, its prose under `description`, not `relation`. */
+function logRecord(result: NodeResult): Record<string, unknown> {
+  const { relation, ...record } = resultRecord(result);
+  return { ...record, skip_cause: result.skip ?? null, description: relation };
+}
+
+const LEVELS: Record<NodeResult['status'], 'info' | 'warn' | 'error'> = {
+  success: 'info',
+  pass: 'info',
+  skipped: 'info',
+  warn: 'warn',
+  error: 'error',
+  fail: 'error',
+};
+
 class JsonReporter implements Reporter {
   constructor(private readonly io: CliIo) {}
-  private emit(record: Record<string, unknown>): void {
-    this.io.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...record })}\n`);
+  private emit(record: JsonLogRecord): void {
+    this.io.stdout.write(jsonLogLine(record));
   }
   event(event: RunEvent): void {
-    this.emit({ ...event });
+    switch (event.type) {
+      case 'run_started':
+        this.emit({ type: event.type, level: 'info', total: event.total, threads: event.threads });
+        break;
+      case 'node_started':
+        this.emit({
+          type: event.type,
+          level: 'info',
+          unique_id: event.uniqueId,
+          name: event.name,
+          index: event.index,
+          total: event.total,
+        });
+        break;
+      case 'node_finished':
+        this.emit({
+          type: event.type,
+          level: LEVELS[event.result.status],
+          index: event.index,
+          total: event.total,
+          result: logRecord(event.result),
+        });
+        break;
+      case 'run_finished': {
+        const counts: Record<string, number> = {};
+        for (const r of event.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+        this.emit({
+          type: event.type,
+          level: 'info',
+          elapsed_seconds: event.seconds,
+          engine: event.engine ?? null,
+          counts,
+          stats: sumStats(event.results),
+        });
+        break;
+      }
+    }
   }
   info(message: string, data: Record<string, unknown> = {}): void {
-    this.emit({ type: 'info', message, ...data });
+    this.emit({ type: 'info', level: 'info', message, ...data });
   }
   warn(message: string): void {
-    this.emit({ type: 'warning', message });
+    this.emit({ type: 'warning', level: 'warn', message });
   }
   error(message: string): void {
-    this.emit({ type: 'error', message });
+    this.emit({ type: 'error', level: 'error', message });
   }
   close(): void {}
 }

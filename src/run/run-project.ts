@@ -15,7 +15,7 @@ import { planSchemas } from '../materialize/plan-node.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
 import { buildNode, type BuildContext } from './build-node.js';
 import { landingLimitWarnings } from './landing-limit-warnings.js';
-import type { NodeResult, RunEvent } from './node-result.js';
+import { resultRecord, type NodeResult, type RunEvent } from './node-result.js';
 import { blockedAuditOutcome, runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
 import { deferTo, withState } from '../compile/state-selection.js';
@@ -87,24 +87,7 @@ export function writeRunResults(
       invocation,
     },
     elapsed_seconds: outcome.seconds,
-    results: outcome.results.map((r) => ({
-      unique_id: r.uniqueId,
-      name: r.name,
-      resource_type: r.kind,
-      status: r.status,
-      ...(r.skip ? { skip_cause: r.skip } : {}),
-      relation: r.description,
-      rows: r.rows ?? null,
-      failures: r.failures ?? null,
-      execution_seconds: r.seconds,
-      started_at: r.startedAt ?? null,
-      completed_at: r.completedAt ?? null,
-      message: r.message ?? null,
-      sql_path: r.sqlPath ?? null,
-      stats: r.stats ?? {},
-      ...(r.audits ? { audits: r.audits } : {}),
-      ...(r.landingFiles ? { landing_files: r.landingFiles } : {}),
-    })),
+    results: outcome.results.map(resultRecord),
   };
   writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
 }

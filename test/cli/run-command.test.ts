@@ -130,6 +130,47 @@ describe('stedi-models run', () => {
     expect(events.at(-1).type).toBe('run_finished');
   });
 
+  it('with --log-format json, writes every event as one JSON line on stdout with snake_case keys, errors included', async () => {
+    const dir = fixtureProject(GOOD, GREETING);
+    const lines = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const keys = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => [...(Array.isArray(value) ? [] : [k]), ...keys(v)])
+        : [];
+    const run = await cli(['run', '--log-format', 'json', '--select', 'tag:nothing'], { cwd: dir });
+    const ran = await cli(['run', '--log-format', 'json'], { cwd: dir });
+    writeFileSync(path.join(dir, 'models/leaf.sql'), "select * from {{ ref('doubld') }}");
+    const broken = await cli(['run', '--log-format', 'json'], { cwd: dir });
+    const usage = await cli(['run', '--log-format', 'json', '--no-such-option'], { cwd: dir });
+    for (const invocation of [run, ran, broken, usage]) {
+      expect(invocation.stderr).toBe('');
+      for (const event of lines(invocation.stdout)) {
+        expect(event.level).toMatch(/^(info|warn|error)$/);
+        for (const key of keys(event)) expect(key).toMatch(/^[a-z0-9_]+$/);
+      }
+    }
+    expect(lines(run.stdout).find((e) => e.type === 'warning')?.message).toContain('Nothing selected');
+    const finished = lines(ran.stdout).find((e) => e.type === 'node_finished')!.result as Record<string, unknown>;
+    expect(finished).toMatchObject({
+      unique_id: expect.stringMatching(/^model\.fixture\./),
+      status: 'success',
+      resource_type: 'model',
+    });
+    expect(lines(broken.stdout)).toEqual([
+      expect.objectContaining({ type: 'error', level: 'error', message: expect.stringContaining("ref('doubld')") }),
+    ]);
+    expect(broken.code).toBe(2);
+    expect(lines(usage.stdout)[0]).toMatchObject({
+      type: 'error',
+      message: expect.stringContaining('--no-such-option'),
+    });
+    expect(usage.code).toBe(2);
+  });
+
   it('exits 2 with a clear message on a usage error or a missing project', async () => {
     const dir = fixtureProject(GOOD, GREETING);
     const usage = await cli(['run', '--no-such-option'], { cwd: dir });
