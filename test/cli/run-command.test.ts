@@ -141,7 +141,7 @@ describe('stedi-models run', () => {
       value && typeof value === 'object'
         ? Object.entries(value).flatMap(([k, v]) => [...(Array.isArray(value) ? [] : [k]), ...keys(v)])
         : [];
-    const run = await cli(['run', '--log-format', 'json', '--select', 'tag:nothing'], { cwd: dir });
+    const run = await cli(['run', '--log-format', 'json', '--select', 'nothing_*'], { cwd: dir });
     const ran = await cli(['run', '--log-format', 'json'], { cwd: dir });
     writeFileSync(path.join(dir, 'models/leaf.sql'), "select * from {{ ref('doubld') }}");
     const broken = await cli(['run', '--log-format', 'json'], { cwd: dir });
@@ -185,6 +185,9 @@ describe('stedi-models run', () => {
     const badTarget = await cli(['run', '--target', 'nope'], { cwd: dir });
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr).toContain("no target named 'nope'");
+    const noTag = await cli(['run', '-s', 'tag:trsuted'], { cwd: dir });
+    expect(noTag.code).toBe(2);
+    expect(noTag.stderr).toContain("Selector 'tag:trsuted' matches no node: no node has the tag 'trsuted'.");
   });
 
   it('compiles to target/compiled without connecting, and lists nodes as JSON', async () => {
