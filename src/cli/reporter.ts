@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import { resultRecord, type NodeResult, type RunEvent } from '../run/node-result.js';
+import { resultRecord, type InvocationStarted, type NodeResult, type RunEvent } from '../run/node-result.js';
 import { secretMasker } from '../project/secrets.js';
 import type { CliIo, OutputStream } from './cli-io.js';
 import { formatCount } from '../format-count.js';
@@ -83,6 +83,11 @@ class JsonReporter implements Reporter {
   }
   event(event: RunEvent): void {
     switch (event.type) {
+      case 'invocation_started': {
+        const { dryRun, ...rest } = event;
+        this.emit({ ...rest, level: 'info', dry_run: dryRun });
+        break;
+      }
       case 'run_started':
         this.emit({ type: event.type, level: 'info', total: event.total, threads: event.threads });
         break;
@@ -132,12 +137,31 @@ class JsonReporter implements Reporter {
   close(): void {}
 }
 
+const KIND_WORDS: Record<string, [string, string]> = {
+  model: ['model', 'models'],
+  source: ['source', 'sources'],
+  seed: ['seed', 'seeds'],
+  data_test: ['data test', 'data tests'],
+  unit_test: ['unit test', 'unit tests'],
+};
+
+/** The run's first lines: what ran it, where, and what it found, so a log says which build it is. */
+function header(event: InvocationStarted): string {
+  const found = Object.entries(event.found)
+    .map(([kind, n]) => `${formatCount(n)} ${KIND_WORDS[kind]?.[n === 1 ? 0 : 1] ?? kind}`)
+    .join(', ');
+  const mode = event.dryRun ? ' (dry run: statements are planned and written down, none is sent)' : '';
+  return `${clock()}  stedi-models ${event.version} ${event.command} on target ${event.target} (${event.engine}, ${event.location})${mode}\n${clock()}  Found ${found}; ${formatCount(event.selected)} selected`;
+}
+
 class TextReporter implements Reporter {
   private readonly color: ChalkInstance;
   private readonly running = new Map<string, number>();
   private timer?: NodeJS.Timeout;
   private statusShown = false;
   private readonly failures: NodeResult[] = [];
+  /** A dry run sends nothing: its nodes are planned, not built. */
+  private dryRun = false;
 
   constructor(private readonly io: CliIo) {
     const tty = io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -173,6 +197,10 @@ class TextReporter implements Reporter {
   event(event: RunEvent): void {
     const c = this.color;
     switch (event.type) {
+      case 'invocation_started':
+        this.dryRun = event.dryRun;
+        this.line(header(event));
+        break;
       case 'run_started':
         this.line(
           `${clock()}  Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`,
@@ -187,7 +215,7 @@ class TextReporter implements Reporter {
       case 'node_finished': {
         const r = event.result;
         this.running.delete(r.name);
-        const word = STATUS_WORDS[r.status];
+        const word = this.dryRun && r.status === 'success' ? 'PLANNED' : STATUS_WORDS[r.status];
         const painted =
           r.status === 'success' || r.status === 'pass'
             ? c.green(word)
@@ -201,7 +229,7 @@ class TextReporter implements Reporter {
           ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}`
           : r.rows === undefined
             ? ''
-            : `${formatCount(r.rows)} rows`;
+            : `${formatCount(r.rows)} rows written`;
         const rows = [counted, audited].filter(Boolean).join(', ') + (counted || audited ? ' in ' : '');
         // A test that skipped itself says why on its line; a node skipped for another's sake is explained by that one's.
         const ownSkip = r.skip === 'switched_off' || r.skip === 'relation_missing';
@@ -235,7 +263,9 @@ class TextReporter implements Reporter {
           );
         }
         const parts = [
-          `${count('success') + count('pass')} succeeded`,
+          this.dryRun
+            ? `${count('success') + count('pass')} planned, nothing sent`
+            : `${count('success') + count('pass')} succeeded`,
           `${count('error') + count('fail')} failed`,
           `${count('skipped')} skipped`,
         ];

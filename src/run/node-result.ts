@@ -95,8 +95,25 @@ export function failsInvocation(result: Pick<NodeResult, 'status' | 'skip'>): bo
   );
 }
 
+/** What an invocation is about to do, before it connects: the run's header. */
+export interface InvocationStarted {
+  type: 'invocation_started';
+  command: string;
+  version: string;
+  target: string;
+  /** The engine's label (DuckDB, Athena) and where the target's relations are (a database file, a database). */
+  engine: string;
+  location: string;
+  /** Nodes of the project by kind, and how many of them this invocation selected. */
+  found: Record<string, number>;
+  selected: number;
+  /** `--dry-run`: every statement is planned and written down, none is sent. */
+  dryRun: boolean;
+}
+
 /** Events the runner emits while it works, for reporters. */
 export type RunEvent =
+  | InvocationStarted
   | { type: 'run_started'; total: number; threads: number }
   | { type: 'node_started'; uniqueId: string; name: string; index: number; total: number }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }

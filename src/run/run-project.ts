@@ -146,6 +146,25 @@ function mergeDependencies(...all: ReadonlyArray<ReadonlyMap<string, readonly st
   return merged;
 }
 
+function invocationStarted(context: ProjectGraph, command: string, selected: number, dryRun: boolean): RunEvent {
+  const found: Record<string, number> = {};
+  for (const node of context.graph.nodes.values()) found[node.kind] = (found[node.kind] ?? 0) + 1;
+  const local = context.engine.definition.localDatabase?.(context.project.target, context.project.dir);
+  return {
+    type: 'invocation_started',
+    command,
+    version: TOOL_VERSION,
+    target: context.project.target.name,
+    engine: context.engine.definition.label,
+    location: local
+      ? path.relative(context.project.dir, local.file) || local.file
+      : `database ${context.engine.schema}`,
+    found,
+    selected,
+    dryRun,
+  };
+}
+
 /** Loads and compiles the project, then executes the selected nodes of a command in DAG order. */
 export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
@@ -158,6 +177,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   // without connecting (Athena) is not opened, so `test --select test_type:unit` needs no AWS SDK, credentials or network.
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
   const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
+  options.onEvent?.(invocationStarted(context, command, ids.length, options.dryRun === true));
   const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
   for (const warning of landingLimitWarnings(
     ids.map((id) => context.graph.nodes.get(id)!),

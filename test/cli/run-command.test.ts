@@ -38,6 +38,24 @@ describe('stedi-models run', () => {
     expect(await query(dir, 'select * from analytics.leaf')).toEqual([{ n: 2 }]);
   });
 
+  it('starts with a header: version, command, target, engine, where, and what it found and selected', async () => {
+    const dir = fixtureProject(GOOD, GREETING);
+    const run = await cli(['run', '--select', 'leaf'], { cwd: dir });
+    const [first, second] = run.stdout.split('\n');
+    expect(first).toMatch(
+      /^\d\d:\d\d:\d\d {2}stedi-models \d+\.\d+\.\d+ run on target dev \(DuckDB, target\/fixture\.duckdb\)$/,
+    );
+    expect(second).toMatch(/^\d\d:\d\d:\d\d {2}Found 4 models; 1 selected$/);
+  });
+
+  it('says what a row count counts: the rows a model wrote', async () => {
+    const dir = fixtureProject({
+      'models/two.sql': "{{ config(materialized='table') }} select 1 as id union all select 2",
+    });
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.stdout).toMatch(/OK table analytics\.two .*\[2 rows written in /);
+  });
+
   it('skips the descendants of a failed model, runs independent ones, and exits 1 naming the model, file and engine error', async () => {
     const dir = fixtureProject(
       { ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" },
@@ -120,7 +138,9 @@ describe('stedi-models run', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(events[0].type).toBe('run_started');
+    expect(events[0].type).toBe('invocation_started');
+    expect(events[0]).toMatchObject({ target: 'dev', engine: 'DuckDB', selected: 4, dry_run: false });
+    expect(events[1].type).toBe('run_started');
     expect(events.filter((e) => e.type === 'node_finished').map((e) => e.result.status)).toEqual([
       'success',
       'success',
