@@ -40,6 +40,8 @@ const manifestNodeSchema = z.looseObject({
   attached_node: z.string().nullable().optional(),
   column_name: z.string().nullable().optional(),
   test_args: z.record(z.string(), z.unknown()).optional(),
+  // Models: the vars their SQL reads, whose values (metadata.vars) decided what the relation holds.
+  vars_used: z.array(z.string()).optional(),
 });
 
 const manifestSchema = z.looseObject({
@@ -47,6 +49,7 @@ const manifestSchema = z.looseObject({
     generated_at: z.string(),
     project_name: z.string(),
     target: z.looseObject({ name: z.string(), type: z.string() }),
+    vars: z.record(z.string(), z.unknown()).optional(),
   }),
   nodes: z.record(z.string(), manifestNodeSchema),
   parent_map: z.record(z.string(), z.array(z.string())),

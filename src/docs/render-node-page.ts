@@ -83,6 +83,7 @@ ${descriptionBlock(node.description)}
 <dt>Defined in</dt><dd><code>${node.filePath}</code></dd>
 ${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
 ${node.rows === null ? '' : html`<dt>Rows</dt><dd>${formatCount(node.rows)} <span class="muted">(counted when the docs were generated)</span></dd>`}
+${node.vars.length > 0 ? html`<dt>Built with</dt><dd class="vars">target ${site.target} · ${node.vars.map((v) => html`<code>${v.name}: ${v.value}</code> `)}<span class="muted small">(what this relation holds depends on these vars)</span></dd>` : ''}
 <dt>Last run</dt><dd>${lastRun(node)}</dd>
 ${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
 <dt>Tests</dt><dd>${testsSummary(node)}</dd>

@@ -65,6 +65,8 @@ export interface SiteNode {
   testsReadingIt: SiteTest[];
   /** The unit tests of a model. */
   unitTests: SiteUnitTest[];
+  /** The vars the model's SQL reads, with the values the documented build used (`consent_cutoff: any`). */
+  vars: Array<{ name: string; value: string }>;
 }
 
 /** Everything the documentation site shows, as plain data. */
@@ -193,6 +195,10 @@ function siteNode(
     tests: testsOn(node.unique_id, null),
     testsReadingIt: testsReading(tests, node.unique_id),
     unitTests: unitTests.filter((u) => u.model === node.unique_id),
+    // A manifest written before vars were recorded has none: the page then says nothing rather than guess.
+    vars: manifest.metadata.vars
+      ? (node.vars_used ?? []).map((name) => ({ name, value: JSON.stringify(manifest.metadata.vars![name] ?? null) }))
+      : [],
   };
 }
 

@@ -108,6 +108,12 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       expect(problems).toEqual([]);
     });
 
+    it('explains the dashed edge in a legend on the overview', async () => {
+      const { page } = await openPage(context, indexUrl);
+      expect(await visiblePage(page).locator('li.legend-backward').textContent()).toContain('A dashed edge');
+      expect(await page.locator('#lineage path.edge.backward').count()).toBeGreaterThan(0);
+    });
+
     it("keeps the graph's labels readable in a narrow window: the graph scrolls sideways, the page does not", async () => {
       const { page, problems } = await openPage(context, indexUrl);
       for (const width of [1024, 1280, 1600]) {
@@ -138,6 +144,10 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       const parents = await shown.locator('.family > div:first-child li a').allTextContents();
       expect(parents.sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
       expect(await shown.textContent()).toContain('Identifier-free');
+      // Which pairing built it: a data scientist cannot tell ml_pairing: timestamp from same_customer otherwise.
+      expect(await shown.locator('dd.vars').textContent()).toMatch(
+        /^target dev \(duckdb\) · .*ml_pairing: "timestamp"/,
+      );
       // Every test that reads it, the singular ones declared on no model included.
       const tests = await shown
         .locator('table.node-tests tbody tr[data-test]')

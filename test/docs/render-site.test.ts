@@ -72,6 +72,27 @@ describe('the rendered site', () => {
     expect(page).toContain('href="#node/model.stedi.machine_learning_curated"');
   });
 
+  it("says on a model's page which vars and target built it, and on no page of a model that reads none", () => {
+    const input = docsInput([
+      { id: 'model.stedi.customer_trusted', zone: 'trusted', extra: { vars_used: ['consent_cutoff'] } },
+      { id: 'model.stedi.plain', zone: 'trusted', extra: { vars_used: [] } },
+    ]);
+    input.manifest.metadata.vars = { consent_cutoff: 'as_of', ml_pairing: 'timestamp' };
+    const site = renderSite(buildSiteData(input));
+    const pageOf = (id: string) => {
+      const from = site.slice(site.indexOf(`id="page-${id}"`));
+      return from.slice(0, from.indexOf('</section>'));
+    };
+    expect(pageOf('model.stedi.customer_trusted')).toMatch(
+      /<dt>Built with<\/dt><dd class="vars">target \S+ \(\w+\) · <code>consent_cutoff: &quot;as_of&quot;<\/code>/,
+    );
+    expect(pageOf('model.stedi.plain')).not.toContain('Built with');
+  });
+
+  it('explains the dashed edge of the lineage in a legend', () => {
+    expect(page).toContain('A dashed edge: a relation reads one of a later zone');
+  });
+
   it('has a page per relation with its privacy badges', () => {
     expect(page.match(/<section class="page node-page"/g)).toHaveLength(8);
     const ml = page.slice(page.indexOf('id="page-model.stedi.machine_learning_curated"'));
