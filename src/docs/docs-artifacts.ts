@@ -99,6 +99,8 @@ export interface ProjectExtras {
   declaredTests: Record<string, { node: unknown[]; columns: Record<string, unknown[]> }>;
   /** The SELECT a source's view runs (reader-view engines), by unique id. */
   sourceSql: Record<string, string>;
+  /** Column name patterns (SQL LIKE) of direct identifiers, from the seed identifier_columns the privacy audit reads. */
+  identifierPatterns?: Array<{ pattern: string; reason: string }>;
 }
 
 /** Everything the site is built from. */

@@ -1,3 +1,4 @@
+import { parse } from 'csv-parse/sync';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { openAdapter } from '../adapters/engines.js';
@@ -41,6 +42,13 @@ export function projectExtras(context: ProjectGraph): ProjectExtras {
     if (node.kind === 'source' && node.external && context.engine.dialect.readJson)
       extras.sourceSql[node.uniqueId] = sourceSelectSql(node, context.engine.dialect);
   }
+  const seed = context.project.files.seedCsv.find((f) => path.posix.basename(f.path) === 'identifier_columns.csv');
+  if (seed)
+    extras.identifierPatterns = (
+      parse(seed.text, { columns: true, skip_empty_lines: true }) as Array<Record<string, string>>
+    )
+      .filter((row) => row.pattern)
+      .map((row) => ({ pattern: row.pattern!, reason: row.reason ?? '' }));
   return extras;
 }
 

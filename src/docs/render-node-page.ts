@@ -67,6 +67,13 @@ function sqlBlock(title: string, sql: string | null, open: boolean): SafeHtml {
   return html`<details class="sql"${open ? html` open` : ''}><summary>${title}</summary><pre><code>${sql}</code></pre></details>`;
 }
 
+/** A warning on a relation that holds direct identifiers: reading it is reading who each person is. */
+function identifierBadge(node: SiteNode): SafeHtml | string {
+  if (node.identifiers.length === 0) return '';
+  const title = node.identifiers.map((i) => `${i.column}: ${i.reason}`).join('; ');
+  return html`<span class="badge warn identifiers" title="${title}">Direct identifiers: ${node.identifiers.map((i) => i.column).join(', ')}</span>`;
+}
+
 /** The page of one model, source or seed: everything a reader needs without opening the SQL files. */
 export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number): SafeHtml {
   const byId = new Map(site.nodes.map((n) => [n.id, n]));
@@ -76,7 +83,7 @@ export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number
       : html`<span class="muted small">no privacy promise declared</span>`;
   return html`<section class="page node-page" id="page-${node.id}" data-page="node" data-id="${node.id}" hidden>
 <header class="page-head"><h2>${node.name}</h2>
-<div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}</div></header>
+<div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}${identifierBadge(node)}</div></header>
 ${descriptionBlock(node.description)}
 <dl class="facts">
 <dt>Relation</dt><dd><code>${node.relation}</code></dd>

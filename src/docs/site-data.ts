@@ -65,6 +65,8 @@ export interface SiteNode {
   testsReadingIt: SiteTest[];
   /** The unit tests of a model. */
   unitTests: SiteUnitTest[];
+  /** Columns named like a direct identifier (name, email, phone), with why each identifies a person. */
+  identifiers: Array<{ column: string; reason: string }>;
   /** The vars the model's SQL reads, with the values the documented build used (`consent_cutoff: any`). */
   vars: Array<{ name: string; value: string }>;
 }
@@ -149,6 +151,24 @@ function columnsOf(
   return { columns, columnsFrom: 'catalog', columnsNote: null };
 }
 
+/** The columns of a node whose names match an identifier pattern (SQL LIKE, case-insensitive), as the audit does. */
+function identifierColumns(
+  columns: readonly SiteColumn[],
+  patterns: ReadonlyArray<{ pattern: string; reason: string }>,
+): SiteNode['identifiers'] {
+  const like = patterns.map(({ pattern, reason }) => ({
+    re: new RegExp(
+      `^${[...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
+      'i',
+    ),
+    reason,
+  }));
+  return columns.flatMap(({ name }) => {
+    const match = like.find((p) => p.re.test(name));
+    return match ? [{ column: name, reason: match.reason }] : [];
+  });
+}
+
 /** What a node's page needs to know about the project's tests. */
 interface ProjectTests {
   testsOn: TestsOn;
@@ -165,6 +185,7 @@ function siteNode(
 ): SiteNode {
   const { manifest, runResults, extras } = input;
   const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
+  const columns = columnsOf(node, input, testsOn);
   const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
   return {
     id: node.unique_id,
@@ -177,7 +198,7 @@ function siteNode(
     filePath: node.original_file_path,
     tags: node.tags,
     privacy: node.config?.privacy ?? [],
-    ...columnsOf(node, input, testsOn),
+    ...columns,
     rawSql: node.raw_code ?? null,
     compiledSql: node.compiled_code ?? extras.sourceSql[node.unique_id] ?? null,
     location: node.external?.location ?? null,
@@ -195,6 +216,7 @@ function siteNode(
     tests: testsOn(node.unique_id, null),
     testsReadingIt: testsReading(tests, node.unique_id),
     unitTests: unitTests.filter((u) => u.model === node.unique_id),
+    identifiers: identifierColumns(columns.columns, extras.identifierPatterns ?? []),
     // A manifest written before vars were recorded has none: the page then says nothing rather than guess.
     vars: manifest.metadata.vars
       ? (node.vars_used ?? []).map((name) => ({ name, value: JSON.stringify(manifest.metadata.vars![name] ?? null) }))

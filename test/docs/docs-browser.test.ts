@@ -108,6 +108,17 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       expect(problems).toEqual([]);
     });
 
+    it('marks the relations that hold direct identifiers, and not the identifier-free one', async () => {
+      const { page } = await openPage(context, indexUrl);
+      await page.click('#lineage a.node[data-name="customer_curated"]');
+      const badge = visiblePage(page).locator('.badge.identifiers');
+      await expect.poll(() => badge.textContent()).toBe('Direct identifiers: customername, email, phone, birthday');
+      expect(await badge.getAttribute('title')).toContain('email: an email address identifies a person');
+      await page.click('#lineage a.node[data-name="machine_learning_curated"]');
+      await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('machine_learning_curated');
+      expect(await visiblePage(page).locator('.badge.identifiers').count()).toBe(0);
+    });
+
     it('explains the dashed edge in a legend on the overview', async () => {
       const { page } = await openPage(context, indexUrl);
       expect(await visiblePage(page).locator('li.legend-backward').textContent()).toContain('A dashed edge');

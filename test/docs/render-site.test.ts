@@ -89,6 +89,20 @@ describe('the rendered site', () => {
     expect(pageOf('model.stedi.plain')).not.toContain('Built with');
   });
 
+  it('puts an identifier badge on a relation with a column named like a direct identifier', () => {
+    const input = docsInput([
+      { id: 'model.stedi.people', zone: 'trusted', columns: [{ name: 'Email' }, { name: 'x' }] },
+      { id: 'model.stedi.readings', zone: 'trusted', columns: [{ name: 'x' }] },
+    ]);
+    input.extras.identifierPatterns = [{ pattern: '%email%', reason: 'an email address identifies a person' }];
+    const site = buildSiteData(input);
+    expect(site.nodes.map((n) => [n.name, n.identifiers.map((i) => i.column)])).toEqual([
+      ['people', ['Email']],
+      ['readings', []],
+    ]);
+    expect(renderSite(site)).toContain('Direct identifiers: Email</span>');
+  });
+
   it('explains the dashed edge of the lineage in a legend', () => {
     expect(page).toContain('A dashed edge: a relation reads one of a later zone');
   });
