@@ -101,6 +101,8 @@ export interface ProjectExtras {
   sourceSql: Record<string, string>;
   /** Column name patterns (SQL LIKE) of direct identifiers, from the seed identifier_columns the privacy audit reads. */
   identifierPatterns?: Array<{ pattern: string; reason: string }>;
+  /** The first sentence of the comment opening each generic test's file, by test name: what the test promises. */
+  testDescriptions?: Record<string, string>;
 }
 
 /** Everything the site is built from. */

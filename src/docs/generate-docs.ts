@@ -32,6 +32,18 @@ export interface GenerateDocsOutcome {
 const documented = (n: Node): n is ModelNode | SourceNode | SeedNode =>
   n.kind === 'model' || n.kind === 'source' || n.kind === 'seed';
 
+/** The first sentence of the `{#- ... -#}` comment that opens each generic test's file, by test name. */
+function testDescriptions(context: ProjectGraph): Record<string, string> {
+  const descriptions: Record<string, string> = {};
+  for (const file of context.project.files.macroSql) {
+    const comment = /^\s*\{#-?\s*([\s\S]*?)-?#\}/.exec(file.text)?.[1];
+    const name = /\{%-?\s*test\s+(\w+)\s*\(/.exec(file.text)?.[1];
+    const first = comment?.replace(/\s+/g, ' ').match(/^.*?[.!?](?=\s|$)/)?.[0];
+    if (name && first) descriptions[name] = first;
+  }
+  return descriptions;
+}
+
 /** Tests and SQL the manifest does not carry, from the parsed project. */
 export function projectExtras(context: ProjectGraph): ProjectExtras {
   const extras: ProjectExtras = { declaredTests: {}, sourceSql: {} };
@@ -42,6 +54,7 @@ export function projectExtras(context: ProjectGraph): ProjectExtras {
     if (node.kind === 'source' && node.external && context.engine.dialect.readJson)
       extras.sourceSql[node.uniqueId] = sourceSelectSql(node, context.engine.dialect);
   }
+  extras.testDescriptions = testDescriptions(context);
   const seed = context.project.files.seedCsv.find((f) => path.posix.basename(f.path) === 'identifier_columns.csv');
   if (seed)
     extras.identifierPatterns = (

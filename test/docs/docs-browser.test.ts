@@ -114,6 +114,13 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       const badge = visiblePage(page).locator('.badge.identifiers');
       await expect.poll(() => badge.textContent()).toBe('Direct identifiers: customername, email, phone, birthday');
       expect(await badge.getAttribute('title')).toContain('email: an email address identifies a person');
+      // What each test checks is a sentence, not the yml that declares it.
+      const checks = visiblePage(page).locator('tr[data-test^="consented_customer_curated"] .sentence').first();
+      expect(await checks.textContent()).toMatch(
+        /^Every row belongs to a customer who agreed to share data for research/,
+      );
+      const notNull = visiblePage(page).locator('tr[data-test="not_null_customer_curated_email"] .sentence');
+      expect(await notNull.textContent()).toBe('No row has a null email.');
       await page.click('#lineage a.node[data-name="machine_learning_curated"]');
       await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('machine_learning_curated');
       expect(await visiblePage(page).locator('.badge.identifiers').count()).toBe(0);

@@ -103,6 +103,33 @@ describe('the rendered site', () => {
     expect(renderSite(site)).toContain('Direct identifiers: Email</span>');
   });
 
+  it("says what each test checks in a sentence: built-in ones in words, generic ones by their file's comment", () => {
+    const input = docsInput([
+      { id: 'model.stedi.people', zone: 'trusted', columns: [{ name: 'email' }] },
+      {
+        id: 'test.stedi.not_null_people_email',
+        kind: 'data_test',
+        extra: { test_name: 'not_null', attached_node: 'model.stedi.people', column_name: 'email' },
+      },
+      {
+        id: 'test.stedi.consented_people_email',
+        kind: 'data_test',
+        extra: {
+          test_name: 'consented',
+          attached_node: 'model.stedi.people',
+          column_name: 'email',
+          test_args: { key: 'email' },
+        },
+      },
+    ]);
+    input.extras.testDescriptions = { consented: 'Every row belongs to a consenting customer.' };
+    const sentences = Object.fromEntries(buildSiteData(input).tests.map((t) => [t.name, t.sentence]));
+    expect(sentences).toEqual({
+      not_null_people_email: 'No row has a null email.',
+      consented_people_email: 'Every row belongs to a consenting customer. (column email; key: email)',
+    });
+  });
+
   it('explains the dashed edge of the lineage in a legend', () => {
     expect(page).toContain('A dashed edge: a relation reads one of a later zone');
   });
