@@ -112,6 +112,11 @@ export interface DocsInput {
   runResults?: RunResults;
   /** Why run_results.json was not used, when it exists but could not be read. */
   runResultsProblem?: string;
+  /** Each node's result from the latest invocation that ran it (target/latest_results.json), by unique id. */
+  latestResults?: Record<
+    string,
+    RunResults['results'][number] & { invocation?: { command: string; generated_at: string } }
+  >;
   extras: ProjectExtras;
 }
 

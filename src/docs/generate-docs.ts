@@ -97,6 +97,16 @@ function readRunResults(file: string): Pick<DocsInput, 'runResults' | 'runResult
   }
 }
 
+/** Each node's latest result that ran (target/latest_results.json); without it or unreadable, none. */
+function readLatestResults(file: string): DocsInput['latestResults'] {
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { results?: DocsInput['latestResults'] }).results;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Compiles the project, reads the engine's catalog and the last run, and writes target/docs/index.html. */
 export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsOutcome> {
   const context = buildProjectGraph(loadProject(options));
@@ -114,6 +124,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     manifest,
     catalog,
     ...readRunResults(path.join(target, 'run_results.json')),
+    latestResults: readLatestResults(path.join(target, 'latest_results.json')),
     extras: projectExtras(context),
   });
   const indexFile = path.join(target, 'docs', 'index.html');

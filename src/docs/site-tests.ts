@@ -114,8 +114,16 @@ function sentenceOf(
   return `${said}${column ? ` (column ${column}${given.length ? `; ${given.join(', ')}` : ''})` : given.length ? ` (${given.join(', ')})` : ''}`;
 }
 
+/** A node's result in the last invocation, else in the latest one that ran it (a `run` after a `build` runs no test). */
+function lastResult(input: DocsInput, id: string) {
+  return (
+    input.runResults?.results.find((r) => r.unique_id === id && r.skip_cause !== 'upstream') ??
+    input.latestResults?.[id]
+  );
+}
+
 function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
-  const result = input.runResults?.results.find((r) => r.unique_id === node.unique_id);
+  const result = lastResult(input, node.unique_id);
   const args = node.test_args ?? {};
   return {
     id: node.unique_id,
@@ -176,7 +184,7 @@ export function siteUnitTests(input: DocsInput): SiteUnitTest[] {
   return Object.values(input.manifest.nodes)
     .filter((n) => n.resource_type === 'unit_test' && n.attached_node)
     .map((n) => {
-      const result = input.runResults?.results.find((r) => r.unique_id === n.unique_id);
+      const result = lastResult(input, n.unique_id);
       return {
         id: n.unique_id,
         name: n.name,

@@ -18,6 +18,7 @@ import { landingLimitWarnings } from './landing-limit-warnings.js';
 import { resultRecord, type NodeResult, type RunEvent } from './node-result.js';
 import { blockedAuditOutcome, runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
+import { updateLatestResults } from './latest-results.js';
 import { deferTo, withState } from '../compile/state-selection.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
 
@@ -90,6 +91,7 @@ export function writeRunResults(
     results: outcome.results.map(resultRecord),
   };
   writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  updateLatestResults(context, command, outcome.results);
 }
 
 /**

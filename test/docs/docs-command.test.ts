@@ -53,6 +53,16 @@ describe('stedi-models docs generate', () => {
     expect(readTargetJson(project, 'catalog.json')).toMatchObject({ status: 'unavailable', nodes: {} });
   });
 
+  it('shows each test with its status from the latest invocation that ran it: a run after a build keeps the passes', async () => {
+    const project = copyStediProject();
+    expect((await cli(['build'], { cwd: project })).code).toBe(0);
+    expect((await cli(['run', '--select', 'customer_trusted'], { cwd: project })).code).toBe(0);
+    expect((await cli(['docs', 'generate', '--empty-catalog'], { cwd: project })).code).toBe(0);
+    const page = readFileSync(path.join(project, 'target/docs/index.html'), 'utf8');
+    const row = page.slice(page.indexOf('<tr data-test="not_null_customer_curated_email">'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="status status-pass">pass</span>');
+  });
+
   it('with --empty-catalog, does not ask the engine even when the database exists', async () => {
     const project = copyStediProject();
     expect((await cli(['run'], { cwd: project })).code).toBe(0);
