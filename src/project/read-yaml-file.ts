@@ -77,6 +77,16 @@ export function parseYaml<T>(text: string, file: string, schema: z.ZodType<T>): 
   throw new Error('unreachable: a failed parse has issues');
 }
 
+/**
+ * Where a key path is in YAML text (`models.trusted.+materialized`), for problems found after validation, such as a
+ * folder config checked per folder; empty when the text does not hold it.
+ */
+export function positionIn(text: string, path: readonly PropertyKey[]): { line?: number; col?: number } {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter });
+  return positionOf(doc, counter, path);
+}
+
 /** Reads and validates a YAML file from disk (see parseYaml). */
 export function readYamlFile<T>(absPath: string, file: string, schema: z.ZodType<T>): T {
   return parseYaml(readFileSync(absPath, 'utf8'), file, schema);

@@ -101,6 +101,19 @@ describe('compile errors', () => {
     );
   });
 
+  it('reports a folder config of stedi_project.yml at its line and column, in plain words', async () => {
+    const dir = copyStediProject();
+    const file = path.join(dir, 'stedi_project.yml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('+materialized: table', '+materialized: tabel'));
+    const line = text.slice(0, text.indexOf('+materialized: table')).split('\n').length;
+    const run = await cli(['compile'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: stedi_project.yml:${line}:20: models.trusted.+materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'\n`,
+    );
+  });
+
   it('reports a YAML syntax error once, at its line and column, in plain words', async () => {
     const dir = copyStediProject();
     const file = path.join(dir, 'models/curated/_curated.yml');
