@@ -3,6 +3,7 @@ import { ProjectError, StediError } from '../errors.js';
 import { processIo, type CliIo } from './cli-io.js';
 import { TOOL_VERSION } from '../core/tool-version.js';
 import { secretMasker } from '../project/secrets.js';
+import { jsonLogLine } from './json-log.js';
 
 /**
  * Exit codes: success, a node failed, the command could not start (usage, config or project error), or a signal
@@ -37,6 +38,7 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['lineage'], load: async () => (await import('./commands/lineage-command.js')).lineageCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
+  { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
   { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
   {
@@ -55,20 +57,35 @@ export function commandsToLoad(argv: readonly string[]): string[] {
   return (named ? [named] : COMMANDS).map((c) => c.names[0]!);
 }
 
+/** Whether the arguments ask for JSON logs: then even a usage error, found before any command runs, is a JSON line. */
+function wantsJsonLogs(argv: readonly string[]): boolean {
+  return argv.some((arg, i) => arg === '--log-format=json' || (arg === '--log-format' && argv[i + 1] === 'json'));
+}
+
+/** Where commander writes its errors: as they are, or as JSON lines with --log-format json. */
+function errorOutput(argv: readonly string[], io: CliIo): (text: string) => void {
+  if (!wantsJsonLogs(argv)) return (text) => io.stderr.write(text);
+  return (text) => {
+    const message = text.trim().replace(/^error: /, '');
+    if (message) io.stdout.write(jsonLogLine({ type: 'error', level: 'error', message }));
+  };
+}
+
 async function buildProgram(argv: readonly string[], io: CliIo, setExitCode: (code: number) => void): Promise<Command> {
+  const writeErr = errorOutput(argv, io);
   const program = new Command('stedi-models')
     .description('Build the STEDI lakehouse from templated SQL models, and prove its privacy promise.')
     .version(TOOL_VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr });
   const wanted = new Set(commandsToLoad(argv));
   const factories = await Promise.all(COMMANDS.filter((c) => wanted.has(c.names[0]!)).map((c) => c.load()));
   for (const factory of factories) {
     program.addCommand(
       factory(io, setExitCode)
         .exitOverride()
-        .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }),
+        .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr }),
     );
   }
   return program;
@@ -91,7 +108,7 @@ export async function runCli(argv: readonly string[], io?: CliIo): Promise<numbe
     const program = await buildProgram(argv, effectiveIo, (code) => (exitCode = code));
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
-    exitCode = reportError(error, effectiveIo);
+    exitCode = reportError(error, effectiveIo, wantsJsonLogs(argv));
   } finally {
     if (own) {
       process.off('SIGINT', onSigint);
@@ -123,9 +140,17 @@ function isPathError(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof e.code === 'string' && PATH_ERRORS.has(e.code) && typeof e.path === 'string';
 }
 
-function reportError(error: unknown, rawIo: CliIo): number {
+function reportError(error: unknown, rawIo: CliIo, json: boolean): number {
   const mask = secretMasker(rawIo.env);
-  const io: CliIo = { ...rawIo, stderr: { write: (text: string) => rawIo.stderr.write(mask(text)) } };
+  const stderr = json
+    ? {
+        write: (text: string) =>
+          rawIo.stdout.write(
+            mask(jsonLogLine({ type: 'error', level: 'error', message: text.trim().replace(/^error: /, '') })),
+          ),
+      }
+    : { write: (text: string) => rawIo.stderr.write(mask(text)) };
+  const io: CliIo = { ...rawIo, stderr };
   if (error instanceof CommanderError) {
     // Help and version are "errors" to commander's exitOverride; their exit code is 0.
     return error.exitCode === 0 ? EXIT.success : EXIT.usage;

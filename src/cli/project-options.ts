@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { SelectionOptions } from '../graph/selection.js';
 import type { LoadProjectOptions } from '../project/load-project.js';
 import type { CliIo } from './cli-io.js';
-import type { LogFormat } from './reporter.js';
+import { createReporter, type LogFormat } from './reporter.js';
 
 /** Options every project command accepts, as commander parses them. */
 export interface ProjectCommandOptions {
@@ -63,7 +63,8 @@ export function projectOptions(
     targetName: options.target,
     vars: options.vars,
     env: io.env,
-    onWarning: (message) => io.stderr.write(`warning: ${message}\n`),
+    // Through a reporter, so that with --log-format json a warning is a JSON line like every other event.
+    onWarning: (message) => createReporter(options.logFormat, io).warn(message),
     select: options.select,
     exclude: options.exclude,
     statePath: options.state ? path.resolve(io.cwd, options.state) : undefined,

@@ -1,8 +1,9 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { NodeResult, RunEvent } from '../run/node-result.js';
+import { resultRecord, type InvocationStarted, type NodeResult, type RunEvent } from '../run/node-result.js';
 import { secretMasker } from '../project/secrets.js';
 import type { CliIo, OutputStream } from './cli-io.js';
 import { formatCount } from '../format-count.js';
+import { jsonLogLine, type JsonLogRecord } from './json-log.js';
 
 /** How events are printed: lines for people, or one JSON object per line for machines. */
 export type LogFormat = 'text' | 'json';
@@ -60,24 +61,97 @@ function sumStats(results: readonly NodeResult[]): Record<string, number> {
   return total;
 }
 
+/** A node's result in a JSON log line: run_results.json's record, its prose under `description`, not `relation`. */
+function logRecord(result: NodeResult): Record<string, unknown> {
+  const { relation, ...record } = resultRecord(result);
+  return { ...record, skip_cause: result.skip ?? null, description: relation };
+}
+
+const LEVELS: Record<NodeResult['status'], 'info' | 'warn' | 'error'> = {
+  success: 'info',
+  pass: 'info',
+  skipped: 'info',
+  warn: 'warn',
+  error: 'error',
+  fail: 'error',
+};
+
 class JsonReporter implements Reporter {
   constructor(private readonly io: CliIo) {}
-  private emit(record: Record<string, unknown>): void {
-    this.io.stdout.write(`${JSON.stringify({ ts: new Date().toISOString(), ...record })}\n`);
+  private emit(record: JsonLogRecord): void {
+    this.io.stdout.write(jsonLogLine(record));
   }
   event(event: RunEvent): void {
-    this.emit({ ...event });
+    switch (event.type) {
+      case 'invocation_started': {
+        const { dryRun, ...rest } = event;
+        this.emit({ ...rest, level: 'info', dry_run: dryRun });
+        break;
+      }
+      case 'run_started':
+        this.emit({ type: event.type, level: 'info', total: event.total, threads: event.threads });
+        break;
+      case 'node_started':
+        this.emit({
+          type: event.type,
+          level: 'info',
+          unique_id: event.uniqueId,
+          name: event.name,
+          index: event.index,
+          total: event.total,
+        });
+        break;
+      case 'node_finished':
+        this.emit({
+          type: event.type,
+          level: LEVELS[event.result.status],
+          index: event.index,
+          total: event.total,
+          result: logRecord(event.result),
+        });
+        break;
+      case 'run_finished': {
+        const counts: Record<string, number> = {};
+        for (const r of event.results) counts[r.status] = (counts[r.status] ?? 0) + 1;
+        this.emit({
+          type: event.type,
+          level: 'info',
+          elapsed_seconds: event.seconds,
+          engine: event.engine ?? null,
+          counts,
+          stats: sumStats(event.results),
+        });
+        break;
+      }
+    }
   }
   info(message: string, data: Record<string, unknown> = {}): void {
-    this.emit({ type: 'info', message, ...data });
+    this.emit({ type: 'info', level: 'info', message, ...data });
   }
   warn(message: string): void {
-    this.emit({ type: 'warning', message });
+    this.emit({ type: 'warning', level: 'warn', message });
   }
   error(message: string): void {
-    this.emit({ type: 'error', message });
+    this.emit({ type: 'error', level: 'error', message });
   }
   close(): void {}
+}
+
+const KIND_WORDS: Record<string, [string, string]> = {
+  model: ['model', 'models'],
+  source: ['source', 'sources'],
+  seed: ['seed', 'seeds'],
+  data_test: ['data test', 'data tests'],
+  unit_test: ['unit test', 'unit tests'],
+};
+
+/** The run's first lines: what ran it, where, and what it found, so a log says which build it is. */
+function header(event: InvocationStarted): string {
+  const found = Object.entries(event.found)
+    .map(([kind, n]) => `${formatCount(n)} ${KIND_WORDS[kind]?.[n === 1 ? 0 : 1] ?? kind}`)
+    .join(', ');
+  const mode = event.dryRun ? ' (dry run: statements are planned and written down, none is sent)' : '';
+  return `${clock()}  stedi-models ${event.version} ${event.command} on target ${event.target} (${event.engine}, ${event.location})${mode}\n${clock()}  Found ${found}; ${formatCount(event.selected)} selected`;
 }
 
 class TextReporter implements Reporter {
@@ -86,6 +160,8 @@ class TextReporter implements Reporter {
   private timer?: NodeJS.Timeout;
   private statusShown = false;
   private readonly failures: NodeResult[] = [];
+  /** A dry run sends nothing: its nodes are planned, not built. */
+  private dryRun = false;
 
   constructor(private readonly io: CliIo) {
     const tty = io.stdout.isTTY === true && !io.env.NO_COLOR;
@@ -121,6 +197,10 @@ class TextReporter implements Reporter {
   event(event: RunEvent): void {
     const c = this.color;
     switch (event.type) {
+      case 'invocation_started':
+        this.dryRun = event.dryRun;
+        this.line(header(event));
+        break;
       case 'run_started':
         this.line(
           `${clock()}  Running ${event.total} node${event.total === 1 ? '' : 's'} with ${event.threads} thread${event.threads === 1 ? '' : 's'}`,
@@ -135,7 +215,7 @@ class TextReporter implements Reporter {
       case 'node_finished': {
         const r = event.result;
         this.running.delete(r.name);
-        const word = STATUS_WORDS[r.status];
+        const word = this.dryRun && r.status === 'success' ? 'PLANNED' : STATUS_WORDS[r.status];
         const painted =
           r.status === 'success' || r.status === 'pass'
             ? c.green(word)
@@ -149,7 +229,7 @@ class TextReporter implements Reporter {
           ? `${formatCount(r.failures)} failing row${r.failures === 1 ? '' : 's'}`
           : r.rows === undefined
             ? ''
-            : `${formatCount(r.rows)} rows`;
+            : `${formatCount(r.rows)} rows written`;
         const rows = [counted, audited].filter(Boolean).join(', ') + (counted || audited ? ' in ' : '');
         // A test that skipped itself says why on its line; a node skipped for another's sake is explained by that one's.
         const ownSkip = r.skip === 'switched_off' || r.skip === 'relation_missing';
@@ -183,7 +263,9 @@ class TextReporter implements Reporter {
           );
         }
         const parts = [
-          `${count('success') + count('pass')} succeeded`,
+          this.dryRun
+            ? `${count('success') + count('pass')} planned, nothing sent`
+            : `${count('success') + count('pass')} succeeded`,
           `${count('error') + count('fail')} failed`,
           `${count('skipped')} skipped`,
         ];

@@ -90,7 +90,7 @@ function manifestNode(
     description: node.description,
     tags: node.tags,
     relation_name: dialect.relation(node.relation),
-    fingerprint: nodeFingerprint(node, context.project, context.templates),
+    fingerprint: nodeFingerprint(node, context.project, context.templates, context.engine.schema),
     database: node.relation.database ?? null,
     schema: node.relation.schema,
     alias: node.relation.identifier,
@@ -165,6 +165,9 @@ export function writeManifest(
         // Where a DuckDB target's database is, so that a later `--state ... --defer` can read its relations.
         ...(database ? { database_path: database.file } : {}),
       },
+      // The vars this invocation resolved: `--state` compares them with its own, since a node reading a var whose
+      // value differs counts as modified.
+      vars: project.vars,
     },
     nodes: Object.fromEntries(
       graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled, lineage)]),

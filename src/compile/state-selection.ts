@@ -10,6 +10,7 @@ import type { ProjectGraph } from './compile-project.js';
 export interface StateOptions {
   statePath?: string;
   defer?: boolean;
+  onWarning?: (message: string) => void;
 }
 
 /** The catalog alias a deferred DuckDB state database is attached under. */
@@ -27,10 +28,16 @@ export function withState(
     return selection;
   }
   const previous = readState(options.statePath);
+  const usesState = [...(selection.select ?? []), ...(selection.exclude ?? [])].some((s) => s.includes('state:'));
+  const difference = usesState ? varsDifference(context, previous) : undefined;
+  if (difference) options.onWarning?.(difference);
   return {
     ...selection,
     previous,
-    state: { previous, fingerprint: (node: Node) => nodeFingerprint(node, context.project, context.templates) },
+    state: {
+      previous,
+      fingerprint: (node: Node) => nodeFingerprint(node, context.project, context.templates, context.engine.schema),
+    },
   };
 }
 
@@ -81,4 +88,28 @@ function stateDatabaseFile(recorded: string, stateDir: string): string {
   throw new StateError(
     `--defer: the state's database ${recorded} does not exist, nor does ${beside}. Copy the database file into the --state folder, or run where the state's database is.`,
   );
+}
+
+const shown = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
+
+/**
+ * A node that reads a var whose value differs from the state's counts as modified: rightly when the change is the
+ * point, but a pull-request check run without production's vars would otherwise rebuild everything silently.
+ */
+function varsDifference(context: ProjectGraph, previous: PreviousState): string | undefined {
+  if (!previous.vars) return undefined;
+  const before = previous.vars;
+  const now = context.project.vars;
+  const names = [...new Set([...Object.keys(before), ...Object.keys(now)])]
+    .filter((name) => JSON.stringify(before[name]) !== JSON.stringify(now[name]))
+    .sort();
+  if (names.length === 0) return undefined;
+  const readers = [...context.graph.nodes.values()]
+    .filter((n) => n.kind === 'model' && n.varsUsed.some((v) => names.includes(v)))
+    .map((n) => n.name);
+  const values = names.map((name) => `${name}: ${shown(before[name])} there, ${shown(now[name])} here`).join('; ');
+  const marked = readers.length
+    ? `so ${readers.join(', ')} count as state:modified`
+    : 'no model reads them, so nothing is marked for it';
+  return `--state ${previous.dir} was built with other vars (${values}), ${marked}. To compare definitions only, pass the state's vars with --vars.`;
 }

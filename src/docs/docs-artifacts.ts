@@ -41,6 +41,8 @@ const manifestNodeSchema = z.looseObject({
   attached_node: z.string().nullable().optional(),
   column_name: z.string().nullable().optional(),
   test_args: z.record(z.string(), z.unknown()).optional(),
+  // Models: the vars their SQL reads, whose values (metadata.vars) decided what the relation holds.
+  vars_used: z.array(z.string()).optional(),
 });
 
 const manifestSchema = z.looseObject({
@@ -48,6 +50,7 @@ const manifestSchema = z.looseObject({
     generated_at: z.string(),
     project_name: z.string(),
     target: z.looseObject({ name: z.string(), type: z.string() }),
+    vars: z.record(z.string(), z.unknown()).optional(),
   }),
   nodes: z.record(z.string(), manifestNodeSchema),
   parent_map: z.record(z.string(), z.array(z.string())),
@@ -99,6 +102,10 @@ export interface ProjectExtras {
   sourceSql: Record<string, string>;
   /** Column lineage and identifier facts by node id and lower-case column name (src/lineage/column-facts.ts). */
   columnFacts?: Record<string, Record<string, ColumnFacts>>;
+  /** Column name patterns (SQL LIKE) of direct identifiers, from the seed identifier_columns the privacy audit reads. */
+  identifierPatterns?: Array<{ pattern: string; reason: string }>;
+  /** The first sentence of the comment opening each generic test's file, by test name: what the test promises. */
+  testDescriptions?: Record<string, string>;
 }
 
 /** Everything the site is built from. */
@@ -108,6 +115,11 @@ export interface DocsInput {
   runResults?: RunResults;
   /** Why run_results.json was not used, when it exists but could not be read. */
   runResultsProblem?: string;
+  /** Each node's result from the latest invocation that ran it (target/latest_results.json), by unique id. */
+  latestResults?: Record<
+    string,
+    RunResults['results'][number] & { invocation?: { command: string; generated_at: string } }
+  >;
   extras: ProjectExtras;
 }
 

@@ -34,6 +34,18 @@ export interface GenerateDocsOutcome {
 const documented = (n: Node): n is ModelNode | SourceNode | SeedNode =>
   n.kind === 'model' || n.kind === 'source' || n.kind === 'seed';
 
+/** The first sentence of the `{#- ... -#}` comment that opens each generic test's file, by test name. */
+function testDescriptions(context: ProjectGraph): Record<string, string> {
+  const descriptions: Record<string, string> = {};
+  for (const file of context.project.files.macroSql) {
+    const comment = /^\s*\{#-?\s*([\s\S]*?)-?#\}/.exec(file.text)?.[1];
+    const name = /\{%-?\s*test\s+(\w+)\s*\(/.exec(file.text)?.[1];
+    const first = comment?.replace(/\s+/g, ' ').match(/^.*?[.!?](?=\s|$)/)?.[0];
+    if (name && first) descriptions[name] = first;
+  }
+  return descriptions;
+}
+
 /** Tests and SQL the manifest does not carry, from the parsed project. */
 export function projectExtras(context: ProjectGraph): ProjectExtras {
   const extras: ProjectExtras = { declaredTests: {}, sourceSql: {} };
@@ -44,6 +56,9 @@ export function projectExtras(context: ProjectGraph): ProjectExtras {
     if (node.kind === 'source' && node.external && context.engine.dialect.readJson)
       extras.sourceSql[node.uniqueId] = sourceSelectSql(node, context.engine.dialect);
   }
+  extras.testDescriptions = testDescriptions(context);
+  // The same list the lineage check and the no_identifiers test read (the seed identifier_columns).
+  extras.identifierPatterns = identifierPatterns(context.graph)?.map(({ pattern, reason }) => ({ pattern, reason }));
   return extras;
 }
 
@@ -79,6 +94,16 @@ function readRunResults(file: string): Pick<DocsInput, 'runResults' | 'runResult
   }
 }
 
+/** Each node's latest result that ran (target/latest_results.json); without it or unreadable, none. */
+function readLatestResults(file: string): DocsInput['latestResults'] {
+  if (!existsSync(file)) return undefined;
+  try {
+    return (JSON.parse(readFileSync(file, 'utf8')) as { results?: DocsInput['latestResults'] }).results;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Compiles the project, reads the engine's catalog and the last run, and writes target/docs/index.html. */
 export async function generateDocs(options: GenerateDocsOptions): Promise<GenerateDocsOutcome> {
   const context = buildProjectGraph(loadProject(options));
@@ -97,6 +122,7 @@ export async function generateDocs(options: GenerateDocsOptions): Promise<Genera
     manifest,
     catalog,
     ...readRunResults(path.join(target, 'run_results.json')),
+    latestResults: readLatestResults(path.join(target, 'latest_results.json')),
     extras: { ...projectExtras(context), columnFacts: columnFacts(lineage, identifierPatterns(context.graph) ?? []) },
   });
   const indexFile = path.join(target, 'docs', 'index.html');

@@ -54,7 +54,7 @@ function columnHref(id: string, column: string): string {
 }
 
 /** A badge on a column that carries an identifier, with the path to the landing column as its title. */
-function identifierBadge(c: SiteColumn): SafeHtml {
+function columnIdentifierBadge(c: SiteColumn): SafeHtml {
   if (!c.lineage?.identifier) return html``;
   return html` <span class="badge identifier" title="Carries an identifier: ${c.lineage.identifier}">Identifier</span>`;
 }
@@ -78,7 +78,7 @@ function columnsTable(node: SiteNode): SafeHtml {
     (
       c,
     ) => html`<tr data-column="${c.name}"${c.missingFromRelation ? html` class="missing"` : ''}${c.lineage ? html` data-path-nodes="${c.lineage.pathNodes.join(' ')}" data-path-edges="${c.lineage.pathEdges.join(' ')}"` : ''}>
-<td><a class="column-link" href="${columnHref(node.id, c.name)}" title="Light up its path in the lineage graph"><code>${c.name}</code></a>${identifierBadge(c)}</td><td><code>${c.type ?? '?'}</code></td>
+<td><a class="column-link" href="${columnHref(node.id, c.name)}" title="Light up its path in the lineage graph"><code>${c.name}</code></a>${columnIdentifierBadge(c)}</td><td><code>${c.type ?? '?'}</code></td>
 <td>${c.description || html`<span class="muted">undocumented</span>`}${c.missingFromRelation ? html` <span class="badge warn">not in the built relation</span>` : ''}</td>
 <td class="column-upstream">${upstreamLinks(c)}</td>
 <td>${c.tests.map(testChip)}</td></tr>`,
@@ -91,6 +91,13 @@ function sqlBlock(title: string, sql: string | null, open: boolean): SafeHtml {
   return html`<details class="sql"${open ? html` open` : ''}><summary>${title}</summary><pre><code>${sql}</code></pre></details>`;
 }
 
+/** A warning on a relation that holds direct identifiers: reading it is reading who each person is. */
+function relationIdentifierBadge(node: SiteNode): SafeHtml | string {
+  if (node.identifiers.length === 0) return '';
+  const title = node.identifiers.map((i) => `${i.column}: ${i.reason}`).join('; ');
+  return html`<span class="badge warn identifiers" title="${title}">Direct identifiers: ${node.identifiers.map((i) => i.column).join(', ')}</span>`;
+}
+
 /** The page of one model, source or seed: everything a reader needs without opening the SQL files. */
 export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number): SafeHtml {
   const byId = new Map(site.nodes.map((n) => [n.id, n]));
@@ -100,13 +107,14 @@ export function renderNodePage(node: SiteNode, site: SiteData, laneIndex: number
       : html`<span class="muted small">no privacy promise declared</span>`;
   return html`<section class="page node-page" id="page-${node.id}" data-page="node" data-id="${node.id}" hidden>
 <header class="page-head"><h2>${node.name}</h2>
-<div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}</div></header>
+<div class="chips"><span class="badge zone lane-${laneColor(laneIndex)}">${node.zone}</span><span class="badge">${node.kind}</span><span class="badge">${node.materialization}</span>${privacy}${relationIdentifierBadge(node)}</div></header>
 ${descriptionBlock(node.description)}
 <dl class="facts">
 <dt>Relation</dt><dd><code>${node.relation}</code></dd>
 <dt>Defined in</dt><dd><code>${node.filePath}</code></dd>
 ${node.location ? html`<dt>Reads files at</dt><dd><code>${node.location}</code></dd>` : ''}
 ${node.rows === null ? '' : html`<dt>Rows</dt><dd>${formatCount(node.rows)} <span class="muted">(counted when the docs were generated)</span></dd>`}
+${node.vars.length > 0 ? html`<dt>Built with</dt><dd class="vars">target ${site.target} · ${node.vars.map((v) => html`<code>${v.name}: ${v.value}</code> `)}<span class="muted small">(what this relation holds depends on these vars)</span></dd>` : ''}
 <dt>Last run</dt><dd>${lastRun(node)}</dd>
 ${node.tags.length > 0 ? html`<dt>Tags</dt><dd>${node.tags.map((t) => html`<span class="badge">${t}</span>`)}</dd>` : ''}
 <dt>Tests</dt><dd>${testsSummary(node)}</dd>

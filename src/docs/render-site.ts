@@ -31,6 +31,8 @@ function overviewPage(site: SiteData): SafeHtml {
 <p>Data flows left to right through the zones of the lakehouse. Click a relation in the graph to see what it holds, where each column comes from and what it promises; its ancestors and descendants light up.</p>
 ${notes.map((n) => html`<p class="note">${n}</p>`)}
 <h3>Privacy badges</h3><ul class="legend">${Object.keys(PRIVACY_BADGES).map((p) => html`<li>${privacyBadge(p)} ${PRIVACY_BADGES[p]!.meaning}</li>`)}</ul>
+<h3>Lineage</h3><ul class="legend"><li>A solid edge: a relation reads one of an earlier zone (the arrow points at the reader).</li>
+<li class="legend-backward">A dashed edge: a relation reads one of a later zone (step_trainer_trusted reads customer_curated), so the edge runs back, its arrow still at the reader.</li></ul>
 <h3>Status of the last run</h3><ul class="legend inline"><li>${statusLabel('success')}</li><li>${statusLabel('error')}</li><li>${statusLabel('skipped')}</li><li>${statusLabel(null)}</li></ul>
 </section>`;
 }

@@ -75,7 +75,10 @@ export function renderTestsPage(site: SiteData): SafeHtml {
 
 /** What a data test checks, as its relation's page says it: on which column, or which other relations it reads. */
 function checksOf(t: SiteTest, node: SiteNode, byId: ReadonlyMap<string, SiteNode>): SafeHtml {
-  const declaration = html`<code class="test">${breakable(t.definition)}</code>`;
+  // The sentence says what is promised; the declaration stays beside it, small, for whoever edits the yml.
+  const declaration = t.sentence
+    ? html`<span class="sentence">${t.sentence}</span> <code class="test small" title="as declared">${breakable(t.definition)}</code>`
+    : html`<code class="test">${breakable(t.definition)}</code>`;
   if (t.on === node.id)
     return t.column ? html`column <code>${t.column}</code>: ${declaration}` : html`the relation: ${declaration}`;
   if (t.on)

@@ -90,6 +90,10 @@ export interface SiteNode {
   testsReadingIt: SiteTest[];
   /** The unit tests of a model. */
   unitTests: SiteUnitTest[];
+  /** Columns named like a direct identifier (name, email, phone), with why each identifies a person. */
+  identifiers: Array<{ column: string; reason: string }>;
+  /** The vars the model's SQL reads, with the values the documented build used (`consent_cutoff: any`). */
+  vars: Array<{ name: string; value: string }>;
 }
 
 /** Everything the documentation site shows, as plain data. */
@@ -172,6 +176,24 @@ function columnsOf(
   return { columns, columnsFrom: 'catalog', columnsNote: null };
 }
 
+/** The columns of a node whose names match an identifier pattern (SQL LIKE, case-insensitive), as the audit does. */
+function identifierColumns(
+  columns: readonly SiteColumn[],
+  patterns: ReadonlyArray<{ pattern: string; reason: string }>,
+): SiteNode['identifiers'] {
+  const like = patterns.map(({ pattern, reason }) => ({
+    re: new RegExp(
+      `^${[...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
+      'i',
+    ),
+    reason,
+  }));
+  return columns.flatMap(({ name }) => {
+    const match = like.find((p) => p.re.test(name));
+    return match ? [{ column: name, reason: match.reason }] : [];
+  });
+}
+
 /** What a node's page needs to know about the project's tests. */
 interface ProjectTests {
   testsOn: TestsOn;
@@ -188,6 +210,7 @@ function siteNode(
 ): SiteNode {
   const { manifest, runResults, extras } = input;
   const result = runResults?.results.find((r) => r.unique_id === node.unique_id);
+  const columns = columnsOf(node, input, testsOn);
   const onlyDocumented = (ids: readonly string[] | undefined) => (ids ?? []).filter((id) => documented.has(id));
   return {
     id: node.unique_id,
@@ -200,9 +223,8 @@ function siteNode(
     filePath: node.original_file_path,
     tags: node.tags,
     privacy: node.config?.privacy ?? [],
-    ...((cols) => ({ ...cols, columns: withLineage(cols.columns, node.unique_id, input) }))(
-      columnsOf(node, input, testsOn),
-    ),
+    ...columns,
+    columns: withLineage(columns.columns, node.unique_id, input),
     rawSql: node.raw_code ?? null,
     compiledSql: node.compiled_code ?? extras.sourceSql[node.unique_id] ?? null,
     location: node.external?.location ?? null,
@@ -220,6 +242,11 @@ function siteNode(
     tests: testsOn(node.unique_id, null),
     testsReadingIt: testsReading(tests, node.unique_id),
     unitTests: unitTests.filter((u) => u.model === node.unique_id),
+    identifiers: identifierColumns(columns.columns, extras.identifierPatterns ?? []),
+    // A manifest written before vars were recorded has none: the page then says nothing rather than guess.
+    vars: manifest.metadata.vars
+      ? (node.vars_used ?? []).map((name) => ({ name, value: JSON.stringify(manifest.metadata.vars![name] ?? null) }))
+      : [],
   };
 }
 

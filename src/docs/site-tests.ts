@@ -8,6 +8,8 @@ export interface SiteTest {
   name: string;
   /** The declaration as written in yml (`accepted_values: { values: [ a, b ] }`), or the singular test's file. */
   definition: string;
+  /** What it checks in a sentence (`No row has a null email.`), or null when the test says nothing of itself. */
+  sentence: string | null;
   /** The node it tests (unique id), when it is declared on one. */
   on: string | null;
   column: string | null;
@@ -80,8 +82,48 @@ function testNameOf(item: unknown): string {
 const matchKey = (on: string | null, column: string | null, testName: string) =>
   `${on ?? ''}|${column ?? ''}|${testName}`;
 
+const listed = (value: unknown) => (Array.isArray(value) ? value.map(String).join(', ') : String(value));
+const relationName = (value: unknown) => /['"]([^'"]+)['"]\s*\)/.exec(String(value))?.[1] ?? String(value);
+
+/** The built-in tests in words, with the column and arguments they were declared with. */
+const BUILTIN_SENTENCES: Record<string, (column: string, args: Record<string, unknown>) => string> = {
+  not_null: (column) => `No row has a null ${column}.`,
+  unique: (column) => `No two rows have the same ${column}.`,
+  accepted_values: (column, args) => `Every ${column} is one of: ${listed(args.values)}.`,
+  relationships: (column, args) =>
+    `Every ${column} is found in ${relationName(args.to)} (column ${String(args.field)}).`,
+  unique_combination_of_columns: (_column, args) =>
+    `No two rows have the same ${listed(args.combination_of_columns).replaceAll(', ', ' + ')}.`,
+};
+
+/**
+ * What a test checks in a sentence: a built-in one in words, a project's generic test by the first sentence of the
+ * comment that opens its file (where the project says what the test promises), with the arguments it was given.
+ */
+function sentenceOf(
+  testName: string,
+  args: Record<string, unknown>,
+  column: string | null,
+  input: DocsInput,
+): string | null {
+  const builtin = BUILTIN_SENTENCES[testName];
+  if (builtin) return builtin(column ?? 'row', args);
+  const said = input.extras.testDescriptions?.[testName];
+  if (!said) return null;
+  const given = Object.entries(args).map(([k, v]) => `${k}: ${listed(v)}`);
+  return `${said}${column ? ` (column ${column}${given.length ? `; ${given.join(', ')}` : ''})` : given.length ? ` (${given.join(', ')})` : ''}`;
+}
+
+/** A node's result in the last invocation, else in the latest one that ran it (a `run` after a `build` runs no test). */
+function lastResult(input: DocsInput, id: string) {
+  return (
+    input.runResults?.results.find((r) => r.unique_id === id && r.skip_cause !== 'upstream') ??
+    input.latestResults?.[id]
+  );
+}
+
 function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
-  const result = input.runResults?.results.find((r) => r.unique_id === node.unique_id);
+  const result = lastResult(input, node.unique_id);
   const args = node.test_args ?? {};
   return {
     id: node.unique_id,
@@ -89,6 +131,7 @@ function builtTest(node: ManifestNode, input: DocsInput): SiteTest {
     definition: node.test_name
       ? describeDeclaredTest({ [node.test_name]: Object.keys(args).length > 0 ? args : null })
       : `singular test ${node.original_file_path}`,
+    sentence: node.test_name ? sentenceOf(node.test_name, args, node.column_name ?? null, input) : null,
     on: node.attached_node ?? null,
     column: node.column_name ?? null,
     reads: input.manifest.parent_map[node.unique_id] ?? [],
@@ -120,6 +163,7 @@ export function siteTests(input: DocsInput): SiteTest[] {
       id: null,
       name,
       definition: describeDeclaredTest(item),
+      sentence: null,
       on,
       column,
       reads: [on],
@@ -140,7 +184,7 @@ export function siteUnitTests(input: DocsInput): SiteUnitTest[] {
   return Object.values(input.manifest.nodes)
     .filter((n) => n.resource_type === 'unit_test' && n.attached_node)
     .map((n) => {
-      const result = input.runResults?.results.find((r) => r.unique_id === n.unique_id);
+      const result = lastResult(input, n.unique_id);
       return {
         id: n.unique_id,
         name: n.name,

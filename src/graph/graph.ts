@@ -16,6 +16,18 @@ export function didYouMean(name: string, candidates: readonly string[]): string 
   return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean '${best}'?` : '';
 }
 
+/**
+ * `file:line:column` of the first call of ref() or source() with these arguments in a node's own text, so an editor
+ * opens at the typo; just the file when the call is not written there (a macro made it, or a test declared in yml).
+ */
+function placeOf(node: ModelNode | DataTestNode, args: readonly string[]): string {
+  const quoted = args.map((a) => `['"]${a.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"]`).join('\\s*,\\s*');
+  const match = new RegExp(`\\b(?:ref|source)\\(\\s*${quoted}\\s*\\)`).exec(node.rawSql ?? '');
+  if (!match) return node.filePath;
+  const before = node.rawSql!.slice(0, match.index).split('\n');
+  return `${node.filePath}:${before.length}:${before.at(-1)!.length + 1}`;
+}
+
 /** The DAG of a project: nodes by id, with parent and child edges, in dependency order. */
 export class Graph {
   readonly nodes = new Map<string, Node>();
@@ -65,7 +77,8 @@ export class Graph {
           const hint = didYouMean(ref, [...modelsByName.keys()]);
           const isSource = sources.find((s) => s.name === ref);
           const sourceHint = isSource ? ` '${ref}' is a source: use source('${isSource.sourceName}', '${ref}').` : '';
-          problems.push(new UnknownRefError(`${model.filePath}: ref('${ref}') matches no model.${hint}${sourceHint}`));
+          const at = placeOf(model, [ref]);
+          problems.push(new UnknownRefError(`${at}: ref('${ref}') matches no model.${hint}${sourceHint}`));
         }
       }
       for (const [sourceName, table] of model.sources) {
@@ -75,7 +88,7 @@ export class Graph {
           const hint = didYouMean(`${sourceName}.${table}`, [...sourcesByKey.keys()]);
           problems.push(
             new UnknownRefError(
-              `${model.filePath}: source('${sourceName}', '${table}') matches no source table declared in a schema yml.${hint}`,
+              `${placeOf(model, [sourceName, table])}: source('${sourceName}', '${table}') matches no source table declared in a schema yml.${hint}`,
             ),
           );
         }

@@ -127,11 +127,17 @@ function selectCriterion(graph: Graph, criterion: Criterion, options: SelectionO
 }
 
 /**
- * A plain name or path that matches nothing is almost always a typo; running "nothing" and exiting 0 would let a
- * pull-request check pass without testing what it meant to. Patterns, tags and state selectors may match nothing.
+ * A plain name, path or tag that no node has is almost always a typo; running "nothing" and exiting 0 would let a
+ * pull-request check pass without testing what it meant to. Patterns and state selectors may match nothing.
  */
 function refuseMistypedName(graph: Graph, { method, value, text }: Criterion): void {
   if (/[*?]/.test(value)) return;
+  if (method === 'tag') {
+    const tags = [...new Set([...graph.nodes.values()].flatMap((n) => n.tags))].sort();
+    throw new SelectorError(
+      `Selector '${text}' matches no node: no node has the tag '${value}'.${didYouMean(value, tags) || (tags.length ? ` Tags: ${tags.join(', ')}.` : ' No node has a tag.')}`,
+    );
+  }
   if (method === 'name') {
     const names = [...new Set([...graph.nodes.values()].map((n) => n.name))];
     throw new SelectorError(

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { ProjectError } from '../errors.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { TemplateEngine } from '../templating/template-engine.js';
-import type { Node } from '../core/nodes.js';
+import type { Node, Relation } from '../core/nodes.js';
 
 /** A `--state` folder cannot be used (no manifest, unreadable). */
 export class StateError extends ProjectError {}
@@ -13,19 +13,28 @@ function sha(text: string): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 16);
 }
 
+/**
+ * Where a node's relation is, as far as the project decides it. The database (on DuckDB, the file's name) and the
+ * target's default schema are the target's choice, not the node's: a pull-request build writes into a database of
+ * its own, and counting that would mark every node modified (dbt's "env-aware" comparison drops them too).
+ */
+function placement(relation: Relation, targetSchema: string): unknown {
+  return { schema: relation.schema === targetSchema ? null : relation.schema, identifier: relation.identifier };
+}
+
 /** What a node's definition depends on, so that a change to any of it marks the node `state:modified`. */
-function definition(node: Node): unknown {
+function definition(node: Node, targetSchema: string): unknown {
   switch (node.kind) {
     case 'model':
-      return { sql: node.rawSql, config: node.config, relation: node.relation };
+      return { sql: node.rawSql, config: node.config, relation: placement(node.relation, targetSchema) };
     case 'source':
       return {
         external: node.external ?? null,
-        relation: node.relation,
+        relation: placement(node.relation, targetSchema),
         columns: node.columns.map((c) => [c.name, c.dataType ?? null]),
       };
     case 'seed':
-      return { csv: node.csvText, types: node.columnTypes, relation: node.relation };
+      return { csv: node.csvText, types: node.columnTypes, relation: placement(node.relation, targetSchema) };
     case 'data_test':
       return {
         test: node.testName ?? null,
@@ -46,9 +55,15 @@ function definition(node: Node): unknown {
 
 /**
  * A checksum of everything that defines a node: its own text and config, the values of the vars it reads, and the
- * files of the macros it calls (a generic test: its test macro's file).
+ * files of the macros it calls (a generic test: its test macro's file). `targetSchema` is the target's default
+ * schema, which does not count (see placement()).
  */
-export function nodeFingerprint(node: Node, project: LoadedProject, templates: TemplateEngine): string {
+export function nodeFingerprint(
+  node: Node,
+  project: LoadedProject,
+  templates: TemplateEngine,
+  targetSchema: string,
+): string {
   const macroNames =
     node.kind === 'model'
       ? node.macrosUsed
@@ -59,7 +74,11 @@ export function nodeFingerprint(node: Node, project: LoadedProject, templates: T
   const hashes = macroFileHashes(project);
   const vars = node.kind === 'model' ? Object.fromEntries(node.varsUsed.map((v) => [v, project.vars[v] ?? null])) : {};
   return sha(
-    JSON.stringify({ definition: definition(node), vars, macros: macroFiles.map((f) => [f, hashes.get(f) ?? sha(f)]) }),
+    JSON.stringify({
+      definition: definition(node, targetSchema),
+      vars,
+      macros: macroFiles.map((f) => [f, hashes.get(f) ?? sha(f)]),
+    }),
   );
 }
 
@@ -87,6 +106,8 @@ export interface PreviousState {
   databasePath?: string;
   /** Status of each node in the previous run_results.json, when there is one. */
   results: Map<string, string>;
+  /** The vars the state was built with (absent from manifests written before they were recorded). */
+  vars?: Record<string, unknown>;
 }
 
 /** Reads `manifest.json` (and `run_results.json` when present) of a previous invocation. */
@@ -98,7 +119,7 @@ export function readState(dir: string): PreviousState {
     );
   }
   let manifest: {
-    metadata?: { target?: { database_path?: string } };
+    metadata?: { target?: { database_path?: string }; vars?: Record<string, unknown> };
     nodes?: Record<string, { fingerprint?: string; database?: string | null; schema: string; alias: string }>;
   };
   try {
@@ -123,5 +144,6 @@ export function readState(dir: string): PreviousState {
     ),
     databasePath: manifest.metadata?.target?.database_path,
     results,
+    vars: manifest.metadata?.vars,
   };
 }

@@ -22,6 +22,7 @@ import {
   type SourceNode,
   type UnitTestNode,
 } from '../core/nodes.js';
+import { plainIssue } from '../project/plain-issue.js';
 
 /** The nodes of a project after the parse pass, with every problem found on the way. */
 export interface ParsedProject {
@@ -201,7 +202,7 @@ function parseModel(
   problems.push(...scope.problems);
   const inFile: PartialModelConfig[] = [];
   for (const written of scope.configs) {
-    const parsed = modelConfigSchema.safeParse(written);
+    const parsed = modelConfigSchema.safeParse(written, { error: plainIssue });
     if (parsed.success) inFile.push(parsed.data);
     else
       for (const issue of parsed.error.issues)

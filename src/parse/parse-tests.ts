@@ -9,6 +9,7 @@ import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
+import { plainIssue } from '../project/plain-issue.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */
 export class TestDeclarationError extends ConfigFileError {}
@@ -109,7 +110,7 @@ export function parseGenericTests(
       );
       continue;
     }
-    const parsedConfig = testConfigSchema.safeParse(configInput);
+    const parsedConfig = testConfigSchema.safeParse(configInput, { error: plainIssue });
     if (!parsedConfig.success) {
       for (const issue of parsedConfig.error.issues)
         problems.push(new TestDeclarationError(file, `${keyPath}.${issue.path.join('.')}`, issue.message));
@@ -232,7 +233,7 @@ function configLayers(
   report: (path: string, message: string) => void,
 ): Array<ReturnType<typeof testConfigSchema.parse>> {
   return written.flatMap((config) => {
-    const parsed = testConfigSchema.safeParse(config);
+    const parsed = testConfigSchema.safeParse(config, { error: plainIssue });
     if (parsed.success) return [parsed.data];
     for (const issue of parsed.error.issues) report(issue.path.join('.'), issue.message);
     return [];

@@ -7,7 +7,8 @@ export class ConfigFileError extends ProjectError {
     readonly keyPath: string,
     readonly problem: string,
     readonly line?: number,
+    readonly column?: number,
   ) {
-    super(`${file}${line ? `:${line}` : ''}: ${keyPath ? `${keyPath}: ` : ''}${problem}`);
+    super(`${file}${line ? `:${line}${column ? `:${column}` : ''}` : ''}: ${keyPath ? `${keyPath}: ` : ''}${problem}`);
   }
 }

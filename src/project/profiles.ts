@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { ProjectError, ProjectErrors } from '../errors.js';
+import { ProjectError, ProjectErrors, throwIfAny } from '../errors.js';
 import { targetSchema, type Target } from '../adapters/engines.js';
 import { ConfigFileError } from './config-file-error.js';
 import { readYamlFile } from './read-yaml-file.js';
+import { plainIssue } from './plain-issue.js';
 
 /** The file that holds connection targets, like dbt's profiles.yml. */
 export const PROFILES_FILE = 'profiles.yml';
@@ -92,7 +93,20 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
     );
   }
   const keyPath = `${profileName}.outputs.${name}`;
-  const parsed = targetSchema.safeParse(renderValues(raw, render, keyPath));
+  // Every value is rendered even after one fails, so that all the missing environment variables are named at once.
+  const problems: ProjectError[] = [];
+  const collecting: RenderValue = (text, at) => {
+    try {
+      return render(text, at);
+    } catch (error) {
+      if (!(error instanceof ProjectError)) throw error;
+      problems.push(error);
+      return '';
+    }
+  };
+  const rendered = renderValues(raw, collecting, keyPath);
+  throwIfAny(problems);
+  const parsed = targetSchema.safeParse(rendered, { error: plainIssue });
   if (!parsed.success) {
     // Every problem of the target at once, each with its key path, so one edit fixes them all.
     throw new ProjectErrors(

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ProjectError } from '../errors.js';
 import { modelConfigSchema, type PartialModelConfig } from './model-config.js';
 import { ConfigFileError } from './config-file-error.js';
-import { readYamlFile } from './read-yaml-file.js';
+import { parseYaml, positionIn } from './read-yaml-file.js';
+import { plainIssue } from './plain-issue.js';
 
 /** The name of the file that marks a stedi-models project, like dbt_project.yml. */
 export const PROJECT_FILE = 'stedi_project.yml';
@@ -46,9 +47,13 @@ export interface ProjectFile {
   folderConfigs: Array<{ folder: string; config: PartialModelConfig }>;
 }
 
+/** Where a key path of the project file is (line and column), for the folder configs checked after parsing. */
+type Locate = (path: readonly string[]) => { line?: number; col?: number };
+
 function flattenFolderConfigs(
   tree: FolderConfigTree,
   file: string,
+  locate: Locate,
   prefix: string[] = [],
 ): ProjectFile['folderConfigs'] {
   const own: Record<string, unknown> = {};
@@ -56,20 +61,25 @@ function flattenFolderConfigs(
   for (const [key, value] of Object.entries(tree)) {
     if (key.startsWith('+')) own[key.slice(1)] = value;
     else if (value && typeof value === 'object' && !Array.isArray(value)) {
-      children.push(...flattenFolderConfigs(value as FolderConfigTree, file, [...prefix, key]));
+      children.push(...flattenFolderConfigs(value as FolderConfigTree, file, locate, [...prefix, key]));
     } else {
+      const { line, col } = locate(['models', ...prefix, key]);
       throw new ConfigFileError(
         file,
         ['models', ...prefix, key].join('.'),
         'expected a folder (a mapping) or a `+key` config value; write config keys with a leading +, e.g. `+materialized: table`',
+        line,
+        col,
       );
     }
   }
-  const parsed = modelConfigSchema.safeParse(own);
+  const parsed = modelConfigSchema.safeParse(own, { error: plainIssue });
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const key = issue.path.length ? `+${String(issue.path[0])}` : '';
-    throw new ConfigFileError(file, ['models', ...prefix, key].filter(Boolean).join('.'), issue.message);
+    const keyPath = ['models', ...prefix, key].filter(Boolean);
+    const { line, col } = locate(keyPath);
+    throw new ConfigFileError(file, keyPath.join('.'), issue.message, line, col);
   }
   return [{ folder: prefix.join('/'), config: parsed.data }, ...children];
 }
@@ -82,7 +92,8 @@ export function readProjectFile(projectDir: string): ProjectFile {
       `No ${PROJECT_FILE} found in ${projectDir}. Run stedi-models from a project folder or pass --project-dir <folder with ${PROJECT_FILE}>.`,
     );
   }
-  const raw = readYamlFile(absPath, PROJECT_FILE, projectFileSchema);
+  const text = readFileSync(absPath, 'utf8');
+  const raw = parseYaml(text, PROJECT_FILE, projectFileSchema);
   return {
     name: raw.name,
     version: raw.version,
@@ -94,6 +105,6 @@ export function readProjectFile(projectDir: string): ProjectFile {
     targetPath: raw['target-path'],
     cleanTargets: raw['clean-targets'] ?? [raw['target-path']],
     vars: raw.vars,
-    folderConfigs: flattenFolderConfigs(raw.models, PROJECT_FILE),
+    folderConfigs: flattenFolderConfigs(raw.models, PROJECT_FILE, (keyPath) => positionIn(text, keyPath)),
   };
 }

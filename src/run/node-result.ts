@@ -95,10 +95,52 @@ export function failsInvocation(result: Pick<NodeResult, 'status' | 'skip'>): bo
   );
 }
 
+/** What an invocation is about to do, before it connects: the run's header. */
+export interface InvocationStarted {
+  type: 'invocation_started';
+  command: string;
+  version: string;
+  target: string;
+  /** The engine's label (DuckDB, Athena) and where the target's relations are (a database file, a database). */
+  engine: string;
+  location: string;
+  /** Nodes of the project by kind, and how many of them this invocation selected. */
+  found: Record<string, number>;
+  selected: number;
+  /** `--dry-run`: every statement is planned and written down, none is sent. */
+  dryRun: boolean;
+}
+
 /** Events the runner emits while it works, for reporters. */
 export type RunEvent =
+  | InvocationStarted
   | { type: 'run_started'; total: number; threads: number }
   | { type: 'node_started'; uniqueId: string; name: string; index: number; total: number }
   | { type: 'node_finished'; result: NodeResult; index: number; total: number }
   /** `engine`: the label of the engine the nodes ran on (its definition's), for the cost line. */
   | { type: 'run_finished'; results: NodeResult[]; seconds: number; engine?: string };
+
+/**
+ * A node's result as run_results.json records it, in snake_case. `relation` there is what was built as people read
+ * it (`table stedi.customer_trusted`), kept for the readers of earlier files.
+ */
+export function resultRecord(r: NodeResult): Record<string, unknown> {
+  return {
+    unique_id: r.uniqueId,
+    name: r.name,
+    resource_type: r.kind,
+    status: r.status,
+    ...(r.skip ? { skip_cause: r.skip } : {}),
+    relation: r.description,
+    rows: r.rows ?? null,
+    failures: r.failures ?? null,
+    execution_seconds: r.seconds,
+    started_at: r.startedAt ?? null,
+    completed_at: r.completedAt ?? null,
+    message: r.message ?? null,
+    sql_path: r.sqlPath ?? null,
+    stats: r.stats ?? {},
+    ...(r.audits ? { audits: r.audits } : {}),
+    ...(r.landingFiles ? { landing_files: r.landingFiles } : {}),
+  };
+}

@@ -16,9 +16,10 @@ import { planSchemas } from '../materialize/plan-node.js';
 import { loadProject, type LoadProjectOptions } from '../project/load-project.js';
 import { buildNode, type BuildContext } from './build-node.js';
 import { landingLimitWarnings } from './landing-limit-warnings.js';
-import type { NodeResult, RunEvent } from './node-result.js';
+import { resultRecord, type NodeResult, type RunEvent } from './node-result.js';
 import { blockedAuditOutcome, runDataTest } from './run-data-test.js';
 import { runNodes } from './run-nodes.js';
+import { updateLatestResults } from './latest-results.js';
 import { deferTo, withState } from '../compile/state-selection.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
 
@@ -88,26 +89,10 @@ export function writeRunResults(
       invocation,
     },
     elapsed_seconds: outcome.seconds,
-    results: outcome.results.map((r) => ({
-      unique_id: r.uniqueId,
-      name: r.name,
-      resource_type: r.kind,
-      status: r.status,
-      ...(r.skip ? { skip_cause: r.skip } : {}),
-      relation: r.description,
-      rows: r.rows ?? null,
-      failures: r.failures ?? null,
-      execution_seconds: r.seconds,
-      started_at: r.startedAt ?? null,
-      completed_at: r.completedAt ?? null,
-      message: r.message ?? null,
-      sql_path: r.sqlPath ?? null,
-      stats: r.stats ?? {},
-      ...(r.audits ? { audits: r.audits } : {}),
-      ...(r.landingFiles ? { landing_files: r.landingFiles } : {}),
-    })),
+    results: outcome.results.map(resultRecord),
   };
   writeArtifact(context, path.join(targetDir(context), 'run_results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  updateLatestResults(context, command, outcome.results);
 }
 
 /**
@@ -164,6 +149,25 @@ function mergeDependencies(...all: ReadonlyArray<ReadonlyMap<string, readonly st
   return merged;
 }
 
+function invocationStarted(context: ProjectGraph, command: string, selected: number, dryRun: boolean): RunEvent {
+  const found: Record<string, number> = {};
+  for (const node of context.graph.nodes.values()) found[node.kind] = (found[node.kind] ?? 0) + 1;
+  const local = context.engine.definition.localDatabase?.(context.project.target, context.project.dir);
+  return {
+    type: 'invocation_started',
+    command,
+    version: TOOL_VERSION,
+    target: context.project.target.name,
+    engine: context.engine.definition.label,
+    location: local
+      ? path.relative(context.project.dir, local.file) || local.file
+      : `database ${context.engine.schema}`,
+    found,
+    selected,
+    dryRun,
+  };
+}
+
 /** Loads and compiles the project, then executes the selected nodes of a command in DAG order. */
 export async function executeProject(command: ExecuteCommand, options: ExecuteOptions): Promise<RunOutcome> {
   const started = Date.now();
@@ -179,6 +183,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   const lineage = await checkIdentifierFree(context);
   const onlyUnitTests = ids.every((id) => context.graph.nodes.get(id)!.kind === 'unit_test');
   const offline = options.dryRun || (onlyUnitTests && context.engine.definition.plansOffline);
+  options.onEvent?.(invocationStarted(context, command, ids.length, options.dryRun === true));
   const adapter: Adapter = offline ? new DryRunAdapter(context.engine) : await openAdapter(target, context.project.dir);
   for (const warning of landingLimitWarnings(
     ids.map((id) => context.graph.nodes.get(id)!),

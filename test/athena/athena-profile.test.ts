@@ -84,6 +84,15 @@ describe('the Athena profile', () => {
     );
   });
 
+  it('names every missing environment variable of the target at once, not only the first (debug --target prod)', async () => {
+    const project = copyStediProject();
+    const run = await cli(['debug', '--target', 'prod'], { cwd: project, env: {} });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('2 problems found');
+    expect(run.stderr).toContain("(stedi.outputs.prod.s3_staging_dir): env_var('STEDI_S3_STAGING_DIR') is not set");
+    expect(run.stderr).toContain("(stedi.outputs.prod.s3_data_dir): env_var('STEDI_S3_DATA_DIR') is not set");
+  });
+
   it('reports every problem of a target at once, each with file and key path (exit 2)', async () => {
     const dir = copyStediProject();
     const profiles = path.join(dir, 'profiles-bad');

@@ -56,7 +56,9 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     const second = await cli(['run', ...ARGS], { cwd: dir, env: ENV });
     expect(second.stderr).toBe('');
     expect(second.code).toBe(0);
-    expect(second.stdout).toMatch(/OK incremental stedi.accelerometer_trusted \.+ \[40,981 rows, audited by 1 test in/);
+    expect(second.stdout).toMatch(
+      /OK incremental stedi.accelerometer_trusted \.+ \[40,981 rows written, audited by 1 test in/,
+    );
     expect(fake.names()).toEqual(
       ['accelerometer_landing', 'customer_landing', 'step_trainer_landing', ...zones].sort(),
     );
@@ -94,7 +96,7 @@ describe('stedi-models run --target prod (Athena scripted, no AWS)', () => {
     // minimum at 5 USD per TB; the rename that publishes the table is DDL, free.
     const cost = ((10 * MB) / 1024 ** 4) * 5;
     expect(run.stdout).toMatch(
-      /OK table stedi.customer_trusted \.+ \[482 rows, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/,
+      /OK table stedi.customer_trusted \.+ \[482 rows written, audited by 2 tests in [\d.]+s, 9.00 MB scanned, \$0.000143\]/,
     );
     expect(run.stdout).toContain('Athena, 9.00 MB scanned, $0.000143, over 4 queries.');
     const [result] = readTargetJson(dir, 'run_results.json').results;

@@ -90,7 +90,11 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
     const run = await cli(['run', '--target', 'prod', '--dry-run', '--vars', VARS], { cwd: dir, env: ENV });
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('OK external table stedi.customer_landing');
+    // Nothing was sent, so nothing "succeeded": each node was planned.
+    expect(run.stdout).toContain('PLANNED external table stedi.customer_landing');
+    expect(run.stdout).not.toMatch(/ OK |succeeded/);
+    expect(run.stdout).toMatch(/Finished in .*: 8 planned, nothing sent, 0 failed, 0 skipped\./);
+    expect(run.stdout).toMatch(/stedi-models \S+ run on target prod \(Athena, database stedi\) \(dry run: /);
     expect(run.stdout).toContain('Dry run: nothing was sent');
     expect(runFiles(dir).size).toBe(9);
   });

@@ -12,6 +12,7 @@ const ALL = [
   'compile',
   'lineage',
   'ls',
+  'show',
   'debug',
   'clean',
   'generate-data',

@@ -38,6 +38,24 @@ describe('stedi-models run', () => {
     expect(await query(dir, 'select * from analytics.leaf')).toEqual([{ n: 2 }]);
   });
 
+  it('starts with a header: version, command, target, engine, where, and what it found and selected', async () => {
+    const dir = fixtureProject(GOOD, GREETING);
+    const run = await cli(['run', '--select', 'leaf'], { cwd: dir });
+    const [first, second] = run.stdout.split('\n');
+    expect(first).toMatch(
+      /^\d\d:\d\d:\d\d {2}stedi-models \d+\.\d+\.\d+ run on target dev \(DuckDB, target\/fixture\.duckdb\)$/,
+    );
+    expect(second).toMatch(/^\d\d:\d\d:\d\d {2}Found 4 models; 1 selected$/);
+  });
+
+  it('says what a row count counts: the rows a model wrote', async () => {
+    const dir = fixtureProject({
+      'models/two.sql': "{{ config(materialized='table') }} select 1 as id union all select 2",
+    });
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.stdout).toMatch(/OK table analytics\.two .*\[2 rows written in /);
+  });
+
   it('skips the descendants of a failed model, runs independent ones, and exits 1 naming the model, file and engine error', async () => {
     const dir = fixtureProject(
       { ...GOOD, 'models/doubled.sql': "select id * 2 as id, no_such_column from {{ ref('base') }}" },
@@ -120,7 +138,9 @@ describe('stedi-models run', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(events[0].type).toBe('run_started');
+    expect(events[0].type).toBe('invocation_started');
+    expect(events[0]).toMatchObject({ target: 'dev', engine: 'DuckDB', selected: 4, dry_run: false });
+    expect(events[1].type).toBe('run_started');
     expect(events.filter((e) => e.type === 'node_finished').map((e) => e.result.status)).toEqual([
       'success',
       'success',
@@ -128,6 +148,47 @@ describe('stedi-models run', () => {
       'success',
     ]);
     expect(events.at(-1).type).toBe('run_finished');
+  });
+
+  it('with --log-format json, writes every event as one JSON line on stdout with snake_case keys, errors included', async () => {
+    const dir = fixtureProject(GOOD, GREETING);
+    const lines = (text: string) =>
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    const keys = (value: unknown): string[] =>
+      value && typeof value === 'object'
+        ? Object.entries(value).flatMap(([k, v]) => [...(Array.isArray(value) ? [] : [k]), ...keys(v)])
+        : [];
+    const run = await cli(['run', '--log-format', 'json', '--select', 'nothing_*'], { cwd: dir });
+    const ran = await cli(['run', '--log-format', 'json'], { cwd: dir });
+    writeFileSync(path.join(dir, 'models/leaf.sql'), "select * from {{ ref('doubld') }}");
+    const broken = await cli(['run', '--log-format', 'json'], { cwd: dir });
+    const usage = await cli(['run', '--log-format', 'json', '--no-such-option'], { cwd: dir });
+    for (const invocation of [run, ran, broken, usage]) {
+      expect(invocation.stderr).toBe('');
+      for (const event of lines(invocation.stdout)) {
+        expect(event.level).toMatch(/^(info|warn|error)$/);
+        for (const key of keys(event)) expect(key).toMatch(/^[a-z0-9_]+$/);
+      }
+    }
+    expect(lines(run.stdout).find((e) => e.type === 'warning')?.message).toContain('Nothing selected');
+    const finished = lines(ran.stdout).find((e) => e.type === 'node_finished')!.result as Record<string, unknown>;
+    expect(finished).toMatchObject({
+      unique_id: expect.stringMatching(/^model\.fixture\./),
+      status: 'success',
+      resource_type: 'model',
+    });
+    expect(lines(broken.stdout)).toEqual([
+      expect.objectContaining({ type: 'error', level: 'error', message: expect.stringContaining("ref('doubld')") }),
+    ]);
+    expect(broken.code).toBe(2);
+    expect(lines(usage.stdout)[0]).toMatchObject({
+      type: 'error',
+      message: expect.stringContaining('--no-such-option'),
+    });
+    expect(usage.code).toBe(2);
   });
 
   it('exits 2 with a clear message on a usage error or a missing project', async () => {
@@ -144,6 +205,9 @@ describe('stedi-models run', () => {
     const badTarget = await cli(['run', '--target', 'nope'], { cwd: dir });
     expect(badTarget.code).toBe(2);
     expect(badTarget.stderr).toContain("no target named 'nope'");
+    const noTag = await cli(['run', '-s', 'tag:trsuted'], { cwd: dir });
+    expect(noTag.code).toBe(2);
+    expect(noTag.stderr).toContain("Selector 'tag:trsuted' matches no node: no node has the tag 'trsuted'.");
   });
 
   it('compiles to target/compiled without connecting, and lists nodes as JSON', async () => {

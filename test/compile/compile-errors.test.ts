@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cli } from '../helpers/stedi-project.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { cli, copyStediProject } from '../helpers/stedi-project.js';
 import { fixtureProject } from '../helpers/fixture-project.js';
 
 async function compile(files: Record<string, string>) {
@@ -33,17 +35,17 @@ describe('compile errors', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      "models/curated/customer_curated.sql: ref('customer_trustd') matches no model. Did you mean 'customer_trusted'?",
+      "models/curated/customer_curated.sql:1:18: ref('customer_trustd') matches no model. Did you mean 'customer_trusted'?",
     );
   });
 
   it('reports an unknown source with the nearest declared one', async () => {
     const run = await compile({
       'models/sources.yml': 'sources:\n  - name: landing\n    tables:\n      - name: customer_landing\n',
-      'models/a.sql': "select * from {{ source('landing', 'customer_landnig') }}",
+      'models/a.sql': "select *\nfrom {{ source('landing', 'customer_landnig') }}",
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain("models/a.sql: source('landing', 'customer_landnig') matches no source");
+    expect(run.stderr).toContain("models/a.sql:2:9: source('landing', 'customer_landnig') matches no source");
     expect(run.stderr).toContain("Did you mean 'landing.customer_landing'?");
   });
 
@@ -94,7 +96,51 @@ describe('compile errors', () => {
       'models/schema.yml': 'models:\n  - name: a\n    config:\n      materialized: tabel\n',
     });
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/models\/schema\.yml:4: models\[0\]\.config\.materialized: .*"view".*"table"/);
+    expect(run.stderr).toContain(
+      "models/schema.yml:4:21: models[0].config.materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'",
+    );
+  });
+
+  it('reports a folder config of stedi_project.yml at its line and column, in plain words', async () => {
+    const dir = copyStediProject();
+    const file = path.join(dir, 'stedi_project.yml');
+    const text = readFileSync(file, 'utf8');
+    writeFileSync(file, text.replace('+materialized: table', '+materialized: tabel'));
+    const line = text.slice(0, text.indexOf('+materialized: table')).split('\n').length;
+    const run = await cli(['compile'], { cwd: dir });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      `error: stedi_project.yml:${line}:20: models.trusted.+materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'\n`,
+    );
+  });
+
+  it('reports a YAML syntax error once, at its line and column, in plain words', async () => {
+    const dir = copyStediProject();
+    const file = path.join(dir, 'models/curated/_curated.yml');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('description: >')) + 1;
+    lines[line - 1] += ' [';
+    writeFileSync(file, lines.join('\n'));
+    const run = await cli(['compile'], { cwd: dir });
+    expect(run.code).toBe(2);
+    const column = lines[line - 1]!.length;
+    expect(run.stderr).toMatch(
+      new RegExp(`^error: models/curated/_curated\\.yml:${line}:${column}: this YAML cannot be read: `),
+    );
+    expect(run.stderr.match(/_curated\.yml/g)).toHaveLength(1);
+    expect(run.stderr).not.toContain('problems found');
+  });
+
+  it("says what a profile value should be in plain words, not the validation library's", async () => {
+    const dir = fixtureProject({ 'models/a.sql': 'select 1 as a' });
+    const profiles = path.join(dir, 'profiles.yml');
+    writeFileSync(profiles, readFileSync(profiles, 'utf8').replace(/threads: \d+/, 'threads: abc'));
+    const threads = await cli(['compile'], { cwd: dir });
+    expect(threads.stderr).toMatch(/threads: expected a number\n$/);
+    writeFileSync(profiles, readFileSync(profiles, 'utf8').replace('type: duckdb', 'type: duckbd'));
+    const type = await cli(['compile'], { cwd: dir });
+    expect(type.stderr).toContain("type: expected one of 'duckdb', 'athena'; got 'duckbd'");
+    expect(threads.stderr + type.stderr).not.toMatch(/Invalid|received|discriminator/);
   });
 
   it('reports an invalid var value through a macro that refuses it', async () => {

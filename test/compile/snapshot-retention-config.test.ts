@@ -42,7 +42,8 @@ describe('vacuum_max_snapshot_age_seconds: how long rows a purge deleted stay re
     it(`stops compiling with the file and key when the value is ${what} (${written})`, async () => {
       const { run } = await compile({}, `${PROJECT}models:\n  +vacuum_max_snapshot_age_seconds: ${written}\n`);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`stedi_project.yml: models.+vacuum_max_snapshot_age_seconds: ${MESSAGE}`);
+      expect(run.stderr).toMatch(/stedi_project\.yml:\d+:\d+: models\.\+vacuum_max_snapshot_age_seconds: /);
+      expect(run.stderr).toContain(`: models.+vacuum_max_snapshot_age_seconds: ${MESSAGE}`);
     });
   }
 
@@ -53,7 +54,7 @@ describe('vacuum_max_snapshot_age_seconds: how long rows a purge deleted stay re
     });
     expect(schema.run.code).toBe(2);
     expect(schema.run.stderr).toMatch(
-      /models\/trusted\/_trusted\.yml:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/,
+      /models\/trusted\/_trusted\.yml:\d+:\d+: models\[0\]\.config\.vacuum_max_snapshot_age_seconds: must be a whole number of seconds, at least 3600/,
     );
     const inline = await compile({
       'models/trusted/readings.sql': '{{ config(vacuum_max_snapshot_age_seconds=60) }} select 1 as id',

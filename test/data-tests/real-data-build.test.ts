@@ -60,7 +60,7 @@ withRealData.describe('stedi-models build on the real STEDI landing data with ve
     expect(results.filter((r) => r.status !== 'pass' && r.status !== 'success')).toEqual([]);
     expect(results.find((r) => r.name === 'ml_cross_customer_pairs')).toMatchObject({ status: 'pass', failures: 0 });
     expect(same.run.stdout).toMatch(
-      /OK table stedi\.machine_learning_curated \.* \[40,981 rows, audited by \d+ tests in/,
+      /OK table stedi\.machine_learning_curated \.* \[40,981 rows written, audited by \d+ tests in/,
     );
   });
 });

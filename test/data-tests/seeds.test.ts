@@ -43,7 +43,7 @@ describe('stedi-models seed', () => {
     const dir = seedProject(LIMITS);
     const run = await cli(['seed'], { cwd: dir });
     expect(run.code, run.stdout + run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/OK table analytics\.limits \.* \[2 rows in/);
+    expect(run.stdout).toMatch(/OK table analytics\.limits \.* \[2 rows written in/);
     const types = await query(
       dir,
       "select column_name, data_type from information_schema.columns where table_name = 'limits' order by ordinal_position",

@@ -108,6 +108,30 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       expect(problems).toEqual([]);
     });
 
+    it('marks the relations that hold direct identifiers, and not the identifier-free one', async () => {
+      const { page } = await openPage(context, indexUrl);
+      await page.click('#lineage a.node[data-name="customer_curated"]');
+      const badge = visiblePage(page).locator('.badge.identifiers');
+      await expect.poll(() => badge.textContent()).toBe('Direct identifiers: customername, email, phone, birthday');
+      expect(await badge.getAttribute('title')).toContain('email: an email address identifies a person');
+      // What each test checks is a sentence, not the yml that declares it.
+      const checks = visiblePage(page).locator('tr[data-test^="consented_customer_curated"] .sentence').first();
+      expect(await checks.textContent()).toMatch(
+        /^Every row belongs to a customer who agreed to share data for research/,
+      );
+      const notNull = visiblePage(page).locator('tr[data-test="not_null_customer_curated_email"] .sentence');
+      expect(await notNull.textContent()).toBe('No row has a null email.');
+      await page.click('#lineage a.node[data-name="machine_learning_curated"]');
+      await expect.poll(() => visiblePage(page).locator('h2').textContent()).toBe('machine_learning_curated');
+      expect(await visiblePage(page).locator('.badge.identifiers').count()).toBe(0);
+    });
+
+    it('explains the dashed edge in a legend on the overview', async () => {
+      const { page } = await openPage(context, indexUrl);
+      expect(await visiblePage(page).locator('li.legend-backward').textContent()).toContain('A dashed edge');
+      expect(await page.locator('#lineage path.edge.backward').count()).toBeGreaterThan(0);
+    });
+
     it("keeps the graph's labels readable in a narrow window: the graph scrolls sideways, the page does not", async () => {
       const { page, problems } = await openPage(context, indexUrl);
       for (const width of [1024, 1280, 1600]) {
@@ -138,6 +162,10 @@ needing(HAS_CHROMIUM, `no Chromium at ${CHROMIUM} (apt-get install -y chromium, 
       const parents = await shown.locator('.family > div:first-child li a').allTextContents();
       expect(parents.sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
       expect(await shown.textContent()).toContain('Identifier-free');
+      // Which pairing built it: a data scientist cannot tell ml_pairing: timestamp from same_customer otherwise.
+      expect(await shown.locator('dd.vars').textContent()).toMatch(
+        /^target dev \(duckdb\) · .*ml_pairing: "timestamp"/,
+      );
       // Every test that reads it, the singular ones declared on no model included.
       const tests = await shown
         .locator('table.node-tests tbody tr[data-test]')

@@ -46,11 +46,21 @@ describe('stedi-models docs generate', () => {
     const project = copyStediProject();
     const result = await cli(['docs', 'generate'], { cwd: project });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('there is no database at target/stedi.duckdb yet');
-    expect(existsSync(path.join(project, 'target/stedi.duckdb'))).toBe(false);
+    expect(result.stderr).toContain('there is no database at target/lakehouse.duckdb yet');
+    expect(existsSync(path.join(project, 'target/lakehouse.duckdb'))).toBe(false);
     const page = readFileSync(path.join(project, 'target/docs/index.html'), 'utf8');
     expect(page).toContain('Column types are as declared in yml');
     expect(readTargetJson(project, 'catalog.json')).toMatchObject({ status: 'unavailable', nodes: {} });
+  });
+
+  it('shows each test with its status from the latest invocation that ran it: a run after a build keeps the passes', async () => {
+    const project = copyStediProject();
+    expect((await cli(['build'], { cwd: project })).code).toBe(0);
+    expect((await cli(['run', '--select', 'customer_trusted'], { cwd: project })).code).toBe(0);
+    expect((await cli(['docs', 'generate', '--empty-catalog'], { cwd: project })).code).toBe(0);
+    const page = readFileSync(path.join(project, 'target/docs/index.html'), 'utf8');
+    const row = page.slice(page.indexOf('<tr data-test="not_null_customer_curated_email">'));
+    expect(row.slice(0, row.indexOf('</tr>'))).toContain('<span class="status status-pass">pass</span>');
   });
 
   it('with --empty-catalog, does not ask the engine even when the database exists', async () => {
@@ -122,14 +132,14 @@ describe('stedi-models docs generate', () => {
         name: string;
         rows: number | null;
       }>;
-      const adapter = await DuckDbAdapter.open({ path: 'target/stedi.duckdb', settings: {} }, project);
+      const adapter = await DuckDbAdapter.open({ path: 'target/lakehouse.duckdb', settings: {} }, project);
       try {
         for (const name of STEDI) {
-          const [held] = await adapter.query(`select count(*) as n from stedi.stedi.${name}`);
+          const [held] = await adapter.query(`select count(*) as n from stedi.${name}`);
           const rows = Number(held!.n).toLocaleString('en-US');
           expect(sectionOf(page, name), name).toContain(`<dt>Rows</dt><dd>${rows} `);
         }
-        const [ml] = await adapter.query('select count(*) as n from stedi.stedi.machine_learning_curated');
+        const [ml] = await adapter.query('select count(*) as n from stedi.machine_learning_curated');
         const written = results.find((r) => r.name === 'machine_learning_curated')!.rows;
         expect(written, 'the second run wrote fewer rows than the table holds').toBeLessThan(Number(ml!.n));
         expect(sectionOf(page, 'machine_learning_curated')).toContain(

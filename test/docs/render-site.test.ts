@@ -72,6 +72,68 @@ describe('the rendered site', () => {
     expect(page).toContain('href="#node/model.stedi.machine_learning_curated"');
   });
 
+  it("says on a model's page which vars and target built it, and on no page of a model that reads none", () => {
+    const input = docsInput([
+      { id: 'model.stedi.customer_trusted', zone: 'trusted', extra: { vars_used: ['consent_cutoff'] } },
+      { id: 'model.stedi.plain', zone: 'trusted', extra: { vars_used: [] } },
+    ]);
+    input.manifest.metadata.vars = { consent_cutoff: 'as_of', ml_pairing: 'timestamp' };
+    const site = renderSite(buildSiteData(input));
+    const pageOf = (id: string) => {
+      const from = site.slice(site.indexOf(`id="page-${id}"`));
+      return from.slice(0, from.indexOf('</section>'));
+    };
+    expect(pageOf('model.stedi.customer_trusted')).toMatch(
+      /<dt>Built with<\/dt><dd class="vars">target \S+ \(\w+\) · <code>consent_cutoff: &quot;as_of&quot;<\/code>/,
+    );
+    expect(pageOf('model.stedi.plain')).not.toContain('Built with');
+  });
+
+  it('puts an identifier badge on a relation with a column named like a direct identifier', () => {
+    const input = docsInput([
+      { id: 'model.stedi.people', zone: 'trusted', columns: [{ name: 'Email' }, { name: 'x' }] },
+      { id: 'model.stedi.readings', zone: 'trusted', columns: [{ name: 'x' }] },
+    ]);
+    input.extras.identifierPatterns = [{ pattern: '%email%', reason: 'an email address identifies a person' }];
+    const site = buildSiteData(input);
+    expect(site.nodes.map((n) => [n.name, n.identifiers.map((i) => i.column)])).toEqual([
+      ['people', ['Email']],
+      ['readings', []],
+    ]);
+    expect(renderSite(site)).toContain('Direct identifiers: Email</span>');
+  });
+
+  it("says what each test checks in a sentence: built-in ones in words, generic ones by their file's comment", () => {
+    const input = docsInput([
+      { id: 'model.stedi.people', zone: 'trusted', columns: [{ name: 'email' }] },
+      {
+        id: 'test.stedi.not_null_people_email',
+        kind: 'data_test',
+        extra: { test_name: 'not_null', attached_node: 'model.stedi.people', column_name: 'email' },
+      },
+      {
+        id: 'test.stedi.consented_people_email',
+        kind: 'data_test',
+        extra: {
+          test_name: 'consented',
+          attached_node: 'model.stedi.people',
+          column_name: 'email',
+          test_args: { key: 'email' },
+        },
+      },
+    ]);
+    input.extras.testDescriptions = { consented: 'Every row belongs to a consenting customer.' };
+    const sentences = Object.fromEntries(buildSiteData(input).tests.map((t) => [t.name, t.sentence]));
+    expect(sentences).toEqual({
+      not_null_people_email: 'No row has a null email.',
+      consented_people_email: 'Every row belongs to a consenting customer. (column email; key: email)',
+    });
+  });
+
+  it('explains the dashed edge of the lineage in a legend', () => {
+    expect(page).toContain('A dashed edge: a relation reads one of a later zone');
+  });
+
   it('has a page per relation with its privacy badges', () => {
     expect(page.match(/<section class="page node-page"/g)).toHaveLength(8);
     const ml = page.slice(page.indexOf('id="page-model.stedi.machine_learning_curated"'));

@@ -160,6 +160,7 @@ describe('tests in the site', () => {
         id: 'test.stedi.not_null_ml_x',
         name: 'not_null_ml_x',
         definition: 'not_null',
+        sentence: 'No row has a null x.',
         on: ML,
         column: 'x',
         reads: [ML],

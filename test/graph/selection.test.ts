@@ -122,8 +122,14 @@ describe('selection', () => {
       "Selector 'path:models/trustd' matches no file or folder of the project. Did you mean 'models/trusted'?",
     );
   });
-  it('lets patterns, tags and folders that match nothing select nothing', () => {
+  it('refuses a tag that no node has, as it refuses a name, suggesting the nearest', () => {
+    expect(() => names(['tag:trsuted'])).toThrow(
+      "Selector 'tag:trsuted' matches no node: no node has the tag 'trsuted'. Did you mean 'trusted'?",
+    );
+    expect(() => names(['tag:gold'])).toThrow(/no node has the tag 'gold'\. Tags: .*trusted/);
+  });
+  it('lets patterns that match nothing select nothing', () => {
     expect(names(['nothing_*'])).toEqual([]);
-    expect(names(['tag:gold'])).toEqual([]);
+    expect(names(['tag:gold*'])).toEqual([]);
   });
 });

@@ -223,7 +223,7 @@ describe('invalid names, paths and vars give a clear error, never a stack trace'
     edit(project, 'models/trusted/_trusted.yml', '- name: customer_trusted', `- name: "customer_trusted'; --"`);
     expectUsageError(
       await cli(['compile'], { cwd: project, env: {} }),
-      'models/trusted/_trusted.yml:4: models[0].name: must be letters, digits and _ only',
+      'models/trusted/_trusted.yml:4:11: models[0].name: must be letters, digits and _ only',
     );
   });
 
@@ -232,7 +232,7 @@ describe('invalid names, paths and vars give a clear error, never a stack trace'
     edit(project, 'models/landing/_landing.yml', 'name: customername,', 'name: "customer\\"name; --",');
     expectUsageError(
       await cli(['compile'], { cwd: project, env: {} }),
-      'models/landing/_landing.yml:24: sources[0].tables[0].columns[0].name: must be letters, digits and _ only',
+      'models/landing/_landing.yml:24:21: sources[0].tables[0].columns[0].name: must be letters, digits and _ only',
     );
   });
 

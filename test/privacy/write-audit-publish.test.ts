@@ -34,8 +34,8 @@ const ZONES = [
 
 /** Customers of a relation (by email) whose newest landing record does not grant research consent. */
 function nonConsentingSql(relation: string): string {
-  return `select count(*) as n from stedi.stedi.${relation} as t
-    where not exists (select 1 from stedi.stedi.customer_landing as l where l.email = t.email and l.sharewithresearchasofdate is not null and l.sharewithresearchasofdate <> 0)`;
+  return `select count(*) as n from stedi.${relation} as t
+    where not exists (select 1 from stedi.customer_landing as l where l.email = t.email and l.sharewithresearchasofdate is not null and l.sharewithresearchasofdate <> 0)`;
 }
 
 function zoneState(state: Awaited<ReturnType<typeof databaseState>>): Record<string, unknown> {
@@ -45,7 +45,7 @@ function zoneState(state: Awaited<ReturnType<typeof databaseState>>): Record<str
 /** Builds the project, then runs `command` with the leak in customer_trusted; returns what a reader sees before and after. */
 async function leakAfterGoodBuild(command: 'run' | 'build', vars: string[]) {
   const project = copyStediProject();
-  const database = path.join(project, 'target', 'stedi.duckdb');
+  const database = path.join(project, 'target', 'lakehouse.duckdb');
   const good = await cli([command, ...vars], { cwd: project });
   expect(good.code, good.stdout + good.stderr).toBe(0);
   const before = await databaseState(database);
@@ -104,8 +104,10 @@ describe('write–audit–publish: a model whose new rows fail a blocking test i
     const project = copyStediProject();
     const run = await cli(['run'], { cwd: project });
     expect(run.code, run.stdout).toBe(0);
-    expect(run.stdout).toMatch(/OK table stedi\.customer_trusted \.+ \[\d+ rows, audited by 2 tests in/);
-    expect(run.stdout).toMatch(/OK table stedi\.machine_learning_curated \.+ \[[\d,]+ rows, audited by 3 tests in/);
+    expect(run.stdout).toMatch(/OK table stedi\.customer_trusted \.+ \[\d+ rows written, audited by 2 tests in/);
+    expect(run.stdout).toMatch(
+      /OK table stedi\.machine_learning_curated \.+ \[[\d,]+ rows written, audited by 3 tests in/,
+    );
     const plan = readFileSync(path.join(project, 'target/run/models/trusted/customer_trusted.sql'), 'utf8');
     // The audits come after the new rows are in place inside the transaction, and before the commit that publishes them.
     const order = [
@@ -161,15 +163,12 @@ describe('write–audit–publish: a model whose new rows fail a blocking test i
     const landing = path.join(tempDir('stedi-wap-'), 'landing');
     await writeLandingData({ outDir: landing, customers: 60, seed: 7 });
     const vars = ['--vars', JSON.stringify({ landing_root: landing })];
-    const database = path.join(project, 'target', 'stedi.duckdb');
+    const database = path.join(project, 'target', 'lakehouse.duckdb');
     expect((await cli(['run', ...vars], { cwd: project })).code).toBe(0);
     // A customer with readings in accelerometer_trusted withdraws consent in a newer landing record...
     const user = String(
       (
-        await query(
-          database,
-          'select "user" from stedi.stedi.accelerometer_trusted group by "user" order by "user" limit 1',
-        )
+        await query(database, 'select "user" from stedi.accelerometer_trusted group by "user" order by "user" limit 1')
       )[0]!.user,
     );
     const record = readLanding(landing, 'customer').find((c) => c.email === user)!;
@@ -188,21 +187,21 @@ from {{ source('landing', 'accelerometer_landing') }} as a
 where a."user" in (select email from {{ source('landing', 'customer_landing') }} where sharewithresearchasofdate is null)
 `,
     );
-    const before = Number((await query(database, 'select count(*) as n from stedi.stedi.accelerometer_trusted'))[0]!.n);
+    const before = Number((await query(database, 'select count(*) as n from stedi.accelerometer_trusted'))[0]!.n);
     const leaked = await cli(['run', ...vars, '--select', '+accelerometer_trusted'], { cwd: project });
     expect(leaked.code, leaked.stdout).toBe(1);
     expect(leaked.stdout).toContain('was not published: test consented_accelerometer_trusted_user found');
     // The leak was refused, and the withdrawn customer's readings are gone all the same.
     const left = await query(
       database,
-      `select count(*) filter (where "user" = '${user.replaceAll("'", "''")}') as withdrawn, count(*) as n from stedi.stedi.accelerometer_trusted`,
+      `select count(*) filter (where "user" = '${user.replaceAll("'", "''")}') as withdrawn, count(*) as n from stedi.accelerometer_trusted`,
     );
     expect(Number(left[0]!.withdrawn)).toBe(0);
     expect(Number(left[0]!.n)).toBeLessThan(before);
     const leakedRows = await query(
       database,
-      `select count(*) as n from stedi.stedi.accelerometer_trusted as t
-      where t."user" in (select email from stedi.stedi.customer_landing where sharewithresearchasofdate is null)`,
+      `select count(*) as n from stedi.accelerometer_trusted as t
+      where t."user" in (select email from stedi.customer_landing where sharewithresearchasofdate is null)`,
     );
     expect(Number(leakedRows[0]!.n)).toBe(0);
   });
@@ -220,7 +219,7 @@ withRealData.describe('write–audit–publish on the real STEDI data', () => {
       const { database, before, after, leaked } = await leakAfterGoodBuild(command, vars);
       expect(leaked.code, leaked.stdout).toBe(1);
       expect(zoneState(after)).toEqual(zoneState(before));
-      expect((await query(database, 'select count(*) as n from stedi.stedi.customer_trusted'))[0]!.n).toBe(482);
+      expect((await query(database, 'select count(*) as n from stedi.customer_trusted'))[0]!.n).toBe(482);
       expect(Number((await query(database, nonConsentingSql('customer_trusted')))[0]!.n)).toBe(0);
     });
   }

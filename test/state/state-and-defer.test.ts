@@ -109,6 +109,48 @@ describe('state-aware selection', () => {
     );
   });
 
+  it("follows the README's pull-request recipe: a comment changed in customer_curated selects it and its descendants only", async () => {
+    // Production builds into target/lakehouse.duckdb; its target/ is kept as prod-artifacts/, as a CI job downloads it.
+    const project = copyStediProject();
+    const prodVars = ['--vars', '{landing_root: data/landing}'];
+    expect((await cli(['build', ...prodVars], { cwd: project, env: {} })).code).toBe(0);
+    cpSync(path.join(project, 'target'), path.join(project, 'prod-artifacts'), { recursive: true });
+    const file = path.join(project, 'models/curated/customer_curated.sql');
+    writeFileSync(file, `-- a comment in a pull request\n${readFileSync(file, 'utf8')}`);
+    // The check builds into a database of its own, whose file name (and so DuckDB catalog) differs from production's.
+    const env = { STEDI_DUCKDB_PATH: 'target/pr.duckdb' };
+    const ls = await cli(['ls', '--select', 'state:modified+', '--state', 'prod-artifacts', ...prodVars], {
+      cwd: project,
+      env,
+    });
+    expect(ls.code, ls.stderr).toBe(0);
+    expect(ls.stderr).toBe('');
+    const descendants = await cli(['ls', '--select', 'customer_curated+'], { cwd: project, env });
+    expect(ls.stdout.trim().split('\n')).toEqual(descendants.stdout.trim().split('\n'));
+    expect(ls.stdout).toContain('machine_learning_curated');
+    expect(ls.stdout).not.toContain('customer_trusted\n');
+  });
+
+  it("says when the state's vars differ from this invocation's, and which models that marks modified", async () => {
+    const project = copyStediProject();
+    expect((await cli(['build', '--vars', '{consent_cutoff: as_of}'], { cwd: project, env: {} })).code).toBe(0);
+    cpSync(path.join(project, 'target'), path.join(project, 'prod-artifacts'), { recursive: true });
+    const ls = await cli(
+      ['ls', '--select', 'state:modified', '--state', 'prod-artifacts', '--resource-type', 'model'],
+      {
+        cwd: project,
+        env: { STEDI_DUCKDB_PATH: 'target/pr.duckdb' },
+      },
+    );
+    expect(ls.stdout.trim().split('\n').sort()).toEqual(['accelerometer_trusted', 'step_trainer_trusted']);
+    expect(ls.stderr).toContain(
+      `warning: --state ${path.join(project, 'prod-artifacts')} was built with other vars (consent_cutoff: "as_of" there, "any" here), so`,
+    );
+    expect(ls.stderr).toContain(
+      "count as state:modified. To compare definitions only, pass the state's vars with --vars.",
+    );
+  });
+
   it('refuses state selectors without --state and --defer without --state', async () => {
     const project = copyStediProject();
     const ls = await cli(['ls', '--select', 'state:modified'], { cwd: project, env: {} });

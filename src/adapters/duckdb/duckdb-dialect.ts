@@ -23,7 +23,7 @@ export const duckDbCapabilities: AdapterCapabilities = {
   tableDifference: true,
 };
 
-/** DuckDB names a database file's catalog after the file: `target/stedi.duckdb` is catalog `stedi`. */
+/** DuckDB names a database file's catalog after the file: `target/lakehouse.duckdb` is catalog `lakehouse`. */
 export function duckDbCatalogName(databasePath: string): string {
   if (databasePath === ':memory:' || databasePath === '') return 'memory';
   const base = path.basename(databasePath);
