@@ -1,5 +1,6 @@
 import type { DocsInput, ManifestNode } from './docs-artifacts.js';
 import { siteTests, siteUnitTests, testsReading, type SiteTest, type SiteUnitTest } from './site-tests.js';
+import { likeMatcher } from '../lineage/identifier-columns.js';
 
 /** The kinds of node the site documents (data tests are listed on their own page, not as relations). */
 export type DocumentedKind = 'model' | 'source' | 'seed';
@@ -181,15 +182,9 @@ function identifierColumns(
   columns: readonly SiteColumn[],
   patterns: ReadonlyArray<{ pattern: string; reason: string }>,
 ): SiteNode['identifiers'] {
-  const like = patterns.map(({ pattern, reason }) => ({
-    re: new RegExp(
-      `^${[...pattern].map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('')}$`,
-      'i',
-    ),
-    reason,
-  }));
+  const like = patterns.map(({ pattern, reason }) => ({ matches: likeMatcher(pattern), reason }));
   return columns.flatMap(({ name }) => {
-    const match = like.find((p) => p.re.test(name));
+    const match = like.find((p) => p.matches(name));
     return match ? [{ column: name, reason: match.reason }] : [];
   });
 }

@@ -17,6 +17,15 @@ export interface IdentifierPattern {
   matches: (column: string) => boolean;
 }
 
+/** A SQL LIKE pattern as a test of column names: % is any run of characters, _ one character, case ignored (as the test). */
+export function likeMatcher(pattern: string): (column: string) => boolean {
+  const body = [...pattern]
+    .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
+    .join('');
+  const regex = new RegExp(`^${body}$`, 'i');
+  return (column) => regex.test(column);
+}
+
 /** The patterns of the identifier seed, or undefined when the project has no such seed. */
 export function identifierPatterns(graph: Graph): IdentifierPattern[] | undefined {
   const seed = [...graph.nodes.values()].find((n) => n.kind === 'seed' && n.name === IDENTIFIER_SEED);
@@ -26,14 +35,7 @@ export function identifierPatterns(graph: Graph): IdentifierPattern[] | undefine
   >;
   return rows
     .filter((row) => row.pattern)
-    .map((row) => {
-      // LIKE: % is any run of characters, _ one character; matched without regard to case, as the test does.
-      const body = [...row.pattern!]
-        .map((ch) => (ch === '%' ? '.*' : ch === '_' ? '.' : ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-        .join('');
-      const regex = new RegExp(`^${body}$`, 'i');
-      return { pattern: row.pattern!, reason: row.reason ?? '', matches: (column: string) => regex.test(column) };
-    });
+    .map((row) => ({ pattern: row.pattern!, reason: row.reason ?? '', matches: likeMatcher(row.pattern!) }));
 }
 
 /** Whether a column carries an identifier, with the path of columns down to the landing column it comes from. */

@@ -1,14 +1,11 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { needing } from '../helpers/requirements.js';
-import { cli, copyStediProject, REPO_ROOT, tempDir } from '../helpers/stedi-project.js';
+import { launchChromium, withChromium } from '../helpers/chromium.js';
+import { cli, copyStediProject, REPO_ROOT } from '../helpers/stedi-project.js';
 
-// As in docs-browser.test.ts: Debian's chromium package, never a browser download.
-const CHROMIUM = process.env.STEDI_CHROMIUM ?? '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'];
 const SCREENSHOTS = path.join(REPO_ROOT, 'target/docs-screenshots');
 
 const visiblePage = (page: Page) => page.locator('section.page:not([hidden])');
@@ -19,10 +16,7 @@ const lit = (page: Page, from: string, to: string) =>
     .locator(`#lineage path.edge[data-from="${from}"][data-to="${to}"]`)
     .evaluate((e) => e.classList.contains('in-lineage'));
 
-needing(
-  existsSync(CHROMIUM),
-  `no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set STEDI_CHROMIUM)`,
-).describe("the docs site's column lineage in headless Chromium", () => {
+withChromium.describe("the docs site's column lineage in headless Chromium", () => {
   let context: BrowserContext;
   let indexUrl: string;
   let problems: string[];
@@ -32,12 +26,7 @@ needing(
     const project = copyStediProject();
     expect((await cli(['docs', 'generate'], { cwd: project })).code).toBe(0);
     indexUrl = pathToFileURL(path.join(project, 'target/docs/index.html')).href;
-    context = await chromium.launchPersistentContext(tempDir('stedi-chromium-'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1440, height: 900 },
-    });
+    context = await launchChromium();
   });
 
   afterAll(async () => {
