@@ -37,9 +37,13 @@ function filesUnder(dir: string): string[] {
     .sort();
 }
 
-/** A hash of everything the compiled output depends on: the sources, the compiler settings and the Node version. */
+/**
+ * A hash of everything the compiled output depends on: the sources, the compiler settings, the Node version, and the
+ * checkout it was compiled from. Why the checkout: the output's `node_modules` is a link to that checkout's; a
+ * compilation of the same sources from a clone since deleted (CI's) would fail on its first import.
+ */
 function sourcesHash(): string {
-  const hash = createHash('sha256').update(process.version);
+  const hash = createHash('sha256').update(process.version).update('\0').update(REPO_ROOT).update('\0');
   for (const file of [
     ...filesUnder(path.join(REPO_ROOT, 'src')),
     path.join(REPO_ROOT, 'tsconfig.json'),
@@ -54,7 +58,10 @@ function sourcesHash(): string {
 export function compileCli(): CompiledCli {
   const cached = path.join(os.tmpdir(), `stedi-cli-${sourcesHash()}`);
   const entryIn = (dir: string) => path.join(dir, 'stedi-models.js');
-  if (existsSync(entryIn(cached))) return { entry: entryIn(cached) };
+  // existsSync follows the link: a cached folder whose checkout's node_modules is gone is compiled again.
+  if (existsSync(entryIn(cached)) && existsSync(path.join(cached, 'node_modules/commander')))
+    return { entry: entryIn(cached) };
+  rmSync(cached, { recursive: true, force: true });
   const dir = tempDir('stedi-cli-build-');
   const outDir = path.join(dir, 'dist');
   const tsc = path.join(REPO_ROOT, 'node_modules/typescript/bin/tsc');
@@ -90,7 +97,7 @@ export interface ChildRun {
   stderr: () => string;
   /** Resolves once the process has exited: its exit code, or the signal that killed it. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** Resolves when stdout has printed a line matching the pattern (never, if the process ends first). */
+  /** Resolves when stdout has printed a line matching the pattern; rejects, with what it printed, if it ends first. */
   lineMatching: (pattern: RegExp) => Promise<void>;
 }
 
@@ -108,7 +115,7 @@ export function spawnCli(
   });
   let stdout = '';
   let stderr = '';
-  const waiters: Array<{ pattern: RegExp; resolve: () => void }> = [];
+  const waiters: Array<{ pattern: RegExp; resolve: () => void; reject: (e: Error) => void }> = [];
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
     stdout += chunk;
     for (const w of waiters.splice(0)) {
@@ -123,16 +130,28 @@ export function spawnCli(
     }
   });
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  let ended = false;
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => resolve({ code, signal })),
+    child.on('close', (code: number | null, signal: NodeJS.Signals | null) => {
+      ended = true;
+      // A line that has not come by now never will: fail the waiting test with the child's output, not a timeout.
+      for (const w of waiters.splice(0))
+        w.reject(
+          new Error(
+            `the CLI ended (code ${code}, signal ${signal}) without printing a line matching ${w.pattern}\n` +
+              `stdout:\n${stdout}\nstderr:\n${stderr}`,
+          ),
+        );
+      resolve({ code, signal });
+    }),
   );
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    lineMatching: (pattern) =>
-      new Promise<void>((resolve) => {
+    lineMatching: (pattern) => {
+      const line = new Promise<void>((resolve, reject) => {
         if (
           stdout
             .split('\n')
@@ -140,7 +159,12 @@ export function spawnCli(
             .some((line) => pattern.test(line))
         )
           resolve();
-        else waiters.push({ pattern, resolve });
-      }),
+        else if (ended) reject(new Error(`the CLI had ended without printing a line matching ${pattern}`));
+        else waiters.push({ pattern, resolve, reject });
+      });
+      // Some tests race this line against a kill and never await the loser: that is not an unhandled rejection.
+      line.catch(() => {});
+      return line;
+    },
   };
 }
