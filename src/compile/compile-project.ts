@@ -1,7 +1,7 @@
 import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
 import { engineInfo } from '../adapters/engines.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
-import { Graph } from '../graph/graph.js';
+import { Graph, UnknownRefError } from '../graph/graph.js';
 import { parseProject } from '../parse/parse-project.js';
 import type { CompiledModel } from '../core/compiled-model.js';
 import type { Node } from '../core/nodes.js';
@@ -74,13 +74,21 @@ export function compileScope(
   const { dialect } = context.engine;
   const valueOf = (relation: Node['relation'] | RelationValue) =>
     relation instanceof RelationValue ? relation : new RelationValue(relation, dialect);
-  const relationOf = (n: Node | undefined) => (n ? valueOf(relationFor(n)) : '');
-  return newRenderScope('compile', file, {
+  // The parse pass has checked every ref() it saw; a name unknown here was in a part only the compile pass renders
+  // (an is_incremental() branch, replace_where, a hook): a problem, not an empty string in the SQL.
+  const relationOf = (n: Node | undefined, missing: string) => {
+    if (n) return valueOf(relationFor(n));
+    scope.problems.push(new UnknownRefError(`${file}: ${missing} matches nothing in the project.`));
+    return '';
+  };
+  const scope: RenderScope = newRenderScope('compile', file, {
     self: self ? new RelationValue(self, dialect) : undefined,
-    resolveRef: (name) => relationOf(context.lookups.byRefName.get(name)),
-    resolveSource: (sourceName, table) => relationOf(context.lookups.bySourceKey.get(`${sourceName}.${table}`)),
+    resolveRef: (name) => relationOf(context.lookups.byRefName.get(name), `ref('${name}')`),
+    resolveSource: (sourceName, table) =>
+      relationOf(context.lookups.bySourceKey.get(`${sourceName}.${table}`), `source('${sourceName}', '${table}')`),
     ...extra,
   });
+  return scope;
 }
 
 /** How the compile pass sees the target, for `is_incremental()`. */
@@ -139,7 +147,6 @@ export function compileModelRecords(
     const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
     const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
     const purge = String(inFile('purge') ?? node.config.purge ?? '');
-    problems.push(...scope.problems);
     const render = (text: string) =>
       isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
     compiled.set(id, {
@@ -150,6 +157,9 @@ export function compileModelRecords(
       // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
       purge: render(purge),
     });
+    // Collected last: the incremental parts above are rendered in the same scope, and a ref() to nothing there is
+    // as much a problem as one in the model's SQL.
+    problems.push(...scope.problems);
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;

@@ -150,3 +150,20 @@ select id, val from {{ ref('raw') }}
     }
   });
 });
+
+describe('the incremental parts of a model are compiled like its SQL', () => {
+  it('stops on a ref() to no model in replace_where, naming the model, instead of running without the condition', async () => {
+    const dir = fixtureProject({
+      'models/raw.sql': "select * from (values {{ var('rows') }}) as t(id, val)",
+      'models/events.sql': `{{ config(materialized='incremental', incremental_strategy='replace_where', replace_where="id >= (select min(id) from {{ ref('no_such_model') if is_incremental() else ref('raw') }})") }}
+select id, val from {{ ref('raw') }}`,
+    });
+    const first = await cli(['run', '--vars', JSON.stringify({ rows: "(1, 'a')" })], { cwd: dir });
+    expect(first.code, first.stdout).toBe(0);
+    const second = await cli(['run', '--vars', JSON.stringify({ rows: "(2, 'b')" })], { cwd: dir });
+    expect(second.code, second.stdout).not.toBe(0);
+    expect(second.stdout + second.stderr).toContain(
+      "models/events.sql: ref('no_such_model') matches nothing in the project.",
+    );
+  });
+});
