@@ -46,6 +46,11 @@ let db: DuckDBConnection;
 let plain: DuckDBConnection;
 
 /** Runs a select on DuckDB with the Trino functions in reach, and the digests of `texts` for xxhash64. */
+/** How athena__row_fingerprint writes one value: its length in characters, a colon and its text; null a dash. */
+function fingerprintText(value: number | string | null): string {
+  return value === null ? '-' : `${[...String(value)].length}:${value}`;
+}
+
 async function trinoRows(sql: string, texts: readonly string[] = []): Promise<unknown[][]> {
   await db.run('create or replace table trino.xxhash64_digests (input blob, digest blob)');
   for (const text of new Set(texts)) {
@@ -90,7 +95,7 @@ describe('the Athena versions of the STEDI macros, run on DuckDB with Trino sema
     expect(onDuckdb).toEqual(expected);
   });
 
-  it('row_fingerprint(): a bigint below 2^31 from the xxhash64 of the values as text, nulls included, separated by |', async () => {
+  it('row_fingerprint(): a bigint below 2^31 from the xxhash64 of the values as length-prefixed text, nulls included', async () => {
     const athena = render('athena', "{{ row_fingerprint(['v.n', 'v.s']) }}");
     expect(athenaSyntaxProblems(`select ${athena} as f from "stedi"."v"`)).toEqual([]);
     const rows: Array<[number | null, string | null]> = [
@@ -100,7 +105,7 @@ describe('the Athena versions of the STEDI macros, run on DuckDB with Trino sema
       [null, null],
       [1, 'a'],
     ];
-    const texts = rows.map(([n, s]) => `${n ?? '\\N'}|${s ?? '\\N'}`);
+    const texts = rows.map((row) => row.map(fingerprintText).join(''));
     const values = `(values ${rows.map(([n, s]) => `(${n ?? 'null'}::bigint, ${s === null ? 'null' : `'${s}'`})`).join(', ')}) as v(n, s)`;
     const got = await trinoRows(`select ${athena} from ${values}`, texts);
     // Written out from the definition: the XXH64 digest read as a signed bigint, its absolute value, modulo 2^31 - 1.
@@ -113,5 +118,22 @@ describe('the Athena versions of the STEDI macros, run on DuckDB with Trino sema
     // Equal rows agree; a null column counts as a value, so the rows with nulls differ from each other.
     expect(got[0]).toEqual(got[4]);
     expect(new Set(got.slice(0, 4).map(([f]) => f)).size).toBe(4);
+  });
+
+  it('row_fingerprint(): rows whose values join into the same text with a separator still differ', async () => {
+    const athena = render('athena', "{{ row_fingerprint(['v.a', 'v.b']) }}");
+    // Each pair would read alike joined by | (the first two), or with a text placeholder for null (the last two).
+    const rows: Array<[string | null, string | null]> = [
+      ['a|b', 'c'],
+      ['a', 'b|c'],
+      ['\\N', 'x'],
+      [null, 'x'],
+    ];
+    const texts = rows.map((row) => row.map(fingerprintText).join(''));
+    const literal = (v: string | null) => (v === null ? 'null::varchar' : `'${v}'`);
+    const values = `(values ${rows.map(([a, b]) => `(${literal(a)}, ${literal(b)})`).join(', ')}) as v(a, b)`;
+    const got = (await trinoRows(`select ${athena} from ${values}`, texts)) as Array<[bigint]>;
+    expect(got.every(([f]) => f !== null)).toBe(true);
+    expect(new Set(got.map(([f]) => f)).size).toBe(rows.length);
   });
 });

@@ -106,9 +106,21 @@ export const MUTATIONS = [
     edits: [
       {
         file: 'macros/fingerprint.sql',
-        find: `"coalesce(cast(" ~ c ~ " as varchar), '\\\\N')"`,
-        replace: '"cast(" ~ c ~ " as varchar)"',
+        find: `"coalesce(cast(length(cast(" ~ c ~ " as varchar)) as varchar) || ':' || cast(" ~ c ~ " as varchar), '-')"`,
+        replace: `"cast(length(cast(" ~ c ~ " as varchar)) as varchar) || ':' || cast(" ~ c ~ " as varchar)"`,
       },
+    ],
+    tests: ['test/athena/athena-macros.test.ts'],
+  },
+  {
+    name: 'the Athena row fingerprint joins its values with a separator instead of length-prefixing them',
+    edits: [
+      {
+        file: 'macros/fingerprint.sql',
+        find: `"coalesce(cast(length(cast(" ~ c ~ " as varchar)) as varchar) || ':' || cast(" ~ c ~ " as varchar), '-')"`,
+        replace: `"coalesce(cast(" ~ c ~ " as varchar), '-')"`,
+      },
+      { file: 'macros/fingerprint.sql', find: 'to_utf8(concat({{', replace: "to_utf8(concat_ws('|', {{" },
     ],
     tests: ['test/athena/athena-macros.test.ts'],
   },

@@ -4,12 +4,12 @@ select * from (
 select at_time as sensorreadingtime
 from (
     select s.sensorreadingtime as at_time, 1 as side,
-           cast(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(s.sensorreadingtime as varchar), '\N'), coalesce(cast(s.serialnumber as varchar), '\N'), coalesce(cast(s.distancefromobject as varchar), '\N'), coalesce(cast(a."timestamp" as varchar), '\N'), coalesce(cast(a.x as varchar), '\N'), coalesce(cast(a.y as varchar), '\N'), coalesce(cast(a.z as varchar), '\N'))))) % 2147483647) as bigint) as fingerprint
+           cast(abs(from_big_endian_64(xxhash64(to_utf8(concat(coalesce(cast(length(cast(s.sensorreadingtime as varchar)) as varchar) || ':' || cast(s.sensorreadingtime as varchar), '-'), coalesce(cast(length(cast(s.serialnumber as varchar)) as varchar) || ':' || cast(s.serialnumber as varchar), '-'), coalesce(cast(length(cast(s.distancefromobject as varchar)) as varchar) || ':' || cast(s.distancefromobject as varchar), '-'), coalesce(cast(length(cast(a."timestamp" as varchar)) as varchar) || ':' || cast(a."timestamp" as varchar), '-'), coalesce(cast(length(cast(a.x as varchar)) as varchar) || ':' || cast(a.x as varchar), '-'), coalesce(cast(length(cast(a.y as varchar)) as varchar) || ':' || cast(a.y as varchar), '-'), coalesce(cast(length(cast(a.z as varchar)) as varchar) || ':' || cast(a.z as varchar), '-'))))) % 2147483647) as bigint) as fingerprint
     from "stedi"."step_trainer_trusted" as s
     inner join "stedi"."accelerometer_trusted" as a
         on a."timestamp" = s.sensorreadingtime
     union all
-    select sensorreadingtime, -1, -cast(abs(from_big_endian_64(xxhash64(to_utf8(concat_ws('|', coalesce(cast(sensorreadingtime as varchar), '\N'), coalesce(cast(serialnumber as varchar), '\N'), coalesce(cast(distancefromobject as varchar), '\N'), coalesce(cast("timestamp" as varchar), '\N'), coalesce(cast(x as varchar), '\N'), coalesce(cast(y as varchar), '\N'), coalesce(cast(z as varchar), '\N'))))) % 2147483647) as bigint)
+    select sensorreadingtime, -1, -cast(abs(from_big_endian_64(xxhash64(to_utf8(concat(coalesce(cast(length(cast(sensorreadingtime as varchar)) as varchar) || ':' || cast(sensorreadingtime as varchar), '-'), coalesce(cast(length(cast(serialnumber as varchar)) as varchar) || ':' || cast(serialnumber as varchar), '-'), coalesce(cast(length(cast(distancefromobject as varchar)) as varchar) || ':' || cast(distancefromobject as varchar), '-'), coalesce(cast(length(cast("timestamp" as varchar)) as varchar) || ':' || cast("timestamp" as varchar), '-'), coalesce(cast(length(cast(x as varchar)) as varchar) || ':' || cast(x as varchar), '-'), coalesce(cast(length(cast(y as varchar)) as varchar) || ':' || cast(y as varchar), '-'), coalesce(cast(length(cast(z as varchar)) as varchar) || ':' || cast(z as varchar), '-'))))) % 2147483647) as bigint)
     from "stedi"."machine_learning_curated"
 ) as both_sides
 group by at_time
