@@ -6,20 +6,25 @@
 -- as new withdraws it.
 with consenting as (
     {{ consenting_customers('email') }}
+),
+
+-- The phone readings of consenting customers, each once. (A left join to these, rather than a correlated not
+-- exists, costs less than half as much: DuckDB decorrelates not exists into three hash operations.)
+consented_readings as (
+    select distinct a."timestamp", a.x, a.y, a.z
+    from {{ source('landing', 'accelerometer_landing') }} as a
+    inner join consenting as c
+        on c.customer_key = a."user"
+    {%- if var('consent_cutoff') == 'as_of' %}
+    where a."timestamp" >= c.consent_from
+    {%- endif %}
 )
 
 select ml.*
 from {{ ref('machine_learning_curated') }} as ml
-where not exists (
-    select 1
-    from {{ source('landing', 'accelerometer_landing') }} as a
-    inner join consenting as c
-        on c.customer_key = a."user"
-    where a."timestamp" = ml."timestamp"
-      and a.x = ml.x
-      and a.y = ml.y
-      and a.z = ml.z
-      {%- if var('consent_cutoff') == 'as_of' %}
-      and a."timestamp" >= c.consent_from
-      {%- endif %}
-)
+left join consented_readings as r
+    on r."timestamp" = ml."timestamp"
+   and r.x = ml.x
+   and r.y = ml.y
+   and r.z = ml.z
+where r."timestamp" is null

@@ -87,20 +87,25 @@ left join (
 where l.sharewithresearchasofdate is not null
   and l.sharewithresearchasofdate <> 0
   and (withdrawn.customer_key is null or coalesce(l.lastupdatedate, 0) > withdrawn.withdrawn_at)
+),
+
+-- The phone readings of consenting customers, each once. (A left join to these, rather than a correlated not
+-- exists, costs less than half as much: DuckDB decorrelates not exists into three hash operations.)
+consented_readings as (
+    select distinct a."timestamp", a.x, a.y, a.z
+    from "stedi"."accelerometer_landing" as a
+    inner join consenting as c
+        on c.customer_key = a."user"
 )
 
 select ml.*
 from "stedi"."machine_learning_curated__tmp_b0ba0001" as ml
-where not exists (
-    select 1
-    from "stedi"."accelerometer_landing" as a
-    inner join consenting as c
-        on c.customer_key = a."user"
-    where a."timestamp" = ml."timestamp"
-      and a.x = ml.x
-      and a.y = ml.y
-      and a.z = ml.z
-)
+left join consented_readings as r
+    on r."timestamp" = ml."timestamp"
+   and r.x = ml.x
+   and r.y = ml.y
+   and r.z = ml.z
+where r."timestamp" is null
 ) as test_failures
 ) as audit
 ;
