@@ -16,7 +16,7 @@ import { StatementFailedError } from '../statement-failed-error.js';
 import { deleteS3Prefix, type S3Send } from './s3-files.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
-import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
+import { AthenaQueryCancelledError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import { AthenaQueryClient, type AthenaSend, type QueryOutcome, type Sleep } from './athena-query-client.js';
 
 /** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
@@ -279,8 +279,12 @@ export class AthenaAdapter implements Adapter {
 
   // Every query the adapter sends passes here, so what it measures is counted once and never lost: a plan's
   // statements (also those that succeeded before one failed), an incremental model's column query, a data test's count.
+  // A query Athena cancelled (its own timeout, or someone in the console) was billed for what it scanned: counted too.
   private async run(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
-    const outcome = await this.queries.execute(statement, signal);
+    const outcome = await this.queries.execute(statement, signal).catch((error: unknown) => {
+      if (error instanceof AthenaQueryCancelledError) this.options.measure?.(queryCostStats(error.statistics, true));
+      throw error;
+    });
     this.options.measure?.(queryCostStats(outcome.statistics));
     return outcome;
   }
