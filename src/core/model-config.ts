@@ -1,3 +1,5 @@
+import type { PartitionField } from './partition-field.js';
+
 /** How a model is materialized on the engine. */
 export const materializations = ['view', 'table', 'incremental'] as const;
 export type Materialization = (typeof materializations)[number];
@@ -19,4 +21,6 @@ export interface ModelConfig {
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
   vacuumMaxSnapshotAgeSeconds: number;
+  /** Partition fields of its table, on engines that partition tables (Athena's Iceberg); ignored elsewhere. */
+  partitionedBy?: PartitionField[];
 }

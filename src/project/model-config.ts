@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { materializations, type ModelConfig } from '../core/model-config.js';
+import { bucketPartitions, parsePartitionField, type PartitionField } from '../core/partition-field.js';
 
 /**
  * How long rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old snapshots
@@ -14,6 +15,9 @@ export const DEFAULT_SNAPSHOT_RETENTION_SECONDS = 14_400;
  * has them.
  */
 export const MIN_SNAPSHOT_RETENTION_SECONDS = 3_600;
+
+/** Athena writes at most 100 partitions per query; the buckets alone of a table must fit in one write. */
+export const MAX_BUCKET_PARTITIONS = 100;
 
 const retentionMessage = `must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS} (1 hour); the default is ${DEFAULT_SNAPSHOT_RETENTION_SECONDS} (4 hours)`;
 
@@ -59,6 +63,21 @@ export const modelConfigSchema = z
       .number(retentionMessage)
       .int(retentionMessage)
       .min(MIN_SNAPSHOT_RETENTION_SECONDS, retentionMessage),
+    /**
+     * Iceberg partition fields of the model's table (Athena): columns and transforms, as dbt-athena's partitioned_by.
+     * Engines without partitioned tables (DuckDB) ignore it.
+     */
+    partitioned_by: z.union([z.string(), z.array(z.string()).min(1)]).transform((p, ctx): PartitionField[] => {
+      const fields = (typeof p === 'string' ? [p] : p).map(parsePartitionField);
+      for (const f of fields) if ('error' in f) ctx.addIssue({ code: 'custom', message: f.error });
+      const parsed = fields.filter((f): f is PartitionField => !('error' in f));
+      if (bucketPartitions(parsed) > MAX_BUCKET_PARTITIONS)
+        ctx.addIssue({
+          code: 'custom',
+          message: `its buckets make ${bucketPartitions(parsed)} partitions, more than one Athena write may fill (${MAX_BUCKET_PARTITIONS}): use fewer buckets`,
+        });
+      return parsed;
+    }),
   })
   .partial()
   .strict();
@@ -91,8 +110,10 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
       replace_where,
       replace_keys,
       vacuum_max_snapshot_age_seconds,
+      partitioned_by,
       ...rest
     } = layer;
+    if (partitioned_by) merged.partitionedBy = partitioned_by;
     if (vacuum_max_snapshot_age_seconds !== undefined)
       merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
     if (replace_where) merged.replaceWhere = replace_where;

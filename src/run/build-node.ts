@@ -270,6 +270,7 @@ async function planNode(
         dialect,
         capabilities,
         newId: build.newId,
+        ...(node.kind === 'model' ? partitioningOf(node) : {}),
       });
       return { statements, materialized };
     }
@@ -281,6 +282,17 @@ async function planNode(
       return never;
     }
   }
+}
+
+/** A model's partition fields, the declared types of its columns (how a truncate field groups) and its file. */
+function partitioningOf(node: ModelNode) {
+  return {
+    partitionedBy: node.config.partitionedBy,
+    columnTypes: new Map(
+      node.columns.flatMap((c) => (c.dataType ? [[c.name.toLowerCase(), c.dataType] as const] : [])),
+    ),
+    filePath: node.filePath,
+  };
 }
 
 /**

@@ -202,6 +202,10 @@ export class AthenaAdapter implements Adapter {
           results.push(await this.tidy(statement, options.signal));
           continue;
         }
+        if (statement.eachBatch) {
+          results.push(await this.runBatches(statement, statement.eachBatch, options.signal));
+          continue;
+        }
         const outcome = await this.run(statement, options.signal);
         const rows = statement.reportsRows
           ? await this.queries.updateCount(outcome.queryExecutionId, options.signal)
@@ -241,6 +245,33 @@ export class AthenaAdapter implements Adapter {
         warning: `could not ${statement.purpose} (${error.engineMessage.split('\n')[0]}): ${statement.warnOnFailure}`,
       };
     }
+  }
+
+  /**
+   * Sends a statement once per further batch of a split write: the number of batches is read first (a query billed
+   * as any other), then each batch's statement is its planned text with the batch's number in place of the first's.
+   */
+  private async runBatches(
+    statement: Statement,
+    batches: NonNullable<Statement['eachBatch']>,
+    signal?: AbortSignal,
+  ): Promise<StatementResult> {
+    const [answer] = await this.query(batches.countSql, { signal });
+    const count = Number(answer?.batches ?? 0);
+    const marker = /(\d+)$/.exec(batches.marker)!;
+    let rows: number | undefined;
+    for (let batch = batches.first; batch < count; batch++) {
+      const sql = statement.sql.replace(batches.marker, `${batches.marker.slice(0, marker.index)}${batch}`);
+      const outcome = await this.run(
+        { ...statement, sql, purpose: `${statement.purpose} (batch ${batch + 1} of ${count})` },
+        signal,
+      );
+      const written = statement.reportsRows
+        ? await this.queries.updateCount(outcome.queryExecutionId, signal)
+        : undefined;
+      if (written !== undefined) rows = (rows ?? 0) + written;
+    }
+    return { rows };
   }
 
   async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
