@@ -21,6 +21,10 @@ export interface ModelConfig {
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
   vacuumMaxSnapshotAgeSeconds: number;
+  /** Scheduled maintenance of an incremental Iceberg table: after this many commits since the last OPTIMIZE (0: never). */
+  maintenanceAfterCommits: number;
+  /** ... or this many delete files (0: never). */
+  maintenanceAfterDeleteFiles: number;
   /** Partition fields of its table, on engines that partition tables (Athena's Iceberg); ignored elsewhere. */
   partitionedBy?: PartitionField[];
 }

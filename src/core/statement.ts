@@ -50,6 +50,13 @@ export interface Statement {
    * a real statement, checked as any other). With fewer batches than `first + 1` it is not sent.
    */
   eachBatch?: { countSql: string; marker: string; first: number };
+  /**
+   * The statement is sent only when `sql`, a query answering one row with a boolean `due`, says so (scheduled table
+   * maintenance, due after so many commits); statements of a plan with the same check share one answer.
+   */
+  onlyIf?: { sql: string };
+  /** The statement maintains a table (OPTIMIZE, VACUUM): its cost is reported apart too. */
+  maintenance?: boolean;
 }
 
 /** What the engine reported for one statement. */

@@ -16,6 +16,13 @@ export const DEFAULT_SNAPSHOT_RETENTION_SECONDS = 14_400;
  */
 export const MIN_SNAPSHOT_RETENTION_SECONDS = 3_600;
 
+/**
+ * Scheduled maintenance by default: after 10 commits since the last OPTIMIZE (a merge model makes one or two a run), or
+ * 50 delete files, before Glue's table versions and the files a read opens pile up.
+ */
+export const DEFAULT_MAINTENANCE_AFTER_COMMITS = 10;
+export const DEFAULT_MAINTENANCE_AFTER_DELETE_FILES = 50;
+
 /** Athena writes at most 100 partitions per query; the buckets alone of a table must fit in one write. */
 export const MAX_BUCKET_PARTITIONS = 100;
 
@@ -67,6 +74,13 @@ export const modelConfigSchema = z
      * Iceberg partition fields of the model's table (Athena): columns and transforms, as dbt-athena's partitioned_by.
      * Engines without partitioned tables (DuckDB) ignore it.
      */
+    /**
+     * Scheduled maintenance of an incremental model's Iceberg table (Athena): OPTIMIZE and VACUUM once this many
+     * commits were made since the last OPTIMIZE (0: never on that count). A model with a purge has them every run.
+     */
+    maintenance_after_commits: z.number().int().min(0),
+    /** ... or once the table reads this many delete files (0: never on that count). */
+    maintenance_after_delete_files: z.number().int().min(0),
     partitioned_by: z.union([z.string(), z.array(z.string()).min(1)]).transform((p, ctx): PartitionField[] => {
       const fields = (typeof p === 'string' ? [p] : p).map(parsePartitionField);
       for (const f of fields) if ('error' in f) ctx.addIssue({ code: 'custom', message: f.error });
@@ -97,6 +111,8 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     onSchemaChange: 'fail',
     postHook: [],
     vacuumMaxSnapshotAgeSeconds: DEFAULT_SNAPSHOT_RETENTION_SECONDS,
+    maintenanceAfterCommits: DEFAULT_MAINTENANCE_AFTER_COMMITS,
+    maintenanceAfterDeleteFiles: DEFAULT_MAINTENANCE_AFTER_DELETE_FILES,
   };
   for (const layer of layers) {
     const {
@@ -111,8 +127,13 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
       replace_keys,
       vacuum_max_snapshot_age_seconds,
       partitioned_by,
+      maintenance_after_commits,
+      maintenance_after_delete_files,
       ...rest
     } = layer;
+    if (maintenance_after_commits !== undefined) merged.maintenanceAfterCommits = maintenance_after_commits;
+    if (maintenance_after_delete_files !== undefined)
+      merged.maintenanceAfterDeleteFiles = maintenance_after_delete_files;
     if (partitioned_by) merged.partitionedBy = partitioned_by;
     if (vacuum_max_snapshot_age_seconds !== undefined)
       merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;

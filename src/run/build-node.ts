@@ -232,6 +232,10 @@ async function planNode(
         postHooks,
         purge: model?.purge,
         snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds,
+        maintenance: {
+          afterCommits: config.maintenanceAfterCommits,
+          afterDeleteFiles: config.maintenanceAfterDeleteFiles,
+        },
         audits,
         catalog: inSchema,
         dialect,

@@ -146,6 +146,10 @@ export class FakeAthena {
    * SQL matches `pattern` fail with `message` (e.g. a DROP of a large Iceberg table that runs out of time).
    */
   failing?: { pattern: RegExp; message: string; times: number };
+  /** What a check of scheduled table maintenance (`select ... as due`) answers. */
+  maintenanceDue = false;
+  // Maintenance checks by id.
+  private readonly dueChecks = new Set<string>();
   /** What a split write's count of batches answers (a partitioned build: `select ... as batches`). */
   partitionBatches = 1;
   // Batch-count queries by id.
@@ -201,6 +205,8 @@ export class FakeAthena {
       if (test) this.tests.set(id, test[1]!);
       const batchCount = /^select \(count\(\*\) \+ \d+\) \/ \d+ as batches from /.test(sql);
       if (batchCount) this.batchCounts.add(id);
+      const dueCheck = /^select [\s\S]* as due$/.test(sql);
+      if (dueCheck) this.dueChecks.add(id);
       const target = new RegExp(`^(?:create table|insert into|merge into) ${NAME}`, 'i').exec(
         sql.replace(/^(--[^\n]*\n)+/, ''),
       );
@@ -210,7 +216,11 @@ export class FakeAthena {
         failing.times--;
         this.failures.set(id, failing.message);
         this.types.set(id, 'DDL');
-      } else this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null || batchCount));
+      } else
+        this.types.set(
+          id,
+          describe ? 'DML' : this.apply(sql, audit !== null || test !== null || batchCount || dueCheck),
+        );
       const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
       if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
         this.moreRunsNeeded[maintenance]!--;
@@ -276,6 +286,11 @@ export class FakeAthena {
             ResultSetMetadata: { ColumnInfo: columns },
           },
         };
+      }
+      if (this.dueChecks.has(input.QueryExecutionId)) {
+        const columns = [{ Name: 'due', Type: 'boolean' }];
+        const rows = [{ Data: [{ VarCharValue: 'due' }] }, { Data: [{ VarCharValue: String(this.maintenanceDue) }] }];
+        return { ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columns } } };
       }
       if (this.batchCounts.has(input.QueryExecutionId)) {
         const columns = [{ Name: 'batches', Type: 'bigint' }];

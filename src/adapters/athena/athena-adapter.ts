@@ -60,6 +60,17 @@ async function newS3Client(region: string): Promise<S3Send & { destroy: () => vo
   return new S3Client({ region, maxAttempts: 1 });
 }
 
+// Table maintenance (OPTIMIZE, VACUUM) counts in the node's cost like any query, and apart too, so that the cost
+// report can say how much of a run it was.
+function withMaintenanceShare(stats: Record<string, number>): Record<string, number> {
+  return {
+    ...stats,
+    maintenance_queries: stats.queries ?? 0,
+    maintenance_bytes_scanned: stats.bytes_scanned ?? 0,
+    maintenance_cost_usd: stats.cost_usd ?? 0,
+  };
+}
+
 /** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
 export class AthenaAdapter implements Adapter {
   readonly type = 'athena';
@@ -192,11 +203,25 @@ export class AthenaAdapter implements Adapter {
    */
   async executePlan(statements: readonly Statement[], options: QueryOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
+    // Checks of scheduled maintenance, by their SQL: asked once per plan, however many statements wait for them.
+    const due = new Map<string, Promise<boolean>>();
     try {
       for (const statement of statements) {
         if (statement.cleanup === 'on-failure') {
           results.push({});
           continue;
+        }
+        if (statement.onlyIf) {
+          const check = statement.onlyIf.sql;
+          if (!due.has(check))
+            due.set(
+              check,
+              this.query(check, options).then(([row]) => row?.due === true),
+            );
+          if (!(await due.get(check))) {
+            results.push({});
+            continue;
+          }
         }
         if (statement.warnOnFailure) {
           results.push(await this.tidy(statement, options.signal));
@@ -312,11 +337,13 @@ export class AthenaAdapter implements Adapter {
   // statements (also those that succeeded before one failed), an incremental model's column query, a data test's count.
   // A query Athena cancelled (its own timeout, or someone in the console) was billed for what it scanned: counted too.
   private async run(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
+    const measure = (stats: Record<string, number>) =>
+      this.options.measure?.(statement.maintenance ? withMaintenanceShare(stats) : stats);
     const outcome = await this.queries.execute(statement, signal).catch((error: unknown) => {
-      if (error instanceof AthenaQueryCancelledError) this.options.measure?.(queryCostStats(error.statistics, true));
+      if (error instanceof AthenaQueryCancelledError) measure(queryCostStats(error.statistics, true));
       throw error;
     });
-    this.options.measure?.(queryCostStats(outcome.statistics));
+    measure(queryCostStats(outcome.statistics));
     return outcome;
   }
 
