@@ -132,6 +132,11 @@ export interface Adapter {
    * The returned adapter shares the connection (and its query limit); close the original, not it.
    */
   metered?(sink: StatsSink): Adapter;
+  /**
+   * Grants privileges on a relation just built (dbt's `grants`, by lowercase privilege), where the engine keeps
+   * permissions apart from the relation's SQL (Athena: Lake Formation). Engines without it ignore grants.
+   */
+  applyGrants?(relation: Relation, grants: Readonly<Record<string, readonly string[]>>): Promise<void>;
   /** Facts shown by `stedi-models debug` (engine version, database...). */
   describe(): Promise<Record<string, string>>;
   close(): Promise<void>;

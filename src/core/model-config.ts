@@ -27,4 +27,6 @@ export interface ModelConfig {
   maintenanceAfterDeleteFiles: number;
   /** Partition fields of its table, on engines that partition tables (Athena's Iceberg); ignored elsewhere. */
   partitionedBy?: PartitionField[];
+  /** Privileges on the model's relation by lowercase name (select...), each with its grantees (dbt's grants). */
+  grants?: Record<string, string[]>;
 }

@@ -81,6 +81,14 @@ export const modelConfigSchema = z
     maintenance_after_commits: z.number().int().min(0),
     /** ... or once the table reads this many delete files (0: never on that count). */
     maintenance_after_delete_files: z.number().int().min(0),
+    /**
+     * dbt's grants: privileges on the model's relation, each to a list of grantees, re-applied after every rebuild
+     * (on Athena a rebuild makes a new Glue table, so Lake Formation grants on the old one are lost).
+     */
+    grants: z.record(
+      z.string().regex(/^[A-Za-z_]+$/, 'a privilege is a word (select, describe...)'),
+      z.union([z.string().min(1), z.array(z.string().min(1))]).transform((g) => (typeof g === 'string' ? [g] : g)),
+    ),
     partitioned_by: z.union([z.string(), z.array(z.string()).min(1)]).transform((p, ctx): PartitionField[] => {
       const fields = (typeof p === 'string' ? [p] : p).map(parsePartitionField);
       for (const f of fields) if ('error' in f) ctx.addIssue({ code: 'custom', message: f.error });
@@ -127,6 +135,7 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
       replace_keys,
       vacuum_max_snapshot_age_seconds,
       partitioned_by,
+      grants,
       maintenance_after_commits,
       maintenance_after_delete_files,
       ...rest
@@ -135,6 +144,12 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     if (maintenance_after_delete_files !== undefined)
       merged.maintenanceAfterDeleteFiles = maintenance_after_delete_files;
     if (partitioned_by) merged.partitionedBy = partitioned_by;
+    // As in dbt, a more specific config replaces the grants of a privilege it names.
+    if (grants)
+      merged.grants = {
+        ...merged.grants,
+        ...Object.fromEntries(Object.entries(grants).map(([privilege, to]) => [privilege.toLowerCase(), to])),
+      };
     if (vacuum_max_snapshot_age_seconds !== undefined)
       merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
     if (replace_where) merged.replaceWhere = replace_where;

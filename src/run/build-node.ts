@@ -368,6 +368,19 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
     }
     throw error;
   }
+  // A rebuilt relation is a new one where the engine keeps grants apart (Athena: Lake Formation): grant them again.
+  const grants = node.kind === 'model' && materialized !== 'incremental' ? node.config.grants : undefined;
+  if (grants && adapter.applyGrants) {
+    try {
+      await adapter.applyGrants(node.relation, grants);
+    } catch (error) {
+      throw new NodeFailedError(
+        `${label(node)} is published, but its grants could not be applied:\n  ${messageOf(error).replace(/\n/g, '\n  ')}\n  Until they are, only principals with access to the whole database can read it; the next run applies them again.`,
+        runPath,
+        { cause: error },
+      );
+    }
+  }
   const rows = results.reduce<number | undefined>(
     (sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows),
     undefined,

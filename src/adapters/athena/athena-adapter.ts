@@ -14,6 +14,7 @@ import type { RelationType, Row, Statement, StatementResult } from '../../core/s
 import { checkAudit } from '../audit-failed-error.js';
 import { StatementFailedError } from '../statement-failed-error.js';
 import { deleteS3Prefix, type S3Send } from './s3-files.js';
+import { lakeFormationGrants, newLakeFormationSend, type LakeFormationGrantSend } from './lake-formation-grants.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
 import { AthenaQueryCancelledError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
@@ -31,6 +32,8 @@ export interface AthenaAdapterOptions {
   queries?: AthenaQueryClient;
   /** The S3 client that deletes a failed write's files; created on first use unless given (tests give a mock). */
   s3?: S3Send & { destroy?: () => void };
+  /** Sends Lake Formation grants; made from the SDK on first use unless given (tests give a recorder). */
+  lakeFormation?: LakeFormationGrantSend;
 }
 
 // Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
@@ -310,8 +313,33 @@ export class AthenaAdapter implements Adapter {
     return view;
   }
 
-  // One S3 client for the adapter and its metered views, made when a failed write first needs it.
-  private files: { s3?: S3Send & { destroy?: () => void } } = {};
+  // One S3 client and one Lake Formation client for the adapter and its metered views, made when first needed.
+  private files: {
+    s3?: S3Send & { destroy?: () => void };
+    lakeFormation?: Promise<{ send: LakeFormationGrantSend; destroy?: () => void }>;
+  } = {};
+
+  /**
+   * Re-applies a relation's grants through Lake Formation: a rebuild (CTAS and rename) makes a new Glue table, and
+   * Lake Formation keeps permissions by table, so those on the old one are gone. A grant that exists already is
+   * granted again without error, so this is safe to repeat.
+   */
+  async applyGrants(relation: Relation, grants: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    const requests = lakeFormationGrants(relation, grants);
+    if (requests.length === 0) return;
+    const given = this.options.lakeFormation;
+    this.files.lakeFormation ??= given ? Promise.resolve({ send: given }) : newLakeFormationSend(this.target.region);
+    const { send } = await this.files.lakeFormation;
+    for (const request of requests) {
+      const action = `granting ${request.Permissions.join(', ')} on ${relation.schema}.${relation.identifier} to ${request.Principal.DataLakePrincipalIdentifier}`;
+      await this.queries
+        .retrying(action, () => send(request))
+        .catch((error: unknown) => {
+          if (error instanceof AthenaRetriesExhaustedError) throw error;
+          throw athenaRequestError(action, error);
+        });
+    }
+  }
 
   /**
    * Deletes the files a failed CTAS may have left at its build's own location (Athena does not delete a failed
@@ -378,5 +406,6 @@ export class AthenaAdapter implements Adapter {
   async close(): Promise<void> {
     this.client.destroy?.();
     if (!this.options.s3) this.files.s3?.destroy?.();
+    (await this.files.lakeFormation?.catch(() => undefined))?.destroy?.();
   }
 }
