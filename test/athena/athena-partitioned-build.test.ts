@@ -73,6 +73,21 @@ describe('partitioned_by on Athena: a write of more partitions than one query ma
     );
   });
 
+  it('says how to get past the limit when an incremental MERGE (one statement) spans more than 100 partitions', async () => {
+    const dir = copyStediProject();
+    const args = ['run', ...ARGS, '--select', 'accelerometer_trusted'];
+    expect((await cli(args, { cwd: dir, env: ENV })).code).toBe(0);
+    fake.failing = {
+      pattern: /^merge into "stedi"\."accelerometer_trusted"/,
+      message: 'HIVE_TOO_MANY_OPEN_PARTITIONS: Exceeded limit of 100 open writers for partitions/buckets',
+      times: 1,
+    };
+    expect((await cli(args, { cwd: dir, env: ENV })).code).toBe(1);
+    const [result] = readTargetJson(dir, 'run_results.json').results;
+    expect(result.message).toContain('Athena writes at most 100 partitions per query');
+    expect(result.message).toContain('rebuild the model with --full-refresh');
+  });
+
   it('stops compile on a partition field it cannot read or buckets beyond one write, naming the file and key', async () => {
     const dir = copyStediProject();
     editModel(dir, 'models/trusted/accelerometer_trusted.sql', (text) =>

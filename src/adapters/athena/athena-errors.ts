@@ -22,6 +22,11 @@ export function describeAthenaFailure(
       `AthenaError: category ${category}, type ${error.ErrorType ?? 'unknown'}, retryable ${error.Retryable ?? 'unknown'}${error.ErrorMessage && error.ErrorMessage !== reason ? `, message: ${error.ErrorMessage}` : ''}`,
     );
   }
+  // A full build of a partitioned table is written in batches; an incremental write is one statement.
+  if (/HIVE_TOO_MANY_OPEN_PARTITIONS/.test(`${reason ?? ''} ${error?.ErrorMessage ?? ''}`))
+    lines.push(
+      'Athena writes at most 100 partitions per query. A full build of a model with partitioned_by is split into batches of at most 100; an incremental write is not: rebuild the model with --full-refresh, or partition it more coarsely.',
+    );
   lines.push(`Query execution id: ${queryExecutionId} (see it in the Athena console's query history)`);
   return lines.join('\n');
 }
