@@ -3,7 +3,10 @@
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (purge, in _trusted.yml).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key=['serialnumber', 'sensorreadingtime']) }}
+-- Partitioned by reading day on Athena, for the reasons given in accelerometer_trusted.sql: sensorreadingtime is
+-- epoch milliseconds, so truncate(86400000, ...) is its UTC day. DuckDB ignores partitioned_by.
+{{ config(materialized='incremental', partitioned_by=['truncate(86400000, sensorreadingtime)'],
+          incremental_strategy='delete+insert', unique_key=['serialnumber', 'sensorreadingtime']) }}
 {%- set as_of = var_choice('consent_cutoff', ['any', 'as_of']) == 'as_of' %}
 with devices as (
 {{ trusted_devices() }}

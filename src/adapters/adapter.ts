@@ -1,6 +1,7 @@
 import type { Relation } from '../core/nodes.js';
 import type { RelationType, Row, Statement, StatementResult } from '../core/statement.js';
 import type { ColumnType } from '../core/column-type.js';
+import type { PartitionField } from '../core/partition-field.js';
 
 /**
  * Receives the engine's measurements of one query (Athena: bytes scanned and billed, engine time, cost), to be summed
@@ -40,6 +41,11 @@ export interface AdapterCapabilities {
    * transactional DDL. Athena replaces tables by a rename swap: a DELETE or INSERT there rewrites files anyway.
    */
   tableDifference?: boolean;
+  /**
+   * Tables may be partitioned (`partitioned_by`), and one query writes at most this many partitions (Athena: 100),
+   * so a larger write is split into batches. Engines without it ignore `partitioned_by`.
+   */
+  maxPartitionsPerWrite?: number;
 }
 
 /** Quoting and types of the statements an engine parses with a separate DDL grammar (Athena: Hive's). */
@@ -84,8 +90,11 @@ export interface Dialect {
   readJson?(location: string, columns: ReadonlyArray<{ name: string; type: ColumnType; jsonKey: string }>): string;
   /** DDL (create external table, alter, drop table, create schema) has its own grammar on this engine. */
   ddl?: DdlDialect;
-  /** The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena). */
-  tableProperties?(relation: Relation, buildId: string): string;
+  /**
+   * The `with (...)` properties of a CTAS that writes a table to a fresh location named by a build id (Athena),
+   * partitioned by `partitioning` when given.
+   */
+  tableProperties?(relation: Relation, buildId: string, partitioning?: readonly PartitionField[]): string;
   /** Where such a CTAS writes its files (the `location` of tableProperties). */
   tableLocation?(relation: Relation, buildId: string): string;
   /**
@@ -123,6 +132,11 @@ export interface Adapter {
    * The returned adapter shares the connection (and its query limit); close the original, not it.
    */
   metered?(sink: StatsSink): Adapter;
+  /**
+   * Grants privileges on a relation just built (dbt's `grants`, by lowercase privilege), where the engine keeps
+   * permissions apart from the relation's SQL (Athena: Lake Formation). Engines without it ignore grants.
+   */
+  applyGrants?(relation: Relation, grants: Readonly<Record<string, readonly string[]>>): Promise<void>;
   /** Facts shown by `stedi-models debug` (engine version, database...). */
   describe(): Promise<Record<string, string>>;
   close(): Promise<void>;

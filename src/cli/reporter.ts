@@ -55,6 +55,13 @@ export function formatCost(stats: Record<string, number> | undefined): string {
   return `, ${formatBytes(stats.bytes_scanned ?? 0)} scanned, $${stats.cost_usd.toFixed(stats.cost_usd < 0.01 ? 6 : 4)}`;
 }
 
+/** `; table maintenance 2 queries, $0.0001 of it` when a run maintained tables (Athena's OPTIMIZE, VACUUM). */
+function maintenanceShare(total: Record<string, number>): string {
+  if (!total.maintenance_queries) return '';
+  const cost = total.maintenance_cost_usd ?? 0;
+  return `; table maintenance ${total.maintenance_queries} of them, $${cost.toFixed(cost < 0.01 ? 6 : 4)}`;
+}
+
 function sumStats(results: readonly NodeResult[]): Record<string, number> {
   const total: Record<string, number> = {};
   for (const r of results) for (const [k, v] of Object.entries(r.stats ?? {})) total[k] = (total[k] ?? 0) + v;
@@ -274,7 +281,7 @@ class TextReporter implements Reporter {
         const total = sumStats(event.results);
         if (total.cost_usd !== undefined)
           this.io.stdout.write(
-            `${clock()}  ${event.engine ?? 'Engine'}${formatCost(total)}, over ${total.queries ?? 0} queries.\n`,
+            `${clock()}  ${event.engine ?? 'Engine'}${formatCost(total)}, over ${total.queries ?? 0} queries${maintenanceShare(total)}.\n`,
           );
         break;
       }

@@ -43,6 +43,20 @@ export interface Statement {
    * engine fails the statement, the files it may have written there are deleted.
    */
   location?: string;
+  /**
+   * The statement is sent once per batch of a write split to respect an engine's limit (Athena writes at most 100
+   * partitions per query): `countSql` answers one row with `batches`; the statement as planned is the first batch's,
+   * `first`, and names it as `marker`, which is replaced by each later batch's number in turn (so the planned text is
+   * a real statement, checked as any other). With fewer batches than `first + 1` it is not sent.
+   */
+  eachBatch?: { countSql: string; marker: string; first: number };
+  /**
+   * The statement is sent only when `sql`, a query answering one row with a boolean `due`, says so (scheduled table
+   * maintenance, due after so many commits); statements of a plan with the same check share one answer.
+   */
+  onlyIf?: { sql: string };
+  /** The statement maintains a table (OPTIMIZE, VACUUM): its cost is reported apart too. */
+  maintenance?: boolean;
 }
 
 /** What the engine reported for one statement. */

@@ -4,7 +4,7 @@ import { ProjectError } from '../errors.js';
 import type { Relation } from '../core/nodes.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from '../templating/incremental-new-rows.js';
 import type { AuditQuery } from './plan-audit.js';
-import { planSnapshotExpiry } from './plan-snapshot-expiry.js';
+import { planSnapshotExpiry, type MaintenanceSchedule } from './plan-snapshot-expiry.js';
 import { DEFAULT_SNAPSHOT_RETENTION_SECONDS } from '../project/model-config.js';
 
 /** The new rows of an incremental model have other columns than its table, and the model says to fail. */
@@ -50,6 +50,11 @@ export interface IncrementalInput {
    * snapshots (Athena): the purge is followed by snapshot expiry (plan-snapshot-expiry.ts).
    */
   snapshotRetentionSeconds?: number;
+  /**
+   * When the table is maintained (OPTIMIZE, VACUUM) after a write without a purge, on engines whose tables keep
+   * snapshots; a purge brings maintenance every run.
+   */
+  maintenance?: MaintenanceSchedule;
   /** Data tests the table, as it will be after the write, must pass before the write is published. */
   audits?: readonly AuditQuery[];
   /** Every relation of the schema, by lowercase identifier: where an interrupted run's staged leftovers are found. */

@@ -13,6 +13,8 @@ import {
 } from './incremental-input.js';
 import { UnsupportedPlanError } from './plan-input.js';
 import { planRepair } from './plan-rename-swap.js';
+import { planTableMaintenance } from './plan-snapshot-expiry.js';
+import { DEFAULT_SNAPSHOT_RETENTION_SECONDS } from '../project/model-config.js';
 
 /** The name an incremental run stages its new rows under: `<name>__stedi_new_<id>`. */
 export function stagedName(identifier: string, id: string): string {
@@ -94,6 +96,17 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
   const hooks: Statement[] = input.postHooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
   // The purge is its own commit, first: rows of customers who withdrew go even when the write is then refused.
   const before = [...repair, ...dropStaged, ...planPurge(input)];
+  // Every MERGE, DELETE and INSERT is a commit, and MERGE and DELETE leave delete files: without a purge (which brings
+  // maintenance every run), the table is maintained on its schedule, once the write is done.
+  const maintain =
+    !input.purge && input.maintenance && dialect.maintenanceRelation
+      ? planTableMaintenance(
+          relation,
+          input.snapshotRetentionSeconds ?? DEFAULT_SNAPSHOT_RETENTION_SECONDS,
+          dialect,
+          input.maintenance,
+        )
+      : [];
   const audits = input.audits ?? [];
 
   if (input.strategy === 'append' && audits.length === 0) {
@@ -107,6 +120,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
         reportsRows: true,
       },
       ...hooks,
+      ...maintain,
     ];
   }
 
@@ -177,6 +191,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       },
       ...hooks,
       dropNow,
+      ...maintain,
     ];
   }
 
@@ -200,6 +215,7 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       },
       ...hooks,
       dropNow,
+      ...maintain,
     ];
   }
 
@@ -245,5 +261,16 @@ export function planIncrementalIceberg(input: IncrementalInput, columns: Increme
       : `select ${keyList} from ${staged} union select ${keyList} from ${stagedKeys}`;
   const keyMatch = keys.map((k) => `r.${q(k)} = ${target}.${q(k)}`).join(' and ');
   const audited = auditOn(kept(`not exists (select 1 from (${replacedKeys}) as r where ${keyMatch})`));
-  return [...before, ...stageKeys, stage, ...addColumns, ...audited, merge, ...keyHooks, dropNow, ...dropKeys];
+  return [
+    ...before,
+    ...stageKeys,
+    stage,
+    ...addColumns,
+    ...audited,
+    merge,
+    ...keyHooks,
+    dropNow,
+    ...dropKeys,
+    ...maintain,
+  ];
 }

@@ -3,6 +3,7 @@ import type { RelationType } from '../core/statement.js';
 import type { Relation } from '../core/nodes.js';
 import { StediError } from '../errors.js';
 import type { AuditQuery } from './plan-audit.js';
+import type { PartitionField } from '../core/partition-field.js';
 
 /** What the planner needs to know about one node to materialize it. */
 export interface PlanInput {
@@ -23,6 +24,12 @@ export interface PlanInput {
   postHooks?: readonly string[];
   /** Data tests the new rows must pass before they are published (write–audit–publish). */
   audits?: readonly AuditQuery[];
+  /** The table's partition fields (`partitioned_by`), used where the engine partitions tables. */
+  partitionedBy?: readonly PartitionField[];
+  /** Declared column types of the model (schema yml data_type), by lowercase name. */
+  columnTypes?: ReadonlyMap<string, string>;
+  /** The model's file, for errors about its config. */
+  filePath?: string;
 }
 
 /** The engine lacks an ability a plan needs. */

@@ -2,6 +2,7 @@ import type { Dialect, DdlDialect } from '../adapters/adapter.js';
 import type { RelationType, Statement } from '../core/statement.js';
 import type { Relation } from '../core/nodes.js';
 import { planAudits } from './plan-audit.js';
+import { planPartitionedBuild } from './plan-partitioned-build.js';
 import { UnsupportedPlanError, type PlanInput } from './plan-input.js';
 
 /** The name a table is built under before it is swapped in: `<name>__tmp_<build id>`. */
@@ -132,19 +133,40 @@ export function planRenameSwap(input: PlanInput): Statement[] {
     ];
   }
   const buildId = input.newId();
-  const ctas = (into: Relation, purpose: string): Statement => {
+  const temporary = withIdentifier(relation, temporaryName(relation.identifier, buildId));
+  const partitioning = input.capabilities.maxPartitionsPerWrite ? (input.partitionedBy ?? []) : [];
+  const ctas = (into: Relation, purpose: string): Statement[] => {
+    if (partitioning.length > 0 && dialect.tableProperties)
+      return planPartitionedBuild({
+        name,
+        filePath: input.filePath,
+        relation,
+        into,
+        buildId,
+        selectSql: input.selectSql,
+        fields: partitioning,
+        columnTypes: input.columnTypes ?? new Map(),
+        maxPartitionsPerWrite: input.capabilities.maxPartitionsPerWrite!,
+        dialect,
+        purpose,
+      });
     const properties = dialect.tableProperties ? ` with (${dialect.tableProperties(relation, buildId)})` : '';
     // Never re-run after a failure: its attempt may have left files at the location, and the retry would fail on them.
-    return {
-      sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`,
-      purpose,
-      reportsRows: true,
-      retryable: false,
-      location: dialect.tableLocation?.(relation, buildId),
-    };
+    return [
+      {
+        sql: `create table ${dialect.relation(into)}${properties} as\n${input.selectSql}`,
+        purpose,
+        reportsRows: true,
+        retryable: false,
+        location: dialect.tableLocation?.(relation, buildId),
+      },
+    ];
   };
-  if (!existing && audits.length === 0) return [...repair.statements, ctas(relation, `build table ${name}`), ...hooks];
-  const temporary = withIdentifier(relation, temporaryName(relation.identifier, buildId));
+  // A partitioned table may be written in batches: it is built under the temporary name and published only when
+  // every batch is in, also when nothing is there yet.
+  const batched = ctas(temporary, '').length > 1;
+  if (!existing && audits.length === 0 && !batched)
+    return [...repair.statements, ...ctas(relation, `build table ${name}`), ...hooks];
   const backup = withIdentifier(relation, backupName(relation.identifier, buildId));
   // The new rows are audited where they were built, under the temporary name, before anything is renamed. When an
   // audit blocks, the temporary table is dropped: rows that failed a test are not left readable under another name.
@@ -162,7 +184,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
   if (!existing) {
     return [
       ...repair.statements,
-      ctas(temporary, `build table ${name} under a temporary name`),
+      ...ctas(temporary, `build table ${name} under a temporary name`),
       ...audit,
       rename(ddl, temporary, relation, `publish ${name}`),
       ...hooks,
@@ -174,7 +196,7 @@ export function planRenameSwap(input: PlanInput): Statement[] {
       : [dropViewOrTable(dialect, ddl, relation, existing, `drop the view ${name} that the table replaces`)];
   return [
     ...repair.statements,
-    ctas(temporary, `build table ${name} beside the old one`),
+    ...ctas(temporary, `build table ${name} beside the old one`),
     ...audit,
     ...moveOldAside,
     rename(ddl, temporary, relation, `swap the new ${name} into place`),

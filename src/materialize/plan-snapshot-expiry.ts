@@ -7,6 +7,59 @@ import { UnsupportedPlanError } from './plan-input.js';
 /** Runs of one OPTIMIZE or VACUUM a plan waits for while Athena answers that more are needed. */
 export const MAX_MAINTENANCE_RUNS = 10;
 
+/** When scheduled maintenance of a table is due: after this many commits since its last OPTIMIZE, or this many delete files (0: never). */
+export interface MaintenanceSchedule {
+  afterCommits: number;
+  afterDeleteFiles: number;
+}
+
+/**
+ * The query deciding whether a table's maintenance is due, from Iceberg's metadata tables (read from manifests, not
+ * data): the snapshots committed since the last OPTIMIZE (whose rewrite commits as `replace`; once VACUUM has expired
+ * it, every snapshot left counts), and the delete files the current snapshot reads (`content` 1 and 2: position and
+ * equality deletes), which every MERGE and DELETE adds and OPTIMIZE removes.
+ */
+export function maintenanceDueSql(relation: Relation, schedule: MaintenanceSchedule, dialect: Dialect): string {
+  const meta = (table: string) => dialect.relation({ ...relation, identifier: `${relation.identifier}$${table}` });
+  const conditions = [
+    ...(schedule.afterCommits > 0
+      ? [
+          `(select count(*) from ${meta('snapshots')} where committed_at > coalesce((select max(committed_at) from ${meta('snapshots')} where operation = 'replace'), timestamp '1970-01-01 00:00:00 UTC')) >= ${schedule.afterCommits}`,
+        ]
+      : []),
+    ...(schedule.afterDeleteFiles > 0
+      ? [`(select count(*) from ${meta('files')} where content <> 0) >= ${schedule.afterDeleteFiles}`]
+      : []),
+  ];
+  return `select ${conditions.join('\n    or ')} as due`;
+}
+
+/**
+ * Plans the maintenance of an Iceberg table on an engine whose tables keep snapshots (Athena): its properties, then
+ * OPTIMIZE ... REWRITE DATA USING BIN_PACK and VACUUM, each sent again while Athena answers that more runs are
+ * needed. Unconditional after a consent purge (planSnapshotExpiry); on a schedule after other incremental writes,
+ * where every statement waits for one check of the table's metadata (`schedule`). Empty for a schedule that never
+ * comes due.
+ */
+export function planTableMaintenance(
+  relation: Relation,
+  retentionSeconds: number,
+  dialect: Dialect,
+  schedule?: MaintenanceSchedule,
+): Statement[] {
+  if (schedule && schedule.afterCommits <= 0 && schedule.afterDeleteFiles <= 0) return [];
+  const statements = planSnapshotExpiry(relation, retentionSeconds, dialect);
+  if (!schedule) return statements;
+  const onlyIf = { sql: maintenanceDueSql(relation, schedule, dialect) };
+  const when = [
+    schedule.afterCommits > 0 ? `${schedule.afterCommits} commits since the last OPTIMIZE` : '',
+    schedule.afterDeleteFiles > 0 ? `${schedule.afterDeleteFiles} delete files` : '',
+  ]
+    .filter(Boolean)
+    .join(' or ');
+  return statements.map((st) => ({ ...st, purpose: `${st.purpose}, when due (${when})`, onlyIf }));
+}
+
 /**
  * Plans what makes the rows a DELETE removed from an Iceberg table unreadable and unstored once they are older than
  * `retentionSeconds`, for engines whose tables keep old snapshots (Athena). Run after a purge:
@@ -52,11 +105,13 @@ export function planSnapshotExpiry(relation: Relation, retentionSeconds: number,
     {
       sql: `optimize ${table} rewrite data using bin_pack`,
       purpose: `rewrite the data files of ${name} that hold deleted rows`,
+      maintenance: true,
       repeatWhile: { error: 'ICEBERG_OPTIMIZE_MORE_RUNS_NEEDED', maxRuns: MAX_MAINTENANCE_RUNS },
     },
     {
       sql: `vacuum ${table}`,
       purpose: `expire snapshots of ${name} older than ${hours(retentionSeconds)} and delete their files`,
+      maintenance: true,
       repeatWhile: { error: 'ICEBERG_VACUUM_MORE_RUNS_NEEDED', maxRuns: MAX_MAINTENANCE_RUNS },
     },
   ];

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { materializations, type ModelConfig } from '../core/model-config.js';
+import { bucketPartitions, parsePartitionField, type PartitionField } from '../core/partition-field.js';
 
 /**
  * How long rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old snapshots
@@ -14,6 +15,16 @@ export const DEFAULT_SNAPSHOT_RETENTION_SECONDS = 14_400;
  * has them.
  */
 export const MIN_SNAPSHOT_RETENTION_SECONDS = 3_600;
+
+/**
+ * Scheduled maintenance by default: after 10 commits since the last OPTIMIZE (a merge model makes one or two a run), or
+ * 50 delete files, before Glue's table versions and the files a read opens pile up.
+ */
+export const DEFAULT_MAINTENANCE_AFTER_COMMITS = 10;
+export const DEFAULT_MAINTENANCE_AFTER_DELETE_FILES = 50;
+
+/** Athena writes at most 100 partitions per query; the buckets alone of a table must fit in one write. */
+export const MAX_BUCKET_PARTITIONS = 100;
 
 const retentionMessage = `must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS} (1 hour); the default is ${DEFAULT_SNAPSHOT_RETENTION_SECONDS} (4 hours)`;
 
@@ -59,6 +70,36 @@ export const modelConfigSchema = z
       .number(retentionMessage)
       .int(retentionMessage)
       .min(MIN_SNAPSHOT_RETENTION_SECONDS, retentionMessage),
+    /**
+     * Iceberg partition fields of the model's table (Athena): columns and transforms, as dbt-athena's partitioned_by.
+     * Engines without partitioned tables (DuckDB) ignore it.
+     */
+    /**
+     * Scheduled maintenance of an incremental model's Iceberg table (Athena): OPTIMIZE and VACUUM once this many
+     * commits were made since the last OPTIMIZE (0: never on that count). A model with a purge has them every run.
+     */
+    maintenance_after_commits: z.number().int().min(0),
+    /** ... or once the table reads this many delete files (0: never on that count). */
+    maintenance_after_delete_files: z.number().int().min(0),
+    /**
+     * dbt's grants: privileges on the model's relation, each to a list of grantees, re-applied after every rebuild
+     * (on Athena a rebuild makes a new Glue table, so Lake Formation grants on the old one are lost).
+     */
+    grants: z.record(
+      z.string().regex(/^[A-Za-z_]+$/, 'a privilege is a word (select, describe...)'),
+      z.union([z.string().min(1), z.array(z.string().min(1))]).transform((g) => (typeof g === 'string' ? [g] : g)),
+    ),
+    partitioned_by: z.union([z.string(), z.array(z.string()).min(1)]).transform((p, ctx): PartitionField[] => {
+      const fields = (typeof p === 'string' ? [p] : p).map(parsePartitionField);
+      for (const f of fields) if ('error' in f) ctx.addIssue({ code: 'custom', message: f.error });
+      const parsed = fields.filter((f): f is PartitionField => !('error' in f));
+      if (bucketPartitions(parsed) > MAX_BUCKET_PARTITIONS)
+        ctx.addIssue({
+          code: 'custom',
+          message: `its buckets make ${bucketPartitions(parsed)} partitions, more than one Athena write may fill (${MAX_BUCKET_PARTITIONS}): use fewer buckets`,
+        });
+      return parsed;
+    }),
   })
   .partial()
   .strict();
@@ -78,6 +119,8 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     onSchemaChange: 'fail',
     postHook: [],
     vacuumMaxSnapshotAgeSeconds: DEFAULT_SNAPSHOT_RETENTION_SECONDS,
+    maintenanceAfterCommits: DEFAULT_MAINTENANCE_AFTER_COMMITS,
+    maintenanceAfterDeleteFiles: DEFAULT_MAINTENANCE_AFTER_DELETE_FILES,
   };
   for (const layer of layers) {
     const {
@@ -91,8 +134,22 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
       replace_where,
       replace_keys,
       vacuum_max_snapshot_age_seconds,
+      partitioned_by,
+      grants,
+      maintenance_after_commits,
+      maintenance_after_delete_files,
       ...rest
     } = layer;
+    if (maintenance_after_commits !== undefined) merged.maintenanceAfterCommits = maintenance_after_commits;
+    if (maintenance_after_delete_files !== undefined)
+      merged.maintenanceAfterDeleteFiles = maintenance_after_delete_files;
+    if (partitioned_by) merged.partitionedBy = partitioned_by;
+    // As in dbt, a more specific config replaces the grants of a privilege it names.
+    if (grants)
+      merged.grants = {
+        ...merged.grants,
+        ...Object.fromEntries(Object.entries(grants).map(([privilege, to]) => [privilege.toLowerCase(), to])),
+      };
     if (vacuum_max_snapshot_age_seconds !== undefined)
       merged.vacuumMaxSnapshotAgeSeconds = vacuum_max_snapshot_age_seconds;
     if (replace_where) merged.replaceWhere = replace_where;

@@ -232,6 +232,10 @@ async function planNode(
         postHooks,
         purge: model?.purge,
         snapshotRetentionSeconds: config.vacuumMaxSnapshotAgeSeconds,
+        maintenance: {
+          afterCommits: config.maintenanceAfterCommits,
+          afterDeleteFiles: config.maintenanceAfterDeleteFiles,
+        },
         audits,
         catalog: inSchema,
         dialect,
@@ -270,6 +274,7 @@ async function planNode(
         dialect,
         capabilities,
         newId: build.newId,
+        ...(node.kind === 'model' ? partitioningOf(node) : {}),
       });
       return { statements, materialized };
     }
@@ -281,6 +286,17 @@ async function planNode(
       return never;
     }
   }
+}
+
+/** A model's partition fields, the declared types of its columns (how a truncate field groups) and its file. */
+function partitioningOf(node: ModelNode) {
+  return {
+    partitionedBy: node.config.partitionedBy,
+    columnTypes: new Map(
+      node.columns.flatMap((c) => (c.dataType ? [[c.name.toLowerCase(), c.dataType] as const] : [])),
+    ),
+    filePath: node.filePath,
+  };
 }
 
 /**
@@ -351,6 +367,19 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
       );
     }
     throw error;
+  }
+  // A rebuilt relation is a new one where the engine keeps grants apart (Athena: Lake Formation): grant them again.
+  const grants = node.kind === 'model' && materialized !== 'incremental' ? node.config.grants : undefined;
+  if (grants && adapter.applyGrants) {
+    try {
+      await adapter.applyGrants(node.relation, grants);
+    } catch (error) {
+      throw new NodeFailedError(
+        `${label(node)} is published, but its grants could not be applied:\n  ${messageOf(error).replace(/\n/g, '\n  ')}\n  Until they are, only principals with access to the whole database can read it; the next run applies them again.`,
+        runPath,
+        { cause: error },
+      );
+    }
   }
   const rows = results.reduce<number | undefined>(
     (sum, r, i) => (r.rows === undefined || !statements[i]!.reportsRows ? sum : (sum ?? 0) + r.rows),

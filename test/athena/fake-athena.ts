@@ -146,6 +146,14 @@ export class FakeAthena {
    * SQL matches `pattern` fail with `message` (e.g. a DROP of a large Iceberg table that runs out of time).
    */
   failing?: { pattern: RegExp; message: string; times: number };
+  /** What a check of scheduled table maintenance (`select ... as due`) answers. */
+  maintenanceDue = false;
+  // Maintenance checks by id.
+  private readonly dueChecks = new Set<string>();
+  /** What a split write's count of batches answers (a partitioned build: `select ... as batches`). */
+  partitionBatches = 1;
+  // Batch-count queries by id.
+  private readonly batchCounts = new Set<string>();
   /** Ids of queries stopped with StopQueryExecution, in order. */
   readonly stopped: string[] = [];
   /** The most queries there were at once between their start and the status check that saw them end. */
@@ -195,6 +203,10 @@ export class FakeAthena {
       if (audit) this.audits.set(id, audit[1]!);
       const test = /^-- test: ([a-z0-9_]+)\nselect count\(\*\) as failures from /i.exec(sql);
       if (test) this.tests.set(id, test[1]!);
+      const batchCount = /^select \(count\(\*\) \+ \d+\) \/ \d+ as batches from /.test(sql);
+      if (batchCount) this.batchCounts.add(id);
+      const dueCheck = /^select [\s\S]* as due$/.test(sql);
+      if (dueCheck) this.dueChecks.add(id);
       const target = new RegExp(`^(?:create table|insert into|merge into) ${NAME}`, 'i').exec(
         sql.replace(/^(--[^\n]*\n)+/, ''),
       );
@@ -204,7 +216,11 @@ export class FakeAthena {
         failing.times--;
         this.failures.set(id, failing.message);
         this.types.set(id, 'DDL');
-      } else this.types.set(id, describe ? 'DML' : this.apply(sql, audit !== null || test !== null));
+      } else
+        this.types.set(
+          id,
+          describe ? 'DML' : this.apply(sql, audit !== null || test !== null || batchCount || dueCheck),
+        );
       const maintenance = /^(vacuum|optimize) /i.exec(sql)?.[1]?.toLowerCase() as 'vacuum' | 'optimize' | undefined;
       if (maintenance && (this.moreRunsNeeded[maintenance] ?? 0) > 0) {
         this.moreRunsNeeded[maintenance]!--;
@@ -270,6 +286,19 @@ export class FakeAthena {
             ResultSetMetadata: { ColumnInfo: columns },
           },
         };
+      }
+      if (this.dueChecks.has(input.QueryExecutionId)) {
+        const columns = [{ Name: 'due', Type: 'boolean' }];
+        const rows = [{ Data: [{ VarCharValue: 'due' }] }, { Data: [{ VarCharValue: String(this.maintenanceDue) }] }];
+        return { ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columns } } };
+      }
+      if (this.batchCounts.has(input.QueryExecutionId)) {
+        const columns = [{ Name: 'batches', Type: 'bigint' }];
+        const rows = [
+          { Data: [{ VarCharValue: 'batches' }] },
+          { Data: [{ VarCharValue: String(this.partitionBatches) }] },
+        ];
+        return { ResultSet: { Rows: rows, ResultSetMetadata: { ColumnInfo: columns } } };
       }
       const tested = this.tests.get(input.QueryExecutionId);
       if (tested !== undefined) {
@@ -338,8 +367,12 @@ export class FakeAthena {
       if (this.catalog.has(m[2]!)) throw new Error(`table ${m[2]} already exists`);
       // Columns are only needed for incremental models; a `select *` model (customer_curated) keeps them unknown.
       let columns: string[] | undefined;
+      // A partitioned build's batch copies the columns of the unpartitioned rows it selects from.
+      const copied = new RegExp(`\\) as select r\\.\\* from ${NAME} as r `).exec(text);
       try {
-        columns = selectListColumns(sql.slice(sql.indexOf(') as\n') + 5));
+        columns = copied
+          ? [...(this.table(copied[2]!, 'read').columns ?? [])]
+          : selectListColumns(sql.slice(sql.indexOf(') as\n') + 5));
       } catch {
         columns = undefined;
       }

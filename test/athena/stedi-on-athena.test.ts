@@ -61,9 +61,16 @@ describe('the STEDI project on Athena, planned with --dry-run', () => {
   it('sends only statements that parse: DDL by Hive rules in backticks, everything else by Trino rules', () => {
     const statements = [...runFiles(project).values()].flatMap(statementsOfRunFile);
     // The schema, 3 external tables, and per table model: a CTAS under a temporary name, its audits (9 in all), a
-    // drop of the new table should an audit refuse it, and the rename that publishes it.
-    expect(statements.length).toBe(1 + 3 + 5 * 3 + 9);
-    expect(statements.filter((s) => athenaGrammar(s) === 'hive')).toHaveLength(4 + 5 * 2);
+    // drop of the new table should an audit refuse it, and the rename that publishes it. The two partitioned readings
+    // tables write their rows unpartitioned first, then the first batch (the CTAS) and the others (an INSERT), then
+    // drop the unpartitioned rows, and drop the partly built table should a batch fail.
+    expect(statements.length).toBe(1 + 3 + 5 * 3 + 9 + 2 * 4);
+    expect(statements.filter((s) => athenaGrammar(s) === 'hive')).toHaveLength(4 + 5 * 2 + 2 * 2);
+    const partitioned = statements.filter((s) => s.includes('partitioning = ARRAY['));
+    expect(partitioned.map((s) => /partitioning = ARRAY\[[^\]]*\]/.exec(s)![0])).toEqual([
+      "partitioning = ARRAY['truncate(timestamp, 86400000)']",
+      "partitioning = ARRAY['truncate(sensorreadingtime, 86400000)']",
+    ]);
     for (const sql of statements) expect(athenaSyntaxProblems(sql), sql).toEqual([]);
   });
 

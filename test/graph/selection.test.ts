@@ -36,6 +36,8 @@ function model(name: string, folder: string, refs: string[], sources: string[] =
       onSchemaChange: 'fail',
       postHook: [],
       vacuumMaxSnapshotAgeSeconds: 14_400,
+      maintenanceAfterCommits: 10,
+      maintenanceAfterDeleteFiles: 50,
     },
     relation: { schema: 's', identifier: name },
     columns: [],

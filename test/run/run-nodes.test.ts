@@ -21,6 +21,8 @@ function model(name: string, refs: string[]): ModelNode {
       onSchemaChange: 'fail',
       postHook: [],
       vacuumMaxSnapshotAgeSeconds: 14_400,
+      maintenanceAfterCommits: 10,
+      maintenanceAfterDeleteFiles: 50,
     },
     relation: { schema: 's', identifier: name },
     columns: [],

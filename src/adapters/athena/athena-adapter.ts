@@ -14,9 +14,10 @@ import type { RelationType, Row, Statement, StatementResult } from '../../core/s
 import { checkAudit } from '../audit-failed-error.js';
 import { StatementFailedError } from '../statement-failed-error.js';
 import { deleteS3Prefix, type S3Send } from './s3-files.js';
+import { lakeFormationGrants, newLakeFormationSend, type LakeFormationGrantSend } from './lake-formation-grants.js';
 import { queryCostStats } from './athena-cost.js';
 import { athenaCapabilities, athenaDialect } from './athena-dialect.js';
-import { AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
+import { AthenaQueryCancelledError, AthenaRetriesExhaustedError, athenaRequestError } from './athena-errors.js';
 import { AthenaQueryClient, type AthenaSend, type QueryOutcome, type Sleep } from './athena-query-client.js';
 
 /** What an Athena adapter can be given instead of the real AWS client and clock (tests). */
@@ -31,6 +32,8 @@ export interface AthenaAdapterOptions {
   queries?: AthenaQueryClient;
   /** The S3 client that deletes a failed write's files; created on first use unless given (tests give a mock). */
   s3?: S3Send & { destroy?: () => void };
+  /** Sends Lake Formation grants; made from the SDK on first use unless given (tests give a recorder). */
+  lakeFormation?: LakeFormationGrantSend;
 }
 
 // Query results name types as Trino does; Glue (and Hive DDL) say string for varchar and int for integer.
@@ -58,6 +61,17 @@ async function newS3Client(region: string): Promise<S3Send & { destroy: () => vo
   const { S3Client } = await import('@aws-sdk/client-s3');
   // Retries are the adapter's (one policy for every AWS call), as for the Athena client.
   return new S3Client({ region, maxAttempts: 1 });
+}
+
+// Table maintenance (OPTIMIZE, VACUUM) counts in the node's cost like any query, and apart too, so that the cost
+// report can say how much of a run it was.
+function withMaintenanceShare(stats: Record<string, number>): Record<string, number> {
+  return {
+    ...stats,
+    maintenance_queries: stats.queries ?? 0,
+    maintenance_bytes_scanned: stats.bytes_scanned ?? 0,
+    maintenance_cost_usd: stats.cost_usd ?? 0,
+  };
 }
 
 /** Runs plans on AWS Athena through the SDK; one query at a time per plan, at most `threads` queries at once. */
@@ -192,14 +206,32 @@ export class AthenaAdapter implements Adapter {
    */
   async executePlan(statements: readonly Statement[], options: QueryOptions = {}): Promise<StatementResult[]> {
     const results: StatementResult[] = [];
+    // Checks of scheduled maintenance, by their SQL: asked once per plan, however many statements wait for them.
+    const due = new Map<string, Promise<boolean>>();
     try {
       for (const statement of statements) {
         if (statement.cleanup === 'on-failure') {
           results.push({});
           continue;
         }
+        if (statement.onlyIf) {
+          const check = statement.onlyIf.sql;
+          if (!due.has(check))
+            due.set(
+              check,
+              this.query(check, options).then(([row]) => row?.due === true),
+            );
+          if (!(await due.get(check))) {
+            results.push({});
+            continue;
+          }
+        }
         if (statement.warnOnFailure) {
           results.push(await this.tidy(statement, options.signal));
+          continue;
+        }
+        if (statement.eachBatch) {
+          results.push(await this.runBatches(statement, statement.eachBatch, options.signal));
           continue;
         }
         const outcome = await this.run(statement, options.signal);
@@ -243,6 +275,33 @@ export class AthenaAdapter implements Adapter {
     }
   }
 
+  /**
+   * Sends a statement once per further batch of a split write: the number of batches is read first (a query billed
+   * as any other), then each batch's statement is its planned text with the batch's number in place of the first's.
+   */
+  private async runBatches(
+    statement: Statement,
+    batches: NonNullable<Statement['eachBatch']>,
+    signal?: AbortSignal,
+  ): Promise<StatementResult> {
+    const [answer] = await this.query(batches.countSql, { signal });
+    const count = Number(answer?.batches ?? 0);
+    const marker = /(\d+)$/.exec(batches.marker)!;
+    let rows: number | undefined;
+    for (let batch = batches.first; batch < count; batch++) {
+      const sql = statement.sql.replace(batches.marker, `${batches.marker.slice(0, marker.index)}${batch}`);
+      const outcome = await this.run(
+        { ...statement, sql, purpose: `${statement.purpose} (batch ${batch + 1} of ${count})` },
+        signal,
+      );
+      const written = statement.reportsRows
+        ? await this.queries.updateCount(outcome.queryExecutionId, signal)
+        : undefined;
+      if (written !== undefined) rows = (rows ?? 0) + written;
+    }
+    return { rows };
+  }
+
   async query(sql: string, options: QueryOptions = {}): Promise<Row[]> {
     const outcome = await this.run({ sql, purpose: 'run a query' }, options.signal);
     return this.queries.fetchRows(outcome.queryExecutionId, outcome.statistics.statementType, options.signal);
@@ -254,8 +313,33 @@ export class AthenaAdapter implements Adapter {
     return view;
   }
 
-  // One S3 client for the adapter and its metered views, made when a failed write first needs it.
-  private files: { s3?: S3Send & { destroy?: () => void } } = {};
+  // One S3 client and one Lake Formation client for the adapter and its metered views, made when first needed.
+  private files: {
+    s3?: S3Send & { destroy?: () => void };
+    lakeFormation?: Promise<{ send: LakeFormationGrantSend; destroy?: () => void }>;
+  } = {};
+
+  /**
+   * Re-applies a relation's grants through Lake Formation: a rebuild (CTAS and rename) makes a new Glue table, and
+   * Lake Formation keeps permissions by table, so those on the old one are gone. A grant that exists already is
+   * granted again without error, so this is safe to repeat.
+   */
+  async applyGrants(relation: Relation, grants: Readonly<Record<string, readonly string[]>>): Promise<void> {
+    const requests = lakeFormationGrants(relation, grants);
+    if (requests.length === 0) return;
+    const given = this.options.lakeFormation;
+    this.files.lakeFormation ??= given ? Promise.resolve({ send: given }) : newLakeFormationSend(this.target.region);
+    const { send } = await this.files.lakeFormation;
+    for (const request of requests) {
+      const action = `granting ${request.Permissions.join(', ')} on ${relation.schema}.${relation.identifier} to ${request.Principal.DataLakePrincipalIdentifier}`;
+      await this.queries
+        .retrying(action, () => send(request))
+        .catch((error: unknown) => {
+          if (error instanceof AthenaRetriesExhaustedError) throw error;
+          throw athenaRequestError(action, error);
+        });
+    }
+  }
 
   /**
    * Deletes the files a failed CTAS may have left at its build's own location (Athena does not delete a failed
@@ -279,9 +363,15 @@ export class AthenaAdapter implements Adapter {
 
   // Every query the adapter sends passes here, so what it measures is counted once and never lost: a plan's
   // statements (also those that succeeded before one failed), an incremental model's column query, a data test's count.
+  // A query Athena cancelled (its own timeout, or someone in the console) was billed for what it scanned: counted too.
   private async run(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
-    const outcome = await this.queries.execute(statement, signal);
-    this.options.measure?.(queryCostStats(outcome.statistics));
+    const measure = (stats: Record<string, number>) =>
+      this.options.measure?.(statement.maintenance ? withMaintenanceShare(stats) : stats);
+    const outcome = await this.queries.execute(statement, signal).catch((error: unknown) => {
+      if (error instanceof AthenaQueryCancelledError) measure(queryCostStats(error.statistics, true));
+      throw error;
+    });
+    measure(queryCostStats(outcome.statistics));
     return outcome;
   }
 
@@ -316,5 +406,6 @@ export class AthenaAdapter implements Adapter {
   async close(): Promise<void> {
     this.client.destroy?.();
     if (!this.options.s3) this.files.s3?.destroy?.();
+    (await this.files.lakeFormation?.catch(() => undefined))?.destroy?.();
   }
 }

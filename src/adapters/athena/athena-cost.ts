@@ -13,18 +13,23 @@ export interface QueryStatistics {
   queueMillis: number;
 }
 
-/** Bytes Athena bills for one successful query: scanned bytes rounded up to the MB, at least 10 MB; DDL is free. */
-export function billedBytes(stats: QueryStatistics): number {
+/**
+ * Bytes Athena bills for one query that succeeded or was cancelled: scanned bytes rounded up to the MB, at least 10 MB;
+ * DDL is free, and so is a cancelled query that scanned nothing.
+ */
+export function billedBytes(stats: QueryStatistics, cancelled = false): number {
   if (stats.statementType === 'DDL') return 0;
+  if (cancelled && stats.dataScannedBytes === 0) return 0;
   return Math.max(Math.ceil(stats.dataScannedBytes / MB) * MB, MINIMUM_BILLED_BYTES);
 }
 
 /**
  * The stats of one query as summed per model in run results: bytes scanned and billed, engine and queue time, and
- * the cost in USD. Failed queries are not billed and never get here.
+ * the cost in USD. Failed queries are not billed and never get here; cancelled ones are billed for what they scanned
+ * (`cancelled`, counted under cancelled_queries too).
  */
-export function queryCostStats(stats: QueryStatistics): Record<string, number> {
-  const billed = billedBytes(stats);
+export function queryCostStats(stats: QueryStatistics, cancelled = false): Record<string, number> {
+  const billed = billedBytes(stats, cancelled);
   return {
     queries: 1,
     bytes_scanned: stats.dataScannedBytes,
@@ -32,5 +37,6 @@ export function queryCostStats(stats: QueryStatistics): Record<string, number> {
     engine_ms: stats.engineMillis,
     queue_ms: stats.queueMillis,
     cost_usd: (billed / TB) * USD_PER_TB,
+    ...(cancelled ? { cancelled_queries: 1 } : {}),
   };
 }

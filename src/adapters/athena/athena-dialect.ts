@@ -1,6 +1,7 @@
 import type { AdapterCapabilities, DdlDialect, Dialect } from '../adapter.js';
 import type { Relation } from '../../core/nodes.js';
 import type { ColumnType } from '../../core/column-type.js';
+import type { PartitionField } from '../../core/partition-field.js';
 import { StediError } from '../../errors.js';
 
 // Trino (queries, CTAS, views) and Hive (DDL) name the same types differently.
@@ -33,6 +34,8 @@ export const athenaCapabilities: AdapterCapabilities = {
   externalSources: 'external-table',
   renameTable: true,
   mergeInto: true,
+  // A CTAS or INSERT fails with HIVE_TOO_MANY_OPEN_PARTITIONS beyond this many partitions.
+  maxPartitionsPerWrite: 100,
 };
 
 /** Where an Athena target writes table data, and how. */
@@ -84,6 +87,23 @@ function maintenanceRelation(r: Relation): string {
   return /^[a-z0-9][a-z0-9_]*$/.test(table) ? `${database}.${table}` : `${database}.${hiveIdentifier(table)}`;
 }
 
+/**
+ * A partition field as a CTAS names it in `partitioning`: Trino's Iceberg syntax, where bucket and truncate take the
+ * column first (`bucket(user, 16)`), unlike Hive's PARTITIONED BY (`bucket(16, user)`). Names are bare: Athena keeps
+ * them lowercase, and the field parser reads plain names.
+ */
+export function partitionSpec(field: PartitionField): string {
+  switch (field.transform) {
+    case 'identity':
+      return field.column;
+    case 'bucket':
+    case 'truncate':
+      return `${field.transform}(${field.column}, ${field.width})`;
+    default:
+      return `${field.transform}(${field.column})`;
+  }
+}
+
 /** The S3 folder of one build of a table: fresh per build, so a failed CTAS never blocks the next one. */
 export function tableLocation(storage: AthenaStorage, relation: Relation, buildId: string): string {
   return `${storage.dataDir.replace(/\/+$/, '')}/${relation.schema.toLowerCase()}/${relation.identifier.toLowerCase()}/${buildId}/`;
@@ -102,13 +122,16 @@ export function athenaDialect(storage: AthenaStorage): Dialect {
     ddl: hiveDdlDialect,
     maintenanceRelation,
     tableLocation: (relation, buildId) => tableLocation(storage, relation, buildId),
-    tableProperties: (relation, buildId) =>
+    tableProperties: (relation, buildId, partitioning = []) =>
       [
         "table_type = 'ICEBERG'",
         'is_external = false',
         `location = ${quoteString(tableLocation(storage, relation, buildId))}`,
         "format = 'PARQUET'",
         `write_compression = ${quoteString(storage.writeCompression)}`,
+        ...(partitioning.length > 0
+          ? [`partitioning = ARRAY[${partitioning.map((f) => quoteString(partitionSpec(f))).join(', ')}]`]
+          : []),
       ].join(', '),
   };
 }

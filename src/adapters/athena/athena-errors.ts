@@ -2,6 +2,7 @@ import type { AthenaError } from '@aws-sdk/client-athena';
 import { ProjectError, StediError } from '../../errors.js';
 import type { Statement } from '../../core/statement.js';
 import { StatementFailedError } from '../statement-failed-error.js';
+import type { QueryStatistics } from './athena-cost.js';
 
 const CATEGORIES: Record<number, string> = { 1: 'SYSTEM', 2: 'USER', 3: 'OTHER' };
 
@@ -21,6 +22,11 @@ export function describeAthenaFailure(
       `AthenaError: category ${category}, type ${error.ErrorType ?? 'unknown'}, retryable ${error.Retryable ?? 'unknown'}${error.ErrorMessage && error.ErrorMessage !== reason ? `, message: ${error.ErrorMessage}` : ''}`,
     );
   }
+  // A full build of a partitioned table is written in batches; an incremental write is one statement.
+  if (/HIVE_TOO_MANY_OPEN_PARTITIONS/.test(`${reason ?? ''} ${error?.ErrorMessage ?? ''}`))
+    lines.push(
+      'Athena writes at most 100 partitions per query. A full build of a model with partitioned_by is split into batches of at most 100; an incremental write is not: rebuild the model with --full-refresh, or partition it more coarsely.',
+    );
   lines.push(`Query execution id: ${queryExecutionId} (see it in the Athena console's query history)`);
   return lines.join('\n');
 }
@@ -56,6 +62,42 @@ export class AthenaMoreRunsNeededError extends StatementFailedError {
         describeAthenaFailure(queryExecutionId, reason, athenaError),
     );
   }
+}
+
+// How Athena words a query it stopped at the workgroup's or its own DML time limit (30 minutes by default).
+const TIMEOUT_REASON = /time ?limit|timed? ?out|timeout|exceeded the maximum (allowed|query) (time|duration)/i;
+
+/**
+ * A query Athena reports CANCELLED although stedi-models did not stop it: Athena's own DML timeout (its
+ * StateChangeReason says so), or someone (the console, another tool) stopping it. It was billed for what it scanned
+ * (`statistics`), which the cost report counts.
+ */
+export class AthenaQueryCancelledError extends StatementFailedError {
+  constructor(
+    statement: Statement,
+    readonly queryExecutionId: string,
+    readonly reason: string | undefined,
+    readonly statistics: QueryStatistics,
+  ) {
+    super(statement, cancelledMessage(queryExecutionId, reason));
+  }
+
+  /** Athena stopped it at its time limit, rather than someone stopping it. */
+  get timedOut(): boolean {
+    return TIMEOUT_REASON.test(this.reason ?? '');
+  }
+}
+
+function cancelledMessage(id: string, reason: string | undefined): string {
+  const said = reason ? `: ${reason}` : '';
+  if (TIMEOUT_REASON.test(reason ?? ''))
+    return (
+      `Athena stopped query ${id} at its time limit${said}. DML queries run at most 30 minutes unless the workgroup or ` +
+      'a service-quota increase allows more (up to 240). Raise the DML query timeout (Service Quotas, "DML query timeout"), ' +
+      'make the model read less per run (an incremental model, a narrower lookback_ms, partitioned_by on the tables it reads), ' +
+      'or split it into models built one after another. The data it scanned until then is billed and counted.'
+    );
+  return `Athena query ${id} was cancelled outside stedi-models (the Athena console, another tool or a workgroup limit)${said}. The data it scanned until then is billed and counted.`;
 }
 
 /** Athena kept refusing a request (throttling, internal errors) after every retry. */

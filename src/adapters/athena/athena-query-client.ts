@@ -15,6 +15,7 @@ import type { Row, Statement } from '../../core/statement.js';
 import { StatementCancelledError, StatementFailedError } from '../statement-failed-error.js';
 import {
   AthenaMoreRunsNeededError,
+  AthenaQueryCancelledError,
   AthenaQueryFailedError,
   AthenaRetriesExhaustedError,
   athenaRequestError,
@@ -129,9 +130,11 @@ export class AthenaQueryClient {
         const state = execution.Status?.State;
         if (state === 'SUCCEEDED') return { queryExecutionId: id, statistics: statisticsOf(execution) };
         if (state === 'CANCELLED')
-          throw new StatementFailedError(
+          throw new AthenaQueryCancelledError(
             statement,
-            `Athena query ${id} was cancelled outside stedi-models. ${execution.Status?.StateChangeReason ?? ''}`.trim(),
+            id,
+            execution.Status?.StateChangeReason,
+            statisticsOf(execution),
           );
         const { StateChangeReason: reason, AthenaError: athenaError } = execution.Status ?? {};
         // Each such answer means the run made progress (VACUUM removed a batch of files), so it is sent again at

@@ -1,10 +1,12 @@
--- build table step_trainer_trusted under a temporary name
-create table "stedi"."step_trainer_trusted__tmp_b0ba0001" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD') as
+-- build table step_trainer_trusted under a temporary name: write its rows once, unpartitioned
+create table "stedi"."step_trainer_trusted__tmp_b0ba0001r" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted/b0ba0001r/', format = 'PARQUET', write_compression = 'ZSTD') as
 -- Step trainer readings of devices whose owner consented and has phone readings (customer_curated).
 -- A serial number that a landing record also gives to a customer without consent cannot be attributed safely,
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (purge, in _trusted.yml).
+-- Partitioned by reading day on Athena, for the reasons given in accelerometer_trusted.sql: sensorreadingtime is
+-- epoch milliseconds, so truncate(86400000, ...) is its UTC day. DuckDB ignores partitioned_by.
 
 with devices as (
 select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
@@ -26,6 +28,40 @@ from "stedi"."step_trainer_landing" as s
 inner join devices as d
     on s.serialnumber = d.serialnumber
 where true
+;
+
+-- build table step_trainer_trusted under a temporary name: partitions of batch 1 (at most 100 keys a batch)
+create table "stedi"."step_trainer_trusted__tmp_b0ba0001" with (table_type = 'ICEBERG', is_external = false, location = 's3://stedi-lakehouse/zones/stedi/step_trainer_trusted/b0ba0001/', format = 'PARQUET', write_compression = 'ZSTD', partitioning = ARRAY['truncate(sensorreadingtime, 86400000)']) as
+select r.* from "stedi"."step_trainer_trusted__tmp_b0ba0001r" as r
+inner join (
+    select "__stedi_k0" from (
+        select "__stedi_k0", (row_number() over (order by "__stedi_k0") - 1) / 100 as "__stedi_batch"
+        from (select distinct r."sensorreadingtime" - ((r."sensorreadingtime" % 86400000) + 86400000) % 86400000 as "__stedi_k0" from "stedi"."step_trainer_trusted__tmp_b0ba0001r" as r) as d
+    ) as ranked
+    where "__stedi_batch" = 0
+) as b
+    on r."sensorreadingtime" - ((r."sensorreadingtime" % 86400000) + 86400000) % 86400000 is not distinct from b."__stedi_k0"
+;
+
+-- build table step_trainer_trusted under a temporary name: partitions of each further batch
+insert into "stedi"."step_trainer_trusted__tmp_b0ba0001"
+select r.* from "stedi"."step_trainer_trusted__tmp_b0ba0001r" as r
+inner join (
+    select "__stedi_k0" from (
+        select "__stedi_k0", (row_number() over (order by "__stedi_k0") - 1) / 100 as "__stedi_batch"
+        from (select distinct r."sensorreadingtime" - ((r."sensorreadingtime" % 86400000) + 86400000) % 86400000 as "__stedi_k0" from "stedi"."step_trainer_trusted__tmp_b0ba0001r" as r) as d
+    ) as ranked
+    where "__stedi_batch" = 1
+) as b
+    on r."sensorreadingtime" - ((r."sensorreadingtime" % 86400000) + 86400000) % 86400000 is not distinct from b."__stedi_k0"
+;
+
+-- drop the partly built step_trainer_trusted
+drop table if exists `stedi`.`step_trainer_trusted__tmp_b0ba0001`
+;
+
+-- drop the unpartitioned rows of step_trainer_trusted
+drop table if exists `stedi`.`step_trainer_trusted__tmp_b0ba0001r`
 ;
 
 -- audit step_trainer_trusted with test consented_step_trainer_trusted_serialnumber before publishing

@@ -178,3 +178,15 @@ drop table if exists `stedi`.`machine_learning_curated__stedi_new_b0ba0002`
 -- drop the staged keys of machine_learning_curated
 drop table if exists `stedi`.`machine_learning_curated__stedi_new_b0ba0002k`
 ;
+
+-- keep snapshots of machine_learning_curated for 4 hours, when due (10 commits since the last OPTIMIZE or 50 delete files)
+alter table `stedi`.`machine_learning_curated` set tblproperties ('vacuum_max_snapshot_age_seconds' = '14400', 'vacuum_min_snapshots_to_keep' = '1', 'optimize_rewrite_delete_file_threshold' = '1', 'optimize_rewrite_data_file_threshold' = '1')
+;
+
+-- rewrite the data files of machine_learning_curated that hold deleted rows, when due (10 commits since the last OPTIMIZE or 50 delete files)
+optimize stedi.machine_learning_curated rewrite data using bin_pack
+;
+
+-- expire snapshots of machine_learning_curated older than 4 hours and delete their files, when due (10 commits since the last OPTIMIZE or 50 delete files)
+vacuum stedi.machine_learning_curated
+;

@@ -31,6 +31,8 @@ create table "stedi"."step_trainer_trusted__stedi_new_b0ba0002" with (table_type
 -- so its readings are excluded. With consent_cutoff: as_of, readings before the owner's consent are excluded too.
 -- Incremental like accelerometer_trusted: the lookback window, every reading of devices new to this table, and a
 -- purge of devices that are no longer trusted (purge, in _trusted.yml).
+-- Partitioned by reading day on Athena, for the reasons given in accelerometer_trusted.sql: sensorreadingtime is
+-- epoch milliseconds, so truncate(86400000, ...) is its UTC day. DuckDB ignores partitioned_by.
 
 with devices as (
 select d.serialnumber, max(d.sharewithresearchasofdate) as consent_from
