@@ -1,19 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { AthenaClient } from '@aws-sdk/client-athena';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { GrantPermissionsCommand, LakeFormationClient } from '@aws-sdk/client-lakeformation';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { GrantsConfigError, type LakeFormationGrant } from '../../src/adapters/athena/lake-formation-grants.js';
 import { cli, copyStediProject } from '../helpers/stedi-project.js';
 import { athenaTestTarget } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-// What the CLI runs sent to Lake Formation; the SDK client itself is not a dependency yet (see the README).
-const granted = vi.hoisted(() => [] as LakeFormationGrant[]);
-vi.mock('../../src/adapters/athena/lake-formation-grants.js', async (original) => ({
-  ...(await original<object>()),
-  newLakeFormationSend: async () => ({ send: async (grant: LakeFormationGrant) => void granted.push(grant) }),
-}));
+// What the CLI runs sent to Lake Formation, through the SDK's own client (its send is mocked, its command built for real).
+const granted: LakeFormationGrant[] = [];
+const lakeFormation = mockClient(LakeFormationClient);
 
 const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
 const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
@@ -24,7 +23,10 @@ let fake: FakeAthena;
 beforeEach(() => {
   fake = new FakeAthena();
   granted.length = 0;
+  lakeFormation.reset();
+  lakeFormation.on(GrantPermissionsCommand).callsFake(async (input: LakeFormationGrant) => void granted.push(input));
 });
+afterAll(() => lakeFormation.restore());
 afterEach(() => fake.restore());
 
 function withGrants(dir: string): void {

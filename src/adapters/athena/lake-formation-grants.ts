@@ -1,11 +1,12 @@
 import { ProjectError } from '../../errors.js';
+import type { Permission } from '@aws-sdk/client-lakeformation';
 import type { Relation } from '../../core/nodes.js';
 
 /** One Lake Formation GrantPermissions request: a principal, a Glue table, the permissions. */
 export interface LakeFormationGrant {
   Principal: { DataLakePrincipalIdentifier: string };
   Resource: { Table: { CatalogId?: string; DatabaseName: string; Name: string } };
-  Permissions: string[];
+  Permissions: Permission[];
 }
 
 /** Sends one GrantPermissions request (the SDK client's, or a test's). */
@@ -29,7 +30,7 @@ export function lakeFormationGrants(
   catalogId?: string,
 ): LakeFormationGrant[] {
   const problems: string[] = [];
-  const byPrincipal = new Map<string, string[]>();
+  const byPrincipal = new Map<string, Permission[]>();
   for (const [privilege, principals] of Object.entries(grants)) {
     if (!TABLE_PERMISSIONS.has(privilege))
       problems.push(`'${privilege}' is not a Lake Formation table permission (${[...TABLE_PERMISSIONS].join(', ')})`);
@@ -38,7 +39,7 @@ export function lakeFormationGrants(
         problems.push(
           `'${principal}' is not a Lake Formation principal: name an IAM role or user by its ARN (arn:aws:iam::<account>:role/<name>)`,
         );
-      byPrincipal.set(principal, [...(byPrincipal.get(principal) ?? []), privilege.toUpperCase()]);
+      byPrincipal.set(principal, [...(byPrincipal.get(principal) ?? []), privilege.toUpperCase() as Permission]);
     }
   }
   if (problems.length > 0)
@@ -58,29 +59,18 @@ export function lakeFormationGrants(
   }));
 }
 
-// Not a dependency of stedi-models yet: loaded only when a model has grants on an Athena target.
-const LAKE_FORMATION_SDK = '@aws-sdk/client-lakeformation';
-
-/** A GrantPermissions sender for a region, through the AWS SDK's Lake Formation client. */
+/**
+ * A GrantPermissions sender for a region, through the AWS SDK's Lake Formation client, loaded only when a model on an
+ * Athena target has grants (start-up stays light for everyone else).
+ */
 export async function newLakeFormationSend(
   region: string,
 ): Promise<{ send: LakeFormationGrantSend; destroy: () => void }> {
-  let sdk: {
-    LakeFormationClient: new (config: object) => { send(command: unknown): Promise<unknown>; destroy(): void };
-    GrantPermissionsCommand: new (input: LakeFormationGrant) => unknown;
-  };
-  try {
-    sdk = await import(LAKE_FORMATION_SDK);
-  } catch (error) {
-    throw new ProjectError(
-      `a model sets grants, which Athena applies through Lake Formation, and ${LAKE_FORMATION_SDK} is not installed: npm install ${LAKE_FORMATION_SDK}, or remove grants.`,
-      { cause: error },
-    );
-  }
+  const { LakeFormationClient, GrantPermissionsCommand } = await import('@aws-sdk/client-lakeformation');
   // Retries are the adapter's (one policy for every AWS call), as for Athena and S3.
-  const client = new sdk.LakeFormationClient({ region, maxAttempts: 1 });
+  const client = new LakeFormationClient({ region, maxAttempts: 1 });
   return {
-    send: (grant) => client.send(new sdk.GrantPermissionsCommand(grant)),
+    send: (grant) => client.send(new GrantPermissionsCommand(grant)),
     destroy: () => client.destroy(),
   };
 }
