@@ -6,7 +6,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { testBlocksToMacros } from '../templating/test-blocks.js';
 import { varReads, type TemplateSource } from '../templating/var-reads.js';
-import { didYouMean } from '../graph/graph.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import type { DataTestNode } from '../core/nodes.js';
 
 /** A var set with `--vars` or in the project file that no template of the project reads: a typo changes nothing. */
