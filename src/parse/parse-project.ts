@@ -2,6 +2,9 @@ import path from 'node:path';
 import { ProjectError } from '../errors.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
+import { mergeSeedConfig } from '../project/seed-config.js';
+import { appliesTo, unusedConfigPathsWarning } from '../project/config-tree.js';
+import type { FolderConfig } from '../project/project-file.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
@@ -54,19 +57,25 @@ export function resolveLocation(projectDir: string, location: string): string {
   return location.endsWith('/') ? `${resolved}/` : resolved;
 }
 
-function modelFolder(project: LoadedProject, file: string): string {
-  for (const root of project.file.modelPaths) {
+/** A file's folder below the first of these roots that holds it ('' at the root). */
+function folderUnder(roots: readonly string[], file: string): string {
+  for (const root of roots) {
     const prefix = `${root.replace(/\/+$/, '')}/`;
     if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
   }
   return path.posix.dirname(file);
 }
 
-function folderConfigs(project: LoadedProject, folder: string): PartialModelConfig[] {
-  // Shallower folders first so that the deepest folder's config wins.
-  return project.file.folderConfigs
-    .filter((c) => c.folder === '' || folder === c.folder || folder.startsWith(`${c.folder}/`))
-    .sort((a, b) => a.folder.split('/').length - b.folder.split('/').length || a.folder.length - b.folder.length)
+/** dbt's fully qualified name of a model or seed: [project, folder..., name], what project-file config paths match. */
+function fqnOf(project: LoadedProject, folder: string, name: string): string[] {
+  return [project.file.name, ...folder.split('/').filter(Boolean), name];
+}
+
+/** The project-file configs that apply to a resource, shallowest first so that the deepest path's config wins. */
+function configsFor<T>(entries: ReadonlyArray<FolderConfig<T>>, fqn: readonly string[]): T[] {
+  return entries
+    .filter((c) => appliesTo(c.path, fqn))
+    .sort((a, b) => a.path.length - b.path.length)
     .map((c) => c.config);
 }
 
@@ -208,8 +217,9 @@ function parseModel(
       for (const issue of parsed.error.issues)
         problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
   }
-  const folder = modelFolder(project, file.path);
-  const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
+  const folder = folderUnder(project.file.modelPaths, file.path);
+  const projectLayers = configsFor(project.file.modelConfigs, fqnOf(project, folder, name));
+  const config = mergeModelConfig([...projectLayers, entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
     ...config.postHook,
@@ -254,24 +264,33 @@ function parseSeeds(
   const entries = new Map(
     schemaFiles.flatMap(({ file, content }) => content.seeds.map((seed) => [seed.name, { file, seed }] as const)),
   );
-  const seeds = project.files.seedCsv.map((file): SeedNode => {
+  const seeds = project.files.seedCsv.flatMap((file): SeedNode[] => {
     const name = path.posix.basename(file.path, '.csv');
     const entry = entries.get(name);
     entries.delete(name);
-    const config = entry?.seed.config;
-    return {
-      kind: 'seed',
-      uniqueId: seedId(project.file.name, name),
-      name,
-      filePath: file.path,
-      description: entry?.seed.description ?? '',
-      tags: ['seed', ...(config?.tags ?? [])],
-      relation: { database: engine.database, schema: config?.schema ?? engine.schema, identifier: name },
-      columns: columnsOf(entry?.seed.columns ?? []),
-      csvText: file.text,
-      columnTypes: config?.column_types ?? {},
-      declaredTests: [...(entry?.seed.tests ?? []), ...(entry?.seed.data_tests ?? [])],
-    };
+    const fqn = fqnOf(project, folderUnder(project.file.seedPaths, file.path), name);
+    // dbt's precedence: the project file's paths, then the seed's own schema yml config.
+    const config = mergeSeedConfig([...configsFor(project.file.seedConfigs, fqn), entry?.seed.config ?? {}]);
+    if (!config.enabled) return [];
+    return [
+      {
+        kind: 'seed',
+        uniqueId: seedId(project.file.name, name),
+        name,
+        filePath: file.path,
+        description: entry?.seed.description ?? '',
+        tags: ['seed', ...(config.tags ?? [])],
+        relation: {
+          database: engine.database,
+          schema: config.schema ?? engine.schema,
+          identifier: config.alias ?? name,
+        },
+        columns: columnsOf(entry?.seed.columns ?? []),
+        csvText: file.text,
+        columnTypes: config.column_types ?? {},
+        declaredTests: [...(entry?.seed.tests ?? []), ...(entry?.seed.data_tests ?? [])],
+      },
+    ];
   });
   for (const [name, { file }] of entries) {
     problems.push(
@@ -333,6 +352,17 @@ function parseUnitTests(
       ];
     }),
   );
+}
+
+/** dbt's warning for project-file config paths that apply to no model or seed file of the project. */
+function warnUnusedConfigPaths(project: LoadedProject): void {
+  const fqns = (files: readonly ProjectFileText[], roots: readonly string[], ext: string) =>
+    files.map((f) => fqnOf(project, folderUnder(roots, f.path), path.posix.basename(f.path, ext)));
+  const warning = unusedConfigPathsWarning(project.file.fileName, project.file.configPaths, {
+    models: fqns(project.files.modelSql, project.file.modelPaths, '.sql'),
+    seeds: fqns(project.files.seedCsv, project.file.seedPaths, '.csv'),
+  });
+  if (warning) project.warn(warning);
 }
 
 /**
@@ -401,5 +431,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
   ];
   problems.push(...unreadVarProblems(project, schemaFiles, tests));
+  // Only beside a project that parses: next to errors, the warning would be noise.
+  if (problems.length === 0) warnUnusedConfigPaths(project);
   return { models, sources, seeds, tests, unitTests: parseUnitTests(project, schemaFiles, byName, problems), problems };
 }

@@ -1,7 +1,6 @@
 import { parseAllDocuments } from 'yaml';
 import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../templating/builtin-tests.js';
 import { ProjectError } from '../errors.js';
-import { PROJECT_FILE } from '../project/project-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { testBlocksToMacros } from '../templating/test-blocks.js';
@@ -119,7 +118,7 @@ export function unreadVarProblems(
     .map((name) => {
       const setIn = [
         Object.hasOwn(project.cliVars, name) && '--vars',
-        Object.hasOwn(project.file.vars, name) && `${PROJECT_FILE} (vars.${name})`,
+        Object.hasOwn(project.file.vars, name) && `${project.file.fileName} (vars.${name})`,
       ];
       return new UnreadVarError(
         name,

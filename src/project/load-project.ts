@@ -5,7 +5,7 @@ import { ProjectError } from '../errors.js';
 import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
 import { PROFILES_FILE, resolveTarget } from './profiles.js';
 import { type Target } from '../adapters/engines.js';
-import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
+import { readProjectFile, type ProjectFile } from './project-file.js';
 import { readProjectFiles, type ProjectFiles } from './project-files.js';
 import { type ProjectFileText } from '../core/project-file-text.js';
 import { throwIfAny } from '../errors.js';
@@ -37,6 +37,8 @@ export interface LoadedProject {
   env: Readonly<Record<string, string | undefined>>;
   /** Hides secret values in everything written from this project's invocation. */
   mask: Masker;
+  /** Reports a problem that does not stop the command (a config path that applies to nothing). */
+  warn: (message: string) => void;
 }
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
@@ -63,6 +65,8 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
   const dir = path.resolve(options.projectDir);
   const env = options.env ?? process.env;
   const file = readProjectFile(dir);
+  const warn = options.onWarning ?? (() => {});
+  file.warnings.forEach(warn);
   const cliVars = parseCliVars(options.vars);
   const vars = { ...file.vars, ...cliVars };
   const profilesDir = path.resolve(options.profilesDir ?? env.STEDI_PROFILES_DIR ?? dir);
@@ -88,7 +92,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     },
   });
   const settingsFiles = [
-    { path: PROJECT_FILE, text: readFileSync(path.join(dir, PROJECT_FILE), 'utf8') },
+    { path: file.fileName, text: readFileSync(path.join(dir, file.fileName), 'utf8') },
     { path: PROFILES_FILE, text: readFileSync(path.join(profilesDir, PROFILES_FILE), 'utf8') },
   ];
   return {
@@ -101,5 +105,6 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     settingsFiles,
     env,
     mask: secretMasker(env),
+    warn,
   };
 }

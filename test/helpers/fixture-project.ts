@@ -25,11 +25,17 @@ const PROFILES = `fixture:
 /** Writes a tiny project into a temp folder: a project file (with the given vars), a DuckDB profile and the given files. */
 export function fixtureProject(
   files: Record<string, string>,
-  options: { projectFile?: string; profiles?: string; vars?: Record<string, string> } = {},
+  options: {
+    projectFile?: string;
+    /** dbt_project.yml to write the project file as dbt names it. */
+    projectFileName?: string;
+    profiles?: string;
+    vars?: Record<string, string>;
+  } = {},
 ): string {
   const dir = tempDir('stedi-fixture-');
   const all = {
-    'stedi_project.yml': options.projectFile ?? projectFile(options.vars ?? {}),
+    [options.projectFileName ?? 'stedi_project.yml']: options.projectFile ?? projectFile(options.vars ?? {}),
     'profiles.yml': options.profiles ?? PROFILES,
     ...files,
   };
