@@ -1,3 +1,4 @@
+import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from './stedi-project.js';
@@ -44,4 +45,14 @@ export function fixtureProject(
     writeFileSync(path.join(dir, file), text);
   }
   return dir;
+}
+
+/** Rows of a query on a fixture project's DuckDB file (target/fixture.duckdb, the fixture profile's path). */
+export async function queryFixtureDb(dir: string, sql: string): Promise<Array<Record<string, unknown>>> {
+  const adapter = await DuckDbAdapter.open({ path: 'target/fixture.duckdb', settings: {} }, dir);
+  try {
+    return await adapter.query(sql);
+  } finally {
+    await adapter.close();
+  }
 }
