@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { ProjectError } from '../errors.js';
 import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
-import { PROFILES_FILE, resolveTarget } from './profiles.js';
+import { PROFILES_FILE, profilesDirOf, resolveTarget } from './profiles.js';
 import { type Target } from '../adapters/engines.js';
 import { readProjectFile, type ProjectFile } from './project-file.js';
 import { readProjectFiles, type ProjectFiles } from './project-files.js';
@@ -29,6 +29,8 @@ export interface LoadedProject {
   file: ProjectFile;
   files: ProjectFiles;
   target: Target;
+  /** The profiles.yml the target was read from (see profilesDirOf for where it is looked for). */
+  profilesPath: string;
   vars: Record<string, unknown>;
   /** The vars given with `--vars` (also in `vars`, where they override the project file's). */
   cliVars: Record<string, unknown>;
@@ -69,7 +71,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
   file.warnings.forEach(warn);
   const cliVars = parseCliVars(options.vars);
   const vars = { ...file.vars, ...cliVars };
-  const profilesDir = path.resolve(options.profilesDir ?? env.STEDI_PROFILES_DIR ?? dir);
+  const profilesDir = profilesDirOf(dir, options.profilesDir, env);
   // profiles.yml values may use env_var() and var(); they are rendered before any target exists.
   const renderer = new TemplateEngine({
     macroFiles: [],
@@ -100,6 +102,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     file,
     files: readProjectFiles(dir, file),
     target,
+    profilesPath: path.join(profilesDir, PROFILES_FILE),
     vars,
     cliVars,
     settingsFiles,
