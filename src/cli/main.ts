@@ -35,6 +35,7 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
     },
   })),
   { names: ['retry'], load: async () => (await import('./commands/retry-command.js')).retryCommand },
+  { names: ['parse'], load: async () => (await import('./commands/parse-command.js')).parseCommand },
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['lineage'], load: async () => (await import('./commands/lineage-command.js')).lineageCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },

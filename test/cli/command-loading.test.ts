@@ -9,6 +9,7 @@ const ALL = [
   'test',
   'seed',
   'retry',
+  'parse',
   'compile',
   'lineage',
   'ls',
