@@ -41,6 +41,7 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
   { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
+  { names: ['deps'], load: async () => (await import('./commands/deps-command.js')).depsCommand },
   { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
   {
     names: ['generate-data'],

@@ -67,8 +67,14 @@ function folderUnder(roots: readonly string[], file: string): string {
 }
 
 /** dbt's fully qualified name of a model or seed: [project, folder..., name], what project-file config paths match. */
-function fqnOf(project: LoadedProject, folder: string, name: string): string[] {
-  return [project.file.name, ...folder.split('/').filter(Boolean), name];
+function fqnOf(project: LoadedProject, folder: string, name: string, packageName?: string): string[] {
+  return [packageName ?? project.file.name, ...folder.split('/').filter(Boolean), name];
+}
+
+/** The folders a model file may sit under: the project's model-paths, or its package's inside dbt_packages/. */
+function modelRoots(project: LoadedProject, file: ProjectFileText): string[] {
+  const own = project.files.packages.find((p) => p.name === file.package);
+  return own ? own.modelPaths.map((m) => `${own.dir}/${m}`) : project.file.modelPaths;
 }
 
 /** The project-file configs that apply to a resource, shallowest first so that the deepest path's config wins. */
@@ -217,8 +223,8 @@ function parseModel(
       for (const issue of parsed.error.issues)
         problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
   }
-  const folder = folderUnder(project.file.modelPaths, file.path);
-  const projectLayers = configsFor(project.file.modelConfigs, fqnOf(project, folder, name));
+  const folder = folderUnder(modelRoots(project, file), file.path);
+  const projectLayers = configsFor(project.file.modelConfigs, fqnOf(project, folder, name, file.package));
   const config = mergeModelConfig([...projectLayers, entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
@@ -236,7 +242,7 @@ function parseModel(
     '';
   return {
     kind: 'model',
-    uniqueId: modelId(project.file.name, name),
+    uniqueId: modelId(file.package ?? project.file.name, name),
     name,
     filePath: file.path,
     rawSql: file.text,
@@ -356,11 +362,13 @@ function parseUnitTests(
 
 /** dbt's warning for project-file config paths that apply to no model or seed file of the project. */
 function warnUnusedConfigPaths(project: LoadedProject): void {
-  const fqns = (files: readonly ProjectFileText[], roots: readonly string[], ext: string) =>
-    files.map((f) => fqnOf(project, folderUnder(roots, f.path), path.posix.basename(f.path, ext)));
   const warning = unusedConfigPathsWarning(project.file.fileName, project.file.configPaths, {
-    models: fqns(project.files.modelSql, project.file.modelPaths, '.sql'),
-    seeds: fqns(project.files.seedCsv, project.file.seedPaths, '.csv'),
+    models: project.files.modelSql.map((f) =>
+      fqnOf(project, folderUnder(modelRoots(project, f), f.path), path.posix.basename(f.path, '.sql'), f.package),
+    ),
+    seeds: project.files.seedCsv.map((f) =>
+      fqnOf(project, folderUnder(project.file.seedPaths, f.path), path.posix.basename(f.path, '.csv')),
+    ),
   });
   if (warning) project.warn(warning);
 }

@@ -15,6 +15,7 @@ const ALL = [
   'ls',
   'show',
   'debug',
+  'deps',
   'clean',
   'generate-data',
   'docs',
