@@ -8,7 +8,7 @@ import { newRenderScope, type TemplateEngine } from '../templating/template-engi
 import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
-import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
+import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from '../project/test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */
