@@ -3,8 +3,8 @@ import { ProjectError } from '../errors.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { mergeSeedConfig } from '../project/seed-config.js';
-import { appliesTo, unusedConfigPathsWarning } from '../project/config-tree.js';
-import type { FolderConfig } from '../project/project-file.js';
+import { unusedConfigPathsWarning } from '../project/config-tree.js';
+import { configsFor, folderUnder, fqnOf, modelRoots } from './fqn.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
@@ -55,34 +55,6 @@ export function resolveLocation(projectDir: string, location: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
   const resolved = path.resolve(projectDir, location);
   return location.endsWith('/') ? `${resolved}/` : resolved;
-}
-
-/** A file's folder below the first of these roots that holds it ('' at the root). */
-function folderUnder(roots: readonly string[], file: string): string {
-  for (const root of roots) {
-    const prefix = `${root.replace(/\/+$/, '')}/`;
-    if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
-  }
-  return path.posix.dirname(file);
-}
-
-/** dbt's fully qualified name of a model or seed: [project, folder..., name], what project-file config paths match. */
-function fqnOf(project: LoadedProject, folder: string, name: string, packageName?: string): string[] {
-  return [packageName ?? project.file.name, ...folder.split('/').filter(Boolean), name];
-}
-
-/** The folders a model file may sit under: the project's model-paths, or its package's inside dbt_packages/. */
-function modelRoots(project: LoadedProject, file: ProjectFileText): string[] {
-  const own = project.files.packages.find((p) => p.name === file.package);
-  return own ? own.modelPaths.map((m) => `${own.dir}/${m}`) : project.file.modelPaths;
-}
-
-/** The project-file configs that apply to a resource, shallowest first so that the deepest path's config wins. */
-function configsFor<T>(entries: ReadonlyArray<FolderConfig<T>>, fqn: readonly string[]): T[] {
-  return entries
-    .filter((c) => appliesTo(c.path, fqn))
-    .sort((a, b) => a.path.length - b.path.length)
-    .map((c) => c.config);
 }
 
 function parseSchemaFiles(
@@ -360,8 +332,8 @@ function parseUnitTests(
   );
 }
 
-/** dbt's warning for project-file config paths that apply to no model or seed file of the project. */
-function warnUnusedConfigPaths(project: LoadedProject): void {
+/** dbt's warning for project-file config paths that apply to no model, seed or data test of the project. */
+function warnUnusedConfigPaths(project: LoadedProject, testFqns: ReadonlyArray<readonly string[]>): void {
   const warning = unusedConfigPathsWarning(project.file.fileName, project.file.configPaths, {
     models: project.files.modelSql.map((f) =>
       fqnOf(project, folderUnder(modelRoots(project, f), f.path), path.posix.basename(f.path, '.sql'), f.package),
@@ -369,6 +341,8 @@ function warnUnusedConfigPaths(project: LoadedProject): void {
     seeds: project.files.seedCsv.map((f) =>
       fqnOf(project, folderUnder(project.file.seedPaths, f.path), path.posix.basename(f.path, '.csv')),
     ),
+    tests: testFqns,
+    data_tests: testFqns,
   });
   if (warning) project.warn(warning);
 }
@@ -434,12 +408,13 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
       );
   }
   cache.save();
+  const testFqns: string[][] = [];
   const tests = [
-    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
-    ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
+    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems, testFqns),
+    ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }, testFqns),
   ];
   problems.push(...unreadVarProblems(project, schemaFiles, tests));
   // Only beside a project that parses: next to errors, the warning would be noise.
-  if (problems.length === 0) warnUnusedConfigPaths(project);
+  if (problems.length === 0) warnUnusedConfigPaths(project, testFqns);
   return { models, sources, seeds, tests, unitTests: parseUnitTests(project, schemaFiles, byName, problems), problems };
 }

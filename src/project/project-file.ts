@@ -5,6 +5,7 @@ import { ProjectError, throwIfAny } from '../errors.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { modelConfigSchema, type PartialModelConfig } from './model-config.js';
 import { seedConfigSchema, type PartialSeedConfig } from './seed-config.js';
+import { testConfigSchema, type PartialTestConfig } from './test-config-schema.js';
 import { ConfigFileError } from './config-file-error.js';
 import { flattenConfigTree, type ConfigPathEntry, type ConfigTreeOptions } from './config-tree.js';
 import { parseYaml, positionIn } from './read-yaml-file.js';
@@ -41,6 +42,8 @@ const projectFileSchema = z
     vars: mapping.default({}),
     models: mapping.default({}),
     seeds: mapping.default({}),
+    tests: mapping.default({}),
+    data_tests: mapping.default({}),
   })
   .strict();
 
@@ -49,8 +52,6 @@ const projectFileSchema = z
  * rather than stopping on them.
  */
 const NOT_YET_SUPPORTED_KEYS = [
-  'tests',
-  'data_tests',
   'snapshots',
   'sources',
   'unit_tests',
@@ -122,6 +123,19 @@ const NOT_YET_SUPPORTED_SEED_CONFIGS = [
   'group',
 ];
 
+/** Data test configs dbt accepts that stedi-models does not apply yet. */
+const NOT_YET_SUPPORTED_TEST_CONFIGS = [
+  'meta',
+  'docs',
+  'fail_calc',
+  'store_failures_as',
+  'database',
+  'schema',
+  'alias',
+  'group',
+  'quoting',
+];
+
 /** Configs of one path of a `models:` or `seeds:` tree, validated. */
 export interface FolderConfig<T> {
   /** The fqn prefix they apply to ([project, folder..., name]); [] for every resource. */
@@ -150,6 +164,8 @@ export interface ProjectFile {
   vars: Record<string, unknown>;
   modelConfigs: Array<FolderConfig<PartialModelConfig>>;
   seedConfigs: Array<FolderConfig<PartialSeedConfig>>;
+  /** `tests:` and `data_tests:` (dbt 1.8's name) folder configs, for generic and singular tests. */
+  testConfigs: Array<FolderConfig<PartialTestConfig>>;
   /** Every config path written, for dbt's warning about paths that apply to no resource. */
   configPaths: ConfigPathEntry[];
   /** Problems that do not stop the project: keys dbt accepts that are not supported yet. */
@@ -258,8 +274,17 @@ export function readProjectFile(projectDir: string): ProjectFile {
     supported: Object.keys(seedConfigSchema.shape),
     notYetSupported: NOT_YET_SUPPORTED_SEED_CONFIGS,
   });
+  const testPaths = (['tests', 'data_tests'] as const).flatMap((section) =>
+    flattenConfigTree(file[section], {
+      ...tree,
+      section,
+      supported: Object.keys(testConfigSchema.shape),
+      notYetSupported: NOT_YET_SUPPORTED_TEST_CONFIGS,
+    }),
+  );
   const modelConfigs = validated(modelPaths, modelConfigSchema, tree);
   const seedConfigs = validated(seedPaths, seedConfigSchema, tree);
+  const testConfigs = validated(testPaths, testConfigSchema, tree);
   throwIfAny(problems);
   return {
     fileName,
@@ -279,7 +304,8 @@ export function readProjectFile(projectDir: string): ProjectFile {
     vars: projectVars(file.vars, file.name),
     modelConfigs,
     seedConfigs,
-    configPaths: [...modelPaths, ...seedPaths],
+    testConfigs,
+    configPaths: [...modelPaths, ...seedPaths, ...testPaths],
     warnings,
   };
 }

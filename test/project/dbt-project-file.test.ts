@@ -140,6 +140,35 @@ describe('dbt_project.yml as the project file', () => {
     );
   });
 
+  it('applies tests: and data_tests: folder configs under the project name, below what a declaration sets', async () => {
+    const dir = fixtureProject(
+      {
+        'models/marts/orders.sql': 'select cast(null as int) as order_id, cast(null as int) as amount',
+        'models/marts/_marts.yml':
+          'version: 2\nmodels:\n  - name: orders\n    columns:\n      - name: order_id\n        tests: [not_null]\n      - name: amount\n        tests:\n          - not_null:\n              config: {severity: error}\n',
+        'tests/assert_no_orders.sql': "select * from {{ ref('orders') }}",
+      },
+      {
+        projectFileName: 'dbt_project.yml',
+        projectFile:
+          'name: shop\nprofile: fixture\ntests:\n  shop:\n    marts:\n      +severity: warn\n      +tags: [marts]\ndata_tests:\n  shop:\n    assert_no_orders:\n      +severity: warn\n',
+      },
+    );
+    expect((await cli(['run'], { cwd: dir })).code).toBe(0);
+    const run = await cli(['test'], { cwd: dir });
+    expect(run.stderr).not.toContain('unused configuration');
+    const results = readTargetJson(dir, 'run_results.json').results as Array<{ name: string; status: string }>;
+    const status = Object.fromEntries(results.map((r) => [r.name, r.status]));
+    expect(status).toMatchObject({
+      not_null_orders_order_id: 'warn',
+      not_null_orders_amount: 'fail',
+      assert_no_orders: 'warn',
+    });
+    expect(run.code).toBe(1);
+    const unused = await compileDbt('tests:\n  shop:\n    mrts:\n      +severity: warn\n');
+    expect(unused.run.stderr).toContain('- tests.shop.mrts');
+  });
+
   it('stops when a folder holds both dbt_project.yml and stedi_project.yml', async () => {
     const dir = fixtureProject(MODELS, {
       projectFileName: 'dbt_project.yml',
