@@ -12,6 +12,8 @@ export interface ConfigPathEntry {
   keyPath: string[];
   /** The supported configs, keys in snake_case; validated by the caller against its resource's schema. */
   config: Record<string, unknown>;
+  /** Each config's key as written (`+post-hook`, `materialized`), for messages that point at it. */
+  writtenKeys: Record<string, string>;
   /** Whether any config is written at this level (supported or not): only such paths can be "unused". */
   setsConfig: boolean;
 }
@@ -48,15 +50,17 @@ function isMapping(value: unknown): value is Record<string, unknown> {
 export function flattenConfigTree(tree: Record<string, unknown>, options: ConfigTreeOptions): ConfigPathEntry[] {
   const known = new Set([...options.supported, ...options.notYetSupported]);
   const walk = (node: Record<string, unknown>, path: string[], keyPath: string[]): ConfigPathEntry[] => {
-    const entry: ConfigPathEntry = { path, keyPath, config: {}, setsConfig: false };
+    const entry: ConfigPathEntry = { path, keyPath, config: {}, writtenKeys: {}, setsConfig: false };
     const below: ConfigPathEntry[] = [];
     for (const [key, value] of Object.entries(node)) {
       const name = key.replace(/^\+/, '').replace(/-/g, '_');
       const at = [...keyPath, key];
       if (key.startsWith('+') || known.has(name)) {
         entry.setsConfig = true;
-        if (options.supported.includes(name)) entry.config[name] = value;
-        else if (options.notYetSupported.includes(name))
+        if (options.supported.includes(name)) {
+          entry.config[name] = value;
+          entry.writtenKeys[name] = key;
+        } else if (options.notYetSupported.includes(name))
           options.warn(
             `${where(options, at)}: dbt's '${name}' config is not supported by stedi-models yet; it is ignored.`,
           );

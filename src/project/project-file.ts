@@ -215,9 +215,9 @@ function validated<T>(
     const parsed = schema.safeParse(entry.config, { error: plainIssue });
     if (parsed.success) return [{ path: entry.path, config: parsed.data }];
     for (const issue of parsed.error.issues) {
-      const key = issue.path.length ? [...entry.keyPath, `+${String(issue.path[0])}`] : entry.keyPath;
-      const written = options.locate(key).line ? key : [...entry.keyPath, String(issue.path[0] ?? '')];
-      const { line, col } = options.locate(written);
+      const written = issue.path.length ? String(issue.path[0]) : undefined;
+      const key = written ? [...entry.keyPath, entry.writtenKeys[written] ?? `+${written}`] : entry.keyPath;
+      const { line, col } = options.locate(key);
       options.problems.push(new ConfigFileError(options.file, key.join('.'), issue.message, line, col));
     }
     return [];

@@ -104,7 +104,7 @@ describe('dbt_project.yml as the project file', () => {
     );
     const value = await compileDbt('models:\n  shop:\n    marts:\n      materialized: tabel\n');
     expect(value.run.stderr).toContain(
-      "dbt_project.yml:7:7: models.shop.marts.+materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'",
+      "dbt_project.yml:7:21: models.shop.marts.materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'",
     );
   });
 
