@@ -35,11 +35,13 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
     },
   })),
   { names: ['retry'], load: async () => (await import('./commands/retry-command.js')).retryCommand },
+  { names: ['parse'], load: async () => (await import('./commands/parse-command.js')).parseCommand },
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['lineage'], load: async () => (await import('./commands/lineage-command.js')).lineageCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
   { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
+  { names: ['deps'], load: async () => (await import('./commands/deps-command.js')).depsCommand },
   { names: ['clean'], load: async () => (await import('./commands/clean-command.js')).cleanCommand },
   {
     names: ['generate-data'],

@@ -29,8 +29,11 @@ function positiveInt(value: string): number {
 /** Adds the common project options (--project-dir, --target, --vars, --select...) to a command. */
 export function withProjectOptions(command: Command, { selection = true } = {}): Command {
   command
-    .option('--project-dir <dir>', 'folder with stedi_project.yml (default: current folder)')
-    .option('--profiles-dir <dir>', 'folder with profiles.yml (default: $STEDI_PROFILES_DIR or the project folder)')
+    .option('--project-dir <dir>', 'folder with stedi_project.yml or dbt_project.yml (default: current folder)')
+    .option(
+      '--profiles-dir <dir>',
+      'folder with profiles.yml (default: $STEDI_PROFILES_DIR, $DBT_PROFILES_DIR, the project folder, ~/.dbt)',
+    )
     .option('-t, --target <name>', "target in profiles.yml (default: the profile's target)")
     .option('--vars <yaml>', "vars as a YAML or JSON mapping, e.g. '{consent_cutoff: as_of}'")
     .addOption(

@@ -1,5 +1,5 @@
 import { ProjectError } from '../errors.js';
-import { didYouMean } from '../graph/graph.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { RelationValue } from '../templating/relation-value.js';
 import type { Node } from '../core/nodes.js';
 import { compileScope, type ProjectGraph } from './compile-project.js';

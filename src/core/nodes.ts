@@ -104,7 +104,7 @@ export interface DataTestNode extends BaseNode {
 export interface SeedNode extends BaseNode {
   kind: 'seed';
   csvText: string;
-  /** Declared column types (seed yml `config.column_types`); other columns are strings. */
+  /** Declared column types (seed yml or project file `column_types`); other columns are inferred from their values when loaded. */
   columnTypes: Record<string, string>;
   declaredTests: unknown[];
 }

@@ -1,6 +1,6 @@
-import { closest, distance } from 'fastest-levenshtein';
 import toposort from 'toposort';
 import { ProjectError } from '../errors.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import type { DataTestNode, ModelNode, Node, SeedNode, SourceNode, UnitTestNode } from '../core/nodes.js';
 
 /** A `ref()` or `source()` names no node. */
@@ -8,13 +8,6 @@ export class UnknownRefError extends ProjectError {}
 
 /** Models depend on each other in a circle; the message gives the full path. */
 export class CycleError extends ProjectError {}
-
-/** ` Did you mean 'x'?` for the candidate nearest to a mistyped name, or '' when none is near. */
-export function didYouMean(name: string, candidates: readonly string[]): string {
-  if (candidates.length === 0) return '';
-  const best = closest(name, [...candidates]);
-  return distance(name, best) <= Math.max(2, Math.floor(name.length / 3)) ? ` Did you mean '${best}'?` : '';
-}
 
 /**
  * `file:line:column` of the first call of ref() or source() with these arguments in a node's own text, so an editor

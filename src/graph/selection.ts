@@ -1,5 +1,6 @@
 import { ProjectError } from '../errors.js';
-import { didYouMean, type Graph } from './graph.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import type { Graph } from './graph.js';
 import type { Node } from '../core/nodes.js';
 import type { PreviousState } from './state.js';
 

@@ -3,6 +3,7 @@ import { ProjectError } from '../errors.js';
 import type { Dialect } from '../adapters/adapter.js';
 import type { SeedNode } from '../core/nodes.js';
 import type { ColumnType } from '../core/column-type.js';
+import { inferSeedColumnType } from './seed-types.js';
 
 /** A seed CSV cannot be loaded as declared; names the file, line and column. */
 export class SeedFileError extends ProjectError {}
@@ -19,7 +20,7 @@ const VALID: Record<ColumnType, (v: string) => boolean> = {
 
 /**
  * The SELECT that produces a seed's rows: every value checked against its declared type first (undeclared columns
- * are strings, empty cells NULL), so a bad file fails before anything is written.
+ * take the type their values infer, empty cells are NULL), so a bad file fails before anything is written.
  */
 export function seedSelectSql(seed: SeedNode, dialect: Dialect): string {
   let parsed: Array<{ record: string[]; info: { lines: number } }>;
@@ -42,7 +43,10 @@ export function seedSelectSql(seed: SeedNode, dialect: Dialect): string {
   const [header, ...rows] = records;
   if (!header || header.length === 0)
     throw new SeedFileError(`${seed.filePath}: empty file; a seed needs a header line with column names.`);
-  const types = header.map((name) => (seed.columnTypes[name] ?? 'string') as ColumnType);
+  // Declared column_types win; other columns take the type their values infer, as in dbt.
+  const types = header.map(
+    (name, c) => (seed.columnTypes[name] as ColumnType | undefined) ?? inferSeedColumnType(rows.map((r) => r[c]!)),
+  );
   for (const declared of Object.keys(seed.columnTypes)) {
     if (!header.includes(declared))
       throw new SeedFileError(

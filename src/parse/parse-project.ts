@@ -2,6 +2,9 @@ import path from 'node:path';
 import { ProjectError } from '../errors.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
+import { mergeSeedConfig } from '../project/seed-config.js';
+import { unusedConfigPathsWarning } from '../project/config-tree.js';
+import { configsFor, folderUnder, fqnOf, modelRoots } from './fqn.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
@@ -52,22 +55,6 @@ export function resolveLocation(projectDir: string, location: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
   const resolved = path.resolve(projectDir, location);
   return location.endsWith('/') ? `${resolved}/` : resolved;
-}
-
-function modelFolder(project: LoadedProject, file: string): string {
-  for (const root of project.file.modelPaths) {
-    const prefix = `${root.replace(/\/+$/, '')}/`;
-    if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
-  }
-  return path.posix.dirname(file);
-}
-
-function folderConfigs(project: LoadedProject, folder: string): PartialModelConfig[] {
-  // Shallower folders first so that the deepest folder's config wins.
-  return project.file.folderConfigs
-    .filter((c) => c.folder === '' || folder === c.folder || folder.startsWith(`${c.folder}/`))
-    .sort((a, b) => a.folder.split('/').length - b.folder.split('/').length || a.folder.length - b.folder.length)
-    .map((c) => c.config);
 }
 
 function parseSchemaFiles(
@@ -208,8 +195,9 @@ function parseModel(
       for (const issue of parsed.error.issues)
         problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
   }
-  const folder = modelFolder(project, file.path);
-  const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
+  const folder = folderUnder(modelRoots(project, file), file.path);
+  const projectLayers = configsFor(project.file.modelConfigs, fqnOf(project, folder, name, file.package));
+  const config = mergeModelConfig([...projectLayers, entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
     ...config.postHook,
@@ -226,7 +214,7 @@ function parseModel(
     '';
   return {
     kind: 'model',
-    uniqueId: modelId(project.file.name, name),
+    uniqueId: modelId(file.package ?? project.file.name, name),
     name,
     filePath: file.path,
     rawSql: file.text,
@@ -254,24 +242,33 @@ function parseSeeds(
   const entries = new Map(
     schemaFiles.flatMap(({ file, content }) => content.seeds.map((seed) => [seed.name, { file, seed }] as const)),
   );
-  const seeds = project.files.seedCsv.map((file): SeedNode => {
+  const seeds = project.files.seedCsv.flatMap((file): SeedNode[] => {
     const name = path.posix.basename(file.path, '.csv');
     const entry = entries.get(name);
     entries.delete(name);
-    const config = entry?.seed.config;
-    return {
-      kind: 'seed',
-      uniqueId: seedId(project.file.name, name),
-      name,
-      filePath: file.path,
-      description: entry?.seed.description ?? '',
-      tags: ['seed', ...(config?.tags ?? [])],
-      relation: { database: engine.database, schema: config?.schema ?? engine.schema, identifier: name },
-      columns: columnsOf(entry?.seed.columns ?? []),
-      csvText: file.text,
-      columnTypes: config?.column_types ?? {},
-      declaredTests: [...(entry?.seed.tests ?? []), ...(entry?.seed.data_tests ?? [])],
-    };
+    const fqn = fqnOf(project, folderUnder(project.file.seedPaths, file.path), name);
+    // dbt's precedence: the project file's paths, then the seed's own schema yml config.
+    const config = mergeSeedConfig([...configsFor(project.file.seedConfigs, fqn), entry?.seed.config ?? {}]);
+    if (!config.enabled) return [];
+    return [
+      {
+        kind: 'seed',
+        uniqueId: seedId(project.file.name, name),
+        name,
+        filePath: file.path,
+        description: entry?.seed.description ?? '',
+        tags: ['seed', ...(config.tags ?? [])],
+        relation: {
+          database: engine.database,
+          schema: config.schema ?? engine.schema,
+          identifier: config.alias ?? name,
+        },
+        columns: columnsOf(entry?.seed.columns ?? []),
+        csvText: file.text,
+        columnTypes: config.column_types ?? {},
+        declaredTests: [...(entry?.seed.tests ?? []), ...(entry?.seed.data_tests ?? [])],
+      },
+    ];
   });
   for (const [name, { file }] of entries) {
     problems.push(
@@ -335,6 +332,21 @@ function parseUnitTests(
   );
 }
 
+/** dbt's warning for project-file config paths that apply to no model, seed or data test of the project. */
+function warnUnusedConfigPaths(project: LoadedProject, testFqns: ReadonlyArray<readonly string[]>): void {
+  const warning = unusedConfigPathsWarning(project.file.fileName, project.file.configPaths, {
+    models: project.files.modelSql.map((f) =>
+      fqnOf(project, folderUnder(modelRoots(project, f), f.path), path.posix.basename(f.path, '.sql'), f.package),
+    ),
+    seeds: project.files.seedCsv.map((f) =>
+      fqnOf(project, folderUnder(project.file.seedPaths, f.path), path.posix.basename(f.path, '.csv')),
+    ),
+    tests: testFqns,
+    data_tests: testFqns,
+  });
+  if (warning) project.warn(warning);
+}
+
 /**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
  * every problem found (invalid yml, template errors, undefined vars, vars set that nothing reads, duplicate names),
@@ -396,10 +408,13 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
       );
   }
   cache.save();
+  const testFqns: string[][] = [];
   const tests = [
-    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
-    ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),
+    ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems, testFqns),
+    ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }, testFqns),
   ];
   problems.push(...unreadVarProblems(project, schemaFiles, tests));
+  // Only beside a project that parses: next to errors, the warning would be noise.
+  if (problems.length === 0) warnUnusedConfigPaths(project, testFqns);
   return { models, sources, seeds, tests, unitTests: parseUnitTests(project, schemaFiles, byName, problems), problems };
 }

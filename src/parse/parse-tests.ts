@@ -8,7 +8,8 @@ import { newRenderScope, type TemplateEngine } from '../templating/template-engi
 import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
-import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
+import { configsFor, folderUnder } from './fqn.js';
+import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from '../project/test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */
@@ -57,6 +58,7 @@ export function parseGenericTests(
   templates: TemplateEngine,
   dialect: Dialect,
   problems: ProjectError[],
+  fqns: string[][] = [],
 ): DataTestNode[] {
   const tests: DataTestNode[] = [];
   const usedNames = new Set<string>();
@@ -138,7 +140,26 @@ export function parseGenericTests(
         new TestDeclarationError(file, `${keyPath} (config() in the definition of ${testName}).${path}`, message),
       ),
     );
-    const config = resolveTestConfig([...definitionLayers, parsedConfig.data]);
+    const baseName =
+      typeof customName === 'string'
+        ? customName
+        : [
+            testName,
+            attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name,
+            columnName,
+          ]
+            .filter(Boolean)
+            .join('_');
+    // dbt's fqn of a generic test: the project, the folders of the yml that declares it, the test's name.
+    const roots = [...project.file.modelPaths, ...project.file.seedPaths];
+    const fqn = [project.file.name, ...folderUnder(roots, file).split('/').filter(Boolean), baseName];
+    fqns.push(fqn);
+    // Precedence: the project file's paths, the definition's config(), then the declaration.
+    const config = resolveTestConfig([
+      ...configsFor(project.file.testConfigs, fqn),
+      ...definitionLayers,
+      parsedConfig.data,
+    ]);
     if (!config.enabled) continue;
     if (config.blocking && config.severity !== 'error') {
       problems.push(
@@ -150,16 +171,7 @@ export function parseGenericTests(
       );
       continue;
     }
-    let name =
-      typeof customName === 'string'
-        ? customName
-        : [
-            testName,
-            attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name,
-            columnName,
-          ]
-            .filter(Boolean)
-            .join('_');
+    let name = baseName;
     if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
     usedNames.add(name);
     tests.push({
@@ -190,16 +202,19 @@ export function parseSingularTests(
   templates: TemplateEngine,
   problems: ProjectError[],
   schema: { database?: string; schema: string },
+  fqns: string[][] = [],
 ): DataTestNode[] {
   return project.files.testSql.map((file) => {
     const name = path.posix.basename(file.path, '.sql');
+    const fqn = [project.file.name, ...folderUnder(project.file.testPaths, file.path).split('/').filter(Boolean), name];
+    fqns.push(fqn);
     const scope = newRenderScope('parse', file.path, { dataTest: true });
     templates.render(file, scope);
     problems.push(...scope.problems);
     const layers = configLayers(scope.configs, (path, message) =>
       problems.push(new ConfigFileError(file.path, `config(${path})`, message)),
     );
-    const config = resolveTestConfig(layers);
+    const config = resolveTestConfig([...configsFor(project.file.testConfigs, fqn), ...layers]);
     if (config.blocking && config.severity !== 'error')
       problems.push(
         new ConfigFileError(

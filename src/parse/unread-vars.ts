@@ -1,12 +1,11 @@
 import { parseAllDocuments } from 'yaml';
 import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from '../templating/builtin-tests.js';
 import { ProjectError } from '../errors.js';
-import { PROJECT_FILE } from '../project/project-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { testBlocksToMacros } from '../templating/test-blocks.js';
 import { varReads, type TemplateSource } from '../templating/var-reads.js';
-import { didYouMean } from '../graph/graph.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import type { DataTestNode } from '../core/nodes.js';
 
 /** A var set with `--vars` or in the project file that no template of the project reads: a typo changes nothing. */
@@ -119,7 +118,7 @@ export function unreadVarProblems(
     .map((name) => {
       const setIn = [
         Object.hasOwn(project.cliVars, name) && '--vars',
-        Object.hasOwn(project.file.vars, name) && `${PROJECT_FILE} (vars.${name})`,
+        Object.hasOwn(project.file.vars, name) && `${project.file.fileName} (vars.${name})`,
       ];
       return new UnreadVarError(
         name,

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { parse as parseYamlText } from 'yaml';
 import { ProjectError } from '../errors.js';
 import { newRenderScope, TemplateEngine } from '../templating/template-engine.js';
-import { PROFILES_FILE, resolveTarget } from './profiles.js';
+import { PROFILES_FILE, profilesDirOf, resolveTarget } from './profiles.js';
 import { type Target } from '../adapters/engines.js';
-import { PROJECT_FILE, readProjectFile, type ProjectFile } from './project-file.js';
+import { readProjectFile, type ProjectFile } from './project-file.js';
 import { readProjectFiles, type ProjectFiles } from './project-files.js';
 import { type ProjectFileText } from '../core/project-file-text.js';
 import { throwIfAny } from '../errors.js';
@@ -29,6 +29,8 @@ export interface LoadedProject {
   file: ProjectFile;
   files: ProjectFiles;
   target: Target;
+  /** The profiles.yml the target was read from (see profilesDirOf for where it is looked for). */
+  profilesPath: string;
   vars: Record<string, unknown>;
   /** The vars given with `--vars` (also in `vars`, where they override the project file's). */
   cliVars: Record<string, unknown>;
@@ -37,6 +39,8 @@ export interface LoadedProject {
   env: Readonly<Record<string, string | undefined>>;
   /** Hides secret values in everything written from this project's invocation. */
   mask: Masker;
+  /** Reports a problem that does not stop the command (a config path that applies to nothing). */
+  warn: (message: string) => void;
 }
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
@@ -63,9 +67,11 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
   const dir = path.resolve(options.projectDir);
   const env = options.env ?? process.env;
   const file = readProjectFile(dir);
+  const warn = options.onWarning ?? (() => {});
+  file.warnings.forEach(warn);
   const cliVars = parseCliVars(options.vars);
   const vars = { ...file.vars, ...cliVars };
-  const profilesDir = path.resolve(options.profilesDir ?? env.STEDI_PROFILES_DIR ?? dir);
+  const profilesDir = profilesDirOf(dir, options.profilesDir, env);
   // profiles.yml values may use env_var() and var(); they are rendered before any target exists.
   const renderer = new TemplateEngine({
     macroFiles: [],
@@ -88,7 +94,7 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     },
   });
   const settingsFiles = [
-    { path: PROJECT_FILE, text: readFileSync(path.join(dir, PROJECT_FILE), 'utf8') },
+    { path: file.fileName, text: readFileSync(path.join(dir, file.fileName), 'utf8') },
     { path: PROFILES_FILE, text: readFileSync(path.join(profilesDir, PROFILES_FILE), 'utf8') },
   ];
   return {
@@ -96,10 +102,12 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     file,
     files: readProjectFiles(dir, file),
     target,
+    profilesPath: path.join(profilesDir, PROFILES_FILE),
     vars,
     cliVars,
     settingsFiles,
     env,
     mask: secretMasker(env),
+    warn,
   };
 }

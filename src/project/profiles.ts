@@ -10,15 +10,32 @@ import { plainIssue } from './plain-issue.js';
 /** The file that holds connection targets, like dbt's profiles.yml. */
 export const PROFILES_FILE = 'profiles.yml';
 
-const profilesSchema = z.record(
-  z.string(),
-  z
-    .object({
-      target: z.string().default('dev'),
-      outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
-    })
-    .strict(),
-);
+const profileSchema = z
+  .object({
+    target: z.string().default('dev'),
+    outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
+  })
+  .strict();
+
+/** Profiles by name; dbt's file may also hold a `config:` block of dbt's own settings (usage statistics...). */
+const profilesFileSchema = z.object({ config: z.unknown().optional() }).catchall(profileSchema);
+
+/**
+ * The folder whose profiles.yml an invocation reads, where dbt looks: `--profiles-dir`, else $STEDI_PROFILES_DIR or
+ * dbt's $DBT_PROFILES_DIR, else the project folder when it holds one, else ~/.dbt/ (a dbt user's usual place).
+ */
+export function profilesDirOf(
+  projectDir: string,
+  flag: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): string {
+  const given = flag ?? env.STEDI_PROFILES_DIR ?? env.DBT_PROFILES_DIR;
+  if (given) return path.resolve(given);
+  const home = env.HOME ?? env.USERPROFILE;
+  if (existsSync(path.join(projectDir, PROFILES_FILE)) || !home) return projectDir;
+  const dbtHome = path.join(home, '.dbt');
+  return existsSync(path.join(dbtHome, PROFILES_FILE)) ? dbtHome : projectDir;
+}
 
 /** Renders a templated string value of profiles.yml (env_var, var); supplied by the templating layer. */
 export type RenderValue = (text: string, keyPath: string) => string;
@@ -65,10 +82,14 @@ export function resolveTarget(options: ResolveTargetOptions): Target {
   const absPath = path.join(profilesDir, PROFILES_FILE);
   if (!existsSync(absPath)) {
     throw new ProjectError(
-      `No ${PROFILES_FILE} found in ${profilesDir}. Create one (see README: "Targets") or pass --profiles-dir <folder>.`,
+      `No ${PROFILES_FILE} found in ${profilesDir} (nor in ~/.dbt/). Create one (see README: "Targets") or pass --profiles-dir <folder>.`,
     );
   }
-  const profiles = readYamlFile(absPath, PROFILES_FILE, profilesSchema);
+  const { config: dbtSettings, ...profiles } = readYamlFile(absPath, PROFILES_FILE, profilesFileSchema) as {
+    config?: unknown;
+  } & Record<string, z.output<typeof profileSchema>>;
+  if (dbtSettings !== undefined)
+    options.onWarning?.(`${PROFILES_FILE}: 'config' holds dbt's own settings; stedi-models ignores them.`);
   for (const keyPath of plaintextSecrets(profiles)) {
     const variable = `STEDI_SECRET_${keyPath.split('.').pop()!.replace(/\W/g, '_').toUpperCase()}`;
     options.onWarning?.(

@@ -4,6 +4,7 @@ import { globSync } from 'tinyglobby';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { ProjectError, throwIfAny } from '../errors.js';
 import type { ProjectFile } from './project-file.js';
+import { installedPackages, type InstalledPackage } from './packages.js';
 
 /** Every file stedi-models reads from a project, grouped by role. */
 export interface ProjectFiles {
@@ -12,6 +13,8 @@ export interface ProjectFiles {
   macroSql: ProjectFileText[];
   seedCsv: ProjectFileText[];
   testSql: ProjectFileText[];
+  /** The packages `deps` installed, whose models, schema files and macros are among the files above. */
+  packages: InstalledPackage[];
 }
 
 function readAll(projectDir: string, folders: readonly string[], patterns: readonly string[]): ProjectFileText[] {
@@ -52,16 +55,32 @@ function badlyNamed(files: readonly ProjectFileText[], what: string): ProjectErr
 
 /** Finds and reads the model, schema, macro, seed and test files of a project; throws every badly named file at once. */
 export function readProjectFiles(projectDir: string, project: ProjectFile): ProjectFiles {
+  const packages = installedPackages(projectDir, project.packagesInstallPath);
+  // A package's models, their schema files and its macros are read as the project's own, marked with its name.
+  const fromPackages = (paths: (p: InstalledPackage) => string[], patterns: readonly string[]) =>
+    packages.flatMap((p) =>
+      readAll(
+        projectDir,
+        paths(p).map((folder) => `${p.dir}/${folder}`),
+        patterns,
+      ).map((file) => ({ ...file, package: p.name })),
+    );
   const files: ProjectFiles = {
-    modelSql: readAll(projectDir, project.modelPaths, ['**/*.sql']),
-    schemaYml: readAll(projectDir, [...project.modelPaths, ...project.seedPaths], ['**/*.yml', '**/*.yaml']),
-    macroSql: readAll(
-      projectDir,
-      [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)],
-      ['**/*.sql'],
-    ),
+    modelSql: [
+      ...readAll(projectDir, project.modelPaths, ['**/*.sql']),
+      ...fromPackages((p) => p.modelPaths, ['**/*.sql']),
+    ],
+    schemaYml: [
+      ...readAll(projectDir, [...project.modelPaths, ...project.seedPaths], ['**/*.yml', '**/*.yaml']),
+      ...fromPackages((p) => p.modelPaths, ['**/*.yml', '**/*.yaml']),
+    ],
+    macroSql: [
+      ...readAll(projectDir, [...project.macroPaths, ...project.testPaths.map((t) => `${t}/generic`)], ['**/*.sql']),
+      ...fromPackages((p) => p.macroPaths, ['**/*.sql']),
+    ],
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
+    packages,
   };
   throwIfAny([
     ...badlyNamed(files.modelSql, 'model'),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { columnTypes } from '../core/column-type.js';
 import { modelConfigSchema } from './model-config.js';
+import { seedConfigSchema } from './seed-config.js';
 
 const name = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters, digits and _ only');
 /** Data tests are declared as a name or a one-key mapping `{ test_name: { ...args } }`; checked when tests are built. */
@@ -69,14 +70,7 @@ const seedEntrySchema = z
   .object({
     name,
     description: z.string().optional(),
-    config: z
-      .object({
-        column_types: z.record(z.string(), z.enum(columnTypes)).optional(),
-        tags: z.array(z.string()).optional(),
-        schema: z.string().optional(),
-      })
-      .strict()
-      .optional(),
+    config: seedConfigSchema.optional(),
     columns: z.array(columnSchema).default([]),
     tests: dataTests,
     data_tests: dataTests,

@@ -8,8 +8,8 @@ import type { CliIo } from '../cli-io.js';
 /** `stedi-models clean`: delete the project's clean-targets (target/ by default, which holds the dev DuckDB file). */
 export function cleanCommand(io: CliIo): Command {
   return new Command('clean')
-    .description('delete generated folders (clean-targets of stedi_project.yml; default target/)')
-    .option('--project-dir <dir>', 'folder with stedi_project.yml (default: current folder)')
+    .description('delete generated folders (clean-targets of the project file; default target/)')
+    .option('--project-dir <dir>', 'folder with stedi_project.yml or dbt_project.yml (default: current folder)')
     .action((options: { projectDir?: string }) => {
       const projectDir = path.resolve(io.cwd, options.projectDir ?? '.');
       const project = readProjectFile(projectDir);
@@ -18,7 +18,7 @@ export function cleanCommand(io: CliIo): Command {
         // Never delete outside the project or the project itself, whatever the project file says.
         if (!folder.startsWith(`${projectDir}${path.sep}`)) {
           throw new ProjectError(
-            `stedi_project.yml: clean-targets: '${entry}' is not inside the project folder; refusing to delete it.`,
+            `${project.fileName}: clean-targets: '${entry}' is not inside the project folder; refusing to delete it.`,
           );
         }
         rmSync(folder, { recursive: true, force: true });

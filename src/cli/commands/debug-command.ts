@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import path from 'node:path';
 import { openAdapter } from '../../adapters/engines.js';
 import { buildProjectGraph } from '../../compile/compile-project.js';
 import { loadProject } from '../../project/load-project.js';
@@ -13,8 +14,10 @@ export function debugCommand(io: CliIo): Command {
   ).action(async (options: ProjectCommandOptions) => {
     const say = (text: string) => io.stdout.write(`${text}\n`);
     const project = loadProject(projectOptions(options, io));
-    say(`project: ${project.file.name} (${project.dir}) OK`);
-    say(`profile: ${project.file.profile}, target: ${project.target.name} (${project.target.type}) OK`);
+    say(`project: ${project.file.name} (${path.join(project.dir, project.file.fileName)}) OK`);
+    say(
+      `profile: ${project.file.profile} of ${project.profilesPath}, target: ${project.target.name} (${project.target.type}) OK`,
+    );
     const context = buildProjectGraph(project);
     const counts = [...context.graph.nodes.values()].reduce<Record<string, number>>(
       (acc, n) => ({ ...acc, [n.kind]: (acc[n.kind] ?? 0) + 1 }),

@@ -35,6 +35,9 @@ export function executeCommand(name: ExecuteCommand, io: CliIo, setExitCode: (co
       'plan against an empty catalog and write the statements to target/run/ without connecting',
     );
   if (name === 'run' || name === 'build') command.option('--full-refresh', 'rebuild incremental models from scratch');
+  // A seed is always built whole beside its table and swapped in, which is what dbt's --full-refresh does to seeds.
+  if (name === 'seed')
+    command.option('--full-refresh', 'drop and recreate the seed tables (what every seed load does)');
   command.option('--timeout <seconds>', 'stop every query in flight and end the run after this many seconds', seconds);
   return command.action(
     async (

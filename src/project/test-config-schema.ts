@@ -29,6 +29,9 @@ export const testConfigSchema = z
   .partial()
   .strict();
 
+/** A partial data test config as written in one place; later places override earlier ones. */
+export type PartialTestConfig = z.output<typeof testConfigSchema>;
+
 /** The config keys, so declarations can tell config from test arguments. */
 export const TEST_CONFIG_KEYS = new Set(Object.keys(testConfigSchema.shape));
 

@@ -1,0 +1,33 @@
+import path from 'node:path';
+import type { ProjectFileText } from '../core/project-file-text.js';
+import { appliesTo } from '../project/config-tree.js';
+import type { LoadedProject } from '../project/load-project.js';
+import type { FolderConfig } from '../project/project-file.js';
+
+/** A file's folder below the first of these roots that holds it ('' at the root). */
+export function folderUnder(roots: readonly string[], file: string): string {
+  for (const root of roots) {
+    const prefix = `${root.replace(/\/+$/, '')}/`;
+    if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
+  }
+  return path.posix.dirname(file);
+}
+
+/** dbt's fully qualified name of a model or seed: [project, folder..., name], what project-file config paths match. */
+export function fqnOf(project: LoadedProject, folder: string, name: string, packageName?: string): string[] {
+  return [packageName ?? project.file.name, ...folder.split('/').filter(Boolean), name];
+}
+
+/** The folders a model file may sit under: the project's model-paths, or its package's inside dbt_packages/. */
+export function modelRoots(project: LoadedProject, file: ProjectFileText): string[] {
+  const own = project.files.packages.find((p) => p.name === file.package);
+  return own ? own.modelPaths.map((m) => `${own.dir}/${m}`) : project.file.modelPaths;
+}
+
+/** The project-file configs that apply to a resource, shallowest first so that the deepest path's config wins. */
+export function configsFor<T>(entries: ReadonlyArray<FolderConfig<T>>, fqn: readonly string[]): T[] {
+  return entries
+    .filter((c) => appliesTo(c.path, fqn))
+    .sort((a, b) => a.path.length - b.path.length)
+    .map((c) => c.config);
+}
