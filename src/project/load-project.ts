@@ -41,18 +41,28 @@ export interface LoadedProject {
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
 export function parseCliVars(text: string | undefined): Record<string, unknown> {
+  return parseOptionMapping(text, '--vars', 'names to values', "'{consent_cutoff: as_of}'");
+}
+
+/** Parses a command-line option that must be a YAML or JSON mapping (`--vars`, `--args`), naming it when it is not. */
+export function parseOptionMapping(
+  text: string | undefined,
+  option: string,
+  what: string,
+  example: string,
+): Record<string, unknown> {
   if (!text) return {};
   let value: unknown;
   try {
     value = parseYamlText(text);
   } catch (error) {
     throw new ProjectError(
-      `--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: --vars '{consent_cutoff: as_of}'`,
+      `${option}: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: ${option} ${example}`,
     );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ProjectError(
-      `--vars: expected a mapping of names to values, e.g. --vars '{consent_cutoff: as_of}', got ${JSON.stringify(value)}`,
+      `${option}: expected a mapping of ${what}, e.g. ${option} ${example}, got ${JSON.stringify(value)}`,
     );
   }
   return value as Record<string, unknown>;
