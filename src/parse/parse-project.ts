@@ -9,6 +9,7 @@ import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from './parse-tests.js';
+import { RelationValue } from '../templating/relation-value.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
 import {
@@ -183,7 +184,12 @@ function parseModel(
   cache: ParseCache,
 ): ModelNode {
   const name = path.posix.basename(file.path, '.sql');
-  const scope = newRenderScope('parse', file.path);
+  // `this` while parsing: the relation before the model's own schema and alias configs, which dbt also gives.
+  const self = new RelationValue(
+    { database: engine.database, schema: engine.schema, identifier: name },
+    engine.dialect,
+  );
+  const scope = newRenderScope('parse', file.path, { self });
   const cached = cache.get(file);
   if (cached) {
     Object.assign(scope, {
