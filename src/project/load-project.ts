@@ -21,6 +21,8 @@ export interface LoadProjectOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Receives problems that do not stop the command (a plaintext secret in profiles.yml). */
   onWarning?: (message: string) => void;
+  /** Receives what templates print for people: log(msg, info=True). */
+  onInfo?: (message: string) => void;
 }
 
 /** A project read from disk, with its target and vars resolved: the input of parsing. */
@@ -37,6 +39,8 @@ export interface LoadedProject {
   env: Readonly<Record<string, string | undefined>>;
   /** Hides secret values in everything written from this project's invocation. */
   mask: Masker;
+  /** Where templates' log(msg, info=True) and exceptions.warn() are reported. */
+  report?: { info(message: string): void; warn(message: string): void };
 }
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
@@ -111,5 +115,9 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     settingsFiles,
     env,
     mask: secretMasker(env),
+    report: {
+      info: (message) => options.onInfo?.(message),
+      warn: (message) => options.onWarning?.(message),
+    },
   };
 }
