@@ -8,6 +8,7 @@ import type { ModelNode, Node } from '../core/nodes.js';
 import type { Row } from '../core/statement.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { QueryTable } from '../templating/query-table.js';
+import { readDocBlocks } from '../templating/doc-blocks.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from '../templating/relation-value.js';
@@ -24,7 +25,8 @@ export interface ProjectGraph {
 /** Creates the template engine of a project for the engine its SQL runs on (the target's, or DuckDB for unit tests). */
 export function createTemplateEngine(project: LoadedProject, engine: EngineInfo): TemplateEngine {
   const { target } = project;
-  return new TemplateEngine({
+  const { docs, problems } = readDocBlocks(project.files.docsMd);
+  const templates = new TemplateEngine({
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
@@ -39,7 +41,11 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
     report: project.report,
+    docs,
   });
+  // Reported with the parse pass's problems, as the macro files' are.
+  templates.macroProblems.push(...problems);
+  return templates;
 }
 
 /** Parses every file and builds the DAG; throws every problem found, all at once. */

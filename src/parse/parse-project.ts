@@ -342,6 +342,41 @@ function parseUnitTests(
 }
 
 /**
+ * Renders the descriptions that include docs blocks (`'{{ doc("name") }}'`), in place; an unknown doc name is a
+ * problem naming the yml file and the key. Descriptions without a template are left as they are, at no cost.
+ */
+function resolveDescriptions(
+  nodes: ReadonlyArray<ModelNode | SourceNode | SeedNode>,
+  schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  templates: TemplateEngine,
+  problems: ProjectError[],
+): void {
+  const seedFiles = new Map(schemaFiles.flatMap(({ file, content }) => content.seeds.map((s) => [s.name, file])));
+  const render = (text: string, where: string): string => {
+    if (!text.includes('{{')) return text;
+    const scope = newRenderScope('parse', where);
+    const rendered = templates.renderString(text, scope);
+    problems.push(...scope.problems);
+    return rendered;
+  };
+  for (const node of nodes) {
+    const file =
+      node.kind === 'model'
+        ? (node.patchPath ?? node.filePath)
+        : node.kind === 'seed'
+          ? seedFiles.get(node.name)
+          : node.filePath;
+    const key = `${node.kind === 'source' ? `sources.${node.sourceName}` : `${node.kind}s`}.${node.name}`;
+    node.description = render(node.description, `${file ?? node.filePath} (${key}.description)`);
+    for (const column of node.columns)
+      column.description = render(
+        column.description,
+        `${file ?? node.filePath} (${key}.columns.${column.name}.description)`,
+      );
+  }
+}
+
+/**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
  * every problem found (invalid yml, template errors, undefined vars, vars set that nothing reads, duplicate names),
  * all at once. Files that have not changed since the previous invocation are not rendered or validated again
@@ -402,6 +437,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
       );
   }
   cache.save();
+  resolveDescriptions([...models, ...sources, ...seeds], schemaFiles, templates, problems);
   const tests = [
     ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems),
     ...parseSingularTests(project, templates, problems, { database: engine.database, schema: engine.schema }),

@@ -12,6 +12,8 @@ export interface ProjectFiles {
   macroSql: ProjectFileText[];
   seedCsv: ProjectFileText[];
   testSql: ProjectFileText[];
+  /** Markdown files holding `{% docs %}` blocks, anywhere under the model, seed, macro and test folders (as dbt's docs-paths default). */
+  docsMd: ProjectFileText[];
 }
 
 function readAll(projectDir: string, folders: readonly string[], patterns: readonly string[]): ProjectFileText[] {
@@ -62,6 +64,11 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
     ),
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
+    docsMd: readAll(
+      projectDir,
+      [...project.modelPaths, ...project.seedPaths, ...project.macroPaths, ...project.testPaths],
+      ['**/*.md'],
+    ),
   };
   throwIfAny([
     ...badlyNamed(files.modelSql, 'model'),

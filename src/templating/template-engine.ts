@@ -7,6 +7,7 @@ import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import { CompilerErrorRaised, UndefinedEnvVarError, UndefinedVarError, fromNunjucksError } from './template-errors.js';
 import { afterReturn, doExtension, installJinjaCompat, macroReturn, Namespace, splitKeywords } from './jinja-compat.js';
 import { QueryTable } from './query-table.js';
+import type { DocBlock } from './doc-blocks.js';
 
 /** What a template sees as `target`: the profile target in use, without secrets. */
 export interface TargetContext {
@@ -79,6 +80,8 @@ export interface TemplateEngineOptions {
   quoteString: (value: string) => string;
   /** Quotes an identifier by the target engine's rules. */
   quoteIdentifier: (name: string) => string;
+  /** The project's docs blocks by name, for doc('name') in descriptions. */
+  docs?: ReadonlyMap<string, DocBlock>;
   /** Where log(msg, info=True) and exceptions.warn(msg) are reported (emitMessages); silent without. */
   report?: { info(message: string): void; warn(message: string): void };
 }
@@ -100,12 +103,15 @@ export class TemplateEngine {
   /** Generic tests (`{% test %}` blocks) by name: the built-in ones, overridden by the project's. */
   readonly tests = new Map<string, TestSignature>();
   private readonly macros = new Map<string, (...args: unknown[]) => unknown>();
+  /** The project's docs blocks by name (doc()), for the manifest. */
+  readonly docs: ReadonlyMap<string, DocBlock>;
 
   constructor(private readonly options: TemplateEngineOptions) {
     // dev: nunjucks then keeps what a context function threw as the error's cause (otherwise it copies only the text),
     // so our own errors come back as themselves, at the line nunjucks found.
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, dev: true });
     installJinjaCompat();
+    this.docs = options.docs ?? new Map();
     this.env.addExtension('do', doExtension());
     this.installContext();
     this.loadMacros();
@@ -238,6 +244,17 @@ export class TemplateEngine {
       if (result) return result;
       if (!s.pendingQueries.includes(text)) s.pendingQueries.push(text);
       return QueryTable.empty();
+    });
+    this.env.addGlobal('doc', (...args: unknown[]) => {
+      // doc('name') or dbt's doc('package', 'name'): the project is the only package.
+      const name = String(args.at(-1));
+      const block = this.docs.get(name);
+      if (block) return block.text;
+      const known = [...this.docs.keys()].sort();
+      throw new CompilerErrorRaised(
+        scope().file,
+        `doc('${name}') names no docs block: write {% docs ${name} %}...{% enddocs %} in a .md file under models/, or fix the name (${known.length > 0 ? `docs blocks: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}` : 'the project has no docs blocks'}).`,
+      );
     });
     this.env.addGlobal('namespace', (...args: unknown[]) => {
       const { positional, keywords } = splitKeywords(args);
