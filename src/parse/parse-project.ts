@@ -184,10 +184,12 @@ function parseModel(
   cache: ParseCache,
 ): ModelNode {
   const name = path.posix.basename(file.path, '.sql');
-  // `this` while parsing: the relation before the model's own schema and alias configs, which dbt also gives.
+  // `this` while parsing has its parts (the relation before the model's schema and alias configs) but prints as a
+  // stand-in, as ref() does: what config() captures then must not depend on the target's database.
   const self = new RelationValue(
     { database: engine.database, schema: engine.schema, identifier: name },
     engine.dialect,
+    '__this__',
   );
   const scope = newRenderScope('parse', file.path, { self });
   const cached = cache.get(file);
