@@ -10,6 +10,7 @@ import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from './parse-tests.js';
 import { RelationValue } from '../templating/relation-value.js';
+import { namedNode, relationNames } from './relation-names.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
 import {
@@ -241,7 +242,21 @@ function parseModel(
     description,
     tags: config.tags,
     config,
-    relation: { database: engine.database, schema: config.schema ?? engine.schema, identifier: config.alias ?? name },
+    relation: {
+      database: engine.database,
+      ...relationNames(
+        templates,
+        engine.schema,
+        namedNode(project.file.name, 'model', name, file.path, folder, {
+          schema: config.schema,
+          alias: config.alias,
+          materialized: config.materialized,
+          tags: config.tags,
+        }),
+        problems,
+        scope.macrosUsed,
+      ),
+    },
     columns: columnsOf(entry?.model.columns ?? []),
     dependsOn: [],
     refs: [...new Set(scope.refs)],
@@ -256,6 +271,7 @@ function parseModel(
 function parseSeeds(
   project: LoadedProject,
   schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  templates: TemplateEngine,
   engine: EngineInfo,
   problems: ProjectError[],
 ): SeedNode[] {
@@ -274,7 +290,19 @@ function parseSeeds(
       filePath: file.path,
       description: entry?.seed.description ?? '',
       tags: ['seed', ...(config?.tags ?? [])],
-      relation: { database: engine.database, schema: config?.schema ?? engine.schema, identifier: name },
+      relation: {
+        database: engine.database,
+        ...relationNames(
+          templates,
+          engine.schema,
+          namedNode(project.file.name, 'seed', name, file.path, '', {
+            schema: config?.schema,
+            tags: config?.tags ?? [],
+          }),
+          problems,
+          new Set(),
+        ),
+      },
       columns: columnsOf(entry?.seed.columns ?? []),
       csvText: file.text,
       columnTypes: config?.column_types ?? {},
@@ -428,7 +456,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     }
   }
   const sources = parseSources(project, schemaFiles, templates, engine, problems);
-  const seeds = parseSeeds(project, schemaFiles, engine, problems);
+  const seeds = parseSeeds(project, schemaFiles, templates, engine, problems);
   for (const seed of seeds) {
     const model = byName.get(seed.name);
     if (model)
