@@ -8,6 +8,7 @@ import { CompilerErrorRaised, UndefinedEnvVarError, UndefinedVarError, fromNunju
 import { afterReturn, doExtension, installJinjaCompat, macroReturn, Namespace, splitKeywords } from './jinja-compat.js';
 import { QueryTable } from './query-table.js';
 import type { DocBlock } from './doc-blocks.js';
+import { pythonModules } from './python-datetime.js';
 
 /** What a template sees as `target`: the profile target in use, without secrets. */
 export interface TargetContext {
@@ -80,6 +81,8 @@ export interface TemplateEngineOptions {
   quoteString: (value: string) => string;
   /** Quotes an identifier by the target engine's rules. */
   quoteIdentifier: (name: string) => string;
+  /** The clock of modules.datetime (tests pass a fixed one). */
+  now?: () => Date;
   /** The project's docs blocks by name, for doc('name') in descriptions. */
   docs?: ReadonlyMap<string, DocBlock>;
   /** Where log(msg, info=True) and exceptions.warn(msg) are reported (emitMessages); silent without. */
@@ -256,6 +259,7 @@ export class TemplateEngine {
         `doc('${name}') names no docs block: write {% docs ${name} %}...{% enddocs %} in a .md file under models/, or fix the name (${known.length > 0 ? `docs blocks: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}` : 'the project has no docs blocks'}).`,
       );
     });
+    this.env.addGlobal('modules', pythonModules(this.options.now ?? (() => new Date())));
     this.env.addGlobal('namespace', (...args: unknown[]) => {
       const { positional, keywords } = splitKeywords(args);
       return new Namespace({ ...(positional[0] as Record<string, unknown> | undefined), ...keywords });

@@ -4,6 +4,7 @@ import { QueryTable } from '../../src/templating/query-table.js';
 
 function engine(macros: Record<string, string> = {}): TemplateEngine {
   return new TemplateEngine({
+    now: () => new Date('2026-03-04T05:06:07.089Z'),
     macroFiles: Object.entries(macros).map(([path, text]) => ({ path, text })),
     vars: {},
     env: {},
@@ -186,5 +187,31 @@ describe('adapter.dispatch()', () => {
   it('names both macros it looked for when neither exists', () => {
     const { scope } = render(engine(macros), "{{ adapter.dispatch('nothing', 'my_project')() }}");
     expect(problems(scope)).toMatch(/adapter.dispatch\('nothing'\) found no macro duckdb__nothing or default__nothing/);
+  });
+});
+
+describe('modules.datetime', () => {
+  it('gives now(), utcnow() and date.today() with strftime() and isoformat(), from the clock', () => {
+    const { out, scope } = render(
+      engine(),
+      [
+        "{{ modules.datetime.datetime.utcnow().strftime('%Y-%m-%d %H:%M:%S.%f day %j %%') }}",
+        '{{ modules.datetime.datetime.utcnow().isoformat() }} {{ modules.datetime.datetime.utcnow().year }}',
+        '{{ modules.datetime.datetime.utcnow().date() }} {{ modules.datetime.datetime.utcnow() }}',
+        "{{ modules.datetime.date.today().strftime('%Y') }} {{ modules.datetime.datetime.now().month }}",
+      ].join('\n'),
+    );
+    expect(problems(scope)).toBe('');
+    expect(out.split('\n')).toEqual([
+      '2026-03-04 05:06:07.089000 day 063 %',
+      '2026-03-04T05:06:07.089000 2026',
+      '2026-03-04 2026-03-04 05:06:07.089000',
+      '2026 3',
+    ]);
+  });
+
+  it('names what is missing when a template reaches for a module that is not there', () => {
+    const { scope } = render(engine(), "{{ modules.re.match('a', 'b') }}");
+    expect(problems(scope)).toMatch(/\.match\(\) is not a method/);
   });
 });
