@@ -34,6 +34,10 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
       return (io, setExitCode) => executeCommand(name, io, setExitCode);
     },
   })),
+  {
+    names: ['run-operation'],
+    load: async () => (await import('./commands/run-operation-command.js')).runOperationCommand,
+  },
   { names: ['retry'], load: async () => (await import('./commands/retry-command.js')).retryCommand },
   { names: ['parse'], load: async () => (await import('./commands/parse-command.js')).parseCommand },
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },

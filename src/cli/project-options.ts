@@ -68,6 +68,7 @@ export function projectOptions(
     env: io.env,
     // Through a reporter, so that with --log-format json a warning is a JSON line like every other event.
     onWarning: (message) => createReporter(options.logFormat, io).warn(message),
+    onInfo: (message) => createReporter(options.logFormat, io).info(message),
     select: options.select,
     exclude: options.exclude,
     statePath: options.state ? path.resolve(io.cwd, options.state) : undefined,

@@ -172,6 +172,19 @@ export function writeManifest(
     nodes: Object.fromEntries(
       graph.order.map((id) => [id, manifestNode(context, graph.nodes.get(id)!, compiled, lineage)]),
     ),
+    // dbt's docs blocks, by `doc.<project>.<name>`: the text descriptions include with doc().
+    docs: Object.fromEntries(
+      [...context.templates.docs.values()].map((block) => [
+        `doc.${project.file.name}.${block.name}`,
+        {
+          name: block.name,
+          unique_id: `doc.${project.file.name}.${block.name}`,
+          package_name: project.file.name,
+          original_file_path: block.file,
+          block_contents: block.text,
+        },
+      ]),
+    ),
     parent_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.parents.get(id)!]])),
     child_map: Object.fromEntries(graph.order.map((id) => [id, [...graph.children.get(id)!]])),
   };

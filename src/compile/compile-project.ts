@@ -1,10 +1,14 @@
-import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
+import { messageOf, ProjectErrors, StediError, throwIfAny, type ProjectError } from '../errors.js';
 import { engineInfo } from '../adapters/engines.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { Graph, UnknownRefError } from '../graph/graph.js';
 import { parseProject } from '../parse/parse-project.js';
 import type { CompiledModel } from '../core/compiled-model.js';
-import type { Node } from '../core/nodes.js';
+import type { ModelNode, Node } from '../core/nodes.js';
+import type { Row } from '../core/statement.js';
+import type { ProjectFileText } from '../core/project-file-text.js';
+import { QueryTable } from '../templating/query-table.js';
+import { readDocBlocks } from '../templating/doc-blocks.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from '../templating/relation-value.js';
@@ -21,7 +25,8 @@ export interface ProjectGraph {
 /** Creates the template engine of a project for the engine its SQL runs on (the target's, or DuckDB for unit tests). */
 export function createTemplateEngine(project: LoadedProject, engine: EngineInfo): TemplateEngine {
   const { target } = project;
-  return new TemplateEngine({
+  const { docs, problems } = readDocBlocks(project.files.docsMd);
+  const templates = new TemplateEngine({
     macroFiles: project.files.macroSql,
     vars: project.vars,
     env: project.env,
@@ -35,7 +40,12 @@ export function createTemplateEngine(project: LoadedProject, engine: EngineInfo)
     macroDispatch: engine.definition.macroDispatch,
     quoteString: engine.dialect.quoteString,
     quoteIdentifier: engine.dialect.quoteIdentifier,
+    report: project.report,
+    docs,
   });
+  // Reported with the parse pass's problems, as the macro files' are.
+  templates.macroProblems.push(...problems);
+  return templates;
 }
 
 /** Parses every file and builds the DAG; throws every problem found, all at once. */
@@ -115,7 +125,10 @@ function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, st
   return new Map([...models].map(([id, model]) => [id, model.sql]));
 }
 
-/** Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once. */
+/**
+ * Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once.
+ * Without a connection, run_query() answers an empty result (docs, lineage); compileWithQueries sends the queries.
+ */
 export function compileModelRecords(
   context: ProjectGraph,
   ids: readonly string[],
@@ -123,44 +136,140 @@ export function compileModelRecords(
 ): Map<string, CompiledModel> {
   const problems: ProjectError[] = [];
   const compiled = new Map<string, CompiledModel>();
-  const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
-    const isIncremental =
-      node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
-    const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
-    const scope = compileScope(context, node.filePath, node.relation, { isIncremental }, relationFor);
-    const sql = context.templates.render(files.get(node.filePath)!, scope);
-    // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
-    const inFile = (key: string) =>
-      scope.configs
-        .map((c) => c[key])
-        .filter((v) => v !== undefined)
-        .at(-1);
-    const writtenHooks = inFile('post_hook');
-    const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
-    // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
-    const hooks = hookTemplates
-      .map((hook) => context.templates.renderString(hook, scope).trim())
-      .filter((h) => h !== '');
-    const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
-    const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
-    const purge = String(inFile('purge') ?? node.config.purge ?? '');
-    const render = (text: string) =>
-      isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
-    compiled.set(id, {
-      sql: sql.trim(),
-      postHooks: hooks,
-      replaceWhere: render(replaceWhere),
-      replaceKeys: render(replaceKeys),
-      // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
-      purge: render(purge),
-    });
-    // Collected last: the incremental parts above are rendered in the same scope, and a ref() to nothing there is
-    // as much a problem as one in the model's SQL.
+    const { record, scope } = compileModel(context, node, options);
+    // Collected after the incremental parts are rendered in the same scope too: a ref() to nothing there is as much
+    // a problem as one in the model's SQL.
     problems.push(...scope.problems);
+    context.templates.emitMessages(scope);
+    compiled.set(id, record);
   }
   if (problems.length > 0) throw new ProjectErrors(problems);
   return compiled;
+}
+
+/** Sends a run_query() query to the engine: its rows, in column order. */
+export type RunQuery = (sql: string) => Promise<Row[]>;
+
+/** How many times a render may ask for queries whose SQL depends on the results of earlier ones. */
+const MAX_QUERY_ROUNDS = 10;
+
+/**
+ * Renders a template whose run_query() calls need the engine: templates render synchronously, so a render that asks
+ * for a query without a result gets an empty one, the queries are sent, and the render is repeated with their
+ * results until it asks for nothing new. Each distinct SQL text is sent once per invocation.
+ */
+export async function renderWithQueries(
+  render: (results: ReadonlyMap<string, QueryTable>) => RenderScope,
+  runQuery: RunQuery,
+  results: Map<string, QueryTable> = new Map(),
+): Promise<RenderScope> {
+  for (let round = 0; ; round++) {
+    const scope = render(results);
+    if (scope.pendingQueries.length === 0 || scope.problems.length > 0) return scope;
+    if (round === MAX_QUERY_ROUNDS)
+      throw new RunQueryError(
+        `${scope.file}: run_query() was still asked for new queries after ${MAX_QUERY_ROUNDS} rounds; a query's SQL must not change with every result.`,
+      );
+    for (const sql of scope.pendingQueries) {
+      try {
+        results.set(sql, new QueryTable(await runQuery(sql)));
+      } catch (error) {
+        throw new RunQueryError(`${scope.file}: run_query() failed: ${messageOf(error)}\n  query: ${sql}`, {
+          cause: error,
+        });
+      }
+    }
+  }
+}
+
+/** A run_query() query that the engine refused, naming the file that sent it. */
+export class RunQueryError extends StediError {}
+
+/** compileModelRecords with run_query() answered by the engine (run, build, compile). */
+export async function compileWithQueries(
+  context: ProjectGraph,
+  ids: readonly string[],
+  options: CompileOptions,
+  runQuery: RunQuery,
+): Promise<Map<string, CompiledModel>> {
+  const problems: ProjectError[] = [];
+  const compiled = new Map<string, CompiledModel>();
+  const results = new Map<string, QueryTable>();
+  for (const id of ids) {
+    const node = context.graph.nodes.get(id);
+    if (node?.kind !== 'model') continue;
+    let record: CompiledModel | undefined;
+    const scope = await renderWithQueries(
+      (queryResults) => {
+        const done = compileModel(context, node, { ...options, queryResults });
+        record = done.record;
+        return done.scope;
+      },
+      runQuery,
+      results,
+    );
+    problems.push(...scope.problems);
+    context.templates.emitMessages(scope);
+    compiled.set(id, record!);
+  }
+  if (problems.length > 0) throw new ProjectErrors(problems);
+  return compiled;
+}
+
+const filesByPath = new WeakMap<ProjectGraph, Map<string, ProjectFileText>>();
+
+function modelFiles(context: ProjectGraph): Map<string, ProjectFileText> {
+  let files = filesByPath.get(context);
+  if (!files) {
+    files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
+    filesByPath.set(context, files);
+  }
+  return files;
+}
+
+/** Renders one model, its hooks and incremental parts in one scope. */
+function compileModel(
+  context: ProjectGraph,
+  node: ModelNode,
+  options: CompileOptions & { queryResults?: ReadonlyMap<string, QueryTable> },
+): { record: CompiledModel; scope: RenderScope } {
+  const file = modelFiles(context).get(node.filePath)!;
+  const isIncremental =
+    node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
+  const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
+  const scope = compileScope(
+    context,
+    node.filePath,
+    node.relation,
+    { isIncremental, queryResults: options.queryResults },
+    relationFor,
+  );
+  const sql = context.templates.render(file, scope);
+  // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
+  const inFile = (key: string) =>
+    scope.configs
+      .map((c) => c[key])
+      .filter((v) => v !== undefined)
+      .at(-1);
+  const writtenHooks = inFile('post_hook');
+  const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
+  // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
+  const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+  const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
+  const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
+  const purge = String(inFile('purge') ?? node.config.purge ?? '');
+  const render = (text: string) =>
+    isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
+  const record: CompiledModel = {
+    sql: sql.trim(),
+    postHooks: hooks,
+    replaceWhere: render(replaceWhere),
+    replaceKeys: render(replaceKeys),
+    // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.
+    purge: render(purge),
+  };
+  return { record, scope };
 }

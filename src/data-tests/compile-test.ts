@@ -50,6 +50,7 @@ export function compileDataTest(
     sql = templates.render({ path: node.filePath, text: node.rawSql ?? '' }, scope);
   }
   if (scope.problems.length > 0) throw new ProjectErrors(scope.problems);
+  templates.emitMessages(scope);
   // What the template rendered besides the skip_test() call is not run: a switched-off test sends no query.
   return scope.skipReason === undefined
     ? { kind: 'query', sql: sql.trim() }

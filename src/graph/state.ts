@@ -16,10 +16,17 @@ function sha(text: string): string {
 /**
  * Where a node's relation is, as far as the project decides it. The database (on DuckDB, the file's name) and the
  * target's default schema are the target's choice, not the node's: a pull-request build writes into a database of
- * its own, and counting that would mark every node modified (dbt's "env-aware" comparison drops them too).
+ * its own, and counting that would mark every node modified (dbt's "env-aware" comparison drops them too). So is
+ * the target schema prefixed to a custom schema (`<target schema>_marts`, dbt's generate_schema_name default).
  */
 function placement(relation: Relation, targetSchema: string): unknown {
-  return { schema: relation.schema === targetSchema ? null : relation.schema, identifier: relation.identifier };
+  const { schema } = relation;
+  const prefix = `${targetSchema}_`;
+  return {
+    schema:
+      schema === targetSchema ? null : schema.startsWith(prefix) ? `<target>_${schema.slice(prefix.length)}` : schema,
+    identifier: relation.identifier,
+  };
 }
 
 /** What a node's definition depends on, so that a change to any of it marks the node `state:modified`. */

@@ -12,6 +12,8 @@ import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
 import { parseGenericTests, parseSingularTests } from './parse-tests.js';
+import { RelationValue } from '../templating/relation-value.js';
+import { namedNode, relationNames } from './relation-names.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
 import {
@@ -170,7 +172,14 @@ function parseModel(
   cache: ParseCache,
 ): ModelNode {
   const name = path.posix.basename(file.path, '.sql');
-  const scope = newRenderScope('parse', file.path);
+  // `this` while parsing has its parts (the relation before the model's schema and alias configs) but prints as a
+  // stand-in, as ref() does: what config() captures then must not depend on the target's database.
+  const self = new RelationValue(
+    { database: engine.database, schema: engine.schema, identifier: name },
+    engine.dialect,
+    '__this__',
+  );
+  const scope = newRenderScope('parse', file.path, { self });
   const cached = cache.get(file);
   if (cached) {
     Object.assign(scope, {
@@ -221,7 +230,21 @@ function parseModel(
     description,
     tags: config.tags,
     config,
-    relation: { database: engine.database, schema: config.schema ?? engine.schema, identifier: config.alias ?? name },
+    relation: {
+      database: engine.database,
+      ...relationNames(
+        templates,
+        engine.schema,
+        namedNode(file.package ?? project.file.name, 'model', name, file.path, folder, {
+          schema: config.schema,
+          alias: config.alias,
+          materialized: config.materialized,
+          tags: config.tags,
+        }),
+        problems,
+        scope.macrosUsed,
+      ),
+    },
     columns: columnsOf(entry?.model.columns ?? []),
     dependsOn: [],
     refs: [...new Set(scope.refs)],
@@ -236,6 +259,7 @@ function parseModel(
 function parseSeeds(
   project: LoadedProject,
   schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  templates: TemplateEngine,
   engine: EngineInfo,
   problems: ProjectError[],
 ): SeedNode[] {
@@ -246,9 +270,12 @@ function parseSeeds(
     const name = path.posix.basename(file.path, '.csv');
     const entry = entries.get(name);
     entries.delete(name);
-    const fqn = fqnOf(project, folderUnder(project.file.seedPaths, file.path), name);
+    const folder = folderUnder(project.file.seedPaths, file.path);
     // dbt's precedence: the project file's paths, then the seed's own schema yml config.
-    const config = mergeSeedConfig([...configsFor(project.file.seedConfigs, fqn), entry?.seed.config ?? {}]);
+    const config = mergeSeedConfig([
+      ...configsFor(project.file.seedConfigs, fqnOf(project, folder, name)),
+      entry?.seed.config ?? {},
+    ]);
     if (!config.enabled) return [];
     return [
       {
@@ -260,8 +287,17 @@ function parseSeeds(
         tags: ['seed', ...(config.tags ?? [])],
         relation: {
           database: engine.database,
-          schema: config.schema ?? engine.schema,
-          identifier: config.alias ?? name,
+          ...relationNames(
+            templates,
+            engine.schema,
+            namedNode(project.file.name, 'seed', name, file.path, folder, {
+              schema: config.schema,
+              alias: config.alias,
+              tags: config.tags ?? [],
+            }),
+            problems,
+            new Set(),
+          ),
         },
         columns: columnsOf(entry?.seed.columns ?? []),
         csvText: file.text,
@@ -348,6 +384,41 @@ function warnUnusedConfigPaths(project: LoadedProject, testFqns: ReadonlyArray<r
 }
 
 /**
+ * Renders the descriptions that include docs blocks (`'{{ doc("name") }}'`), in place; an unknown doc name is a
+ * problem naming the yml file and the key. Descriptions without a template are left as they are, at no cost.
+ */
+function resolveDescriptions(
+  nodes: ReadonlyArray<ModelNode | SourceNode | SeedNode>,
+  schemaFiles: ReturnType<typeof parseSchemaFiles>,
+  templates: TemplateEngine,
+  problems: ProjectError[],
+): void {
+  const seedFiles = new Map(schemaFiles.flatMap(({ file, content }) => content.seeds.map((s) => [s.name, file])));
+  const render = (text: string, where: string): string => {
+    if (!text.includes('{{')) return text;
+    const scope = newRenderScope('parse', where);
+    const rendered = templates.renderString(text, scope);
+    problems.push(...scope.problems);
+    return rendered;
+  };
+  for (const node of nodes) {
+    const file =
+      node.kind === 'model'
+        ? (node.patchPath ?? node.filePath)
+        : node.kind === 'seed'
+          ? seedFiles.get(node.name)
+          : node.filePath;
+    const key = `${node.kind === 'source' ? `sources.${node.sourceName}` : `${node.kind}s`}.${node.name}`;
+    node.description = render(node.description, `${file ?? node.filePath} (${key}.description)`);
+    for (const column of node.columns)
+      column.description = render(
+        column.description,
+        `${file ?? node.filePath} (${key}.columns.${column.name}.description)`,
+      );
+  }
+}
+
+/**
  * The parse pass: reads schema files, renders every model with `ref()` only recording, and returns the nodes with
  * every problem found (invalid yml, template errors, undefined vars, vars set that nothing reads, duplicate names),
  * all at once. Files that have not changed since the previous invocation are not rendered or validated again
@@ -397,7 +468,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
     }
   }
   const sources = parseSources(project, schemaFiles, templates, engine, problems);
-  const seeds = parseSeeds(project, schemaFiles, engine, problems);
+  const seeds = parseSeeds(project, schemaFiles, templates, engine, problems);
   for (const seed of seeds) {
     const model = byName.get(seed.name);
     if (model)
@@ -408,6 +479,7 @@ export function parseProject(project: LoadedProject, templates: TemplateEngine, 
       );
   }
   cache.save();
+  resolveDescriptions([...models, ...sources, ...seeds], schemaFiles, templates, problems);
   const testFqns: string[][] = [];
   const tests = [
     ...parseGenericTests(project, [...sources, ...models, ...seeds], templates, engine.dialect, problems, testFqns),

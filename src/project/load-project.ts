@@ -21,6 +21,8 @@ export interface LoadProjectOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Receives problems that do not stop the command (a plaintext secret in profiles.yml). */
   onWarning?: (message: string) => void;
+  /** Receives what templates print for people: log(msg, info=True). */
+  onInfo?: (message: string) => void;
 }
 
 /** A project read from disk, with its target and vars resolved: the input of parsing. */
@@ -41,22 +43,34 @@ export interface LoadedProject {
   mask: Masker;
   /** Reports a problem that does not stop the command (a config path that applies to nothing). */
   warn: (message: string) => void;
+  /** Where templates' log(msg, info=True) and exceptions.warn() are reported. */
+  report?: { info(message: string): void; warn(message: string): void };
 }
 
 /** Parses `--vars`, which must be a YAML or JSON mapping. */
 export function parseCliVars(text: string | undefined): Record<string, unknown> {
+  return parseOptionMapping(text, '--vars', 'names to values', "'{consent_cutoff: as_of}'");
+}
+
+/** Parses a command-line option that must be a YAML or JSON mapping (`--vars`, `--args`), naming it when it is not. */
+export function parseOptionMapping(
+  text: string | undefined,
+  option: string,
+  what: string,
+  example: string,
+): Record<string, unknown> {
   if (!text) return {};
   let value: unknown;
   try {
     value = parseYamlText(text);
   } catch (error) {
     throw new ProjectError(
-      `--vars: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: --vars '{consent_cutoff: as_of}'`,
+      `${option}: not valid YAML or JSON (${(error as Error).message.split('\n')[0]}). Example: ${option} ${example}`,
     );
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ProjectError(
-      `--vars: expected a mapping of names to values, e.g. --vars '{consent_cutoff: as_of}', got ${JSON.stringify(value)}`,
+      `${option}: expected a mapping of ${what}, e.g. ${option} ${example}, got ${JSON.stringify(value)}`,
     );
   }
   return value as Record<string, unknown>;
@@ -109,5 +123,9 @@ export function loadProject(options: LoadProjectOptions): LoadedProject {
     env,
     mask: secretMasker(env),
     warn,
+    report: {
+      info: (message) => options.onInfo?.(message),
+      warn: (message) => options.onWarning?.(message),
+    },
   };
 }

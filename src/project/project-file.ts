@@ -297,7 +297,15 @@ export function readProjectFile(projectDir: string): ProjectFile {
     testPaths: file['test-paths'],
     analysisPaths: file['analysis-paths'],
     snapshotPaths: file['snapshot-paths'],
-    docsPaths: file['docs-paths'] ?? file['model-paths'],
+    // dbt looks for docs blocks in every resource path unless docs-paths names where.
+    docsPaths: file['docs-paths'] ?? [
+      ...file['model-paths'],
+      ...file['seed-paths'],
+      ...file['test-paths'],
+      ...file['analysis-paths'],
+      ...file['macro-paths'],
+      ...file['snapshot-paths'],
+    ],
     targetPath: file['target-path'],
     packagesInstallPath: file['packages-install-path'],
     cleanTargets: file['clean-targets'] ?? [file['target-path']],

@@ -15,6 +15,8 @@ export interface ProjectFiles {
   testSql: ProjectFileText[];
   /** The packages `deps` installed, whose models, schema files and macros are among the files above. */
   packages: InstalledPackage[];
+  /** Markdown files holding `{% docs %}` blocks: under docs-paths, by default every resource path, as in dbt. */
+  docsMd: ProjectFileText[];
 }
 
 function readAll(projectDir: string, folders: readonly string[], patterns: readonly string[]): ProjectFileText[] {
@@ -81,6 +83,7 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
     packages,
+    docsMd: readAll(projectDir, project.docsPaths, ['**/*.md']),
   };
   throwIfAny([
     ...badlyNamed(files.modelSql, 'model'),

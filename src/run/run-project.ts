@@ -5,7 +5,7 @@ import { openAdapter } from '../adapters/engines.js';
 import { withReplacedKeysInline } from '../materialize/incremental-input.js';
 import { targetDir, writeArtifact, writeCompiledSql, writeManifest } from '../compile/artifacts.js';
 import { TOOL_VERSION } from '../core/tool-version.js';
-import { buildProjectGraph, compileModelRecords, type ProjectGraph } from '../compile/compile-project.js';
+import { buildProjectGraph, compileWithQueries, type ProjectGraph } from '../compile/compile-project.js';
 import { checkIdentifierFree } from '../lineage/identifier-free-check.js';
 import type { Graph } from '../graph/graph.js';
 import { isRunnable, type Node, type Relation } from '../core/nodes.js';
@@ -209,11 +209,12 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
           options.onWarning,
         )
       : undefined;
-    const compiled = compileModelRecords(context, ids, {
-      tableExists: (n) => tables.has(relationKey(n.relation)),
-      fullRefresh: options.fullRefresh,
-      deferredRelation,
-    });
+    const compiled = await compileWithQueries(
+      context,
+      ids,
+      { tableExists: (n) => tables.has(relationKey(n.relation)), fullRefresh: options.fullRefresh, deferredRelation },
+      (sql) => adapter.query(sql, { signal: options.signal }),
+    );
     // target/compiled holds SQL that runs on its own: the keys of replace_keys are written inline there.
     const readable = new Map(
       [...compiled].map(([id, { sql, replaceKeys }]) => {

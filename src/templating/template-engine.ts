@@ -5,6 +5,10 @@ import { BUILTIN_TESTS_FILE, BUILTIN_TESTS_SQL } from './builtin-tests.js';
 import { INCREMENTAL_NEW_ROWS, INCREMENTAL_REPLACED_KEYS } from './incremental-new-rows.js';
 import { testBlocksToMacros, type TestSignature } from './test-blocks.js';
 import { CompilerErrorRaised, UndefinedEnvVarError, UndefinedVarError, fromNunjucksError } from './template-errors.js';
+import { afterReturn, doExtension, installJinjaCompat, macroReturn, Namespace, splitKeywords } from './jinja-compat.js';
+import { QueryTable } from './query-table.js';
+import type { DocBlock } from './doc-blocks.js';
+import { pythonModules } from './python-datetime.js';
 
 /** What a template sees as `target`: the profile target in use, without secrets. */
 export interface TargetContext {
@@ -37,6 +41,12 @@ export interface RenderScope {
   dataTest?: boolean;
   /** Why the data test checks nothing here, from its first skip_test() call. */
   skipReason?: string;
+  /** Results of the run_query() calls already sent, by SQL text; a render with a live engine is repeated until every call has one. */
+  queryResults?: ReadonlyMap<string, QueryTable>;
+  /** SQL of run_query() calls that had no result yet in this render (they returned an empty table). */
+  pendingQueries: string[];
+  /** What log() and exceptions.warn() said, in order; the caller reports them once the render is final. */
+  messages: Array<{ level: 'info' | 'warn'; message: string }>;
 }
 
 /** Creates an empty render scope for one file. */
@@ -50,21 +60,14 @@ export function newRenderScope(mode: RenderScope['mode'], file: string, extra: P
     varsUsed: new Set(),
     macrosUsed: new Set(),
     problems: [],
+    pendingQueries: [],
+    messages: [],
     ...extra,
   };
 }
 
 /** The engines a macro may be specialised for, as `<engine>__<name>`; `default__<name>` is the fallback. */
 export const DISPATCHED_MACRO = /^(?<engine>[a-z]+)__(?<name>[A-Za-z_][A-Za-z0-9_]*)$/;
-
-function stripKeywords(args: unknown[]): { positional: unknown[]; keywords: Record<string, unknown> } {
-  const last = args.at(-1);
-  if (last && typeof last === 'object' && (last as { __keywords?: boolean }).__keywords) {
-    const { __keywords: _k, ...keywords } = last as Record<string, unknown>;
-    return { positional: args.slice(0, -1), keywords };
-  }
-  return { positional: args, keywords: {} };
-}
 
 /** Options of the template engine for one invocation. */
 export interface TemplateEngineOptions {
@@ -78,6 +81,12 @@ export interface TemplateEngineOptions {
   quoteString: (value: string) => string;
   /** Quotes an identifier by the target engine's rules. */
   quoteIdentifier: (name: string) => string;
+  /** The clock of modules.datetime (tests pass a fixed one). */
+  now?: () => Date;
+  /** The project's docs blocks by name, for doc('name') in descriptions. */
+  docs?: ReadonlyMap<string, DocBlock>;
+  /** Where log(msg, info=True) and exceptions.warn(msg) are reported (emitMessages); silent without. */
+  report?: { info(message: string): void; warn(message: string): void };
 }
 
 /**
@@ -97,11 +106,16 @@ export class TemplateEngine {
   /** Generic tests (`{% test %}` blocks) by name: the built-in ones, overridden by the project's. */
   readonly tests = new Map<string, TestSignature>();
   private readonly macros = new Map<string, (...args: unknown[]) => unknown>();
+  /** The project's docs blocks by name (doc()), for the manifest. */
+  readonly docs: ReadonlyMap<string, DocBlock>;
 
   constructor(private readonly options: TemplateEngineOptions) {
     // dev: nunjucks then keeps what a context function threw as the error's cause (otherwise it copies only the text),
     // so our own errors come back as themselves, at the line nunjucks found.
     this.env = new nunjucks.Environment(null, { autoescape: false, throwOnUndefined: true, dev: true });
+    installJinjaCompat();
+    this.docs = options.docs ?? new Map();
+    this.env.addExtension('do', doExtension());
     this.installContext();
     this.loadMacros();
   }
@@ -124,7 +138,7 @@ export class TemplateEngine {
     });
     this.env.addGlobal('config', (...args: unknown[]) => {
       // A macro's output is a nunjucks SafeString (a String object): config takes its text, e.g. replace_keys=macro().
-      const keywords = Object.entries(stripKeywords(args).keywords).map(([k, v]) => [
+      const keywords = Object.entries(splitKeywords(args).keywords).map(([k, v]) => [
         k,
         v instanceof String ? v.toString() : v,
       ]);
@@ -185,9 +199,93 @@ export class TemplateEngine {
     });
     this.env.addGlobal('exceptions', {
       raise_compiler_error: (message: unknown) => {
+        if (afterReturn()) return '';
         throw new CompilerErrorRaised(scope().file, String(message));
       },
+      warn: (message: unknown) => this.say(scope(), 'warn', `${scope().file}: ${String(message)}`),
     });
+    this.installDbtContext(scope);
+  }
+
+  /** Records a message of log() or exceptions.warn(): only when compiling, as the parse pass may render a file twice. */
+  private say(s: RenderScope, level: 'info' | 'warn', message: string): string {
+    if (s.mode === 'compile' && !afterReturn()) s.messages.push({ level, message });
+    return '';
+  }
+
+  /** dbt's context beyond refs and config: return(), log(), execute, run_query(), namespace(), adapter. */
+  private installDbtContext(scope: () => RenderScope): void {
+    this.env.addGlobal('return', (value: unknown) => {
+      if (!macroReturn(value))
+        throw new CompilerErrorRaised(
+          scope().file,
+          'return() can only be called inside a {% macro %}: it sets the value the macro call gives. Outside a macro, print the value with {{ ... }}.',
+        );
+      return '';
+    });
+    this.env.addGlobal('log', (...args: unknown[]) => {
+      const { positional, keywords } = splitKeywords(args);
+      // dbt prints a log() message only with info=True; without, it goes to its log file, which we do not keep.
+      const info = keywords.info ?? positional[1];
+      return info === true ? this.say(scope(), 'info', String(positional[0] ?? keywords.msg)) : '';
+    });
+    // execute is dbt's "the database is there": false while parsing, true when compiling to run.
+    Object.defineProperty((this.env as unknown as { globals: object }).globals, 'execute', {
+      get: () => scope().mode === 'compile',
+      enumerable: true,
+    });
+    this.env.addGlobal('run_query', (sql: unknown) => {
+      const s = scope();
+      const text = String(sql ?? '').trim();
+      if (s.mode !== 'compile' || afterReturn()) return QueryTable.empty();
+      if (!text)
+        throw new CompilerErrorRaised(
+          s.file,
+          'run_query() got no SQL; pass the query text, e.g. run_query("select 1").',
+        );
+      const result = s.queryResults?.get(text);
+      if (result) return result;
+      if (!s.pendingQueries.includes(text)) s.pendingQueries.push(text);
+      return QueryTable.empty();
+    });
+    this.env.addGlobal('doc', (...args: unknown[]) => {
+      // doc('name') or dbt's doc('package', 'name'): the project is the only package.
+      const name = String(args.at(-1));
+      const block = this.docs.get(name);
+      if (block) return block.text;
+      const known = [...this.docs.keys()].sort();
+      throw new CompilerErrorRaised(
+        scope().file,
+        `doc('${name}') names no docs block: write {% docs ${name} %}...{% enddocs %} in a .md file under models/, or fix the name (${known.length > 0 ? `docs blocks: ${known.slice(0, 10).join(', ')}${known.length > 10 ? ', ...' : ''}` : 'the project has no docs blocks'}).`,
+      );
+    });
+    this.env.addGlobal('modules', pythonModules(this.options.now ?? (() => new Date())));
+    this.env.addGlobal('namespace', (...args: unknown[]) => {
+      const { positional, keywords } = splitKeywords(args);
+      return new Namespace({ ...(positional[0] as Record<string, unknown> | undefined), ...keywords });
+    });
+    const engine = this.options.macroDispatch ?? this.options.target.type;
+    this.env.addGlobal('adapter', {
+      dispatch: (name: unknown) => {
+        const macro = String(name);
+        const found = [`${engine}__${macro}`, `default__${macro}`].find((n) => this.macros.has(n));
+        if (!found)
+          throw new CompilerErrorRaised(
+            scope().file,
+            `adapter.dispatch('${macro}') found no macro ${engine}__${macro} or default__${macro}; define one of them in macros/.`,
+          );
+        return (...args: unknown[]) => {
+          this.current.macrosUsed.add(found);
+          return this.macros.get(found)!(...args);
+        };
+      },
+      quote: (identifier: unknown) => this.options.quoteIdentifier(String(identifier)),
+    });
+  }
+
+  /** Reports what log() and exceptions.warn() said in a final render, and forgets it. */
+  emitMessages(scope: RenderScope): void {
+    for (const { level, message } of scope.messages.splice(0)) this.options.report?.[level](message);
   }
 
   private loadMacros(): void {
@@ -260,6 +358,23 @@ export class TemplateEngine {
     } catch (error) {
       scope.problems.push(fromNunjucksError(error, scope.file));
       return '';
+    } finally {
+      this.current = newRenderScope('parse', '<none>');
+    }
+  }
+
+  /** Calls a macro with keyword arguments in a scope (run-operation): its returned value, or undefined on a problem. */
+  callMacro(name: string, keywords: Record<string, unknown>, scope: RenderScope): unknown {
+    const macro = this.macros.get(name);
+    if (!macro) throw new Error(`no macro named ${name}`);
+    this.current = scope;
+    this.env.addGlobal('this', '');
+    try {
+      scope.macrosUsed.add(name);
+      return macro({ __keywords: true, ...keywords });
+    } catch (error) {
+      scope.problems.push(fromNunjucksError(error, scope.file));
+      return undefined;
     } finally {
       this.current = newRenderScope('parse', '<none>');
     }

@@ -65,6 +65,17 @@ export function fromNunjucksError(error: unknown, file: string, text?: string): 
     .replace(/\s+/g, ' ')
     .trim();
   const called = /^Unable to call `([^`]+)`/.exec(detail)?.[1];
+  const method = called && /\["([^"]+)"\]$/.exec(called)?.[1];
+  if (method) {
+    const index = text?.split('\n').findIndex((l) => l.includes(`.${method}(`));
+    const at = line ?? (index === undefined || index < 0 ? undefined : index + 1);
+    return new TemplateError(
+      file,
+      `template error: .${method}() is not a method of the value it is called on (strings, lists and dicts have Python's methods: upper, lower, strip, split, replace, startswith, format, join, append, extend, items, keys, values, get, update...); check the spelling and the value`,
+      at,
+      line ? column : undefined,
+    );
+  }
   if (called) {
     const index = text?.split('\n').findIndex((l) => l.includes(`${called}(`));
     const at = line ?? (index === undefined || index < 0 ? undefined : index + 1);

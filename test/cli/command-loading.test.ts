@@ -8,6 +8,7 @@ const ALL = [
   'build',
   'test',
   'seed',
+  'run-operation',
   'retry',
   'parse',
   'compile',

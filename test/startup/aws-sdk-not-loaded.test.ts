@@ -47,6 +47,7 @@ describe('start-up', () => {
         'parse',
         'retry',
         'run',
+        'run-operation',
         'show',
       ].map((n) => `${n}-command.ts`),
     );

@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { writeCompiledSql, writeManifest } from '../../compile/artifacts.js';
-import { buildProjectGraph, compileModels } from '../../compile/compile-project.js';
+import { buildProjectGraph, compileWithQueries } from '../../compile/compile-project.js';
+import { openAdapter } from '../../adapters/engines.js';
+import type { Adapter } from '../../adapters/adapter.js';
 import { isRunnable } from '../../core/nodes.js';
 import { checkIdentifierFree } from '../../lineage/identifier-free-check.js';
 import { selectNodes } from '../../graph/selection.js';
@@ -23,7 +25,12 @@ export function compileCommand(io: CliIo): Command {
       withState(context, loadOptions, loadOptions),
       (n) => n.kind === 'model' && isRunnable(n),
     );
-    const compiled = compileModels(context, ids);
+    // dbt's compile runs a model's run_query() calls: the engine is opened only when a model makes one.
+    let adapter: Promise<Adapter> | undefined;
+    const records = await compileWithQueries(context, ids, {}, async (sql) =>
+      (await (adapter ??= openAdapter(context.project.target, context.project.dir))).query(sql),
+    ).finally(async () => (await adapter)?.close());
+    const compiled = new Map([...records].map(([id, record]) => [id, record.sql]));
     // Exit 2 and nothing written when any identifier_free model carries an identifier (README, Privacy guarantees).
     const lineage = await checkIdentifierFree(context, compiled);
     writeCompiledSql(context, compiled);
