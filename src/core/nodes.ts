@@ -24,6 +24,11 @@ interface BaseNode {
   uniqueId: string;
   /** Name people use in selectors, refs and output. */
   name: string;
+  /**
+   * dbt's fully qualified name, for `fqn:` selectors: the project, the folders under the node's resource path, then
+   * its name (a source: its source and table names). Set by the parse pass.
+   */
+  fqn?: string[];
   /** Path of the defining file relative to the project. */
   filePath: string;
   description: string;

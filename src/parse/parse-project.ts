@@ -11,6 +11,7 @@ import { newRenderScope, type RenderScope, type TemplateEngine } from '../templa
 import { parseGenericTests, parseSingularTests } from './parse-tests.js';
 import { ParseCache } from './parse-cache.js';
 import { unreadVarProblems } from './unread-vars.js';
+import { folderUnder, fqnOf } from './fqn.js';
 import {
   modelId,
   seedId,
@@ -52,14 +53,6 @@ export function resolveLocation(projectDir: string, location: string): string {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) return location;
   const resolved = path.resolve(projectDir, location);
   return location.endsWith('/') ? `${resolved}/` : resolved;
-}
-
-function modelFolder(project: LoadedProject, file: string): string {
-  for (const root of project.file.modelPaths) {
-    const prefix = `${root.replace(/\/+$/, '')}/`;
-    if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
-  }
-  return path.posix.dirname(file);
 }
 
 function folderConfigs(project: LoadedProject, folder: string): PartialModelConfig[] {
@@ -137,6 +130,7 @@ function parseSources(
           kind: 'source',
           uniqueId: sourceId(project.file.name, source.name, table.name),
           name: table.name,
+          fqn: fqnOf(project, project.file.modelPaths, file, source.name, table.name),
           sourceName: source.name,
           filePath: file,
           description: table.description ?? '',
@@ -208,7 +202,7 @@ function parseModel(
       for (const issue of parsed.error.issues)
         problems.push(new ConfigFileError(file.path, `config(${issue.path.join('.')})`, issue.message));
   }
-  const folder = modelFolder(project, file.path);
+  const folder = folderUnder(project.file.modelPaths, file.path);
   const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
@@ -228,6 +222,7 @@ function parseModel(
     kind: 'model',
     uniqueId: modelId(project.file.name, name),
     name,
+    fqn: fqnOf(project, project.file.modelPaths, file.path, name),
     filePath: file.path,
     rawSql: file.text,
     description,
@@ -263,6 +258,7 @@ function parseSeeds(
       kind: 'seed',
       uniqueId: seedId(project.file.name, name),
       name,
+      fqn: fqnOf(project, project.file.seedPaths, file.path, name),
       filePath: file.path,
       description: entry?.seed.description ?? '',
       tags: ['seed', ...(config?.tags ?? [])],
@@ -318,6 +314,7 @@ function parseUnitTests(
           kind: 'unit_test',
           uniqueId,
           name: entry.name,
+          fqn: fqnOf(project, project.file.modelPaths, file, entry.model, entry.name),
           filePath: file,
           description: entry.description ?? '',
           tags: [...model.tags, ...(entry.config?.tags ?? [])],

@@ -10,6 +10,7 @@ import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
+import { fqnOf } from './fqn.js';
 
 /** A declared test names no generic test, or gives it arguments it does not take. */
 export class TestDeclarationError extends ConfigFileError {}
@@ -166,6 +167,7 @@ export function parseGenericTests(
       kind: 'data_test',
       uniqueId: testId(project.file.name, name),
       name,
+      fqn: fqnOf(project, [...project.file.modelPaths, ...project.file.seedPaths], file, name),
       filePath: file,
       description: '',
       tags: [...new Set([...attachedTo.tags, ...config.tags])],
@@ -212,6 +214,7 @@ export function parseSingularTests(
       kind: 'data_test' as const,
       uniqueId: testId(project.file.name, name),
       name,
+      fqn: fqnOf(project, project.file.testPaths, file.path, name),
       filePath: file.path,
       description: '',
       tags: config.tags,
