@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { ProjectError } from '../errors.js';
@@ -11,9 +10,8 @@ import { testId, type DataTestNode, type Node } from '../core/nodes.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from './test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
 import { fqnOf } from './fqn.js';
-
-/** A declared test names no generic test, or gives it arguments it does not take. */
-export class TestDeclarationError extends ConfigFileError {}
+import { TestDeclarationError } from './test-declaration-error.js';
+import { dbtTestName, nameCollidingTests, splitDeclaration } from './test-names.js';
 
 // In yml, `to: ref('customer_trusted')` is an expression as in dbt; braces are optional.
 const BARE_CALL = /^\s*(ref|source)\s*\(.*\)\s*$/s;
@@ -43,10 +41,6 @@ function declarationsOf(node: Node): Declaration[] {
   return [...own, ...columns];
 }
 
-function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
-}
-
 function asTemplate(value: unknown): unknown {
   return typeof value === 'string' && BARE_CALL.test(value) ? `{{ ${value} }}` : value;
 }
@@ -60,7 +54,7 @@ export function parseGenericTests(
   problems: ProjectError[],
 ): DataTestNode[] {
   const tests: DataTestNode[] = [];
-  const usedNames = new Set<string>();
+  const pending: Array<{ long?: string; file: string; keyPath: string }> = [];
   for (const declaration of nodes.flatMap(declarationsOf)) {
     const { file, keyPath, item, attachedTo, columnName } = declaration;
     const [testName, body] =
@@ -86,13 +80,12 @@ export function parseGenericTests(
       problems.push(new TestDeclarationError(file, keyPath, `no generic test named '${testName}'.${hint}`));
       continue;
     }
-    const written = (body ?? {}) as Record<string, unknown>;
-    const { config: nested, name: customName, ...rest } = written;
-    const configInput = {
-      ...Object.fromEntries(Object.entries(rest).filter(([k]) => TEST_CONFIG_KEYS.has(k))),
-      ...((nested as object) ?? {}),
-    };
-    const args = Object.fromEntries(Object.entries(rest).filter(([k]) => !TEST_CONFIG_KEYS.has(k)));
+    const written = splitDeclaration((body ?? {}) as Record<string, unknown>);
+    if (typeof written === 'string') {
+      problems.push(new TestDeclarationError(file, keyPath, `${testName}: ${written}`));
+      continue;
+    }
+    const { configInput, args, customName } = written;
     const unknown = Object.keys(args).filter((k) => !signature.params.includes(k));
     const missing = signature.required.filter((k) => !(k in args));
     if (unknown.length || missing.length) {
@@ -151,18 +144,10 @@ export function parseGenericTests(
       );
       continue;
     }
-    let name =
-      typeof customName === 'string'
-        ? customName
-        : [
-            testName,
-            attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name,
-            columnName,
-          ]
-            .filter(Boolean)
-            .join('_');
-    if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
-    usedNames.add(name);
+    const target = attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name;
+    const name = typeof customName === 'string' ? customName : [testName, target, columnName].filter(Boolean).join('_');
+    const long = dbtTestName(testName, target, { ...args, ...(columnName ? { column_name: columnName } : {}) });
+    pending.push({ long: typeof customName === 'string' ? undefined : long, file, keyPath });
     tests.push({
       kind: 'data_test',
       uniqueId: testId(project.file.name, name),
@@ -183,7 +168,7 @@ export function parseGenericTests(
       sources: scope.sources,
     });
   }
-  return tests;
+  return nameCollidingTests(project.file.name, tests, pending, problems);
 }
 
 /** Builds the singular tests: `tests/*.sql` files that select failing rows. */
