@@ -107,6 +107,13 @@ function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, st
   return new Map([...models].map(([id, model]) => [id, model.sql]));
 }
 
+/** A hook value as config() wrote it (SQL, `{ sql }`, or a list of them) as SQL templates. */
+function hookTexts(written: unknown): string[] {
+  return [written]
+    .flat()
+    .map((hook) => (hook && typeof hook === 'object' && 'sql' in hook ? String(hook.sql) : String(hook)));
+}
+
 /** Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once. */
 export function compileModelRecords(
   context: ProjectGraph,
@@ -130,12 +137,18 @@ export function compileModelRecords(
         .map((c) => c[key])
         .filter((v) => v !== undefined)
         .at(-1);
-    const writtenHooks = inFile('post_hook');
-    const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
-    // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
-    const hooks = hookTemplates
-      .map((hook) => context.templates.renderString(hook, scope).trim())
-      .filter((h) => h !== '');
+    // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`). They add up from
+    // the project, the yml and config(): the ones config() wrote, rendered now with refs resolved, replace the parse
+    // pass's renders of the same calls, which close the merged list.
+    const renderHooks = (underscored: string, dashed: string, parsed: readonly string[]) => {
+      const written = scope.configs.flatMap((c) =>
+        [c[underscored], c[dashed]].filter((h) => h !== undefined).flatMap(hookTexts),
+      );
+      const templates = [...parsed.slice(0, Math.max(0, parsed.length - written.length)), ...written];
+      return templates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+    };
+    const hooks = renderHooks('post_hook', 'post-hook', node.config.postHook);
+    const preHooks = renderHooks('pre_hook', 'pre-hook', node.config.preHook);
     const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
     const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
     const purge = String(inFile('purge') ?? node.config.purge ?? '');
@@ -145,6 +158,7 @@ export function compileModelRecords(
     compiled.set(id, {
       sql: sql.trim(),
       postHooks: hooks,
+      ...(preHooks.length > 0 ? { preHooks } : {}),
       replaceWhere: render(replaceWhere),
       replaceKeys: render(replaceKeys),
       // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.

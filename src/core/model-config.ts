@@ -18,5 +18,6 @@ export interface ModelConfig {
   purge?: string;
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
+  preHook: string[];
   vacuumMaxSnapshotAgeSeconds: number;
 }

@@ -206,6 +206,7 @@ function parseModel(
   const config = mergeModelConfig([...folderConfigs(project, folder), entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
+    ...config.preHook,
     ...config.postHook,
     ...[config.replaceWhere, config.replaceKeys, config.purge].filter((t): t is string => Boolean(t)),
   ];

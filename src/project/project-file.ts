@@ -15,6 +15,12 @@ const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters
 /** A folder-config tree: `+key` entries are config, other keys are sub-folders. */
 type FolderConfigTree = { [key: string]: unknown };
 
+/** dbt's project hooks: SQL (templated) run once per invocation, before the first node or after the last. */
+const runHooks = z
+  .union([z.string(), z.array(z.string())])
+  .transform((h) => [h].flat())
+  .default([]);
+
 const projectFileSchema = z
   .object({
     name: identifier,
@@ -28,6 +34,8 @@ const projectFileSchema = z
     'clean-targets': z.array(z.string()).optional(),
     vars: z.record(z.string(), z.unknown()).default({}),
     models: z.record(z.string(), z.unknown()).default({}),
+    'on-run-start': runHooks,
+    'on-run-end': runHooks,
   })
   .strict();
 
@@ -43,6 +51,10 @@ export interface ProjectFile {
   targetPath: string;
   cleanTargets: string[];
   vars: Record<string, unknown>;
+  /** SQL run once at the start of `run`, `build`, `test` and `seed`, after the schemas exist, in order. */
+  onRunStart: string[];
+  /** SQL run once at the end of those commands, with `results` and `schemas` in its template. */
+  onRunEnd: string[];
   /** Folder-level model config, flattened: folder path (relative to a model path, '' for all) → config. */
   folderConfigs: Array<{ folder: string; config: PartialModelConfig }>;
 }
@@ -105,6 +117,8 @@ export function readProjectFile(projectDir: string): ProjectFile {
     targetPath: raw['target-path'],
     cleanTargets: raw['clean-targets'] ?? [raw['target-path']],
     vars: raw.vars,
+    onRunStart: raw['on-run-start'],
+    onRunEnd: raw['on-run-end'],
     folderConfigs: flattenFolderConfigs(raw.models, PROJECT_FILE, (keyPath) => positionIn(text, keyPath)),
   };
 }
