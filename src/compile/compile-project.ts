@@ -1,10 +1,11 @@
-import { ProjectErrors, throwIfAny, type ProjectError } from '../errors.js';
+import { ProjectError, ProjectErrors, throwIfAny } from '../errors.js';
 import { engineInfo } from '../adapters/engines.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { Graph } from '../graph/graph.js';
 import { parseProject } from '../parse/parse-project.js';
 import type { CompiledModel } from '../core/compiled-model.js';
-import type { Node } from '../core/nodes.js';
+import type { ModelNode, Node } from '../core/nodes.js';
+import { EphemeralModels, isEphemeral } from './ephemeral-models.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from '../templating/relation-value.js';
@@ -45,7 +46,28 @@ export function buildProjectGraph(project: LoadedProject): ProjectGraph {
   const parsed = parseProject(project, templates, engine);
   const built = Graph.build(parsed.models, parsed.sources, parsed.seeds, parsed.tests, parsed.unitTests);
   throwIfAny([...parsed.problems, ...built.problems]);
+  throwIfAny(testsOfEphemeralModels(built.graph!));
   return { project, engine, templates, graph: built.graph!, lookups: lookupsOf(built.graph!) };
+}
+
+/** A test reads an ephemeral model, which is never built: there is no relation for it to query. */
+export class EphemeralTestError extends ProjectError {}
+
+/** Every test that reads an ephemeral model (declared on it, or reading it with ref()), refused as dbt does. */
+function testsOfEphemeralModels(graph: Graph): ProjectError[] {
+  return [...graph.nodes.values()].flatMap((test) => {
+    if (test.kind !== 'data_test' && test.kind !== 'unit_test') return [];
+    const parents = test.kind === 'unit_test' ? [test.attachedTo] : test.dependsOn;
+    return parents
+      .map((id) => graph.nodes.get(id)!)
+      .filter(isEphemeral)
+      .map(
+        (model) =>
+          new EphemeralTestError(
+            `${test.filePath}: test ${test.name} reads ${model.name}, an ephemeral model (${model.filePath}), which is never built, so there is nothing to test. Test the models that read it, or make it a view (materialized: view).`,
+          ),
+      );
+  });
 }
 
 /** Nodes by the names templates use for them, for resolving ref() and source() while compiling. */
@@ -123,14 +145,25 @@ export function compileModelRecords(
   const problems: ProjectError[] = [];
   const compiled = new Map<string, CompiledModel>();
   const files = new Map(context.project.files.modelSql.map((f) => [f.path, f]));
+  // An ephemeral model is rendered as it is read (never incremental), and its problems are reported once.
+  const ephemerals = new EphemeralModels(
+    context.engine.dialect,
+    (n) => options.deferredRelation?.(n) ?? n.relation,
+    (node, relationFor) => {
+      const scope = compileScope(context, node.filePath, node.relation, {}, relationFor);
+      const sql = context.templates.render(files.get(node.filePath)!, scope);
+      problems.push(...scope.problems);
+      return sql.trim();
+    },
+  );
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
     const isIncremental =
       node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
-    const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
-    const scope = compileScope(context, node.filePath, node.relation, { isIncremental }, relationFor);
-    const sql = context.templates.render(files.get(node.filePath)!, scope);
+    const reads: ModelNode[] = [];
+    const scope = compileScope(context, node.filePath, node.relation, { isIncremental }, ephemerals.recording(reads));
+    const sql = ephemerals.inline(context.templates.render(files.get(node.filePath)!, scope).trim(), reads);
     // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
     const inFile = (key: string) =>
       scope.configs
@@ -156,7 +189,7 @@ export function compileModelRecords(
     const render = (text: string) =>
       isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
     compiled.set(id, {
-      sql: sql.trim(),
+      sql,
       postHooks: hooks,
       ...(preHooks.length > 0 ? { preHooks } : {}),
       replaceWhere: render(replaceWhere),

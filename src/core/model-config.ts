@@ -1,5 +1,5 @@
 /** How a model is materialized on the engine. */
-export const materializations = ['view', 'table', 'incremental'] as const;
+export const materializations = ['view', 'table', 'incremental', 'ephemeral'] as const;
 export type Materialization = (typeof materializations)[number];
 
 /** The resolved config of one model. */

@@ -132,11 +132,12 @@ export interface UnitTestNode extends BaseNode {
 /** Every kind of node in the graph. */
 export type Node = ModelNode | SourceNode | DataTestNode | SeedNode | UnitTestNode;
 
-/** Nodes that the `run` command materializes: models, and sources with an external location. */
+/** Nodes that the `run` command materializes: models (not ephemeral ones), and sources with an external location. */
 export function isRunnable(node: Node): boolean {
   switch (node.kind) {
     case 'model':
-      return node.config.enabled;
+      // An ephemeral model is never built: the models that read it hold its query as a CTE.
+      return node.config.enabled && node.config.materialized !== 'ephemeral';
     case 'source':
       return node.external !== undefined;
     case 'data_test':
