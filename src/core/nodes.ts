@@ -65,7 +65,25 @@ export interface SourceNode extends BaseNode {
     maxRejectedFraction?: number;
     columns: Array<{ name: string; type: ColumnType; jsonKey: string }>;
   };
+  /** dbt's freshness criteria, for `source freshness` (the table's own, else its source's). */
+  freshness?: SourceFreshness;
   declaredTests: unknown[];
+}
+
+/** A span of dbt's freshness criteria, e.g. 12 hours. */
+export interface FreshnessSpan {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+/** When a source's newest row is too old: warn after one span, fail after another. */
+export interface SourceFreshness {
+  warnAfter?: FreshnessSpan;
+  errorAfter?: FreshnessSpan;
+  /** A SQL condition: only rows that meet it count. */
+  filter?: string;
+  /** The column (or SQL expression) whose maximum is the last load time. */
+  loadedAtField?: string;
 }
 
 /** Severity of a data test: an `error` fails the invocation and blocks what depends on the tested model. */

@@ -4,7 +4,13 @@ import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
-import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
+import {
+  schemaFileSchema,
+  type ColumnEntry,
+  type ModelEntry,
+  type SchemaFile,
+  type SourceEntry,
+} from '../project/schema-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
@@ -85,6 +91,17 @@ function parseSchemaFiles(
   return parsed;
 }
 
+/** A table's freshness criteria from yml, or undefined when it has none (or switches its source's off with null). */
+function freshnessOf(written: SourceEntry['freshness'], loadedAtField: string | undefined): SourceNode['freshness'] {
+  if (!written || (!written.warn_after && !written.error_after)) return undefined;
+  return {
+    warnAfter: written.warn_after,
+    errorAfter: written.error_after,
+    filter: written.filter,
+    loadedAtField,
+  };
+}
+
 function parseSources(
   project: LoadedProject,
   schemaFiles: ReturnType<typeof parseSchemaFiles>,
@@ -142,6 +159,10 @@ function parseSources(
           },
           columns: columnsOf(table.columns),
           external,
+          freshness: freshnessOf(
+            table.freshness === undefined ? source.freshness : table.freshness,
+            table.loaded_at_field ?? source.loaded_at_field,
+          ),
           declaredTests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
         });
       });

@@ -12,6 +12,7 @@ const ALL = [
   'compile',
   'lineage',
   'ls',
+  'source',
   'show',
   'debug',
   'clean',
