@@ -38,6 +38,7 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['lineage'], load: async () => (await import('./commands/lineage-command.js')).lineageCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
+  { names: ['snapshot'], load: async () => (await import('./commands/snapshot-command.js')).snapshotCommand },
   { names: ['source'], load: async () => (await import('./commands/source-command.js')).sourceCommand },
   { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },

@@ -30,6 +30,7 @@ const projectFileSchema = z
     'macro-paths': z.array(z.string()).default(['macros']),
     'seed-paths': z.array(z.string()).default(['seeds']),
     'test-paths': z.array(z.string()).default(['tests']),
+    'snapshot-paths': z.array(z.string()).default(['snapshots']),
     'target-path': z.string().default('target'),
     'clean-targets': z.array(z.string()).optional(),
     vars: z.record(z.string(), z.unknown()).default({}),
@@ -48,6 +49,7 @@ export interface ProjectFile {
   macroPaths: string[];
   seedPaths: string[];
   testPaths: string[];
+  snapshotPaths: string[];
   targetPath: string;
   cleanTargets: string[];
   vars: Record<string, unknown>;
@@ -114,6 +116,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
     macroPaths: raw['macro-paths'],
     seedPaths: raw['seed-paths'],
     testPaths: raw['test-paths'],
+    snapshotPaths: raw['snapshot-paths'],
     targetPath: raw['target-path'],
     cleanTargets: raw['clean-targets'] ?? [raw['target-path']],
     vars: raw.vars,

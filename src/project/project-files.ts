@@ -12,6 +12,8 @@ export interface ProjectFiles {
   macroSql: ProjectFileText[];
   seedCsv: ProjectFileText[];
   testSql: ProjectFileText[];
+  /** The snapshots folders' .sql files, of `{% snapshot %}` blocks, for the snapshot command. */
+  snapshotSql: ProjectFileText[];
 }
 
 function readAll(projectDir: string, folders: readonly string[], patterns: readonly string[]): ProjectFileText[] {
@@ -62,6 +64,7 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
     ),
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
+    snapshotSql: readAll(projectDir, project.snapshotPaths, ['**/*.sql']),
   };
   throwIfAny([
     ...badlyNamed(files.modelSql, 'model'),

@@ -12,6 +12,7 @@ const ALL = [
   'compile',
   'lineage',
   'ls',
+  'snapshot',
   'source',
   'show',
   'debug',

@@ -35,9 +35,20 @@ const command = (name: string) => path.join(REPO_ROOT, `src/cli/commands/${name}
 describe('start-up', () => {
   it('finds the module of every command the CLI loads on demand', () => {
     expect(commandModules.map((file) => path.basename(file)).sort()).toEqual(
-      ['clean', 'compile', 'debug', 'docs', 'generate-data', 'lineage', 'ls', 'retry', 'run', 'show', 'source'].map(
-        (n) => `${n}-command.ts`,
-      ),
+      [
+        'clean',
+        'compile',
+        'debug',
+        'docs',
+        'generate-data',
+        'lineage',
+        'ls',
+        'retry',
+        'run',
+        'show',
+        'snapshot',
+        'source',
+      ].map((n) => `${n}-command.ts`),
     );
   });
 
