@@ -43,6 +43,8 @@ const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Co
   { names: ['compile'], load: async () => (await import('./commands/compile-command.js')).compileCommand },
   { names: ['lineage'], load: async () => (await import('./commands/lineage-command.js')).lineageCommand },
   { names: ['ls', 'list'], load: async () => (await import('./commands/ls-command.js')).lsCommand },
+  { names: ['snapshot'], load: async () => (await import('./commands/snapshot-command.js')).snapshotCommand },
+  { names: ['source'], load: async () => (await import('./commands/source-command.js')).sourceCommand },
   { names: ['show'], load: async () => (await import('./commands/show-command.js')).showCommand },
   { names: ['debug'], load: async () => (await import('./commands/debug-command.js')).debugCommand },
   { names: ['deps'], load: async () => (await import('./commands/deps-command.js')).depsCommand },
@@ -88,11 +90,12 @@ async function buildProgram(argv: readonly string[], io: CliIo, setExitCode: (co
   const wanted = new Set(commandsToLoad(argv));
   const factories = await Promise.all(COMMANDS.filter((c) => wanted.has(c.names[0]!)).map((c) => c.load()));
   for (const factory of factories) {
-    program.addCommand(
-      factory(io, setExitCode)
-        .exitOverride()
-        .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr }),
-    );
+    const command = factory(io, setExitCode)
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr });
+    // A command's own subcommands (`source freshness`) report usage errors the same way.
+    for (const sub of command.commands) sub.copyInheritedSettings(command);
+    program.addCommand(command);
   }
   return program;
 }

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import path from 'node:path';
 import type { SelectionOptions } from '../graph/selection.js';
+import { INDIRECT_SELECTION_MODES, type IndirectSelection } from '../graph/indirect-selection.js';
 import type { LoadProjectOptions } from '../project/load-project.js';
 import type { CliIo } from './cli-io.js';
 import { createReporter, type LogFormat } from './reporter.js';
@@ -12,7 +13,9 @@ export interface ProjectCommandOptions {
   target?: string;
   vars?: string;
   select?: string[];
+  models?: string[];
   exclude?: string[];
+  indirectSelection?: IndirectSelection;
   threads?: number;
   state?: string;
   defer?: boolean;
@@ -47,7 +50,14 @@ export function withProjectOptions(command: Command, { selection = true } = {}):
         '-s, --select <selector...>',
         'nodes to include: name, +name, name+, tag:x, path:models/x, source:x; space = union, comma = intersection',
       )
+      .option('-m, --models <selector...>', "the same as --select (dbt's older name)")
       .option('--exclude <selector...>', 'nodes to leave out (same syntax)')
+      .addOption(
+        new Option(
+          '--indirect-selection <mode>',
+          'which tests come with selected nodes, as dbt: eager (any parent selected), cautious (all), buildable (all, or upstream of the selection), empty (none); default: the tests declared on a selected node',
+        ).choices(INDIRECT_SELECTION_MODES),
+      )
       .option('--threads <n>', "how many nodes run at once (default: the target's threads)", positiveInt)
       .option('--state <dir>', "a previous run's target/ folder, for state:new, state:modified and result: selectors")
       .option('--defer', "with --state: refs to models that are not selected read the state's relations");
@@ -69,7 +79,9 @@ export function projectOptions(
     // Through a reporter, so that with --log-format json a warning is a JSON line like every other event.
     onWarning: (message) => createReporter(options.logFormat, io).warn(message),
     onInfo: (message) => createReporter(options.logFormat, io).info(message),
-    select: options.select,
+    // dbt's --models and -m are older names of --select; given together they add up, as repeated --select does.
+    select: options.select || options.models ? [...(options.select ?? []), ...(options.models ?? [])] : undefined,
+    indirectSelection: options.indirectSelection,
     exclude: options.exclude,
     statePath: options.state ? path.resolve(io.cwd, options.state) : undefined,
     defer: options.defer,

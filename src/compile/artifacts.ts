@@ -86,6 +86,7 @@ function manifestNode(
     unique_id: node.uniqueId,
     resource_type: node.kind,
     name: node.name,
+    fqn: node.fqn ?? null,
     original_file_path: node.filePath,
     description: node.description,
     tags: node.tags,

@@ -1,4 +1,4 @@
-import { messageOf, ProjectErrors, StediError, throwIfAny, type ProjectError } from '../errors.js';
+import { messageOf, ProjectError, ProjectErrors, StediError, throwIfAny } from '../errors.js';
 import { engineInfo } from '../adapters/engines.js';
 import type { EngineInfo } from '../adapters/engine-definition.js';
 import { Graph, UnknownRefError } from '../graph/graph.js';
@@ -9,6 +9,7 @@ import type { Row } from '../core/statement.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { QueryTable } from '../templating/query-table.js';
 import { readDocBlocks } from '../templating/doc-blocks.js';
+import { EphemeralModels, isEphemeral } from './ephemeral-models.js';
 import type { LoadedProject } from '../project/load-project.js';
 import { newRenderScope, TemplateEngine, type RenderScope } from '../templating/template-engine.js';
 import { RelationValue } from '../templating/relation-value.js';
@@ -55,7 +56,28 @@ export function buildProjectGraph(project: LoadedProject): ProjectGraph {
   const parsed = parseProject(project, templates, engine);
   const built = Graph.build(parsed.models, parsed.sources, parsed.seeds, parsed.tests, parsed.unitTests);
   throwIfAny([...parsed.problems, ...built.problems]);
+  throwIfAny(testsOfEphemeralModels(built.graph!));
   return { project, engine, templates, graph: built.graph!, lookups: lookupsOf(built.graph!) };
+}
+
+/** A test reads an ephemeral model, which is never built: there is no relation for it to query. */
+export class EphemeralTestError extends ProjectError {}
+
+/** Every test that reads an ephemeral model (declared on it, or reading it with ref()), refused as dbt does. */
+function testsOfEphemeralModels(graph: Graph): ProjectError[] {
+  return [...graph.nodes.values()].flatMap((test) => {
+    if (test.kind !== 'data_test' && test.kind !== 'unit_test') return [];
+    const parents = test.kind === 'unit_test' ? [test.attachedTo] : test.dependsOn;
+    return parents
+      .map((id) => graph.nodes.get(id)!)
+      .filter(isEphemeral)
+      .map(
+        (model) =>
+          new EphemeralTestError(
+            `${test.filePath}: test ${test.name} reads ${model.name}, an ephemeral model (${model.filePath}), which is never built, so there is nothing to test. Test the models that read it, or make it a view (materialized: view).`,
+          ),
+      );
+  });
 }
 
 /** Nodes by the names templates use for them, for resolving ref() and source() while compiling. */
@@ -125,6 +147,13 @@ function compiledSql(models: ReadonlyMap<string, CompiledModel>): Map<string, st
   return new Map([...models].map(([id, model]) => [id, model.sql]));
 }
 
+/** A hook value as config() wrote it (SQL, `{ sql }`, or a list of them) as SQL templates. */
+function hookTexts(written: unknown): string[] {
+  return [written]
+    .flat()
+    .map((hook) => (hook && typeof hook === 'object' && 'sql' in hook ? String(hook.sql) : String(hook)));
+}
+
 /**
  * Compiles the given models into one record each (SQL, hooks, incremental parts), or throws every problem at once.
  * Without a connection, run_query() answers an empty result (docs, lineage); compileWithQueries sends the queries.
@@ -136,10 +165,11 @@ export function compileModelRecords(
 ): Map<string, CompiledModel> {
   const problems: ProjectError[] = [];
   const compiled = new Map<string, CompiledModel>();
+  const ephemerals = ephemeralModels(context, options, problems);
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
-    const { record, scope } = compileModel(context, node, options);
+    const { record, scope } = compileModel(context, node, { ...options, ephemerals });
     // Collected after the incremental parts are rendered in the same scope too: a ref() to nothing there is as much
     // a problem as one in the model's SQL.
     problems.push(...scope.problems);
@@ -198,13 +228,14 @@ export async function compileWithQueries(
   const problems: ProjectError[] = [];
   const compiled = new Map<string, CompiledModel>();
   const results = new Map<string, QueryTable>();
+  const ephemerals = ephemeralModels(context, options, problems, results);
   for (const id of ids) {
     const node = context.graph.nodes.get(id);
     if (node?.kind !== 'model') continue;
     let record: CompiledModel | undefined;
     const scope = await renderWithQueries(
       (queryResults) => {
-        const done = compileModel(context, node, { ...options, queryResults });
+        const done = compileModel(context, node, { ...options, queryResults, ephemerals });
         record = done.record;
         return done.scope;
       },
@@ -230,42 +261,73 @@ function modelFiles(context: ProjectGraph): Map<string, ProjectFileText> {
   return files;
 }
 
-/** Renders one model, its hooks and incremental parts in one scope. */
+/**
+ * The ephemeral models of one compile, each rendered once where a model first reads it (never incremental); their
+ * problems go with the compile's. A run_query() in an ephemeral model sees the results the compile has so far.
+ */
+function ephemeralModels(
+  context: ProjectGraph,
+  options: CompileOptions,
+  problems: ProjectError[],
+  queryResults?: ReadonlyMap<string, QueryTable>,
+): EphemeralModels {
+  return new EphemeralModels(
+    context.engine.dialect,
+    (n) => options.deferredRelation?.(n) ?? n.relation,
+    (node, relationFor) => {
+      const scope = compileScope(context, node.filePath, node.relation, { queryResults }, relationFor);
+      const sql = context.templates.render(modelFiles(context).get(node.filePath)!, scope);
+      problems.push(...scope.problems);
+      return sql.trim();
+    },
+  );
+}
+
+/** Renders one model, its hooks and incremental parts in one scope, with the CTEs of the ephemeral models it reads. */
 function compileModel(
   context: ProjectGraph,
   node: ModelNode,
-  options: CompileOptions & { queryResults?: ReadonlyMap<string, QueryTable> },
+  options: CompileOptions & { queryResults?: ReadonlyMap<string, QueryTable>; ephemerals: EphemeralModels },
 ): { record: CompiledModel; scope: RenderScope } {
   const file = modelFiles(context).get(node.filePath)!;
   const isIncremental =
     node.config.materialized === 'incremental' && !options.fullRefresh && (options.tableExists?.(node) ?? false);
-  const relationFor = (n: Node) => options.deferredRelation?.(n) ?? n.relation;
+  const reads: ModelNode[] = [];
   const scope = compileScope(
     context,
     node.filePath,
     node.relation,
     { isIncremental, queryResults: options.queryResults },
-    relationFor,
+    options.ephemerals.recording(reads),
   );
-  const sql = context.templates.render(file, scope);
+  const sql = options.ephemerals.inline(context.templates.render(file, scope).trim(), reads);
   // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
   const inFile = (key: string) =>
     scope.configs
       .map((c) => c[key])
       .filter((v) => v !== undefined)
       .at(-1);
-  const writtenHooks = inFile('post_hook');
-  const hookTemplates = writtenHooks === undefined ? node.config.postHook : [writtenHooks].flat().map(String);
-  // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`).
-  const hooks = hookTemplates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+  // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`). They add up from
+  // the project, the yml and config(): the ones config() wrote, rendered now with refs resolved, replace the parse
+  // pass's renders of the same calls, which close the merged list.
+  const renderHooks = (underscored: string, dashed: string, parsed: readonly string[]) => {
+    const written = scope.configs.flatMap((c) =>
+      [c[underscored], c[dashed]].filter((h) => h !== undefined).flatMap(hookTexts),
+    );
+    const templates = [...parsed.slice(0, Math.max(0, parsed.length - written.length)), ...written];
+    return templates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+  };
+  const postHooks = renderHooks('post_hook', 'post-hook', node.config.postHook);
+  const preHooks = renderHooks('pre_hook', 'pre-hook', node.config.preHook);
   const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
   const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
   const purge = String(inFile('purge') ?? node.config.purge ?? '');
   const render = (text: string) =>
     isIncremental && text ? context.templates.renderString(text, scope).trim() : undefined;
   const record: CompiledModel = {
-    sql: sql.trim(),
-    postHooks: hooks,
+    sql,
+    postHooks,
+    ...(preHooks.length > 0 ? { preHooks } : {}),
     replaceWhere: render(replaceWhere),
     replaceKeys: render(replaceKeys),
     // A purge deletes from the table as it is: there is nothing to purge when the table is built whole.

@@ -4,6 +4,8 @@ export interface CompiledModel {
   sql: string;
   /** Its post-hooks, in order (empty when it has none). */
   postHooks: string[];
+  /** Its pre-hooks, in order, run before its build starts (absent when it has none). */
+  preHooks?: string[];
   /** The replace_where condition, when the model adds to its existing table and sets one. */
   replaceWhere?: string;
   /** The replace_keys query, when the model adds to its existing table and sets one. */

@@ -1,7 +1,7 @@
 import type { PartitionField } from './partition-field.js';
 
 /** How a model is materialized on the engine. */
-export const materializations = ['view', 'table', 'incremental'] as const;
+export const materializations = ['view', 'table', 'incremental', 'ephemeral'] as const;
 export type Materialization = (typeof materializations)[number];
 
 /** The resolved config of one model. */
@@ -20,6 +20,7 @@ export interface ModelConfig {
   purge?: string;
   onSchemaChange: 'fail' | 'append_new_columns' | 'ignore';
   postHook: string[];
+  preHook: string[];
   vacuumMaxSnapshotAgeSeconds: number;
   /** Scheduled maintenance of an incremental Iceberg table: after this many commits since the last OPTIMIZE (0: never). */
   maintenanceAfterCommits: number;

@@ -24,6 +24,11 @@ interface BaseNode {
   uniqueId: string;
   /** Name people use in selectors, refs and output. */
   name: string;
+  /**
+   * dbt's fully qualified name, for `fqn:` selectors: the project, the folders under the node's resource path, then
+   * its name (a source: its source and table names). Set by the parse pass.
+   */
+  fqn?: string[];
   /** Path of the defining file relative to the project. */
   filePath: string;
   description: string;
@@ -60,7 +65,25 @@ export interface SourceNode extends BaseNode {
     maxRejectedFraction?: number;
     columns: Array<{ name: string; type: ColumnType; jsonKey: string }>;
   };
+  /** dbt's freshness criteria, for `source freshness` (the table's own, else its source's). */
+  freshness?: SourceFreshness;
   declaredTests: unknown[];
+}
+
+/** A span of dbt's freshness criteria, e.g. 12 hours. */
+export interface FreshnessSpan {
+  count: number;
+  period: 'minute' | 'hour' | 'day';
+}
+
+/** When a source's newest row is too old: warn after one span, fail after another. */
+export interface SourceFreshness {
+  warnAfter?: FreshnessSpan;
+  errorAfter?: FreshnessSpan;
+  /** A SQL condition: only rows that meet it count. */
+  filter?: string;
+  /** The column (or SQL expression) whose maximum is the last load time. */
+  loadedAtField?: string;
 }
 
 /** Severity of a data test: an `error` fails the invocation and blocks what depends on the tested model. */
@@ -127,11 +150,12 @@ export interface UnitTestNode extends BaseNode {
 /** Every kind of node in the graph. */
 export type Node = ModelNode | SourceNode | DataTestNode | SeedNode | UnitTestNode;
 
-/** Nodes that the `run` command materializes: models, and sources with an external location. */
+/** Nodes that the `run` command materializes: models (not ephemeral ones), and sources with an external location. */
 export function isRunnable(node: Node): boolean {
   switch (node.kind) {
     case 'model':
-      return node.config.enabled;
+      // An ephemeral model is never built: the models that read it hold its query as a CTE.
+      return node.config.enabled && node.config.materialized !== 'ephemeral';
     case 'source':
       return node.external !== undefined;
     case 'data_test':

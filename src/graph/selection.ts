@@ -3,6 +3,13 @@ import { didYouMean } from '../core/did-you-mean.js';
 import type { Graph } from './graph.js';
 import type { Node } from '../core/nodes.js';
 import type { PreviousState } from './state.js';
+import {
+  combinePicked,
+  expandToTests,
+  setOperations,
+  type IndirectSelection,
+  type Picked,
+} from './indirect-selection.js';
 
 /** A `--select` / `--exclude` expression cannot be understood. */
 export class SelectorError extends ProjectError {}
@@ -84,7 +91,7 @@ function matches(node: Node, criterion: Criterion, options: SelectionOptions): b
     case 'resource_type':
       return node.kind === value;
     case 'fqn':
-      return node.uniqueId.endsWith(`.${value}`);
+      return fqnMatches(fqnOf(node), value);
     case 'test_type':
       // Unit tests are nodes of their own kind; data tests are generic (declared in yml) or singular (tests/*.sql).
       if (node.kind === 'unit_test') return value === 'unit';
@@ -107,6 +114,27 @@ function matches(node: Node, criterion: Criterion, options: SelectionOptions): b
       throw new SelectorError(`Unknown state selector 'state:${value}'. Use state:new or state:modified.`);
     }
   }
+}
+
+/** A node's dotted path as dbt gives it: project, folders under its resource path, then its name. */
+function fqnOf(node: Node): string[] {
+  // Nodes built outside the parse pass (in tests) have no fqn; their id holds the project and the name.
+  return node.fqn ?? node.uniqueId.split('.').slice(1);
+}
+
+/**
+ * dbt's `fqn:` rule: the name alone matches the last part; otherwise the selector's dotted parts match the fqn's first
+ * parts, exactly until the first part with a wildcard, from which the rest is one glob over the rest of the fqn.
+ */
+function fqnMatches(fqn: readonly string[], selector: string): boolean {
+  if (fqn.at(-1) === selector) return true;
+  const flat = fqn.flatMap((part) => part.split('.'));
+  const parts = selector.split('.');
+  if (flat.length < parts.length) return false;
+  const wild = parts.findIndex((part) => /[*?[\]]/.test(part));
+  const exact = wild === -1 ? parts : parts.slice(0, wild);
+  if (!exact.every((part, i) => flat[i] === part)) return false;
+  return wild === -1 || globToRegExp(parts.slice(wild).join('.')).test(flat.slice(wild).join('.'));
 }
 
 function selectCriterion(graph: Graph, criterion: Criterion, options: SelectionOptions): Set<string> {
@@ -159,21 +187,46 @@ function refuseMistypedName(graph: Graph, { method, value, text }: Criterion): v
   }
 }
 
-/** Selects from one expression: space-separated unions of comma-separated intersections. */
+/** The parts of a selector expression: space-separated unions of comma-separated intersections. */
+function unionsOf(expressions: readonly string[]): string[][] {
+  return expressions
+    .flatMap((e) => e.split(/\s+/))
+    .filter(Boolean)
+    .map((union) => union.split(','));
+}
+
+/** Selects from one expression, without tests brought along (they are added once, to the whole selection). */
 function selectExpression(graph: Graph, expressions: readonly string[], options: SelectionOptions): Set<string> {
-  const result = new Set<string>();
-  for (const union of expressions.flatMap((e) => e.split(/\s+/)).filter(Boolean)) {
-    const parts = union.split(',').map((part) => selectCriterion(graph, parseCriterion(part), options));
-    const [first, ...rest] = parts;
-    for (const id of first ?? []) if (rest.every((p) => p.has(id))) result.add(id);
-  }
-  return result;
+  return setOperations.union(
+    unionsOf(expressions).map((parts) =>
+      setOperations.intersection(parts.map((part) => selectCriterion(graph, parseCriterion(part), options))),
+    ),
+  );
+}
+
+/** Selects from one expression as dbt does with an --indirect-selection mode: each part brings its tests along. */
+function pickExpression(
+  graph: Graph,
+  expressions: readonly string[],
+  options: SelectionOptions,
+  mode: IndirectSelection,
+): Picked {
+  const pick = (part: string) => expandToTests(graph, selectCriterion(graph, parseCriterion(part), options), mode);
+  const unions = unionsOf(expressions).map((parts) =>
+    combinePicked(graph, parts.map(pick), setOperations.intersection, mode),
+  );
+  return combinePicked(graph, unions, setOperations.union, mode);
 }
 
 /** What a command was asked to act on. */
 export interface SelectionOptions {
   select?: readonly string[];
   exclude?: readonly string[];
+  /**
+   * dbt's rule for the tests that come with selected nodes. Without it, a test comes with the node it is declared on
+   * (a singular test with any node it reads), and --exclude leaves out only what it names.
+   */
+  indirectSelection?: IndirectSelection;
   /** A previous invocation to compare with, for `state:` and `result:` selectors. */
   state?: { previous: PreviousState; fingerprint: (node: Node) => string };
 }
@@ -191,12 +244,26 @@ function addTestsOfChosen(graph: Graph, chosen: Set<string>): void {
   }
 }
 
+/** The ids --select minus --exclude choose, tests brought along by the --indirect-selection mode (dbt's rules). */
+function chooseWithMode(graph: Graph, options: SelectionOptions, mode: IndirectSelection): Set<string> {
+  const include = options.select?.length
+    ? pickExpression(graph, options.select, options, mode)
+    : { direct: new Set(graph.nodes.keys()), indirect: new Set<string>() };
+  const exclude = options.exclude?.length
+    ? pickExpression(graph, options.exclude, options, mode)
+    : { direct: new Set<string>(), indirect: new Set<string>() };
+  return combinePicked(graph, [include, exclude], setOperations.difference, mode).direct;
+}
+
 /** The ids chosen by `--select` minus `--exclude`, from the given candidates, in graph order. */
 export function selectNodes(graph: Graph, options: SelectionOptions, candidates: (node: Node) => boolean): string[] {
-  const chosen = options.select?.length
-    ? selectExpression(graph, options.select, options)
-    : new Set(graph.nodes.keys());
-  addTestsOfChosen(graph, chosen);
-  const excluded = options.exclude?.length ? selectExpression(graph, options.exclude, options) : new Set<string>();
-  return graph.order.filter((id) => chosen.has(id) && !excluded.has(id) && candidates(graph.nodes.get(id)!));
+  let chosen: Set<string>;
+  if (options.indirectSelection) chosen = chooseWithMode(graph, options, options.indirectSelection);
+  else {
+    chosen = options.select?.length ? selectExpression(graph, options.select, options) : new Set(graph.nodes.keys());
+    addTestsOfChosen(graph, chosen);
+    const excluded = options.exclude?.length ? selectExpression(graph, options.exclude, options) : new Set<string>();
+    for (const id of excluded) chosen.delete(id);
+  }
+  return graph.order.filter((id) => chosen.has(id) && candidates(graph.nodes.get(id)!));
 }

@@ -2,6 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { LINEAGE_ENGINE } from '../adapters/engines.js';
 import { compileModelRecords, createTemplateEngine, type ProjectGraph } from '../compile/compile-project.js';
 import type { Node } from '../core/nodes.js';
+import { isEphemeral } from '../compile/ephemeral-models.js';
 import { modelLineageOf, type ParentResolver, type ParentTable } from './column-lineage.js';
 import type { ModelLineage } from '../core/column-lineage.js';
 
@@ -21,6 +22,22 @@ function withUpstreamModels(context: ProjectGraph, ids: readonly string[]): stri
   };
   ids.forEach(visit);
   return context.graph.order.filter((id) => wanted.has(id));
+}
+
+/**
+ * The nodes a model's SQL can read: its parents, and the parents of each ephemeral parent, whose query it holds as a
+ * CTE (so a column is traced through the CTE to the table the ephemeral model reads).
+ */
+function readableParents(context: ProjectGraph, id: string): Set<string> {
+  const parents = new Set<string>();
+  const add = (parent: string) => {
+    if (parents.has(parent)) return;
+    parents.add(parent);
+    const node = context.graph.nodes.get(parent);
+    if (node && isEphemeral(node)) for (const grand of context.graph.parents.get(parent) ?? []) add(grand);
+  };
+  for (const parent of context.graph.parents.get(id) ?? []) add(parent);
+  return parents;
 }
 
 /** The columns a source or seed declares (a seed: its CSV header); undefined when it declares none. */
@@ -79,7 +96,7 @@ export async function computeLineage(
     return { node: node.uniqueId, columns };
   };
   order.forEach((id, i) => {
-    const parents = context.graph.parents.get(id) ?? new Set<string>();
+    const parents = readableParents(context, id);
     // Only a parent can be read: a table of another name (the model itself, a staging table) is not traced.
     const resolve: ParentResolver = (schema, table) => {
       const node = schema

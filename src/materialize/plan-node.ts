@@ -35,6 +35,11 @@ export function planSchemas(relations: readonly Relation[], dialect: Dialect): S
   });
 }
 
+/** A model's post-hooks, run in its transaction once the relation is in place (views too, as in dbt). */
+function postHooks({ postHooks: hooks = [], name }: PlanInput): Statement[] {
+  return hooks.map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` }));
+}
+
 /**
  * Plans the statements that (re)build one relation so readers never see it half-built: a table is built beside the
  * old one and swapped in the same transaction; a view is replaced in one transaction. Engines without transactional
@@ -55,6 +60,7 @@ export function planRelation(input: PlanInput): Statement[] {
       begin,
       ...drop,
       { sql: `create or replace view ${target} as\n${input.selectSql}`, purpose: `create view ${name}` },
+      ...postHooks(input),
       ...audits,
       commit,
     ];
@@ -72,7 +78,7 @@ export function planRelation(input: PlanInput): Statement[] {
       sql: `alter table ${dialect.relation(temporary)} rename to ${dialect.quoteIdentifier(relation.identifier)}`,
       purpose: `swap the new ${name} into place`,
     },
-    ...(input.postHooks ?? []).map((sql, i) => ({ sql, purpose: `run post-hook ${i + 1} of ${name}` })),
+    ...postHooks(input),
     ...audits,
     commit,
   ];

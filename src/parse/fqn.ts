@@ -4,18 +4,23 @@ import { appliesTo } from '../project/config-tree.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { FolderConfig } from '../project/project-file.js';
 
-/** A file's folder below the first of these roots that holds it ('' at the root). */
+/** The folder of a file under the first of the given resource paths that holds it ('' at its top). */
 export function folderUnder(roots: readonly string[], file: string): string {
   for (const root of roots) {
     const prefix = `${root.replace(/\/+$/, '')}/`;
     if (file.startsWith(prefix)) return path.posix.dirname(file.slice(prefix.length)).replace(/^\.$/, '');
   }
-  return path.posix.dirname(file);
+  return path.posix.dirname(file).replace(/^\.$/, '');
 }
 
 /** dbt's fully qualified name of a model or seed: [project, folder..., name], what project-file config paths match. */
 export function fqnOf(project: LoadedProject, folder: string, name: string, packageName?: string): string[] {
   return [packageName ?? project.file.name, ...folder.split('/').filter(Boolean), name];
+}
+
+/** dbt's fqn of a node read from a file: the project, the file's folders under its resource paths, its name parts. */
+export function fileFqn(project: LoadedProject, roots: readonly string[], file: string, ...name: string[]): string[] {
+  return [project.file.name, ...folderUnder(roots, file).split('/').filter(Boolean), ...name];
 }
 
 /** The folders a model file may sit under: the project's model-paths, or its package's inside dbt_packages/. */

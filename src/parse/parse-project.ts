@@ -4,10 +4,16 @@ import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { mergeSeedConfig } from '../project/seed-config.js';
 import { unusedConfigPathsWarning } from '../project/config-tree.js';
-import { configsFor, folderUnder, fqnOf, modelRoots } from './fqn.js';
+import { configsFor, folderUnder, fileFqn, fqnOf, modelRoots } from './fqn.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
-import { schemaFileSchema, type ColumnEntry, type ModelEntry, type SchemaFile } from '../project/schema-file.js';
+import {
+  schemaFileSchema,
+  type ColumnEntry,
+  type ModelEntry,
+  type SchemaFile,
+  type SourceEntry,
+} from '../project/schema-file.js';
 import type { LoadedProject } from '../project/load-project.js';
 import type { ProjectFileText } from '../core/project-file-text.js';
 import { newRenderScope, type RenderScope, type TemplateEngine } from '../templating/template-engine.js';
@@ -81,6 +87,17 @@ function parseSchemaFiles(
   return parsed;
 }
 
+/** A table's freshness criteria from yml, or undefined when it has none (or switches its source's off with null). */
+function freshnessOf(written: SourceEntry['freshness'], loadedAtField: string | undefined): SourceNode['freshness'] {
+  if (!written || (!written.warn_after && !written.error_after)) return undefined;
+  return {
+    warnAfter: written.warn_after,
+    errorAfter: written.error_after,
+    filter: written.filter,
+    loadedAtField,
+  };
+}
+
 function parseSources(
   project: LoadedProject,
   schemaFiles: ReturnType<typeof parseSchemaFiles>,
@@ -126,6 +143,7 @@ function parseSources(
           kind: 'source',
           uniqueId: sourceId(project.file.name, source.name, table.name),
           name: table.name,
+          fqn: fileFqn(project, project.file.modelPaths, file, source.name, table.name),
           sourceName: source.name,
           filePath: file,
           description: table.description ?? '',
@@ -137,6 +155,10 @@ function parseSources(
           },
           columns: columnsOf(table.columns),
           external,
+          freshness: freshnessOf(
+            table.freshness === undefined ? source.freshness : table.freshness,
+            table.loaded_at_field ?? source.loaded_at_field,
+          ),
           declaredTests: [...(table.tests ?? []), ...(table.data_tests ?? [])],
         });
       });
@@ -209,6 +231,7 @@ function parseModel(
   const config = mergeModelConfig([...projectLayers, entry?.model.config ?? {}, ...inFile]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
+    ...config.preHook,
     ...config.postHook,
     ...[config.replaceWhere, config.replaceKeys, config.purge].filter((t): t is string => Boolean(t)),
   ];
@@ -225,6 +248,7 @@ function parseModel(
     kind: 'model',
     uniqueId: modelId(file.package ?? project.file.name, name),
     name,
+    fqn: fqnOf(project, folder, name, file.package),
     filePath: file.path,
     rawSql: file.text,
     description,
@@ -282,6 +306,7 @@ function parseSeeds(
         kind: 'seed',
         uniqueId: seedId(project.file.name, name),
         name,
+        fqn: fqnOf(project, folder, name),
         filePath: file.path,
         description: entry?.seed.description ?? '',
         tags: ['seed', ...(config.tags ?? [])],
@@ -351,6 +376,7 @@ function parseUnitTests(
           kind: 'unit_test',
           uniqueId,
           name: entry.name,
+          fqn: fileFqn(project, project.file.modelPaths, file, entry.model, entry.name),
           filePath: file,
           description: entry.description ?? '',
           tags: [...model.tags, ...(entry.config?.tags ?? [])],

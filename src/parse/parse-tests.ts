@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { closest, distance } from 'fastest-levenshtein';
 import { ProjectError } from '../errors.js';
@@ -8,12 +7,11 @@ import { newRenderScope, type TemplateEngine } from '../templating/template-engi
 import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
-import { configsFor, folderUnder } from './fqn.js';
+import { configsFor, fileFqn } from './fqn.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from '../project/test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
-
-/** A declared test names no generic test, or gives it arguments it does not take. */
-export class TestDeclarationError extends ConfigFileError {}
+import { TestDeclarationError } from './test-declaration-error.js';
+import { dbtTestName, nameCollidingTests, splitDeclaration } from './test-names.js';
 
 // In yml, `to: ref('customer_trusted')` is an expression as in dbt; braces are optional.
 const BARE_CALL = /^\s*(ref|source)\s*\(.*\)\s*$/s;
@@ -43,10 +41,6 @@ function declarationsOf(node: Node): Declaration[] {
   return [...own, ...columns];
 }
 
-function hashOf(value: unknown): string {
-  return createHash('sha256').update(JSON.stringify(value)).digest('hex').slice(0, 8);
-}
-
 function asTemplate(value: unknown): unknown {
   return typeof value === 'string' && BARE_CALL.test(value) ? `{{ ${value} }}` : value;
 }
@@ -61,7 +55,7 @@ export function parseGenericTests(
   fqns: string[][] = [],
 ): DataTestNode[] {
   const tests: DataTestNode[] = [];
-  const usedNames = new Set<string>();
+  const pending: Array<{ long?: string; file: string; keyPath: string }> = [];
   for (const declaration of nodes.flatMap(declarationsOf)) {
     const { file, keyPath, item, attachedTo, columnName } = declaration;
     const [testName, body] =
@@ -87,13 +81,12 @@ export function parseGenericTests(
       problems.push(new TestDeclarationError(file, keyPath, `no generic test named '${testName}'.${hint}`));
       continue;
     }
-    const written = (body ?? {}) as Record<string, unknown>;
-    const { config: nested, name: customName, ...rest } = written;
-    const configInput = {
-      ...Object.fromEntries(Object.entries(rest).filter(([k]) => TEST_CONFIG_KEYS.has(k))),
-      ...((nested as object) ?? {}),
-    };
-    const args = Object.fromEntries(Object.entries(rest).filter(([k]) => !TEST_CONFIG_KEYS.has(k)));
+    const written = splitDeclaration((body ?? {}) as Record<string, unknown>);
+    if (typeof written === 'string') {
+      problems.push(new TestDeclarationError(file, keyPath, `${testName}: ${written}`));
+      continue;
+    }
+    const { configInput, args, customName } = written;
     const unknown = Object.keys(args).filter((k) => !signature.params.includes(k));
     const missing = signature.required.filter((k) => !(k in args));
     if (unknown.length || missing.length) {
@@ -152,7 +145,7 @@ export function parseGenericTests(
             .join('_');
     // dbt's fqn of a generic test: the project, the folders of the yml that declares it, the test's name.
     const roots = [...project.file.modelPaths, ...project.file.seedPaths];
-    const fqn = [project.file.name, ...folderUnder(roots, file).split('/').filter(Boolean), baseName];
+    const fqn = fileFqn(project, roots, file, baseName);
     fqns.push(fqn);
     // Precedence: the project file's paths, the definition's config(), then the declaration.
     const config = resolveTestConfig([
@@ -171,13 +164,15 @@ export function parseGenericTests(
       );
       continue;
     }
-    let name = baseName;
-    if (usedNames.has(name)) name = `${name}_${hashOf({ args, configInput })}`;
-    usedNames.add(name);
+    const name = baseName;
+    const target = attachedTo.kind === 'source' ? `${attachedTo.sourceName}_${attachedTo.name}` : attachedTo.name;
+    const long = dbtTestName(testName, target, { ...args, ...(columnName ? { column_name: columnName } : {}) });
+    pending.push({ long: typeof customName === 'string' ? undefined : long, file, keyPath });
     tests.push({
       kind: 'data_test',
       uniqueId: testId(project.file.name, name),
       name,
+      fqn,
       filePath: file,
       description: '',
       tags: [...new Set([...attachedTo.tags, ...config.tags])],
@@ -193,7 +188,7 @@ export function parseGenericTests(
       sources: scope.sources,
     });
   }
-  return tests;
+  return nameCollidingTests(project.file.name, tests, pending, problems);
 }
 
 /** Builds the singular tests: `tests/*.sql` files that select failing rows. */
@@ -206,7 +201,7 @@ export function parseSingularTests(
 ): DataTestNode[] {
   return project.files.testSql.map((file) => {
     const name = path.posix.basename(file.path, '.sql');
-    const fqn = [project.file.name, ...folderUnder(project.file.testPaths, file.path).split('/').filter(Boolean), name];
+    const fqn = fileFqn(project, project.file.testPaths, file.path, name);
     fqns.push(fqn);
     const scope = newRenderScope('parse', file.path, { dataTest: true });
     templates.render(file, scope);
@@ -227,6 +222,7 @@ export function parseSingularTests(
       kind: 'data_test' as const,
       uniqueId: testId(project.file.name, name),
       name,
+      fqn,
       filePath: file.path,
       description: '',
       tags: config.tags,

@@ -28,6 +28,15 @@ export const MAX_BUCKET_PARTITIONS = 100;
 
 const retentionMessage = `must be a whole number of seconds, at least ${MIN_SNAPSHOT_RETENTION_SECONDS} (1 hour); the default is ${DEFAULT_SNAPSHOT_RETENTION_SECONDS} (4 hours)`;
 
+/** A hook as dbt takes it: SQL, a `{ sql, transaction }` mapping, or a list of them. */
+const hooks = z
+  .union([
+    z.string(),
+    z.object({ sql: z.string(), transaction: z.boolean().optional() }).strict(),
+    z.array(z.union([z.string(), z.object({ sql: z.string(), transaction: z.boolean().optional() }).strict()])),
+  ])
+  .transform((h) => [h].flat().map((one) => (typeof one === 'string' ? one : one.sql)));
+
 /** Config keys a model may set, in the project file (`+key`), in its schema yml `config:` or with `config()`. */
 export const modelConfigSchema = z
   .object({
@@ -60,8 +69,12 @@ export const modelConfigSchema = z
      * commit before the write, followed by snapshot expiry.
      */
     purge: z.string(),
-    /** SQL run after the model is built, in the same transaction (templated). */
-    post_hook: z.union([z.string(), z.array(z.string())]).transform((h) => (typeof h === 'string' ? [h] : h)),
+    /** SQL run after the model is built, in the same transaction (templated); dbt's `post-hook` is the same key. */
+    post_hook: hooks,
+    'post-hook': hooks,
+    /** SQL run before the model's build starts (templated); dbt's `pre-hook` is the same key. */
+    pre_hook: hooks,
+    'pre-hook': hooks,
     /**
      * Seconds that rows a purge deleted stay readable by time travel and stored, on engines whose tables keep old
      * snapshots: the Iceberg table property of this name on Athena, as dbt-athena users set it.
@@ -118,6 +131,7 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     incrementalStrategy: 'append',
     onSchemaChange: 'fail',
     postHook: [],
+    preHook: [],
     vacuumMaxSnapshotAgeSeconds: DEFAULT_SNAPSHOT_RETENTION_SECONDS,
     maintenanceAfterCommits: DEFAULT_MAINTENANCE_AFTER_COMMITS,
     maintenanceAfterDeleteFiles: DEFAULT_MAINTENANCE_AFTER_DELETE_FILES,
@@ -131,6 +145,9 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
       incremental_strategy,
       on_schema_change,
       post_hook,
+      'post-hook': postHookDashed,
+      pre_hook,
+      'pre-hook': preHookDashed,
       replace_where,
       replace_keys,
       vacuum_max_snapshot_age_seconds,
@@ -158,7 +175,9 @@ export function mergeModelConfig(layers: readonly PartialModelConfig[]): ModelCo
     if (unique_key) merged.uniqueKey = unique_key;
     if (incremental_strategy) merged.incrementalStrategy = incremental_strategy;
     if (on_schema_change) merged.onSchemaChange = on_schema_change;
-    if (post_hook) merged.postHook = [...merged.postHook, ...post_hook];
+    // Hooks add up from every place that sets them (project, folder, yml, config()), as in dbt.
+    merged.postHook = [...merged.postHook, ...(post_hook ?? []), ...(postHookDashed ?? [])];
+    merged.preHook = [...merged.preHook, ...(pre_hook ?? []), ...(preHookDashed ?? [])];
     if (tags) merged.tags = [...new Set([...merged.tags, ...tags])];
     if (privacy) merged.privacy = [...new Set([...merged.privacy, ...privacy])];
   }

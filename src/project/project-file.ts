@@ -21,6 +21,12 @@ const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be letters
 const paths = z.array(z.string());
 const mapping = z.record(z.string(), z.unknown());
 
+/** dbt's project hooks: SQL (templated) run once per invocation, before the first node or after the last. */
+const runHooks = z
+  .union([z.string(), z.array(z.string())])
+  .transform((h) => [h].flat())
+  .default([]);
+
 const projectFileSchema = z
   .object({
     name: identifier,
@@ -44,6 +50,8 @@ const projectFileSchema = z
     seeds: mapping.default({}),
     tests: mapping.default({}),
     data_tests: mapping.default({}),
+    'on-run-start': runHooks,
+    'on-run-end': runHooks,
   })
   .strict();
 
@@ -60,8 +68,6 @@ const NOT_YET_SUPPORTED_KEYS = [
   'saved-queries',
   'exposures',
   'analyses',
-  'on-run-start',
-  'on-run-end',
   'dispatch',
   'query-comment',
   'quoting',
@@ -75,7 +81,6 @@ const NOT_YET_SUPPORTED_KEYS = [
 const NOT_YET_SUPPORTED_MODEL_CONFIGS = [
   'docs',
   'meta',
-  'grants',
   'persist_docs',
   'contract',
   'constraints',
@@ -83,7 +88,6 @@ const NOT_YET_SUPPORTED_MODEL_CONFIGS = [
   'quote',
   'full_refresh',
   'database',
-  'pre_hook',
   'sql_header',
   'on_configuration_change',
   'access',
@@ -96,7 +100,6 @@ const NOT_YET_SUPPORTED_MODEL_CONFIGS = [
   'freshness',
   'partition_by',
   'cluster_by',
-  'partitioned_by',
   'bucketed_by',
   'bucket_count',
   'table_type',
@@ -170,6 +173,10 @@ export interface ProjectFile {
   configPaths: ConfigPathEntry[];
   /** Problems that do not stop the project: keys dbt accepts that are not supported yet. */
   warnings: string[];
+  /** SQL run once at the start of `run`, `build`, `test` and `seed`, after the schemas exist, in order. */
+  onRunStart: string[];
+  /** SQL run once at the end of those commands, with `results` and `schemas` in its template. */
+  onRunEnd: string[];
 }
 
 /** Which project file a folder holds; both at once is ambiguous and stops the project. */
@@ -315,5 +322,7 @@ export function readProjectFile(projectDir: string): ProjectFile {
     testConfigs,
     configPaths: [...modelPaths, ...seedPaths, ...testPaths],
     warnings,
+    onRunStart: file['on-run-start'],
+    onRunEnd: file['on-run-end'],
   };
 }

@@ -17,6 +17,8 @@ export interface ProjectFiles {
   packages: InstalledPackage[];
   /** Markdown files holding `{% docs %}` blocks: under docs-paths, by default every resource path, as in dbt. */
   docsMd: ProjectFileText[];
+  /** The snapshots folders' .sql files, of `{% snapshot %}` blocks, for the snapshot command. */
+  snapshotSql: ProjectFileText[];
 }
 
 function readAll(projectDir: string, folders: readonly string[], patterns: readonly string[]): ProjectFileText[] {
@@ -84,6 +86,7 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
     packages,
     docsMd: readAll(projectDir, project.docsPaths, ['**/*.md']),
+    snapshotSql: readAll(projectDir, project.snapshotPaths, ['**/*.sql']),
   };
   throwIfAny([
     ...badlyNamed(files.modelSql, 'model'),

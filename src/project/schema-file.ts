@@ -20,12 +20,30 @@ const columnSchema = z
   })
   .strict();
 
+const freshnessAfter = z
+  .object({ count: z.number().int().positive(), period: z.enum(['minute', 'hour', 'day']) })
+  .strict();
+
+/** dbt's `freshness:` of a source or table: how old its newest row may be; `null` switches an inherited one off. */
+const freshnessSchema = z
+  .object({
+    warn_after: freshnessAfter.optional(),
+    error_after: freshnessAfter.optional(),
+    filter: z.string().optional(),
+  })
+  .strict()
+  .nullable()
+  .optional();
+
 const sourceTableSchema = z
   .object({
     name,
     identifier: name.optional(),
     description: z.string().optional(),
     tags: z.array(z.string()).optional(),
+    freshness: freshnessSchema,
+    /** The column (or SQL expression) whose newest value says when the table was last loaded, for `freshness`. */
+    loaded_at_field: z.string().optional(),
     external: z
       .object({
         location: z.string().min(1),
@@ -50,6 +68,8 @@ const sourceSchema = z
     description: z.string().optional(),
     schema: z.string().optional(),
     tags: z.array(z.string()).optional(),
+    freshness: freshnessSchema,
+    loaded_at_field: z.string().optional(),
     tables: z.array(sourceTableSchema).min(1),
   })
   .strict();

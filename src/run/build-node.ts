@@ -346,7 +346,14 @@ export async function buildNode(build: BuildContext, id: string, signal: AbortSi
   const node = context.graph.nodes.get(id)!;
   if (node.kind === 'data_test' || node.kind === 'unit_test')
     throw new Error(`buildNode: ${id} is a ${node.kind}, not a relation to build`);
-  const { statements, materialized } = await planNode(build, node, signal);
+  const planned = await planNode(build, node, signal);
+  const { materialized } = planned;
+  // Pre-hooks run before the build starts, outside its transaction: a failing one fails the node before it is touched.
+  const preHooks = node.kind === 'model' ? (compiledModelOf(build.compiled.get(id)!).preHooks ?? []) : [];
+  const statements: Statement[] = [
+    ...preHooks.map((sql, i) => ({ sql, purpose: `run pre-hook ${i + 1} of ${node.name}` })),
+    ...planned.statements,
+  ];
   const runPath = nodeSqlPath(context, node, 'run');
   writeArtifact(context, runPath, `${statements.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`);
   let results: StatementResult[];

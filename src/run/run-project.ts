@@ -22,6 +22,7 @@ import { runNodes } from './run-nodes.js';
 import { updateLatestResults } from './latest-results.js';
 import { deferTo, withState } from '../compile/state-selection.js';
 import { runUnitTest } from '../unit-tests/run-unit-test.js';
+import { onRunEndVariables, runProjectHooks } from './project-hooks.js';
 
 /** The commands that execute nodes, and what each of them acts on. */
 export type ExecuteCommand = 'run' | 'seed' | 'test' | 'build';
@@ -192,6 +193,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
   ))
     options.onWarning?.(warning);
   let results: NodeResult[];
+  let endFailure: unknown;
   try {
     // is_incremental() depends on what exists: read the catalog before compiling.
     const tables = await existingTables(
@@ -240,6 +242,7 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       `${schemas.map((s) => `-- ${s.purpose}\n${s.sql}`).join('\n;\n\n')}\n;\n`,
     );
     await adapter.executePlan(schemas, { signal: options.signal });
+    await runProjectHooks(context, adapter, 'on-run-start', {}, options.signal);
     const audited = new Map<string, { failures: number; blocked: boolean; model: string }>();
     const build: BuildContext = {
       context,
@@ -280,10 +283,19 @@ export async function executeProject(command: ExecuteCommand, options: ExecuteOp
       outcomeWhenBlocked: (id) =>
         audited.get(id)?.blocked ? blockedAuditOutcome(context, id, audited.get(id)!) : undefined,
     });
+    // The results are written whether or not on-run-end succeeds; its failure then fails the invocation.
+    await runProjectHooks(
+      context,
+      adapter,
+      'on-run-end',
+      onRunEndVariables(context, ids, results),
+      options.signal,
+    ).catch((error: unknown) => (endFailure = error));
   } finally {
     await adapter.close();
   }
   const outcome = { results, seconds: (Date.now() - started) / 1000 };
   writeRunResults(context, command, outcome, options);
+  if (endFailure !== undefined) throw endFailure;
   return outcome;
 }

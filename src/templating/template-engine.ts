@@ -414,11 +414,11 @@ export class TemplateEngine {
   }
 
   /** Renders a short string (a yml value such as a source location) with the context functions. */
-  renderString(text: string, scope: RenderScope): string {
+  renderString(text: string, scope: RenderScope, variables: Record<string, unknown> = {}): string {
     if (!text.includes('{{') && !text.includes('{%')) return text;
     this.current = scope;
     try {
-      return this.env.renderString(text, {});
+      return this.env.renderString(text, variables);
     } catch (error) {
       scope.problems.push(fromNunjucksError(error, scope.file, text));
       return '';

@@ -14,6 +14,8 @@ const ALL = [
   'compile',
   'lineage',
   'ls',
+  'snapshot',
+  'source',
   'show',
   'debug',
   'deps',

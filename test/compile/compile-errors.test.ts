@@ -97,7 +97,7 @@ describe('compile errors', () => {
     });
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(
-      "models/schema.yml:4:21: models[0].config.materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'",
+      "models/schema.yml:4:21: models[0].config.materialized: expected one of 'view', 'table', 'incremental', 'ephemeral'; got 'tabel'",
     );
   });
 
@@ -110,7 +110,7 @@ describe('compile errors', () => {
     const run = await cli(['compile'], { cwd: dir });
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      `error: stedi_project.yml:${line}:20: models.trusted.+materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'\n`,
+      `error: stedi_project.yml:${line}:20: models.trusted.+materialized: expected one of 'view', 'table', 'incremental', 'ephemeral'; got 'tabel'\n`,
     );
   });
 

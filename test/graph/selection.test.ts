@@ -35,6 +35,7 @@ function model(name: string, folder: string, refs: string[], sources: string[] =
       incrementalStrategy: 'append',
       onSchemaChange: 'fail',
       postHook: [],
+      preHook: [],
       vacuumMaxSnapshotAgeSeconds: 14_400,
       maintenanceAfterCommits: 10,
       maintenanceAfterDeleteFiles: 50,

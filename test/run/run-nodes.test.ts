@@ -20,6 +20,7 @@ function model(name: string, refs: string[]): ModelNode {
       incrementalStrategy: 'append',
       onSchemaChange: 'fail',
       postHook: [],
+      preHook: [],
       vacuumMaxSnapshotAgeSeconds: 14_400,
       maintenanceAfterCommits: 10,
       maintenanceAfterDeleteFiles: 50,

@@ -49,6 +49,8 @@ describe('start-up', () => {
         'run',
         'run-operation',
         'show',
+        'snapshot',
+        'source',
       ].map((n) => `${n}-command.ts`),
     );
   });
