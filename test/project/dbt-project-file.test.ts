@@ -72,17 +72,17 @@ describe('dbt_project.yml as the project file', () => {
 
   it('warns about keys dbt accepts that are not supported yet, and keeps going', async () => {
     const { run, config } = await compileDbt(
-      'analysis-paths: [analyses]\nsnapshot-paths: [snapshots]\ndocs-paths: [docs]\nclean-targets: [target, dbt_packages]\non-run-start: ["select 1"]\nmodels:\n  shop:\n    +docs: {node_color: red}\n    marts:\n      +materialized: table\n      +persist_docs: {relation: true}\n      grants: {select: [reporter]}\n',
+      'analysis-paths: [analyses]\nsnapshot-paths: [snapshots]\ndocs-paths: [docs]\nclean-targets: [target, dbt_packages]\nquery-comment: "run by ci"\nmodels:\n  shop:\n    +docs: {node_color: red}\n    marts:\n      +materialized: table\n      +persist_docs: {relation: true}\n      meta: {owner: finance}\n',
     );
     expect(run.code).toBe(0);
     expect(run.stderr).toContain(
-      "dbt_project.yml:8: 'on-run-start' is not supported by stedi-models yet; it is ignored.",
+      "dbt_project.yml:8: 'query-comment' is not supported by stedi-models yet; it is ignored.",
     );
     expect(run.stderr).toContain(
       "dbt_project.yml:11:12: models.shop.+docs: dbt's 'docs' config is not supported by stedi-models yet; it is ignored.",
     );
     expect(run.stderr).toContain("models.shop.marts.+persist_docs: dbt's 'persist_docs' config");
-    expect(run.stderr).toContain("models.shop.marts.grants: dbt's 'grants' config");
+    expect(run.stderr).toContain("models.shop.marts.meta: dbt's 'meta' config");
     expect(config('orders')?.materialized).toBe('table');
   });
 
@@ -104,7 +104,7 @@ describe('dbt_project.yml as the project file', () => {
     );
     const value = await compileDbt('models:\n  shop:\n    marts:\n      materialized: tabel\n');
     expect(value.run.stderr).toContain(
-      "dbt_project.yml:7:21: models.shop.marts.materialized: expected one of 'view', 'table', 'incremental'; got 'tabel'",
+      "dbt_project.yml:7:21: models.shop.marts.materialized: expected one of 'view', 'table', 'incremental', 'ephemeral'; got 'tabel'",
     );
   });
 
