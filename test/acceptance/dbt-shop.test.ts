@@ -1,4 +1,4 @@
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DuckDbAdapter } from '../../src/adapters/duckdb/duckdb-adapter.js';
@@ -160,6 +160,34 @@ describe('a dbt Core project builds unchanged (test/fixtures/dbt-shop)', () => {
         lifetime_cents: cents(r.lifetime_value),
       })),
     ).toEqual(expectedMarts().customerRows);
+  });
+
+  it("resolves doc() descriptions from the project's {% docs %} blocks into the manifest", () => {
+    const manifest = JSON.parse(readFileSync(path.join(dir, 'target/manifest.json'), 'utf8'));
+    const orders = manifest.nodes['model.shop.orders'];
+    expect(orders.description).toBe(
+      "One row per order placed since the shop's opening day, with its payments summed by method (in dollars).",
+    );
+    expect(orders.columns.status.description).toMatch(/^Where the order is:\n\n- \*\*placed\*\*/);
+  });
+
+  it('runs the tests written with arguments: (dbt 1.10) as the classic ones, and they fail on data that breaks them', async () => {
+    expect(build.stdout).toMatch(/PASS test accepted_values_orders_status /);
+    expect(build.stdout).toMatch(/PASS test relationships_orders_customer_id /);
+    const broken = path.join(tempDir('dbt-shop-broken-'), 'shop');
+    cpSync(FIXTURE, broken, { recursive: true });
+    // The mart's list, written under arguments:, without 'returned': the returned orders must fail it.
+    const yml = path.join(broken, 'models/marts/_marts.yml');
+    writeFileSync(yml, readFileSync(yml, 'utf8').replace(", 'completed', 'returned']", ", 'completed']"));
+    const returned = csv('raw_orders').filter((o) => o.ordered_on! >= OPENING_DAY && o.status === 'returned');
+    expect(returned.length).toBeGreaterThan(0);
+    const run = await cli(['build'], { cwd: broken });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toMatch(/PASS test accepted_values_stg_orders_status /);
+    // accepted_values counts the values it does not accept, as dbt's does: one, 'returned'.
+    expect(run.stdout).toContain(
+      'FAIL test accepted_values_orders_status (audited before publishing) ... [1 failing row',
+    );
   });
 
   it('removes the clean-targets of dbt_project.yml with clean', async () => {
