@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/graph/graph.js';
 import type { ModelNode } from '../../src/core/nodes.js';
 import { runNodes } from '../../src/run/run-nodes.js';
+import { modelNode } from '../helpers/node-fixtures.js';
 
 /** A clock that only moves when every running query waits on it: wall time measured without waiting. */
 class VirtualClock {
@@ -30,36 +31,7 @@ class VirtualClock {
 }
 
 function model(name: string, refs: string[]): ModelNode {
-  return {
-    kind: 'model',
-    uniqueId: name,
-    name,
-    filePath: `models/${name}.sql`,
-    description: '',
-    tags: [],
-    rawSql: '',
-    config: {
-      materialized: 'table',
-      tags: [],
-      enabled: true,
-      privacy: [],
-      incrementalStrategy: 'append',
-      onSchemaChange: 'fail',
-      postHook: [],
-      preHook: [],
-      vacuumMaxSnapshotAgeSeconds: 14_400,
-      maintenanceAfterCommits: 10,
-      maintenanceAfterDeleteFiles: 50,
-    },
-    relation: { schema: 's', identifier: name },
-    columns: [],
-    dependsOn: [],
-    refs,
-    sources: [],
-    varsUsed: [],
-    macrosUsed: [],
-    declaredTests: [],
-  };
+  return modelNode(name, refs, { uniqueId: name });
 }
 
 /** The STEDI DAG, with the landing sources as models so that every node is a query. */

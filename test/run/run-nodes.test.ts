@@ -2,38 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Graph } from '../../src/graph/graph.js';
 import type { ModelNode } from '../../src/core/nodes.js';
 import { runNodes } from '../../src/run/run-nodes.js';
+import { modelNode } from '../helpers/node-fixtures.js';
 
 function model(name: string, refs: string[]): ModelNode {
-  return {
-    kind: 'model',
-    uniqueId: name,
-    name,
-    filePath: `models/${name}.sql`,
-    description: '',
-    tags: [],
-    rawSql: '',
-    config: {
-      materialized: 'table',
-      tags: [],
-      enabled: true,
-      privacy: [],
-      incrementalStrategy: 'append',
-      onSchemaChange: 'fail',
-      postHook: [],
-      preHook: [],
-      vacuumMaxSnapshotAgeSeconds: 14_400,
-      maintenanceAfterCommits: 10,
-      maintenanceAfterDeleteFiles: 50,
-    },
-    relation: { schema: 's', identifier: name },
-    columns: [],
-    dependsOn: [],
-    refs,
-    sources: [],
-    varsUsed: [],
-    macrosUsed: [],
-    declaredTests: [],
-  };
+  return modelNode(name, refs, { uniqueId: name });
 }
 
 // a -> b -> c, a -> d, e (independent); ids are the names, to keep assertions short.
