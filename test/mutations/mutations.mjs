@@ -47,15 +47,19 @@ export const MUTATIONS = [
     tests: ['test/materialize/landing-fast-read.test.ts'],
   },
   {
-    name: "the landing load's fast read trusts a file without comparing its rows with its lines",
+    // Replaces "trusts a file without comparing its rows with its lines": the only lines that comparison alone
+    // caught were a form feed or vertical tab alone on a line, which the text search below now finds (with those
+    // characters beside an object, which no check caught). It stays in the plan as a guard against a reader that
+    // splits or merges lines, which no known input makes it do.
+    name: "the landing load's fast read misses form feed and vertical tab, which its reader skips and the line check rejects",
     edits: [
       {
-        file: 'src/materialize/plan-landing-load.ts',
-        find: 'c.clean and r.read = c.lines and r.all_null = 0',
-        replace: 'c.clean and r.all_null = 0',
+        file: 'src/adapters/duckdb/duckdb-json-lines.ts',
+        find: "'\\u0130', '\\f', '\\v'];",
+        replace: "'\\u0130'];",
       },
     ],
-    tests: ['test/materialize/landing-fast-read.test.ts', 'test/privacy/landing-quarantine.test.ts'],
+    tests: ['test/materialize/landing-fast-read.test.ts'],
   },
   {
     name: 'a consenting record that ties with a withdrawing one counts as consent (the consented test)',

@@ -155,10 +155,11 @@ export function suspiciousLinePattern(columns: readonly Column[]): string {
 }
 
 // Found by plain substring search (memchr-fast, where a pattern starting with a quote is not): a `\u` escape (a key
-// could be spelled with one), a byte-order mark (DuckDB's reader skips it only sometimes), and the two characters
+// could be spelled with one), a byte-order mark (DuckDB's reader skips it only sometimes), the two characters
 // whose lower case is an ASCII letter (KELVIN SIGN, dotted capital I), so a key spelled with them is a case variant
-// to the line-by-line check.
-const SUSPICIOUS_TEXT = ['\\u', '\uFEFF', '\u212A', '\u0130'];
+// to the line-by-line check, and form feed and vertical tab, which the reader skips as whitespace around an object
+// (`{...}\f` loads) where the line-by-line JSON cast rejects the line.
+const SUSPICIOUS_TEXT = ['\\u', '\uFEFF', '\u212A', '\u0130', '\f', '\v'];
 
 /**
  * A fast read of landing files with DuckDB's own JSON reader, and the whole-file tests that say which files it read
