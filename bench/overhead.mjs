@@ -6,7 +6,7 @@
 // start-up cost is what is measured.
 import { copyFileSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { measureProcess } from './lib/measure-process.mjs';
+import { alternatedPairs, measureProcess } from './lib/measure-process.mjs';
 import {
   CLI,
   LANDING,
@@ -63,25 +63,24 @@ async function measureMode(mode, extraArgs, pairs) {
   const replayArgs = [path.join(REPO, 'bench', 'replay-statements.mjs'), replayDb, planPath];
   await measureProcess('node', replayArgs, { sampleMs: 0 });
 
-  const measured = [];
-  for (let i = 0; i < pairs; i++) {
-    // Alternate which side goes first, so neither always runs on a cache the other warmed.
-    const toolFirst = i % 2 === 0;
-    const a = await measureProcess('node', toolFirst ? toolArgs : replayArgs, { sampleMs: 0 });
-    const b = await measureProcess('node', toolFirst ? replayArgs : toolArgs, { sampleMs: 0 });
-    const [tool, replay] = toolFirst ? [a, b] : [b, a];
-    measured.push({
-      tool: round(tool.seconds),
-      replay: round(replay.seconds),
-      ratio: round(tool.seconds / replay.seconds),
-      toolCpu: round(tool.cpuSeconds),
-      replayCpu: round(replay.cpuSeconds),
-      cpuRatio: tool.cpuSeconds && replay.cpuSeconds ? round(tool.cpuSeconds / replay.cpuSeconds) : undefined,
-    });
-    progress(
-      `overhead (${mode}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`,
-    );
-  }
+  const measured = (
+    await alternatedPairs(
+      pairs,
+      () => measureProcess('node', toolArgs, { sampleMs: 0 }),
+      () => measureProcess('node', replayArgs, { sampleMs: 0 }),
+      ({ tool, baseline: replay }, i) =>
+        progress(
+          `overhead (${mode}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, replay ${replay.seconds.toFixed(2)}s, ratio ${(tool.seconds / replay.seconds).toFixed(2)}`,
+        ),
+    )
+  ).map(({ tool, baseline: replay }) => ({
+    tool: round(tool.seconds),
+    replay: round(replay.seconds),
+    ratio: round(tool.seconds / replay.seconds),
+    toolCpu: round(tool.cpuSeconds),
+    replayCpu: round(replay.cpuSeconds),
+    cpuRatio: tool.cpuSeconds && replay.cpuSeconds ? round(tool.cpuSeconds / replay.cpuSeconds) : undefined,
+  }));
   rmSync(dir, { recursive: true, force: true });
   const cpu = measured[0]?.cpuRatio !== undefined;
   return {

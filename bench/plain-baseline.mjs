@@ -7,7 +7,7 @@ import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync
 import path from 'node:path';
 import readline from 'node:readline';
 import { once } from 'node:events';
-import { measureProcess } from './lib/measure-process.mjs';
+import { alternatedPairs, measureProcess } from './lib/measure-process.mjs';
 import {
   CLI,
   LANDING,
@@ -79,31 +79,31 @@ async function measureDataSet(label, root, pairs) {
   await measureProcess('node', toolArgs, { sampleMs: 0 });
   fresh(plainDb);
   await measureProcess('node', plainArgs, { sampleMs: 0 });
-  const measured = [];
-  for (let i = 0; i < pairs; i++) {
-    const toolFirst = i % 2 === 0;
-    const run = async (tool) => {
-      fresh(tool ? toolDb : plainDb);
-      return measureProcess('node', tool ? toolArgs : plainArgs, { sampleMs: 100 });
-    };
-    const a = await run(toolFirst);
-    const b = await run(!toolFirst);
-    const [tool, plain] = toolFirst ? [a, b] : [b, a];
-    measured.push({
-      tool: round(tool.seconds),
-      plain: round(plain.seconds),
-      ratio: round(tool.seconds / plain.seconds),
-      toolCpu: round(tool.cpuSeconds),
-      plainCpu: round(plain.cpuSeconds),
-      cpuRatio: tool.cpuSeconds && plain.cpuSeconds ? round(tool.cpuSeconds / plain.cpuSeconds) : undefined,
-      toolPeakMb: Math.round(tool.peakRssMb),
-      plainPeakMb: Math.round(plain.peakRssMb),
-      memoryRatio: round(tool.peakRssMb / plain.peakRssMb),
-    });
-    progress(
-      `plain baseline (${label}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, plain ${plain.seconds.toFixed(2)}s, ratio ${(tool.seconds / plain.seconds).toFixed(2)}, peak ${Math.round(tool.peakRssMb)}/${Math.round(plain.peakRssMb)} MB`,
-    );
-  }
+  const run = async (tool) => {
+    fresh(tool ? toolDb : plainDb);
+    return measureProcess('node', tool ? toolArgs : plainArgs, { sampleMs: 100 });
+  };
+  const measured = (
+    await alternatedPairs(
+      pairs,
+      () => run(true),
+      () => run(false),
+      ({ tool, baseline: plain }, i) =>
+        progress(
+          `plain baseline (${label}) pair ${i + 1}/${pairs}: stedi-models ${tool.seconds.toFixed(2)}s, plain ${plain.seconds.toFixed(2)}s, ratio ${(tool.seconds / plain.seconds).toFixed(2)}, peak ${Math.round(tool.peakRssMb)}/${Math.round(plain.peakRssMb)} MB`,
+        ),
+    )
+  ).map(({ tool, baseline: plain }) => ({
+    tool: round(tool.seconds),
+    plain: round(plain.seconds),
+    ratio: round(tool.seconds / plain.seconds),
+    toolCpu: round(tool.cpuSeconds),
+    plainCpu: round(plain.cpuSeconds),
+    cpuRatio: tool.cpuSeconds && plain.cpuSeconds ? round(tool.cpuSeconds / plain.cpuSeconds) : undefined,
+    toolPeakMb: Math.round(tool.peakRssMb),
+    plainPeakMb: Math.round(plain.peakRssMb),
+    memoryRatio: round(tool.peakRssMb / plain.peakRssMb),
+  }));
   rmSync(dir, { recursive: true, force: true });
   const med = (key) => round(median(measured.map((p) => p[key]).filter((x) => x !== undefined)));
   return {

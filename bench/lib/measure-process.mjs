@@ -92,3 +92,21 @@ export function measureProcess(command, args, { cwd, env, sampleMs = 50, okCodes
     });
   });
 }
+
+/**
+ * Measures the tool and its baseline pair by pair, alternating which goes first so that neither always runs on a
+ * cache the other warmed. Returns each pair as { tool, baseline } (measureProcess results); `onPair` sees each as it
+ * is measured, for progress lines.
+ */
+export async function alternatedPairs(pairs, measureTool, measureBaseline, onPair = () => {}) {
+  const measured = [];
+  for (let i = 0; i < pairs; i++) {
+    const toolFirst = i % 2 === 0;
+    const first = await (toolFirst ? measureTool() : measureBaseline());
+    const second = await (toolFirst ? measureBaseline() : measureTool());
+    const pair = toolFirst ? { tool: first, baseline: second } : { tool: second, baseline: first };
+    onPair(pair, i);
+    measured.push(pair);
+  }
+  return measured;
+}
