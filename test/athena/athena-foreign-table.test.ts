@@ -1,3 +1,4 @@
+import { ListTableMetadataCommand } from '@aws-sdk/client-athena';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
 import { FakeAthena } from './fake-athena.js';
@@ -28,8 +29,12 @@ it("refuses, before sending anything, to replace a Hive table in a model's place
   expect(fake.catalog.get('customer_trusted')?.kind).toBe('external');
 });
 
-it('builds over an Iceberg table it made, as before', async () => {
+it('builds over an Iceberg table it made, as before, asking the catalog once to plan it', async () => {
   const dir = copyStediProject();
   expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
+  const listed = fake.mock.commandCalls(ListTableMetadataCommand).length;
   expect((await cli(['run', ...ARGS], { cwd: dir, env: ENV })).code).toBe(0);
+  // Which relations exist and the table's format come from one listing, while no query ran in between (before: two).
+  const listings = fake.mock.commandCalls(ListTableMetadataCommand).slice(listed);
+  expect(listings.map((c) => c.args[0].input.DatabaseName)).toEqual(['stedi']);
 });

@@ -119,6 +119,29 @@ export class AthenaAdapter implements Adapter {
     return new AthenaAdapter(target, client, options);
   }
 
+  /**
+   * A schema's tables, listed once for the questions asked about them while no query starts or ends (planning a node
+   * asks which relations exist, then a table's properties: one ListTableMetadata answers both). A query may create,
+   * rename or drop tables, so each one sent makes the next question list again.
+   */
+  private tablesOf(schema: string): Promise<TableMetadata[]> {
+    const key = schema.toLowerCase();
+    const last = this.listing;
+    if (last?.schema === key && last.queries === this.queriesSent) return last.tables;
+    const tables = this.listTables(schema);
+    const listing = { schema: key, queries: this.queriesSent, tables };
+    this.listing = listing;
+    // A failed listing is not kept: the next question asks again.
+    tables.catch(() => {
+      if (this.listing === listing) this.listing = undefined;
+    });
+    return tables;
+  }
+
+  private listing?: { schema: string; queries: number; tables: Promise<TableMetadata[]> };
+  /** Counts queries started and ended, so that a listing older than the last of them is not reused. */
+  private queriesSent = 0;
+
   // ListTableMetadata answers from the catalog without running a query: no cost, no result files, and it tells
   // views (VIRTUAL_VIEW) from tables and carries the table properties (declaration fingerprints).
   private async listTables(schema: string): Promise<TableMetadata[]> {
@@ -149,14 +172,14 @@ export class AthenaAdapter implements Adapter {
   }
 
   async listRelations(schema: string): Promise<Map<string, RelationType>> {
-    const tables = await this.listTables(schema);
+    const tables = await this.tablesOf(schema);
     return new Map(
       tables.map((t) => [t.Name!.toLowerCase(), t.TableType === 'VIRTUAL_VIEW' ? 'view' : 'table'] as const),
     );
   }
 
   async listTableProperties(schema: string): Promise<Map<string, Record<string, string>>> {
-    const tables = await this.listTables(schema);
+    const tables = await this.tablesOf(schema);
     return new Map(tables.map((t) => [t.Name!.toLowerCase(), t.Parameters ?? {}] as const));
   }
 
@@ -367,10 +390,14 @@ export class AthenaAdapter implements Adapter {
   private async run(statement: Statement, signal?: AbortSignal): Promise<QueryOutcome> {
     const measure = (stats: Record<string, number>) =>
       this.options.measure?.(statement.maintenance ? withMaintenanceShare(stats) : stats);
-    const outcome = await this.queries.execute(statement, signal).catch((error: unknown) => {
-      if (error instanceof AthenaQueryCancelledError) measure(queryCostStats(error.statistics, true));
-      throw error;
-    });
+    this.queriesSent++;
+    const outcome = await this.queries
+      .execute(statement, signal)
+      .catch((error: unknown) => {
+        if (error instanceof AthenaQueryCancelledError) measure(queryCostStats(error.statistics, true));
+        throw error;
+      })
+      .finally(() => this.queriesSent++);
     measure(queryCostStats(outcome.statistics));
     return outcome;
   }
