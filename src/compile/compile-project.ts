@@ -198,7 +198,9 @@ export async function renderWithQueries(
 ): Promise<RenderScope> {
   for (let round = 0; ; round++) {
     const scope = render(results);
-    if (scope.pendingQueries.length === 0 || scope.problems.length > 0) return scope;
+    // A render that asked for new queries is not final, and what failed in it may be the empty stand-in result
+    // (`r.rows[0][0]` of a query not yet sent): its problems count only once its queries have answered.
+    if (scope.pendingQueries.length === 0) return scope;
     if (round === MAX_QUERY_ROUNDS)
       throw new RunQueryError(
         `${scope.file}: run_query() was still asked for new queries after ${MAX_QUERY_ROUNDS} rounds; a query's SQL must not change with every result.`,
@@ -261,33 +263,49 @@ function modelFiles(context: ProjectGraph): Map<string, ProjectFileText> {
   return files;
 }
 
+/** The ephemeral models of one compile, and the run_query() SQL their renders wait for. */
+interface Ephemerals {
+  models: EphemeralModels;
+  /** The queries ephemeral models asked for since the last call, for the reading model's render to send. */
+  takePending(): string[];
+}
+
 /**
  * The ephemeral models of one compile, each rendered once where a model first reads it (never incremental); their
- * problems go with the compile's. A run_query() in an ephemeral model sees the results the compile has so far.
+ * problems and messages go with the compile's. With `queryResults` (a compile that can send queries), a render that
+ * asks run_query() for SQL not yet answered is not kept: its queries go to the reading model's render, which sends them
+ * and renders again.
  */
 function ephemeralModels(
   context: ProjectGraph,
   options: CompileOptions,
   problems: ProjectError[],
   queryResults?: ReadonlyMap<string, QueryTable>,
-): EphemeralModels {
-  return new EphemeralModels(
+): Ephemerals {
+  const pending: string[] = [];
+  const models = new EphemeralModels(
     context.engine.dialect,
     (n) => options.deferredRelation?.(n) ?? n.relation,
     (node, relationFor) => {
       const scope = compileScope(context, node.filePath, node.relation, { queryResults }, relationFor);
-      const sql = context.templates.render(modelFiles(context).get(node.filePath)!, scope);
+      const sql = context.templates.render(modelFiles(context).get(node.filePath)!, scope).trim();
+      if (queryResults && scope.pendingQueries.length > 0) {
+        pending.push(...scope.pendingQueries);
+        return { sql, final: false };
+      }
       problems.push(...scope.problems);
-      return sql.trim();
+      context.templates.emitMessages(scope);
+      return { sql, final: true };
     },
   );
+  return { models, takePending: () => pending.splice(0) };
 }
 
 /** Renders one model, its hooks and incremental parts in one scope, with the CTEs of the ephemeral models it reads. */
 function compileModel(
   context: ProjectGraph,
   node: ModelNode,
-  options: CompileOptions & { queryResults?: ReadonlyMap<string, QueryTable>; ephemerals: EphemeralModels },
+  options: CompileOptions & { queryResults?: ReadonlyMap<string, QueryTable>; ephemerals: Ephemerals },
 ): { record: CompiledModel; scope: RenderScope } {
   const file = modelFiles(context).get(node.filePath)!;
   const isIncremental =
@@ -298,9 +316,11 @@ function compileModel(
     node.filePath,
     node.relation,
     { isIncremental, queryResults: options.queryResults },
-    options.ephemerals.recording(reads),
+    options.ephemerals.models.recording(reads),
   );
-  const sql = options.ephemerals.inline(context.templates.render(file, scope).trim(), reads);
+  const sql = options.ephemerals.models.inline(context.templates.render(file, scope).trim(), reads);
+  for (const query of options.ephemerals.takePending())
+    if (!scope.pendingQueries.includes(query)) scope.pendingQueries.push(query);
   // A config() call inside the model renders with refs resolved only now, in the compile pass: prefer its values.
   const inFile = (key: string) =>
     scope.configs
@@ -308,17 +328,20 @@ function compileModel(
       .filter((v) => v !== undefined)
       .at(-1);
   // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`). They add up from
-  // the project, the yml and config(): the ones config() wrote, rendered now with refs resolved, replace the parse
-  // pass's renders of the same calls, which close the merged list.
-  const renderHooks = (underscored: string, dashed: string, parsed: readonly string[]) => {
+  // the project, the yml and config(): the project's and the yml's first, then the ones config() writes in this
+  // render (with refs resolved; a call under `execute` writes hooks only now, so the parse pass's count may differ).
+  const renderHooks = (underscored: string, dashed: string, layered: readonly string[] | undefined, all: string[]) => {
     const written = scope.configs.flatMap((c) =>
       [c[underscored], c[dashed]].filter((h) => h !== undefined).flatMap(hookTexts),
     );
-    const templates = [...parsed.slice(0, Math.max(0, parsed.length - written.length)), ...written];
-    return templates.map((hook) => context.templates.renderString(hook, scope).trim()).filter((h) => h !== '');
+    // A node made without the parse pass (tests) has only the merged list, config()'s hooks last.
+    const before = layered ?? all.slice(0, Math.max(0, all.length - written.length));
+    return [...before, ...written]
+      .map((hook) => context.templates.renderString(hook, scope).trim())
+      .filter((h) => h !== '');
   };
-  const postHooks = renderHooks('post_hook', 'post-hook', node.config.postHook);
-  const preHooks = renderHooks('pre_hook', 'pre-hook', node.config.preHook);
+  const postHooks = renderHooks('post_hook', 'post-hook', node.layerHooks?.post, node.config.postHook);
+  const preHooks = renderHooks('pre_hook', 'pre-hook', node.layerHooks?.pre, node.config.preHook);
   const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
   const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
   const purge = String(inFile('purge') ?? node.config.purge ?? '');

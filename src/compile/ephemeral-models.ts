@@ -27,7 +27,8 @@ export function withCtes(sql: string, ctes: ReadonlyArray<{ name: string; sql: s
 }
 
 /**
- * The ephemeral models of one compile: a ref() to one prints as its CTE's name and is recorded; each is rendered once,
+ * The ephemeral models of one compile: a ref() to one prints as its CTE's name and is recorded; each is rendered once
+ * (again while its run_query() calls wait for answers),
  * and a query gets the CTEs of the ephemeral models it reads, and of those they read, parents first, as dbt does.
  */
 export class EphemeralModels {
@@ -37,7 +38,8 @@ export class EphemeralModels {
     private readonly dialect: Dialect,
     /** Where refs to the other nodes point (their relations, or the deferred state's). */
     private readonly base: RelationFor,
-    private readonly render: (node: ModelNode, relationFor: RelationFor) => string,
+    /** An ephemeral model's SQL, and whether it is final (not waiting for run_query() answers): only then kept. */
+    private readonly render: (node: ModelNode, relationFor: RelationFor) => { sql: string; final: boolean },
   ) {}
 
   /** Where refs point in a render that records the ephemeral models it reads into `reads`. */
@@ -68,8 +70,9 @@ export class EphemeralModels {
     let own = this.rendered.get(node.uniqueId);
     if (!own) {
       const reads: ModelNode[] = [];
-      own = { sql: this.render(node, this.recording(reads)), reads };
-      this.rendered.set(node.uniqueId, own);
+      const { sql, final } = this.render(node, this.recording(reads));
+      own = { sql, reads };
+      if (final) this.rendered.set(node.uniqueId, own);
     }
     return own;
   }

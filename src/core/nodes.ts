@@ -52,6 +52,11 @@ export interface ModelNode extends BaseNode {
   patchPath?: string;
   /** Data tests declared on the model and its columns, as written; built by the data-test stage. */
   declaredTests: unknown[];
+  /**
+   * The hooks of the project file and schema yml alone: config() calls may write others, which the compile pass
+   * renders again and adds after these (a call may run at compile time only, under `execute`).
+   */
+  layerHooks?: { pre: string[]; post: string[] };
 }
 
 /** A source table; with an external location it is created over landing files (JSON). */

@@ -229,6 +229,7 @@ function parseModel(
   const folder = folderUnder(modelRoots(project, file), file.path);
   const projectLayers = configsFor(project.file.modelConfigs, fqnOf(project, folder, name, file.package));
   const config = mergeModelConfig([...projectLayers, entry?.model.config ?? {}, ...inFile]);
+  const layered = mergeModelConfig([...projectLayers, entry?.model.config ?? {}]);
   config.zone ??= folder.split('/')[0] || undefined;
   const hookTexts = [
     ...config.preHook,
@@ -277,6 +278,7 @@ function parseModel(
     macrosUsed: [...scope.macrosUsed].sort(),
     patchPath: entry?.file,
     declaredTests: [...(entry?.model.tests ?? []), ...(entry?.model.data_tests ?? [])],
+    layerHooks: { pre: layered.preHook, post: layered.postHook },
   };
 }
 

@@ -1,8 +1,7 @@
 import { ProjectErrors, StediError } from '../errors.js';
 import type { Adapter } from '../adapters/adapter.js';
 import { StatementFailedError } from '../adapters/statement-failed-error.js';
-import { compileScope, type ProjectGraph } from '../compile/compile-project.js';
-import { PROJECT_FILE } from '../project/project-file.js';
+import { compileScope, renderWithQueries, type ProjectGraph } from '../compile/compile-project.js';
 import type { NodeResult } from './node-result.js';
 
 /** An on-run-start or on-run-end hook failed on the engine: the invocation fails, naming the hook. */
@@ -24,11 +23,21 @@ export async function runProjectHooks(
   signal?: AbortSignal,
 ): Promise<void> {
   const texts = kind === 'on-run-start' ? context.project.file.onRunStart : context.project.file.onRunEnd;
+  const { fileName } = context.project.file;
   for (const [i, text] of texts.entries()) {
-    const where = `${PROJECT_FILE} ${kind}[${i}]`;
-    const scope = compileScope(context, where, undefined);
-    const sql = context.templates.renderString(text, scope, variables).trim();
+    const where = `${fileName} ${kind}[${i}]`;
+    // A hook may call run_query() (with `execute` true, as dbt's are rendered) and log(): answered like a model's.
+    let sql = '';
+    const scope = await renderWithQueries(
+      (queryResults) => {
+        const s = compileScope(context, where, undefined, { queryResults });
+        sql = context.templates.renderString(text, s, variables).trim();
+        return s;
+      },
+      (query) => adapter.query(query, { signal }),
+    );
     if (scope.problems.length > 0) throw new ProjectErrors(scope.problems);
+    context.templates.emitMessages(scope);
     if (sql === '') continue;
     const statement = { sql, purpose: `run ${kind} hook ${i + 1}` };
     try {
@@ -36,7 +45,7 @@ export async function runProjectHooks(
     } catch (error) {
       if (!(error instanceof StatementFailedError)) throw error;
       throw new ProjectHookFailedError(
-        `${where} failed:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}\n  SQL: ${sql}\n  Fix the hook in ${PROJECT_FILE}${kind === 'on-run-start' ? '; no node was run' : ''}.`,
+        `${where} failed:\n  ${error.engineMessage.replace(/\n/g, '\n  ')}\n  SQL: ${sql}\n  Fix the hook in ${fileName}${kind === 'on-run-start' ? '; no node was run' : ''}.`,
         { cause: error },
       );
     }

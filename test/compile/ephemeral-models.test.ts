@@ -44,6 +44,23 @@ describe('ephemeral models', () => {
     expect(tables).toEqual([]);
   });
 
+  it("answers an ephemeral model's run_query() and reports its log(), as a model's", async () => {
+    const dir = fixtureProject({
+      'seeds/people.csv': PROJECT['seeds/people.csv'],
+      // As dbt projects write it: run_query() only when executing (while parsing there is no answer).
+      'models/oldest_e.sql': `${EPHEMERAL}{% if execute %}{% set oldest = run_query('select max(cast(age as integer)) as oldest from ' ~ ref('people')).rows[0][0] %}{% else %}{% set oldest = 0 %}{% endif %}{{ log('oldest: ' ~ oldest, info=True) }}
+select {{ oldest }} as oldest`,
+      'models/oldest.sql': "{{ config(materialized='table') }}\nselect oldest from {{ ref('oldest_e') }}",
+    });
+    expect((await cli(['seed'], { cwd: dir })).code).toBe(0);
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('oldest: 50');
+    expect(readFileSync(path.join(dir, 'target/compiled/models/oldest.sql'), 'utf8')).toContain('select 50 as oldest');
+    const database = path.join(dir, 'target/fixture.duckdb');
+    expect(await queryDatabase(database, 'select oldest from analytics.oldest')).toEqual([{ oldest: 50 }]);
+  });
+
   it('keeps column lineage through the CTE: the column comes from the seed the ephemeral model reads', async () => {
     const dir = fixtureProject(PROJECT);
     const lineage = await cli(['lineage', 'report.contact'], { cwd: dir });

@@ -87,6 +87,42 @@ describe("dbt's hooks", () => {
     expect(readTargetJson(dir, 'run_results.json').results[0]).toMatchObject({ status: 'success' });
   });
 
+  it("keeps the project's and the yml's hooks when config() writes its own only at compile time (under execute)", async () => {
+    const dir = fixtureProject(
+      {
+        'models/hooked.sql': `{% if execute %}{{ config(post_hook="insert into ${LOG} (what) select 'config post_hook'") }}{% endif %}
+select 1 as id`,
+      },
+      { projectFile: projectFile(START_WITH_SEQ, true) },
+    );
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    expect(await logged(dir)).toEqual([
+      'start on dev',
+      'folder post-hook',
+      'config post_hook',
+      'end: 1 results, success, schemas analytics',
+    ]);
+  });
+
+  it('answers run_query() and log() in project hooks, and names dbt_project.yml when one fails', async () => {
+    const hooks = `${START}on-run-end:
+  - "{% set r = run_query('select count(*) as n from ${LOG}') %}{{ log('rows before the end: ' ~ r.rows[0][0], info=True) }}insert into ${LOG} (what) select 'rows before the end: {{ r.rows[0][0] }}'"
+  - "select * from no_such_table"
+`;
+    const dir = fixtureProject(
+      { 'models/plain.sql': `{{ config(post_hook="insert into ${LOG} (what) select 'post'") }}\nselect 1 as id` },
+      { projectFile: projectFile(hooks), projectFileName: 'dbt_project.yml' },
+    );
+    const run = await cli(['run'], { cwd: dir });
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    expect(run.stdout).toContain('rows before the end: 1');
+    expect(run.stderr).toContain('dbt_project.yml on-run-end[1] failed:');
+    expect(run.stderr).toContain('Fix the hook in dbt_project.yml.');
+    const rows = await queryDatabase(path.join(dir, 'target/fixture.duckdb'), `select what from ${LOG} order by what`);
+    expect(rows.map((r) => r.what)).toEqual(['post', 'rows before the end: 1']);
+  });
+
   it('fails a model whose pre-hook fails, before it is built, naming the hook', async () => {
     const dir = fixtureProject(
       { 'models/plain.sql': `{{ config(pre_hook="select * from no_such_table") }}\nselect 1 as id` },
