@@ -18,15 +18,23 @@ export function fqnOf(project: LoadedProject, folder: string, name: string, pack
   return [packageName ?? project.file.name, ...folder.split('/').filter(Boolean), name];
 }
 
-/** dbt's fqn of a node read from a file: the project, the file's folders under its resource paths, its name parts. */
-export function fileFqn(project: LoadedProject, roots: readonly string[], file: string, ...name: string[]): string[] {
-  return [project.file.name, ...folderUnder(roots, file).split('/').filter(Boolean), ...name];
+/**
+ * dbt's fqn of a node read from a file: its package (the project, or an installed package), the file's folders under
+ * its resource paths, its name parts.
+ */
+export function fileFqn(owner: string, roots: readonly string[], file: string, ...name: string[]): string[] {
+  return [owner, ...folderUnder(roots, file).split('/').filter(Boolean), ...name];
 }
 
 /** The folders a model file may sit under: the project's model-paths, or its package's inside dbt_packages/. */
-export function modelRoots(project: LoadedProject, file: ProjectFileText): string[] {
+export function modelRoots(project: LoadedProject, file: Pick<ProjectFileText, 'package'>): string[] {
   const own = project.files.packages.find((p) => p.name === file.package);
   return own ? own.modelPaths.map((m) => `${own.dir}/${m}`) : project.file.modelPaths;
+}
+
+/** Which package a file belongs to, by dbt's name: an installed package's, else the project's. */
+export function ownerOf(project: LoadedProject, file: Pick<ProjectFileText, 'package'>): string {
+  return file.package ?? project.file.name;
 }
 
 /** The project-file configs that apply to a resource, shallowest first so that the deepest path's config wins. */

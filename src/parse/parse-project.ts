@@ -4,7 +4,7 @@ import type { EngineInfo } from '../adapters/engine-definition.js';
 import { mergeModelConfig, modelConfigSchema, type PartialModelConfig } from '../project/model-config.js';
 import { mergeSeedConfig } from '../project/seed-config.js';
 import { unusedConfigPathsWarning } from '../project/config-tree.js';
-import { configsFor, folderUnder, fileFqn, fqnOf, modelRoots } from './fqn.js';
+import { configsFor, folderUnder, fileFqn, fqnOf, modelRoots, ownerOf } from './fqn.js';
 import { parseYaml } from '../project/read-yaml-file.js';
 import { ConfigFileError } from '../project/config-file-error.js';
 import {
@@ -69,8 +69,8 @@ function parseSchemaFiles(
   project: LoadedProject,
   problems: ProjectError[],
   cache: ParseCache,
-): Array<{ file: string; content: SchemaFile }> {
-  const parsed: Array<{ file: string; content: SchemaFile }> = [];
+): Array<{ file: string; package?: string; content: SchemaFile }> {
+  const parsed: Array<{ file: string; package?: string; content: SchemaFile }> = [];
   for (const file of project.files.schemaYml) {
     try {
       let content = cache.getSchema<SchemaFile>(file);
@@ -78,7 +78,7 @@ function parseSchemaFiles(
         content = parseYaml(file.text, file.path, schemaFileSchema);
         cache.setSchema(file, content);
       }
-      parsed.push({ file: file.path, content });
+      parsed.push({ file: file.path, package: file.package, content });
     } catch (error) {
       if (error instanceof ProjectError) problems.push(error);
       else throw error;
@@ -106,7 +106,10 @@ function parseSources(
   problems: ProjectError[],
 ): SourceNode[] {
   const nodes: SourceNode[] = [];
-  for (const { file, content } of schemaFiles) {
+  for (const { file, package: packageName, content } of schemaFiles) {
+    // A package's sources are the package's, as in dbt: source.<package>.<source>.<table>.
+    const owner = ownerOf(project, { package: packageName });
+    const roots = modelRoots(project, { package: packageName });
     content.sources.forEach((source, s) => {
       source.tables.forEach((table, t) => {
         const keyPath = `sources[${s}].tables[${t}]`;
@@ -141,9 +144,9 @@ function parseSources(
         problems.push(...scope.problems);
         nodes.push({
           kind: 'source',
-          uniqueId: sourceId(project.file.name, source.name, table.name),
+          uniqueId: sourceId(owner, source.name, table.name),
           name: table.name,
-          fqn: fileFqn(project, project.file.modelPaths, file, source.name, table.name),
+          fqn: fileFqn(owner, roots, file, source.name, table.name),
           sourceName: source.name,
           filePath: file,
           description: table.description ?? '',
@@ -348,8 +351,9 @@ function parseUnitTests(
   problems: ProjectError[],
 ): UnitTestNode[] {
   const seen = new Set<string>();
-  return schemaFiles.flatMap(({ file, content }) =>
+  return schemaFiles.flatMap(({ file, package: packageName, content }) =>
     content.unit_tests.flatMap((entry, i): UnitTestNode[] => {
+      const owner = ownerOf(project, { package: packageName });
       const model = models.get(entry.model);
       if (!model) {
         problems.push(
@@ -361,7 +365,7 @@ function parseUnitTests(
         );
         return [];
       }
-      const uniqueId = `unit_test.${project.file.name}.${entry.model}.${entry.name}`;
+      const uniqueId = `unit_test.${owner}.${entry.model}.${entry.name}`;
       if (seen.has(uniqueId)) {
         problems.push(
           new ConfigFileError(
@@ -378,7 +382,7 @@ function parseUnitTests(
           kind: 'unit_test',
           uniqueId,
           name: entry.name,
-          fqn: fileFqn(project, project.file.modelPaths, file, entry.model, entry.name),
+          fqn: fileFqn(owner, modelRoots(project, { package: packageName }), file, entry.model, entry.name),
           filePath: file,
           description: entry.description ?? '',
           tags: [...model.tags, ...(entry.config?.tags ?? [])],

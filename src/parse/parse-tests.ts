@@ -7,7 +7,7 @@ import { newRenderScope, type TemplateEngine } from '../templating/template-engi
 import type { Dialect } from '../adapters/adapter.js';
 import { RelationValue } from '../templating/relation-value.js';
 import { testId, type DataTestNode, type Node } from '../core/nodes.js';
-import { configsFor, fileFqn } from './fqn.js';
+import { configsFor, fileFqn, modelRoots } from './fqn.js';
 import { resolveTestConfig, testConfigSchema, TEST_CONFIG_KEYS } from '../project/test-config-schema.js';
 import { plainIssue } from '../project/plain-issue.js';
 import { TestDeclarationError } from './test-declaration-error.js';
@@ -143,9 +143,14 @@ export function parseGenericTests(
           ]
             .filter(Boolean)
             .join('_');
-    // dbt's fqn of a generic test: the project, the folders of the yml that declares it, the test's name.
-    const roots = [...project.file.modelPaths, ...project.file.seedPaths];
-    const fqn = fileFqn(project, roots, file, baseName);
+    // dbt's fqn of a generic test: its package (that of the node it is declared on: the yml is in the same package),
+    // the folders of the yml that declares it, the test's name.
+    const owner = attachedTo.uniqueId.split('.')[1]!;
+    const inPackage = owner === project.file.name ? undefined : owner;
+    const roots = inPackage
+      ? modelRoots(project, { package: inPackage })
+      : [...project.file.modelPaths, ...project.file.seedPaths];
+    const fqn = fileFqn(owner, roots, file, baseName);
     fqns.push(fqn);
     // Precedence: the project file's paths, the definition's config(), then the declaration.
     const config = resolveTestConfig([
@@ -170,7 +175,7 @@ export function parseGenericTests(
     pending.push({ long: typeof customName === 'string' ? undefined : long, file, keyPath });
     tests.push({
       kind: 'data_test',
-      uniqueId: testId(project.file.name, name),
+      uniqueId: testId(owner, name),
       name,
       fqn,
       filePath: file,
@@ -201,7 +206,7 @@ export function parseSingularTests(
 ): DataTestNode[] {
   return project.files.testSql.map((file) => {
     const name = path.posix.basename(file.path, '.sql');
-    const fqn = fileFqn(project, project.file.testPaths, file.path, name);
+    const fqn = fileFqn(project.file.name, project.file.testPaths, file.path, name);
     fqns.push(fqn);
     const scope = newRenderScope('parse', file.path, { dataTest: true });
     templates.render(file, scope);

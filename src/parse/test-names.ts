@@ -97,7 +97,8 @@ export function nameCollidingTests(
       {
         ...test,
         name,
-        uniqueId: testId(project, name),
+        // Its package's, as the short name's id was (a package's tests are the package's).
+        uniqueId: testId(test.uniqueId.split('.')[1] ?? project, name),
         fqn: test.fqn && [...test.fqn.slice(0, -1), name],
         relation: { ...test.relation, identifier: name },
       },

@@ -85,7 +85,11 @@ export function readProjectFiles(projectDir: string, project: ProjectFile): Proj
     seedCsv: readAll(projectDir, project.seedPaths, ['**/*.csv']),
     testSql: readAll(projectDir, project.testPaths, ['*.sql', '!generic/**']),
     packages,
-    docsMd: readAll(projectDir, project.docsPaths, ['**/*.md']),
+    // A package's descriptions may name its own docs blocks (in its model and macro folders).
+    docsMd: [
+      ...readAll(projectDir, project.docsPaths, ['**/*.md']),
+      ...fromPackages((p) => [...p.modelPaths, ...p.macroPaths], ['**/*.md']),
+    ],
     snapshotSql: readAll(projectDir, project.snapshotPaths, ['**/*.sql']),
   };
   throwIfAny([

@@ -37,7 +37,15 @@ describe('stedi-models deps', () => {
       ['February', 33.3],
       ['March', 50],
     ]);
-    expect(Object.keys(readTargetJson(dir, 'manifest.json').nodes)).toContain('model.shop_utils.calendar_months');
+    const { nodes } = readTargetJson(dir, 'manifest.json');
+    expect(Object.keys(nodes)).toContain('model.shop_utils.calendar_months');
+    // The package's yml: its tests are the package's (id and fqn), its description names the package's docs block.
+    expect(nodes['model.shop_utils.calendar_months'].description).toBe("The first quarter's months, numbered from 1.");
+    expect(nodes['test.shop_utils.unique_calendar_months_month_number'].fqn).toEqual([
+      'shop_utils',
+      'unique_calendar_months_month_number',
+    ]);
+    expect(build.stdout).toMatch(/PASS test unique_calendar_months_month_number/);
     // clean removes the link, never the package's own folder.
     expect((await cli(['clean'], { cwd: dir })).code).toBe(0);
     expect(existsSync(path.join(dir, 'dbt_packages'))).toBe(false);
