@@ -59,8 +59,7 @@ export function compileCli(): CompiledCli {
   const cached = path.join(os.tmpdir(), `stedi-cli-${sourcesHash()}`);
   const entryIn = (dir: string) => path.join(dir, 'stedi-models.js');
   // existsSync follows the link: a cached folder whose checkout's node_modules is gone is compiled again.
-  if (existsSync(entryIn(cached)) && existsSync(path.join(cached, 'node_modules')))
-    return { entry: entryIn(cached) };
+  if (existsSync(entryIn(cached)) && existsSync(path.join(cached, 'node_modules'))) return { entry: entryIn(cached) };
   rmSync(cached, { recursive: true, force: true });
   const dir = tempDir('stedi-cli-build-');
   const outDir = path.join(dir, 'dist');
