@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
+const ENV = ATHENA_ENV;
+const ARGS = ATHENA_ARGS;
 
 let fake: FakeAthena;
 beforeEach(() => (fake = new FakeAthena()));

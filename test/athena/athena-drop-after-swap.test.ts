@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}', '--select', 'customer_trusted'];
+const ENV = ATHENA_ENV;
+const ARGS = [...ATHENA_ARGS, '--select', 'customer_trusted'];
 // What users of dbt-athena report for a DROP of a large Iceberg table, whose files are deleted inside the DDL call.
 const TIMEOUT = 'Query timeout: the DROP TABLE ran out of time deleting the table files';
 

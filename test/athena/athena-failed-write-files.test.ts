@@ -2,10 +2,11 @@ import { DeleteObjectsCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/c
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}', '--select', 'customer_trusted'];
+const ENV = ATHENA_ENV;
+const ARGS = [...ATHENA_ARGS, '--select', 'customer_trusted'];
 const CTAS = /^create table "stedi"\."customer_trusted__tmp_\w+"/;
 
 let fake: FakeAthena;

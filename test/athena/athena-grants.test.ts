@@ -7,15 +7,15 @@ import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vites
 import { AthenaAdapter } from '../../src/adapters/athena/athena-adapter.js';
 import { GrantsConfigError, type LakeFormationGrant } from '../../src/adapters/athena/lake-formation-grants.js';
 import { cli, copyStediProject } from '../helpers/stedi-project.js';
-import { athenaTestTarget } from './athena-test-target.js';
+import { ATHENA_ARGS, ATHENA_ENV, athenaTestTarget } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
 // What the CLI runs sent to Lake Formation, through the SDK's own client (its send is mocked, its command built for real).
 const granted: LakeFormationGrant[] = [];
 const lakeFormation = mockClient(LakeFormationClient);
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
+const ENV = ATHENA_ENV;
+const ARGS = ATHENA_ARGS;
 const ANALYSTS = 'arn:aws:iam::123456789012:role/analysts';
 const AUDITOR = 'arn:aws:iam::123456789012:role/auditor';
 

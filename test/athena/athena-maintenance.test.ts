@@ -3,15 +3,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
 import { athenaSyntaxProblems } from './athena-grammar.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = {
-  STEDI_S3_STAGING_DIR: 's3://results/q/',
-  STEDI_S3_DATA_DIR: 's3://lake/zones',
-  STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests',
-  AWS_REGION: 'eu-west-1',
-};
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
+const ENV = { ...ATHENA_ENV, STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests' };
+const ARGS = ATHENA_ARGS;
 const MODEL = 'machine_learning_curated';
 const CHECK = /^select [\s\S]* as due$/;
 const MAINTENANCE = /^(alter table `stedi`.`machine_learning_curated` set tblproperties|optimize |vacuum )/;

@@ -4,10 +4,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parsePartitionField } from '../../src/core/partition-field.js';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
 import { athenaSyntaxProblems } from './athena-grammar.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = { STEDI_S3_STAGING_DIR: 's3://results/q/', STEDI_S3_DATA_DIR: 's3://lake/zones', AWS_REGION: 'eu-west-1' };
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
+const ENV = ATHENA_ENV;
+const ARGS = ATHENA_ARGS;
 const BATCH = /"__stedi_batch" = (\d+)\n/;
 
 let fake: FakeAthena;

@@ -9,15 +9,11 @@ import {
 } from '@aws-sdk/client-athena';
 import { billedBytes, queryCostStats } from '../../src/adapters/athena/athena-cost.js';
 import { cli, copyStediProject, readTargetJson } from '../helpers/stedi-project.js';
+import { ATHENA_ARGS, ATHENA_ENV } from './athena-test-target.js';
 import { FakeAthena } from './fake-athena.js';
 
-const ENV = {
-  STEDI_S3_STAGING_DIR: 's3://results/q/',
-  STEDI_S3_DATA_DIR: 's3://lake/zones',
-  STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests',
-  AWS_REGION: 'eu-west-1',
-};
-const ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
+const ENV = { ...ATHENA_ENV, STEDI_SECRET_PSEUDONYM_SALT: 'pepper-for-tests' };
+const ARGS = ATHENA_ARGS;
 const MB = 1024 ** 2;
 
 let fake: FakeAthena;

@@ -21,3 +21,13 @@ export function athenaTestTarget(overrides: Partial<AthenaTarget> = {}): AthenaT
     ...overrides,
   };
 }
+
+/** What the CLI needs for the prod (Athena) target of the STEDI project against the SDK mock: no AWS account. */
+export const ATHENA_ENV = {
+  STEDI_S3_STAGING_DIR: 's3://results/q/',
+  STEDI_S3_DATA_DIR: 's3://lake/zones',
+  AWS_REGION: 'eu-west-1',
+};
+
+/** `run` or `build` arguments for that target, with the landing data in S3. */
+export const ATHENA_ARGS = ['--target', 'prod', '--vars', '{landing_root: "s3://landing/stedi"}'];
