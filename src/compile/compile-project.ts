@@ -330,18 +330,16 @@ function compileModel(
   // Hooks are templates too, rendered in the model's scope (`this`, refs, `is_incremental()`). They add up from
   // the project, the yml and config(): the project's and the yml's first, then the ones config() writes in this
   // render (with refs resolved; a call under `execute` writes hooks only now, so the parse pass's count may differ).
-  const renderHooks = (underscored: string, dashed: string, layered: readonly string[] | undefined, all: string[]) => {
+  const renderHooks = (underscored: string, dashed: string, layered: readonly string[]) => {
     const written = scope.configs.flatMap((c) =>
       [c[underscored], c[dashed]].filter((h) => h !== undefined).flatMap(hookTexts),
     );
-    // A node made without the parse pass (tests) has only the merged list, config()'s hooks last.
-    const before = layered ?? all.slice(0, Math.max(0, all.length - written.length));
-    return [...before, ...written]
+    return [...layered, ...written]
       .map((hook) => context.templates.renderString(hook, scope).trim())
       .filter((h) => h !== '');
   };
-  const postHooks = renderHooks('post_hook', 'post-hook', node.layerHooks?.post, node.config.postHook);
-  const preHooks = renderHooks('pre_hook', 'pre-hook', node.layerHooks?.pre, node.config.preHook);
+  const postHooks = renderHooks('post_hook', 'post-hook', node.layerHooks.post);
+  const preHooks = renderHooks('pre_hook', 'pre-hook', node.layerHooks.pre);
   const replaceWhere = String(inFile('replace_where') ?? node.config.replaceWhere ?? '');
   const replaceKeys = String(inFile('replace_keys') ?? node.config.replaceKeys ?? '');
   const purge = String(inFile('purge') ?? node.config.purge ?? '');

@@ -56,7 +56,7 @@ export interface ModelNode extends BaseNode {
    * The hooks of the project file and schema yml alone: config() calls may write others, which the compile pass
    * renders again and adds after these (a call may run at compile time only, under `execute`).
    */
-  layerHooks?: { pre: string[]; post: string[] };
+  layerHooks: { pre: string[]; post: string[] };
 }
 
 /** A source table; with an external location it is created over landing files (JSON). */

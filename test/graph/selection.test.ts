@@ -48,6 +48,7 @@ function model(name: string, folder: string, refs: string[], sources: string[] =
     varsUsed: [],
     macrosUsed: [],
     declaredTests: [],
+    layerHooks: { pre: [], post: [] },
   };
 }
 

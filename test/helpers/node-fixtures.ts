@@ -20,6 +20,7 @@ export function modelNode(name: string, refs: string[], extra: Partial<ModelNode
     varsUsed: [],
     macrosUsed: [],
     declaredTests: [],
+    layerHooks: { pre: [], post: [] },
     ...extra,
   };
 }
